@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: MIT */
+/* Shared by the `bpfrt` subcommands: their entry points and small helpers. */
+#ifndef BPFRT_CLI_H
+#define BPFRT_CLI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define CMD(name, fn, summary) int fn(int argc, char **argv);
+#include "commands.def"
+#undef CMD
+
+/* Prints "bpfrt: " and the message to stderr; returns 1 (the exit status). */
+int cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Reads a whole file ("-" is stdin) into a malloc'ed buffer. 0 or -errno. */
+int cli_read_file(const char *path, uint8_t **data, size_t *size);
+
+#endif /* BPFRT_CLI_H */

@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: MIT */
+/* `bpfrt`: dispatches to one subcommand per file (cmd_*.c). */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+struct command {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *summary;
+};
+
+static const struct command commands[] = {
+#define CMD(name, fn, summary) { #name, fn, summary },
+#include "commands.def"
+#undef CMD
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out, "usage: bpfrt COMMAND [ARGS...]\n\ncommands:\n");
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+	fprintf(out, "\n'bpfrt COMMAND --help' describes one command.\n");
+}
+
+int cli_error(const char *fmt, ...)
+{
+	va_list ap;
+	fputs("bpfrt: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return 1;
+}
+
+int cli_read_file(const char *path, uint8_t **data, size_t *size)
+{
+	FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
+	if (!f)
+		return -errno;
+	size_t cap = 4096, len = 0;
+	uint8_t *buf = malloc(cap);
+	while (buf) {
+		size_t n = fread(buf + len, 1, cap - len, f);
+		len += n;
+		if (len < cap) {
+			if (ferror(f)) {
+				free(buf);
+				buf = NULL;
+				errno = EIO;
+			}
+			break;
+		}
+		uint8_t *bigger = realloc(buf, cap * 2);
+		if (!bigger) {
+			free(buf);
+			buf = NULL;
+			break;
+		}
+		buf = bigger;
+		cap *= 2;
+	}
+	int err = buf ? 0 : -(errno ? errno : ENOMEM);
+	if (f != stdin)
+		fclose(f);
+	if (err)
+		return err;
+	*data = buf;
+	*size = len;
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		usage(argc < 2 ? stderr : stdout);
+		return argc < 2 ? 2 : 0;
+	}
+	if (!strcmp(argv[1], "--version")) {
+		printf("bpfrt 0.1.0\n");
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		if (!strcmp(argv[1], commands[i].name))
+			return commands[i].fn(argc - 1, argv + 1);
+	}
+	cli_error("unknown command '%s' (see 'bpfrt --help')", argv[1]);
+	return 2;
+}
