@@ -16,8 +16,8 @@ build: deps
 	@cmake -S . -B $(BUILD) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Release >/dev/null
 	@cmake --build $(BUILD) -j $(JOBS)
 
-asan: deps
-	@cmake -S . -B $(ASAN_BUILD) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Debug -DBPFRT_SANITIZE=ON >/dev/null
+asan: build
+	@cmake -S . -B $(ASAN_BUILD) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Debug -DBPFRT_SANITIZE=ON -DBPFRT_CONFORMANCE_TOOLS_DIR=$(CURDIR)/$(BUILD)/conformance >/dev/null
 	@cmake --build $(ASAN_BUILD) -j $(JOBS)
 
 # The whole suite, then the whole suite again under ASan+UBSan.

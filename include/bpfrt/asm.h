@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * bpfrt/asm.h — assembler and disassembler.
+ *
+ * Assembly reads the conformance syntax (`mov %r0, 1`, `ldxw %r0, [%r1+4]`,
+ * `jeq %r1, 0, +3`, labels, `#` comments) and the kernel/llvm-objdump syntax
+ * (`r0 = *(u32 *)(r1 + 4)`); disassembly writes either.
+ */
+#ifndef BPFRT_ASM_H
+#define BPFRT_ASM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bpfrt/insn.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct bpfrt_asm_opts {
+	size_t sz;	      /* sizeof(struct bpfrt_asm_opts) */
+	const char *filename; /* for messages; default "<input>" */
+	char *log_buf;	      /* on error: "file:line:col: message" */
+	size_t log_size;
+};
+
+/* Assembles `text` (NUL-terminated) into a malloc'ed array of instruction
+ * slots (*insns, *cnt; ld_imm64 takes two). The caller frees *insns.
+ * -EINVAL on bad text (the log says where and why), -ENOMEM. */
+BPFRT_API int bpfrt_asm(const char *text, const struct bpfrt_asm_opts *opts,
+			struct bpfrt_insn **insns, size_t *cnt);
+
+/* Disassembles the instruction at insns[0] (`remaining` slots available)
+ * into buf. Returns the number of slots it took (1 or 2), or -EINVAL for an
+ * invalid instruction (buf then holds a `.invalid` line naming the raw
+ * bytes, so listings can go on). */
+BPFRT_API int bpfrt_disasm_insn(const struct bpfrt_insn *insns, size_t remaining,
+				enum bpfrt_syntax syntax, char *buf, size_t size);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* BPFRT_ASM_H */
