@@ -100,7 +100,7 @@ enum {
 
 #define ISA_MEM_SIZES(X, N, CLS, MODE, MN, SYN, CPU, FL)                                      \
 	X(N##DW, CLS | MODE | BPFRT_DW, ISA_MATCH_NONE, 0, MN "dw", SYN, CPU, 8, FL)             \
-	X(N##ISA__W, CLS | MODE | BPFRT_W, ISA_MATCH_NONE, 0, MN "w", SYN, CPU, 4, FL)                \
+	X(N##W, CLS | MODE | BPFRT_W, ISA_MATCH_NONE, 0, MN "w", SYN, CPU, 4, FL)                \
 	X(N##H, CLS | MODE | BPFRT_H, ISA_MATCH_NONE, 0, MN "h", SYN, CPU, 2, FL)                \
 	X(N##B, CLS | MODE | BPFRT_B, ISA_MATCH_NONE, 0, MN "b", SYN, CPU, 1, FL)
 
