@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The helper table: one row per kernel helper bpfrt provides, holding its
+ * kernel id, its name, the prototype the verifier checks calls against and
+ * the function that implements it. Nothing else in bpfrt lists helpers.
+ *
+ * Argument and return kinds mirror the kernel's `enum bpf_arg_type` and
+ * `enum bpf_return_type` (include/linux/bpf.h) so that the verifier's rules
+ * and messages can follow the kernel's.
+ */
+#ifndef BPFRT_HELPERS_HELPERS_H
+#define BPFRT_HELPERS_HELPERS_H
+
+#include <stdint.h>
+
+#include "bpfrt/vm.h"
+
+enum helper_arg {
+	HELPER_ARG_NONE = 0,	       /* argument unused */
+	HELPER_ARG_ANYTHING,	       /* any initialised value */
+	HELPER_ARG_CONST_MAP_PTR,      /* a map pointer from ld_imm64 */
+	HELPER_ARG_PTR_TO_MAP_KEY,     /* readable memory of the map's key_size */
+	HELPER_ARG_PTR_TO_MAP_VALUE,   /* readable memory of the map's value_size */
+	HELPER_ARG_PTR_TO_UNINIT_MAP_VALUE, /* writable memory of value_size (pop/peek) */
+	HELPER_ARG_PTR_TO_MEM,	       /* readable memory; size in the next argument */
+	HELPER_ARG_PTR_TO_MEM_OR_NULL, /* as above, or NULL with size 0 */
+	HELPER_ARG_PTR_TO_UNINIT_MEM,  /* writable memory; size in the next argument */
+	HELPER_ARG_CONST_SIZE,	       /* size of the previous memory argument, > 0 */
+	HELPER_ARG_CONST_SIZE_OR_ZERO, /* size of the previous memory argument, >= 0 */
+	HELPER_ARG_CONST_ALLOC_SIZE_OR_ZERO, /* size of memory the helper returns */
+	HELPER_ARG_PTR_TO_CTX,	       /* the program's context pointer, unmodified */
+	HELPER_ARG_PTR_TO_CONST_STR,   /* NUL-terminated string in read-only map memory */
+	HELPER_ARG_PTR_TO_FUNC,	       /* a callback (ld_imm64 of a subprogram) */
+	HELPER_ARG_PTR_TO_STACK_OR_NULL, /* callback context: stack pointer or NULL */
+	HELPER_ARG_PTR_TO_RINGBUF_MEM, /* memory from bpf_ringbuf_reserve (released) */
+	HELPER_ARG_PTR_TO_SPIN_LOCK,   /* a struct bpf_spin_lock inside a map value */
+	HELPER_ARG_PTR_TO_LONG,	       /* writable 8 bytes */
+	HELPER_ARG_PTR_TO_DYNPTR,      /* a dynptr on the stack */
+	HELPER_ARG_KIND_COUNT
+};
+
+enum helper_ret {
+	HELPER_RET_INTEGER = 0,		/* a scalar */
+	HELPER_RET_VOID,		/* nothing (r0 undefined) */
+	HELPER_RET_PTR_TO_MAP_VALUE_OR_NULL, /* value of the map in argument 1 */
+	HELPER_RET_PTR_TO_MEM_OR_NULL,	/* memory sized by the ALLOC_SIZE argument (ringbuf) */
+	HELPER_RET_KIND_COUNT
+};
+
+enum {
+	HELPER_F_GPL_ONLY = 1 << 0,	/* only for programs with a GPL-compatible license */
+	HELPER_F_CALLBACK = 1 << 1,	/* calls a PTR_TO_FUNC argument (bpf_loop, for_each) */
+	HELPER_F_ACQUIRE = 1 << 2,	/* returns a reference the program must release */
+	HELPER_F_RELEASE = 1 << 3,	/* releases the reference passed in */
+	HELPER_F_TAIL_CALL = 1 << 4,	/* does not return on success */
+};
+
+struct helper_proto {
+	uint32_t id;	  /* the kernel's helper id (enum bpf_func_id) */
+	const char *name; /* without the bpf_ prefix, as the kernel prints it */
+	enum helper_ret ret;
+	enum helper_arg args[5];
+	uint32_t flags;
+	bpfrt_helper_fn fn; /* NULL: known but not implemented in user space */
+};
+
+/* The row for kernel helper `id`, or NULL when bpfrt does not know it. */
+const struct helper_proto *helper_proto_find(uint32_t id);
+/* The row named `name` (with or without the "bpf_" prefix), or NULL. */
+const struct helper_proto *helper_proto_by_name(const char *name);
+/* Rows in id order, for listing and tests. */
+const struct helper_proto *helper_proto_table(uint32_t *count);
+
+#endif /* BPFRT_HELPERS_HELPERS_H */
