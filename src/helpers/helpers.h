@@ -36,6 +36,7 @@ enum helper_arg {
 	HELPER_ARG_PTR_TO_SPIN_LOCK,   /* a struct bpf_spin_lock inside a map value */
 	HELPER_ARG_PTR_TO_LONG,	       /* writable 8 bytes */
 	HELPER_ARG_PTR_TO_DYNPTR,      /* a dynptr on the stack */
+	HELPER_ARG_PTR_TO_UNINIT_MEM_OR_NULL, /* writable memory or NULL; size next (snprintf) */
 	HELPER_ARG_KIND_COUNT
 };
 

@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Which function implements each helper of the table (protos.c). A helper
+ * with no implementation yet maps to NULL: the table still knows its id and
+ * prototype, and loading a program that calls it fails naming the helper.
+ */
+#ifndef BPFRT_HELPERS_IMPL_H
+#define BPFRT_HELPERS_IMPL_H
+
+#include "bpfrt/vm.h"
+
+#define HELPER_FN(name)                                                                             \
+	uint64_t helper_##name(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5,    \
+			       struct bpfrt_run_ctx *rc)
+
+#define HELPER_IMPL_name NULL
+#define HELPER_IMPL_nm NULL
+#define HELPER_IMPL_map_lookup_elem NULL
+#define HELPER_IMPL_map_update_elem NULL
+#define HELPER_IMPL_map_delete_elem NULL
+#define HELPER_IMPL_probe_read NULL
+#define HELPER_IMPL_ktime_get_ns NULL
+#define HELPER_IMPL_trace_printk NULL
+#define HELPER_IMPL_get_prandom_u32 NULL
+#define HELPER_IMPL_get_smp_processor_id NULL
+#define HELPER_IMPL_tail_call NULL
+#define HELPER_IMPL_get_current_pid_tgid NULL
+#define HELPER_IMPL_get_current_uid_gid NULL
+#define HELPER_IMPL_get_current_comm NULL
+#define HELPER_IMPL_perf_event_output NULL
+#define HELPER_IMPL_get_stackid NULL
+#define HELPER_IMPL_get_numa_node_id NULL
+#define HELPER_IMPL_probe_read_str NULL
+#define HELPER_IMPL_get_stack NULL
+#define HELPER_IMPL_map_push_elem NULL
+#define HELPER_IMPL_map_pop_elem NULL
+#define HELPER_IMPL_map_peek_elem NULL
+#define HELPER_IMPL_spin_lock NULL
+#define HELPER_IMPL_spin_unlock NULL
+#define HELPER_IMPL_probe_read_user NULL
+#define HELPER_IMPL_probe_read_kernel NULL
+#define HELPER_IMPL_probe_read_user_str NULL
+#define HELPER_IMPL_probe_read_kernel_str NULL
+#define HELPER_IMPL_jiffies64 NULL
+#define HELPER_IMPL_ktime_get_boot_ns NULL
+#define HELPER_IMPL_ringbuf_output NULL
+#define HELPER_IMPL_ringbuf_reserve NULL
+#define HELPER_IMPL_ringbuf_submit NULL
+#define HELPER_IMPL_ringbuf_discard NULL
+#define HELPER_IMPL_ringbuf_query NULL
+#define HELPER_IMPL_ktime_get_coarse_ns NULL
+#define HELPER_IMPL_for_each_map_elem NULL
+#define HELPER_IMPL_snprintf NULL
+#define HELPER_IMPL_get_func_ip NULL
+#define HELPER_IMPL_get_attach_cookie NULL
+#define HELPER_IMPL_trace_vprintk NULL
+#define HELPER_IMPL_loop NULL
+#define HELPER_IMPL_get_func_arg NULL
+#define HELPER_IMPL_get_func_ret NULL
+#define HELPER_IMPL_get_func_arg_cnt NULL
+#define HELPER_IMPL_map_lookup_percpu_elem NULL
+#define HELPER_IMPL_ktime_get_tai_ns NULL
+
+#endif /* BPFRT_HELPERS_IMPL_H */

@@ -1,0 +1,137 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The helper table. Ids are the kernel's (enum bpf_func_id in
+ * <linux/bpf.h>); prototypes follow the kernel's `struct bpf_func_proto`
+ * of the same name (kernel/bpf/helpers.c, kernel/trace/bpf_trace.c,
+ * kernel/bpf/ringbuf.c, kernel/bpf/stackmap.c, kernel/bpf/bpf_iter.c), with
+ * the kernel's type flags folded into our flat argument kinds:
+ *
+ *   ARG_PTR_TO_MEM | MEM_RDONLY                   -> PTR_TO_MEM
+ *   ARG_PTR_TO_MEM | PTR_MAYBE_NULL | MEM_RDONLY  -> PTR_TO_MEM_OR_NULL
+ *   ARG_PTR_TO_MAP_VALUE | MEM_UNINIT             -> PTR_TO_UNINIT_MAP_VALUE
+ *   ARG_PTR_TO_RINGBUF_MEM | OBJ_RELEASE          -> PTR_TO_RINGBUF_MEM + F_RELEASE
+ *   ARG_PTR_TO_FIXED_SIZE_MEM | MEM_UNINIT (u64)  -> PTR_TO_LONG
+ *   RET_PTR_TO_MEM | PTR_MAYBE_NULL | MEM_RINGBUF -> PTR_TO_MEM_OR_NULL + F_ACQUIRE
+ *
+ * Rows are kept in id order; helper_proto_find() relies on it.
+ */
+#include <linux/bpf.h>
+#include <string.h>
+
+#include "helpers/helpers.h"
+#include "helpers/impl.h"
+
+#define A(k) HELPER_ARG_##k
+#define R(k) HELPER_RET_##k
+#define GPL HELPER_F_GPL_ONLY
+
+/* H(name, ret, flags, args...): the row for BPF_FUNC_name. */
+#define H(nm, r, fl, ...)                                                                           \
+	{ .id = BPF_FUNC_##nm, .name = #nm, .ret = r, .flags = fl, .args = { __VA_ARGS__ },        \
+	  .fn = HELPER_IMPL_##nm }
+
+static const struct helper_proto protos[] = {
+	H(map_lookup_elem, R(PTR_TO_MAP_VALUE_OR_NULL), 0, A(CONST_MAP_PTR), A(PTR_TO_MAP_KEY)),
+	H(map_update_elem, R(INTEGER), 0, A(CONST_MAP_PTR), A(PTR_TO_MAP_KEY),
+	  A(PTR_TO_MAP_VALUE), A(ANYTHING)),
+	H(map_delete_elem, R(INTEGER), 0, A(CONST_MAP_PTR), A(PTR_TO_MAP_KEY)),
+	/* bpf_probe_read_compat_proto: on x86-64 a user address reads as user */
+	H(probe_read, R(INTEGER), GPL, A(PTR_TO_UNINIT_MEM), A(CONST_SIZE_OR_ZERO), A(ANYTHING)),
+	H(ktime_get_ns, R(INTEGER), 0),
+	H(trace_printk, R(INTEGER), GPL, A(PTR_TO_MEM), A(CONST_SIZE)),
+	H(get_prandom_u32, R(INTEGER), 0),
+	H(get_smp_processor_id, R(INTEGER), 0),
+	/* The kernel's proto has no function: the fixups and engines do it. */
+	H(tail_call, R(VOID), HELPER_F_TAIL_CALL, A(PTR_TO_CTX), A(CONST_MAP_PTR), A(ANYTHING)),
+	H(get_current_pid_tgid, R(INTEGER), 0),
+	H(get_current_uid_gid, R(INTEGER), 0),
+	H(get_current_comm, R(INTEGER), 0, A(PTR_TO_UNINIT_MEM), A(CONST_SIZE)),
+	H(perf_event_output, R(INTEGER), GPL, A(PTR_TO_CTX), A(CONST_MAP_PTR), A(ANYTHING),
+	  A(PTR_TO_MEM), A(CONST_SIZE_OR_ZERO)),
+	H(get_stackid, R(INTEGER), GPL, A(PTR_TO_CTX), A(CONST_MAP_PTR), A(ANYTHING)),
+	H(get_numa_node_id, R(INTEGER), 0),
+	H(probe_read_str, R(INTEGER), GPL, A(PTR_TO_UNINIT_MEM), A(CONST_SIZE_OR_ZERO),
+	  A(ANYTHING)),
+	H(get_stack, R(INTEGER), GPL, A(PTR_TO_CTX), A(PTR_TO_UNINIT_MEM), A(CONST_SIZE_OR_ZERO),
+	  A(ANYTHING)),
+	H(map_push_elem, R(INTEGER), 0, A(CONST_MAP_PTR), A(PTR_TO_MAP_VALUE), A(ANYTHING)),
+	H(map_pop_elem, R(INTEGER), 0, A(CONST_MAP_PTR), A(PTR_TO_UNINIT_MAP_VALUE)),
+	H(map_peek_elem, R(INTEGER), 0, A(CONST_MAP_PTR), A(PTR_TO_UNINIT_MAP_VALUE)),
+	H(spin_lock, R(VOID), 0, A(PTR_TO_SPIN_LOCK)),
+	H(spin_unlock, R(VOID), 0, A(PTR_TO_SPIN_LOCK)),
+	H(probe_read_user, R(INTEGER), GPL, A(PTR_TO_UNINIT_MEM), A(CONST_SIZE_OR_ZERO),
+	  A(ANYTHING)),
+	/* In user space there is no kernel memory: reads the process' own. */
+	H(probe_read_kernel, R(INTEGER), GPL, A(PTR_TO_UNINIT_MEM), A(CONST_SIZE_OR_ZERO),
+	  A(ANYTHING)),
+	H(probe_read_user_str, R(INTEGER), GPL, A(PTR_TO_UNINIT_MEM), A(CONST_SIZE_OR_ZERO),
+	  A(ANYTHING)),
+	H(probe_read_kernel_str, R(INTEGER), GPL, A(PTR_TO_UNINIT_MEM), A(CONST_SIZE_OR_ZERO),
+	  A(ANYTHING)),
+	H(jiffies64, R(INTEGER), 0),
+	H(ktime_get_boot_ns, R(INTEGER), 0),
+	H(ringbuf_output, R(INTEGER), 0, A(CONST_MAP_PTR), A(PTR_TO_MEM), A(CONST_SIZE_OR_ZERO),
+	  A(ANYTHING)),
+	H(ringbuf_reserve, R(PTR_TO_MEM_OR_NULL), HELPER_F_ACQUIRE, A(CONST_MAP_PTR),
+	  A(CONST_ALLOC_SIZE_OR_ZERO), A(ANYTHING)),
+	H(ringbuf_submit, R(VOID), HELPER_F_RELEASE, A(PTR_TO_RINGBUF_MEM), A(ANYTHING)),
+	H(ringbuf_discard, R(VOID), HELPER_F_RELEASE, A(PTR_TO_RINGBUF_MEM), A(ANYTHING)),
+	H(ringbuf_query, R(INTEGER), 0, A(CONST_MAP_PTR), A(ANYTHING)),
+	H(ktime_get_coarse_ns, R(INTEGER), 0),
+	H(for_each_map_elem, R(INTEGER), HELPER_F_CALLBACK, A(CONST_MAP_PTR), A(PTR_TO_FUNC),
+	  A(PTR_TO_STACK_OR_NULL), A(ANYTHING)),
+	H(snprintf, R(INTEGER), GPL, A(PTR_TO_UNINIT_MEM_OR_NULL), A(CONST_SIZE_OR_ZERO),
+	  A(PTR_TO_CONST_STR), A(PTR_TO_MEM_OR_NULL), A(CONST_SIZE_OR_ZERO)),
+	/* bpf_get_func_ip_proto_tracing */
+	H(get_func_ip, R(INTEGER), GPL, A(PTR_TO_CTX)),
+	/* bpf_get_attach_cookie_proto_trace */
+	H(get_attach_cookie, R(INTEGER), 0, A(PTR_TO_CTX)),
+	H(trace_vprintk, R(INTEGER), GPL, A(PTR_TO_MEM), A(CONST_SIZE), A(PTR_TO_MEM_OR_NULL),
+	  A(CONST_SIZE_OR_ZERO)),
+	H(loop, R(INTEGER), HELPER_F_CALLBACK, A(ANYTHING), A(PTR_TO_FUNC), A(PTR_TO_STACK_OR_NULL),
+	  A(ANYTHING)),
+	H(get_func_arg, R(INTEGER), GPL, A(PTR_TO_CTX), A(ANYTHING), A(PTR_TO_LONG)),
+	H(get_func_ret, R(INTEGER), GPL, A(PTR_TO_CTX), A(PTR_TO_LONG)),
+	H(get_func_arg_cnt, R(INTEGER), GPL, A(PTR_TO_CTX)),
+	H(map_lookup_percpu_elem, R(PTR_TO_MAP_VALUE_OR_NULL), 0, A(CONST_MAP_PTR),
+	  A(PTR_TO_MAP_KEY), A(ANYTHING)),
+	H(ktime_get_tai_ns, R(INTEGER), 0),
+};
+
+#define PROTO_CNT (sizeof(protos) / sizeof(protos[0]))
+
+const struct helper_proto *helper_proto_find(uint32_t id)
+{
+	size_t lo = 0, hi = PROTO_CNT;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (protos[mid].id == id)
+			return &protos[mid];
+		if (protos[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+const struct helper_proto *helper_proto_by_name(const char *name)
+{
+	if (!name)
+		return NULL;
+	if (strncmp(name, "bpf_", 4) == 0)
+		name += 4;
+	for (size_t i = 0; i < PROTO_CNT; i++)
+		if (strcmp(protos[i].name, name) == 0)
+			return &protos[i];
+	return NULL;
+}
+
+const struct helper_proto *helper_proto_table(uint32_t *count)
+{
+	if (count)
+		*count = PROTO_CNT;
+	return protos;
+}
