@@ -39,6 +39,7 @@ typedef uint64_t (*bpfrt_helper_fn)(uint64_t r1, uint64_t r2, uint64_t r3, uint6
 				    uint64_t r5, struct bpfrt_run_ctx *rc);
 
 #define BPFRT_MAX_HELPERS 4096 /* helper ids are below this */
+#define BPFRT_MAX_INSNS 1000000 /* instruction slots per program (the kernel's limit) */
 
 /* A new VM with an empty helper table. NULL + errno (ENOMEM) on failure. */
 BPFRT_API struct bpfrt_vm *bpfrt_vm__new(void);
@@ -51,6 +52,7 @@ BPFRT_API int bpfrt_vm__register_helper(struct bpfrt_vm *vm, uint32_t id, const 
 					bpfrt_helper_fn fn);
 
 /* How memory accesses are treated. */
+
 enum bpfrt_exec_mode {
 	/* Every load, store and atomic is bounds-checked against the context,
 	 * the stack and the regions given at run time; a runaway program is
@@ -78,13 +80,22 @@ struct bpfrt_prog_opts {
 /* Validates and prepares `insn_cnt` instructions (copied). Errors:
  * -EINVAL (malformed instruction, jump out of range, unknown helper id:
  * the log names the instruction), -E2BIG (too many instructions),
+ * -EOPNOTSUPP (the backend is not built in, or cannot run `mode`),
  * -ENOMEM. NULL + errno on failure. */
 BPFRT_API struct bpfrt_prog *bpfrt_prog__load(struct bpfrt_vm *vm, const struct bpfrt_insn *insns,
 					      size_t insn_cnt, const struct bpfrt_prog_opts *opts);
 BPFRT_API void bpfrt_prog__free(struct bpfrt_prog *prog);
 
+/* Whether `backend` (enum bpfrt_backend) is built into this library. */
+BPFRT_API bool bpfrt_vm__has_backend(const struct bpfrt_vm *vm, int backend);
+
 BPFRT_API size_t bpfrt_prog__insn_cnt(const struct bpfrt_prog *prog);
 BPFRT_API const struct bpfrt_insn *bpfrt_prog__insns(const struct bpfrt_prog *prog);
+/* The name given at load ("prog" by default); owned by the program. */
+BPFRT_API const char *bpfrt_prog__name(const struct bpfrt_prog *prog);
+BPFRT_API enum bpfrt_exec_mode bpfrt_prog__mode(const struct bpfrt_prog *prog);
+/* "interp" or "jit". */
+BPFRT_API const char *bpfrt_prog__backend_name(const struct bpfrt_prog *prog);
 
 /* Extra memory a checked-mode program may access besides its context and
  * its stack (e.g. a buffer a helper returns a pointer into). */

@@ -8,9 +8,12 @@
 #define BPFRT_VM_RUN_CTX_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "bpfrt/vm.h"
+
+struct vm_log;
 
 struct bpfrt_run_ctx {
 	const struct bpfrt_prog *prog;
@@ -24,6 +27,14 @@ struct bpfrt_run_ctx {
 	size_t region_cnt;
 	/* Engine-private state (the interpreter's frames, fault detail). */
 	void *engine;
+	/* The context: r1 and r2 at entry. */
+	void *ctx;
+	size_t ctx_size;
+	/* Checked mode: stores to ctx fault; instructions left before -ELOOP. */
+	bool ctx_readonly;
+	uint64_t insn_budget;
+	/* Where a fault is described (the insn index, the access, why). */
+	struct vm_log *log;
 };
 
 #endif /* BPFRT_VM_RUN_CTX_H */
