@@ -19,17 +19,24 @@
 #define HELPER_IMPL_map_update_elem NULL
 #define HELPER_IMPL_map_delete_elem NULL
 #define HELPER_IMPL_probe_read NULL
-#define HELPER_IMPL_ktime_get_ns NULL
+HELPER_FN(ktime_get_ns);
+#define HELPER_IMPL_ktime_get_ns helper_ktime_get_ns
 #define HELPER_IMPL_trace_printk NULL
-#define HELPER_IMPL_get_prandom_u32 NULL
-#define HELPER_IMPL_get_smp_processor_id NULL
+HELPER_FN(get_prandom_u32);
+#define HELPER_IMPL_get_prandom_u32 helper_get_prandom_u32
+HELPER_FN(get_smp_processor_id);
+#define HELPER_IMPL_get_smp_processor_id helper_get_smp_processor_id
 #define HELPER_IMPL_tail_call NULL
-#define HELPER_IMPL_get_current_pid_tgid NULL
-#define HELPER_IMPL_get_current_uid_gid NULL
-#define HELPER_IMPL_get_current_comm NULL
+HELPER_FN(get_current_pid_tgid);
+#define HELPER_IMPL_get_current_pid_tgid helper_get_current_pid_tgid
+HELPER_FN(get_current_uid_gid);
+#define HELPER_IMPL_get_current_uid_gid helper_get_current_uid_gid
+HELPER_FN(get_current_comm);
+#define HELPER_IMPL_get_current_comm helper_get_current_comm
 #define HELPER_IMPL_perf_event_output NULL
 #define HELPER_IMPL_get_stackid NULL
-#define HELPER_IMPL_get_numa_node_id NULL
+HELPER_FN(get_numa_node_id);
+#define HELPER_IMPL_get_numa_node_id helper_get_numa_node_id
 #define HELPER_IMPL_probe_read_str NULL
 #define HELPER_IMPL_get_stack NULL
 #define HELPER_IMPL_map_push_elem NULL
@@ -41,14 +48,17 @@
 #define HELPER_IMPL_probe_read_kernel NULL
 #define HELPER_IMPL_probe_read_user_str NULL
 #define HELPER_IMPL_probe_read_kernel_str NULL
-#define HELPER_IMPL_jiffies64 NULL
-#define HELPER_IMPL_ktime_get_boot_ns NULL
+HELPER_FN(jiffies64);
+#define HELPER_IMPL_jiffies64 helper_jiffies64
+HELPER_FN(ktime_get_boot_ns);
+#define HELPER_IMPL_ktime_get_boot_ns helper_ktime_get_boot_ns
 #define HELPER_IMPL_ringbuf_output NULL
 #define HELPER_IMPL_ringbuf_reserve NULL
 #define HELPER_IMPL_ringbuf_submit NULL
 #define HELPER_IMPL_ringbuf_discard NULL
 #define HELPER_IMPL_ringbuf_query NULL
-#define HELPER_IMPL_ktime_get_coarse_ns NULL
+HELPER_FN(ktime_get_coarse_ns);
+#define HELPER_IMPL_ktime_get_coarse_ns helper_ktime_get_coarse_ns
 #define HELPER_IMPL_for_each_map_elem NULL
 #define HELPER_IMPL_snprintf NULL
 #define HELPER_IMPL_get_func_ip NULL
@@ -59,6 +69,7 @@
 #define HELPER_IMPL_get_func_ret NULL
 #define HELPER_IMPL_get_func_arg_cnt NULL
 #define HELPER_IMPL_map_lookup_percpu_elem NULL
-#define HELPER_IMPL_ktime_get_tai_ns NULL
+HELPER_FN(ktime_get_tai_ns);
+#define HELPER_IMPL_ktime_get_tai_ns helper_ktime_get_tai_ns
 
 #endif /* BPFRT_HELPERS_IMPL_H */

@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Fixups: the stage after verification that rewrites a program's
+ * instructions into what the engines run (the kernel's kernel/bpf/fixups.c).
+ * It is the only stage that rewrites instructions.
+ *
+ *   lddw rD, map (MAP_FD / MAP_IDX)          -> lddw rD, <struct bpfrt_map *>
+ *   lddw rD, map value + off (MAP_VALUE ...) -> lddw rD, <address of the value + off>
+ *   call helper id                           -> checked: known and implemented
+ *   call kfunc (src 2)                       -> call helper BPFRT_KFUNC_ID_BASE + index
+ *   call local / lddw func                   -> checked: target inside the program
+ *
+ * Map "fds" are indexes into the environment's map table, as for MAP_IDX:
+ * the runtime has no file descriptors; objects number their maps in order.
+ */
+#ifndef BPFRT_FIXUPS_FIXUPS_H
+#define BPFRT_FIXUPS_FIXUPS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bpfrt/insn.h"
+
+/* One map the program may reference, by its index. */
+struct fixup_map {
+	void *map;	     /* what `lddw rD, map` loads (struct bpfrt_map *) */
+	uint8_t *value;	     /* the value a MAP_VALUE lddw points into, or NULL
+			      * when the map has no direct value access */
+	uint32_t value_size; /* bytes at `value` */
+	const char *name;    /* for messages */
+};
+
+/* A kfunc call site named by the loader (extern ... __ksym in the object). */
+struct fixup_kfunc_site {
+	size_t insn;	  /* index of the call instruction */
+	const char *name; /* kfunc name, e.g. "bpf_dynptr_size" */
+};
+
+struct fixup_env {
+	const struct fixup_map *maps;
+	size_t map_cnt;
+	/* Kfunc calls: a call whose index appears here is resolved by name;
+	 * any other kfunc call's imm is already a kfunc table index
+	 * (kfunc_find_by_name()). */
+	const struct fixup_kfunc_site *kfunc_sites;
+	size_t kfunc_site_cnt;
+};
+
+/* Rewrites `insns` in place. 0, or -EINVAL / -ENOENT / -EOPNOTSUPP with one
+ * line in `log` naming the instruction index and the problem (unknown
+ * helper id, helper not available in user space, unknown kfunc name, map
+ * index out of range, value offset out of range, call target outside the
+ * program). `log` may be NULL. Nothing is rewritten on failure. */
+int fixups_apply(struct bpfrt_insn *insns, size_t insn_cnt, const struct fixup_env *env,
+		 char *log, size_t log_size);
+
+#endif /* BPFRT_FIXUPS_FIXUPS_H */

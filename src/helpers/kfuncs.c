@@ -1,0 +1,168 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The kfunc table and the kfuncs that need nothing but their arguments:
+ * dynptr accessors (kernel/bpf/helpers.c), bpf_throw, session kfuncs.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "helpers/dynptr.h"
+#include "helpers/kfuncs.h"
+#include "helpers/trace_frame.h"
+#include "vm/run_ctx.h"
+
+#define A(k) HELPER_ARG_##k
+#define KFN(name)                                                                                   \
+	static uint64_t name(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5,      \
+			     struct bpfrt_run_ctx *rc)
+#define UNUSED5 (void)r1, (void)r2, (void)r3, (void)r4, (void)r5, (void)rc
+
+/* void *bpf_dynptr_slice(const struct bpf_dynptr *p, u64 offset,
+ *			  void *buffer__opt, u64 buffer__szk): a pointer to
+ * `buffer__szk` bytes of the dynptr's memory at `offset`, or NULL. Local and
+ * ring buffer dynptrs are contiguous, so the buffer is never needed. */
+static uint64_t slice(uint64_t r1, uint64_t r2, uint64_t r4, int writable)
+{
+	struct dynptr_kern *p = (struct dynptr_kern *)(uintptr_t)r1;
+
+	if (!p->data || (writable && dynptr_is_rdonly(p)))
+		return 0;
+	if (r2 > dynptr_size(p) || r4 > dynptr_size(p) - r2)
+		return 0;
+	return (uint64_t)(uintptr_t)((uint8_t *)p->data + p->offset + r2);
+}
+
+KFN(k_dynptr_slice)
+{
+	UNUSED5;
+	return slice(r1, r2, r4, 0);
+}
+
+KFN(k_dynptr_slice_rdwr)
+{
+	UNUSED5;
+	return slice(r1, r2, r4, 1);
+}
+
+/* int bpf_dynptr_adjust(const struct bpf_dynptr *p, u64 start, u64 end) */
+KFN(k_dynptr_adjust)
+{
+	struct dynptr_kern *p = (struct dynptr_kern *)(uintptr_t)r1;
+
+	UNUSED5;
+	if (!p->data || r2 > r3)
+		return (uint64_t)-EINVAL;
+	if (r3 > dynptr_size(p))
+		return (uint64_t)-ERANGE;
+	p->offset += (uint32_t)r2;
+	dynptr_set_size(p, (uint32_t)(r3 - r2));
+	return 0;
+}
+
+KFN(k_dynptr_is_null)
+{
+	UNUSED5;
+	return ((struct dynptr_kern *)(uintptr_t)r1)->data == NULL;
+}
+
+KFN(k_dynptr_is_rdonly)
+{
+	const struct dynptr_kern *p = (const struct dynptr_kern *)(uintptr_t)r1;
+
+	UNUSED5;
+	return p->data && dynptr_is_rdonly(p);
+}
+
+KFN(k_dynptr_size)
+{
+	const struct dynptr_kern *p = (const struct dynptr_kern *)(uintptr_t)r1;
+
+	UNUSED5;
+	return p->data ? dynptr_size(p) : (uint64_t)-EINVAL;
+}
+
+/* int bpf_dynptr_clone(const struct bpf_dynptr *p, struct bpf_dynptr *clone__uninit) */
+KFN(k_dynptr_clone)
+{
+	const struct dynptr_kern *p = (const struct dynptr_kern *)(uintptr_t)r1;
+	struct dynptr_kern *c = (struct dynptr_kern *)(uintptr_t)r2;
+
+	UNUSED5;
+	if (!p->data) {
+		memset(c, 0, sizeof(*c));
+		return (uint64_t)-EINVAL;
+	}
+	*c = *p;
+	return 0;
+}
+
+/* void bpf_throw(u64 cookie): unwinds every frame; the program returns the
+ * cookie (bpfrt has no exception callbacks yet: the default one's value). */
+KFN(k_throw)
+{
+	UNUSED5;
+	/* as bpfrt_run_ctx__abort(), without a link-time tie to src/vm */
+	rc->aborted = true;
+	rc->abort_r0 = r1;
+	return 0;
+}
+
+/* __u64 *bpf_session_cookie(void *ctx) */
+KFN(k_session_cookie)
+{
+	UNUSED5;
+	return (uint64_t)(uintptr_t)&trace_frame_of(r1)->session_cookie;
+}
+
+/* bool bpf_session_is_return(void *ctx) */
+KFN(k_session_is_return)
+{
+	UNUSED5;
+	return trace_frame_of(r1)->is_return != 0;
+}
+
+static const struct kfunc_proto kfuncs[] = {
+	{ "bpf_dynptr_slice", KFUNC_RET_PTR_TO_MEM,
+	  { A(PTR_TO_DYNPTR), A(ANYTHING), A(PTR_TO_UNINIT_MEM_OR_NULL), A(CONST_SIZE_OR_ZERO) },
+	  KFUNC_F_RET_NULL, k_dynptr_slice },
+	{ "bpf_dynptr_slice_rdwr", KFUNC_RET_PTR_TO_MEM,
+	  { A(PTR_TO_DYNPTR), A(ANYTHING), A(PTR_TO_UNINIT_MEM_OR_NULL), A(CONST_SIZE_OR_ZERO) },
+	  KFUNC_F_RET_NULL | KFUNC_F_RDWR_SLICE, k_dynptr_slice_rdwr },
+	{ "bpf_dynptr_adjust", KFUNC_RET_INTEGER, { A(PTR_TO_DYNPTR), A(ANYTHING), A(ANYTHING) },
+	  0, k_dynptr_adjust },
+	{ "bpf_dynptr_is_null", KFUNC_RET_INTEGER, { A(PTR_TO_DYNPTR) }, 0, k_dynptr_is_null },
+	{ "bpf_dynptr_is_rdonly", KFUNC_RET_INTEGER, { A(PTR_TO_DYNPTR) }, 0,
+	  k_dynptr_is_rdonly },
+	{ "bpf_dynptr_size", KFUNC_RET_INTEGER, { A(PTR_TO_DYNPTR) }, 0, k_dynptr_size },
+	{ "bpf_dynptr_clone", KFUNC_RET_INTEGER, { A(PTR_TO_DYNPTR), A(PTR_TO_DYNPTR) }, 0,
+	  k_dynptr_clone },
+	{ "bpf_throw", KFUNC_RET_VOID, { A(ANYTHING) }, KFUNC_F_THROWS, k_throw },
+	{ "bpf_session_cookie", KFUNC_RET_PTR_TO_U64, { A(PTR_TO_CTX) }, KFUNC_F_SESSION,
+	  k_session_cookie },
+	{ "bpf_session_is_return", KFUNC_RET_INTEGER, { A(PTR_TO_CTX) }, KFUNC_F_SESSION,
+	  k_session_is_return },
+};
+
+#define KFUNC_CNT (sizeof(kfuncs) / sizeof(kfuncs[0]))
+
+int kfunc_find_by_name(const char *name)
+{
+	if (!name)
+		return -1;
+	for (size_t i = 0; i < KFUNC_CNT; i++)
+		if (strcmp(kfuncs[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+const struct kfunc_proto *kfunc_get(uint32_t index)
+{
+	return index < KFUNC_CNT ? &kfuncs[index] : NULL;
+}
+
+const struct kfunc_proto *kfunc_table(uint32_t *count)
+{
+	if (count)
+		*count = KFUNC_CNT;
+	return kfuncs;
+}

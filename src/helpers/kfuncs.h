@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The kfunc table: kernel functions a program declares `extern ... __ksym`
+ * and calls by name (call with src_reg BPF_PSEUDO_KFUNC_CALL). The loader
+ * resolves each name with kfunc_find_by_name(); an unknown name is an error
+ * at load naming it. After fixups a kfunc call is an ordinary helper call to
+ * id BPFRT_KFUNC_ID_BASE + the kfunc's index, and the runtime registers
+ * every implemented kfunc at that id.
+ */
+#ifndef BPFRT_HELPERS_KFUNCS_H
+#define BPFRT_HELPERS_KFUNCS_H
+
+#include <stdint.h>
+
+#include "helpers/helpers.h"
+
+#define BPFRT_KFUNC_ID_BASE 2048 /* helper ids of kfuncs after fixups */
+
+enum {
+	KFUNC_F_RET_NULL = 1 << 0,   /* the returned pointer may be NULL (KF_RET_NULL) */
+	KFUNC_F_THROWS = 1 << 1,     /* never returns normally (bpf_throw) */
+	KFUNC_F_SESSION = 1 << 2,    /* only in session (fsession, kprobe.session) programs */
+	KFUNC_F_RDWR_SLICE = 1 << 3, /* returned memory is writable */
+};
+
+enum kfunc_ret {
+	KFUNC_RET_INTEGER = 0, /* scalar (int, bool, u32, u64) */
+	KFUNC_RET_VOID,
+	KFUNC_RET_PTR_TO_MEM,	     /* sized by the argument marked CONST_SIZE (`buffer__szk`) */
+	KFUNC_RET_PTR_TO_U64,	     /* pointer to 8 writable bytes (bpf_session_cookie) */
+};
+
+struct kfunc_proto {
+	const char *name; /* the kernel's name, with the bpf_ prefix */
+	enum kfunc_ret ret;
+	enum helper_arg args[5];
+	uint32_t flags;
+	bpfrt_helper_fn fn; /* NULL: known, not yet implemented */
+};
+
+/* The index of kfunc `name` (with its bpf_ prefix), or -1. */
+int kfunc_find_by_name(const char *name);
+/* The kfunc at `index`, or NULL. */
+const struct kfunc_proto *kfunc_get(uint32_t index);
+const struct kfunc_proto *kfunc_table(uint32_t *count);
+
+#endif /* BPFRT_HELPERS_KFUNCS_H */
