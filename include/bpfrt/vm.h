@@ -51,6 +51,18 @@ BPFRT_API void bpfrt_vm__free(struct bpfrt_vm *vm);
 BPFRT_API int bpfrt_vm__register_helper(struct bpfrt_vm *vm, uint32_t id, const char *name,
 					bpfrt_helper_fn fn);
 
+/* Registers every kernel helper bpfrt implements under its kernel id
+ * (enum bpf_func_id), and every kfunc under BPFRT_KFUNC_ID_BASE + its
+ * index (src/helpers/kfuncs.h), where fixups send kfunc calls. 0 or -errno. */
+BPFRT_API int bpfrt_vm__register_kernel_helpers(struct bpfrt_vm *vm);
+
+/* Where bpf_trace_printk and bpf_trace_vprintk messages go (the kernel's
+ * trace_pipe): `fn` gets each message (not NUL-terminated, usually ending
+ * in a newline) from the thread that ran the helper. Default: discarded. */
+typedef void (*bpfrt_trace_output_fn)(void *ctx, const char *msg, size_t len);
+BPFRT_API void bpfrt_vm__set_trace_output(struct bpfrt_vm *vm, bpfrt_trace_output_fn fn,
+					  void *ctx);
+
 /* How memory accesses are treated. */
 
 enum bpfrt_exec_mode {

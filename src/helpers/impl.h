@@ -18,10 +18,12 @@
 #define HELPER_IMPL_map_lookup_elem NULL
 #define HELPER_IMPL_map_update_elem NULL
 #define HELPER_IMPL_map_delete_elem NULL
-#define HELPER_IMPL_probe_read NULL
+HELPER_FN(probe_read);
+#define HELPER_IMPL_probe_read helper_probe_read
 HELPER_FN(ktime_get_ns);
 #define HELPER_IMPL_ktime_get_ns helper_ktime_get_ns
-#define HELPER_IMPL_trace_printk NULL
+HELPER_FN(trace_printk);
+#define HELPER_IMPL_trace_printk helper_trace_printk
 HELPER_FN(get_prandom_u32);
 #define HELPER_IMPL_get_prandom_u32 helper_get_prandom_u32
 HELPER_FN(get_smp_processor_id);
@@ -37,17 +39,24 @@ HELPER_FN(get_current_comm);
 #define HELPER_IMPL_get_stackid NULL
 HELPER_FN(get_numa_node_id);
 #define HELPER_IMPL_get_numa_node_id helper_get_numa_node_id
-#define HELPER_IMPL_probe_read_str NULL
+HELPER_FN(probe_read_str);
+#define HELPER_IMPL_probe_read_str helper_probe_read_str
 #define HELPER_IMPL_get_stack NULL
 #define HELPER_IMPL_map_push_elem NULL
 #define HELPER_IMPL_map_pop_elem NULL
 #define HELPER_IMPL_map_peek_elem NULL
-#define HELPER_IMPL_spin_lock NULL
-#define HELPER_IMPL_spin_unlock NULL
-#define HELPER_IMPL_probe_read_user NULL
-#define HELPER_IMPL_probe_read_kernel NULL
-#define HELPER_IMPL_probe_read_user_str NULL
-#define HELPER_IMPL_probe_read_kernel_str NULL
+HELPER_FN(spin_lock);
+#define HELPER_IMPL_spin_lock helper_spin_lock
+HELPER_FN(spin_unlock);
+#define HELPER_IMPL_spin_unlock helper_spin_unlock
+HELPER_FN(probe_read_user);
+#define HELPER_IMPL_probe_read_user helper_probe_read_user
+HELPER_FN(probe_read_kernel);
+#define HELPER_IMPL_probe_read_kernel helper_probe_read_kernel
+HELPER_FN(probe_read_user_str);
+#define HELPER_IMPL_probe_read_user_str helper_probe_read_user_str
+HELPER_FN(probe_read_kernel_str);
+#define HELPER_IMPL_probe_read_kernel_str helper_probe_read_kernel_str
 HELPER_FN(jiffies64);
 #define HELPER_IMPL_jiffies64 helper_jiffies64
 HELPER_FN(ktime_get_boot_ns);
@@ -60,14 +69,21 @@ HELPER_FN(ktime_get_boot_ns);
 HELPER_FN(ktime_get_coarse_ns);
 #define HELPER_IMPL_ktime_get_coarse_ns helper_ktime_get_coarse_ns
 #define HELPER_IMPL_for_each_map_elem NULL
-#define HELPER_IMPL_snprintf NULL
-#define HELPER_IMPL_get_func_ip NULL
-#define HELPER_IMPL_get_attach_cookie NULL
-#define HELPER_IMPL_trace_vprintk NULL
+HELPER_FN(snprintf);
+#define HELPER_IMPL_snprintf helper_snprintf
+HELPER_FN(get_func_ip);
+#define HELPER_IMPL_get_func_ip helper_get_func_ip
+HELPER_FN(get_attach_cookie);
+#define HELPER_IMPL_get_attach_cookie helper_get_attach_cookie
+HELPER_FN(trace_vprintk);
+#define HELPER_IMPL_trace_vprintk helper_trace_vprintk
 #define HELPER_IMPL_loop NULL
-#define HELPER_IMPL_get_func_arg NULL
-#define HELPER_IMPL_get_func_ret NULL
-#define HELPER_IMPL_get_func_arg_cnt NULL
+HELPER_FN(get_func_arg);
+#define HELPER_IMPL_get_func_arg helper_get_func_arg
+HELPER_FN(get_func_ret);
+#define HELPER_IMPL_get_func_ret helper_get_func_ret
+HELPER_FN(get_func_arg_cnt);
+#define HELPER_IMPL_get_func_arg_cnt helper_get_func_arg_cnt
 #define HELPER_IMPL_map_lookup_percpu_elem NULL
 HELPER_FN(ktime_get_tai_ns);
 #define HELPER_IMPL_ktime_get_tai_ns helper_ktime_get_tai_ns

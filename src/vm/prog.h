@@ -18,6 +18,8 @@ struct vm_helper {
 
 struct bpfrt_vm {
 	struct vm_helper helpers[BPFRT_MAX_HELPERS];
+	bpfrt_trace_output_fn trace_fn; /* bpf_trace_printk output, or NULL */
+	void *trace_ctx;
 };
 
 struct vm_backend;
