@@ -90,6 +90,8 @@ static int fix_lddw(struct bpfrt_insn *insn, size_t i, size_t cnt, const struct 
 			return fail(log, log_size, -EINVAL,
 				    "insn %zu: callback target %lld outside the program", i,
 				    (long long)target);
+		/* The engines call callbacks by instruction index (vm_backend.call). */
+		set_imm64(insn, (uint64_t)target);
 		return 0;
 	}
 	case BPFRT_PSEUDO_BTF_ID:

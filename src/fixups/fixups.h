@@ -8,7 +8,8 @@
  *   lddw rD, map value + off (MAP_VALUE ...) -> lddw rD, <address of the value + off>
  *   call helper id                           -> checked: known and implemented
  *   call kfunc (src 2)                       -> call helper BPFRT_KFUNC_ID_BASE + index
- *   call local / lddw func                   -> checked: target inside the program
+ *   lddw rD, func (PSEUDO_FUNC, callbacks)   -> lddw rD, <absolute insn index>
+ *   call local                               -> checked: target inside the program
  *
  * Map "fds" are indexes into the environment's map table, as for MAP_IDX:
  * the runtime has no file descriptors; objects number their maps in order.

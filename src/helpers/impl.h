@@ -77,7 +77,8 @@ HELPER_FN(get_attach_cookie);
 #define HELPER_IMPL_get_attach_cookie helper_get_attach_cookie
 HELPER_FN(trace_vprintk);
 #define HELPER_IMPL_trace_vprintk helper_trace_vprintk
-#define HELPER_IMPL_loop NULL
+HELPER_FN(loop);
+#define HELPER_IMPL_loop helper_loop
 HELPER_FN(get_func_arg);
 #define HELPER_IMPL_get_func_arg helper_get_func_arg
 HELPER_FN(get_func_ret);

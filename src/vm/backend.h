@@ -40,6 +40,14 @@ struct vm_backend {
 	 * Stores r0 in *r0. 0, or -EFAULT/-ELOOP/-EINVAL/-E2BIG as documented
 	 * for bpfrt_prog__run, with a line in rc->log. */
 	int (*run)(const struct bpfrt_prog *prog, struct bpfrt_run_ctx *rc, uint64_t *r0);
+	/* Optional; for helpers that call back into the program (bpf_loop,
+	 * bpf_for_each_map_elem): runs the subprogram starting at instruction
+	 * `insn` of the program `rc` is running, with r1..r5 = args, on a new
+	 * frame below the helper's caller, and stores its r0. Called from a
+	 * helper during run(). 0 or -errno (-E2BIG: call depth). After fixups
+	 * a callback's ld_imm64 (BPF_PSEUDO_FUNC) loads that insn index. */
+	int (*call)(const struct bpfrt_prog *prog, struct bpfrt_run_ctx *rc, uint32_t insn,
+		    const uint64_t args[5], uint64_t *r0);
 };
 
 extern const struct vm_backend vm_backend_interp;

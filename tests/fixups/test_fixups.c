@@ -123,6 +123,7 @@ static void call_targets_stay_inside(void **state)
 	struct bpfrt_insn ok[] = { CALL(BPFRT_PSEUDO_CALL, 1), EXIT, EXIT };
 	struct bpfrt_insn out[] = { CALL(BPFRT_PSEUDO_CALL, 5), EXIT };
 	struct bpfrt_insn cb[] = { LDDW(2, BPFRT_PSEUDO_FUNC, -3, 0), EXIT };
+	struct bpfrt_insn cbok[] = { EXIT, LDDW(2, BPFRT_PSEUDO_FUNC, -2, 0), EXIT };
 
 	assert_int_equal(fixups_apply(ok, 3, NULL, log, sizeof(log)), 0);
 	assert_int_equal(ok[0].imm, 1);
@@ -130,6 +131,9 @@ static void call_targets_stay_inside(void **state)
 	assert_string_equal(log, "insn 0: call target 6 outside the program");
 	assert_int_equal(fixups_apply(cb, 3, NULL, log, sizeof(log)), -EINVAL);
 	assert_string_equal(log, "insn 0: callback target -2 outside the program");
+	assert_int_equal(fixups_apply(cbok, 4, NULL, log, sizeof(log)), 0);
+	assert_int_equal(cbok[1].src_reg, 0);
+	assert_int_equal(imm64(&cbok[1]), 0);
 }
 
 int main(void)
