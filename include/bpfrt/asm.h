@@ -26,8 +26,16 @@ struct bpfrt_asm_opts {
 };
 
 /* Assembles `text` (NUL-terminated) into a malloc'ed array of instruction
- * slots (*insns, *cnt; ld_imm64 takes two). The caller frees *insns.
- * -EINVAL on bad text (the log says where and why), -ENOMEM. */
+ * slots (*insns, *cnt; ld_imm64 takes two). The caller frees *insns (NULL
+ * when the text has no instruction). -EINVAL on bad text (the log gets the
+ * first error as "file:line:col: message"), -ENOMEM.
+ *
+ * Besides the conformance syntax: `lddw %r1, map[fd:N]`, `map[fd:N][0]+OFF`,
+ * `map[idx:N]`, `map[idx:N][0]+OFF`, `btf_id[N]`, `subprog[label]` (ld_imm64
+ * pseudo sources); `call kfunc N` (`call runtime N`); `%r11` as the base of
+ * stack-argument loads and stores; `.invalid B0 .. B7` (one slot given as its
+ * 8 bytes in hex); comments `#`, `;`, `//`; `name:` labels, and `exit` names
+ * the first exit when no label has that name. docs/asm.md has both syntaxes. */
 BPFRT_API int bpfrt_asm(const char *text, const struct bpfrt_asm_opts *opts,
 			struct bpfrt_insn **insns, size_t *cnt);
 
