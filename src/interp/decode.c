@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Pre-decoding: one struct iop per instruction slot, with the operation
+ * taken from the opcode table (isa_form_of) and branch targets resolved to
+ * op indices. The VM loader has already validated every instruction and
+ * target, so this only translates.
+ */
+#include <errno.h>
+#include <stdlib.h>
+
+#include "interp/interp.h"
+#include "vm/prog.h"
+
+void interp_fuse(struct iop *ops, size_t cnt, const uint8_t *is_target);
+
+int interp_decode(const struct bpfrt_prog *prog, struct interp_prog **out, struct vm_log *log)
+{
+	size_t cnt = prog->insn_cnt;
+	struct interp_prog *ip = calloc(1, sizeof(*ip));
+	uint8_t *is_target = calloc(cnt, 1);
+	if (ip)
+		ip->ops = calloc(cnt, sizeof(*ip->ops));
+	if (!ip || !ip->ops || !is_target) {
+		vm_log_line(log, "out of memory");
+		free(is_target);
+		interp_free(ip);
+		return -ENOMEM;
+	}
+	ip->cnt = cnt;
+	for (size_t pc = 0; pc < cnt; pc++) {
+		const struct bpfrt_insn *insn = &prog->insns[pc];
+		const struct isa_form *f = isa_form_of(insn);
+		struct iop *op = &ip->ops[pc];
+		if (insn->dst_reg == BPFRT_REG_PARAMS || insn->src_reg == BPFRT_REG_PARAMS) {
+			vm_log_line(log, "insn %zu: stack arguments (r11) are not supported by the "
+					 "interpreter yet", pc);
+			free(is_target);
+			interp_free(ip);
+			return -EOPNOTSUPP;
+		}
+		op->code = (uint16_t)f->op;
+		op->dst = insn->dst_reg;
+		op->src = f->match == ISA_MATCH_SRC ? 0 : insn->src_reg;
+		op->off = insn->off;
+		op->imm = insn->imm;
+		if (f->syntax == ISA_SYN_LDDW) {
+			/* The second slot carries the high half; it is never run. */
+			pc++;
+			ip->ops[pc].code = ISA_OP_INVALID;
+			ip->ops[pc].imm = prog->insns[pc].imm;
+			continue;
+		}
+		if (isa_form_has(f, ISA_F_BRANCH)) {
+			int64_t delta = (f->syntax == ISA_SYN_JA32 || f->syntax == ISA_SYN_CALL_LOCAL)
+						? insn->imm
+						: insn->off;
+			op->tgt = (uint32_t)((int64_t)pc + 1 + delta);
+			is_target[op->tgt] = 1;
+		}
+	}
+	interp_fuse(ip->ops, cnt, is_target);
+	free(is_target);
+	*out = ip;
+	return 0;
+}
+
+void interp_free(struct interp_prog *ip)
+{
+	if (!ip)
+		return;
+	free(ip->ops);
+	free(ip);
+}
