@@ -46,6 +46,27 @@ BPFRT_API int bpfrt_asm(const char *text, const struct bpfrt_asm_opts *opts,
 BPFRT_API int bpfrt_disasm_insn(const struct bpfrt_insn *insns, size_t remaining,
 				enum bpfrt_syntax syntax, char *buf, size_t size);
 
+/* Listing options. */
+enum {
+	BPFRT_DISASM_SLOTS = 1 << 0, /* prefix lines with the slot number ("   12: ") */
+};
+
+struct bpfrt_disasm_opts {
+	size_t sz;		   /* sizeof(struct bpfrt_disasm_opts) */
+	enum bpfrt_syntax syntax; /* default BPFRT_SYNTAX_CONFORMANCE */
+	unsigned flags;		   /* BPFRT_DISASM_* */
+};
+
+/* Disassembles a whole program into a malloc'ed text (*text; the caller
+ * frees it): one line per instruction, and an "L<slot>:" line before every
+ * jump or call target, which the instructions then name instead of an
+ * offset. Slots that no instruction text can say become `.invalid` lines.
+ * The text assembles back to the same bytes (slot-number prefixes too).
+ * Returns the number of `.invalid` slots (0 for a clean program), or
+ * -EINVAL / -ENOMEM. */
+BPFRT_API int bpfrt_disasm(const struct bpfrt_insn *insns, size_t cnt,
+			   const struct bpfrt_disasm_opts *opts, char **text);
+
 #ifdef __cplusplus
 }
 #endif

@@ -225,6 +225,13 @@ static const char *comment_start(const char *p, const char *end)
 static int one_line(struct asm_state *st)
 {
 	struct asm_cur *c = &st->cur;
+	/* A listing's slot number ("   12: "), as bpfrt_disasm writes it: skipped. */
+	lex_skip_ws(c);
+	const char *q = c->p;
+	while (q < c->end && *q >= '0' && *q <= '9')
+		q++;
+	if (q > c->p && q < c->end && *q == ':')
+		c->p = q + 1;
 	/* Labels: "name:" (several may precede an instruction on the line). */
 	for (;;) {
 		struct asm_cur save = *c;

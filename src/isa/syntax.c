@@ -43,11 +43,17 @@ static const struct {
 	{ "jsle", "s<=" },
 };
 
-const char *syn_kernel_operator(const struct isa_form *f)
+size_t syn_base_len(const struct isa_form *f)
 {
 	size_t n = strlen(f->mnemonic);
-	if (f->flags & (ISA_F_ALU32 | ISA_F_JMP32))
+	if ((f->flags & (ISA_F_ALU32 | ISA_F_JMP32)) || (f->syntax == ISA_SYN_ATOMIC && f->size == 4))
 		n -= 2; /* "add32" -> "add" */
+	return n;
+}
+
+const char *syn_kernel_operator(const struct isa_form *f)
+{
+	size_t n = syn_base_len(f);
 	for (size_t i = 0; i < sizeof(kernel_operators) / sizeof(kernel_operators[0]); i++) {
 		const char *m = kernel_operators[i].mnemonic;
 		if (strlen(m) == n && !strncmp(m, f->mnemonic, n))
@@ -109,4 +115,17 @@ const char *syn_size_type(unsigned size, bool sign)
 	default:
 		return sign ? "s64" : "u64";
 	}
+}
+
+const char *syn_operator_at(const char *p, size_t avail, bool jump)
+{
+	const char *best = NULL;
+	for (size_t i = 0; i < sizeof(kernel_operators) / sizeof(kernel_operators[0]); i++) {
+		const char *op = kernel_operators[i].op;
+		size_t n = strlen(op);
+		if ((kernel_operators[i].mnemonic[0] == 'j') == jump && n <= avail &&
+		    !memcmp(p, op, n) && (!best || n > strlen(best)))
+			best = op;
+	}
+	return best;
 }

@@ -11,6 +11,7 @@
 #define BPFRT_ISA_SYNTAX_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "isa/opcodes.h"
@@ -36,9 +37,16 @@ struct syn_layout {
 /* Indexed by enum isa_syntax. */
 extern const struct syn_layout syn_layouts[];
 
+/* Length of the mnemonic without the "32" of 32-bit forms ("add32" -> 3). */
+size_t syn_base_len(const struct isa_form *f);
+
 /* Kernel-syntax operator of an ALU or conditional-jump form ("+=", "s>>=",
  * "==", "s<", ...), found by its mnemonic without the "32" suffix, or NULL. */
 const char *syn_kernel_operator(const struct isa_form *f);
+
+/* The longest kernel-syntax operator at p (ALU ones, or comparisons when
+ * `jump`), or NULL. */
+const char *syn_operator_at(const char *p, size_t avail, bool jump);
 
 /* Atomic forms: whether the conformance syntax writes "fetch" (FETCH forms
  * whose mnemonic also names a non-fetching form: add, or, and, xor). */
