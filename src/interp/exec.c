@@ -32,10 +32,14 @@ static inline bool in_range(uint64_t addr, uint64_t size, uint64_t lo, uint64_t 
 	return addr >= lo && addr - lo <= len && size <= len - (addr - lo);
 }
 
-/* Checked mode, outside the stack: the ctx or one of the run's regions. */
-static bool interp_mem_ok(const struct bpfrt_run_ctx *rc, uint64_t addr, uint64_t size,
-			  bool write)
+/* Checked mode, outside the current stack: the ctx, one of the run's
+ * regions, or the stack of code that called the helper running a callback. */
+static bool interp_mem_ok(const struct bpfrt_run_ctx *rc, const struct interp_state *st,
+			  uint64_t addr, uint64_t size, bool write)
 {
+	for (const struct interp_state *s = st->outer; s; s = s->outer)
+		if (in_range(addr, size, s->stack_lo, s->stack_hi - s->stack_lo))
+			return true;
 	if (rc->ctx && in_range(addr, size, (uintptr_t)rc->ctx, rc->ctx_size))
 		return !(write && rc->ctx_readonly);
 	for (size_t i = 0; i < rc->region_cnt; i++) {
@@ -131,12 +135,52 @@ static void interp_release(struct bpfrt_prog *prog)
 	prog->backend_data = NULL;
 }
 
-static int interp_run(const struct bpfrt_prog *prog, struct bpfrt_run_ctx *rc, uint64_t *r0)
+static int interp_enter(const struct bpfrt_prog *prog, struct bpfrt_run_ctx *rc, uint32_t start,
+			const uint64_t *args, uint64_t *r0)
 {
 	const struct interp_prog *ip = prog->backend_data;
-	if (prog->mode == BPFRT_EXEC_TRUSTED)
-		return interp_exec_trusted(ip, prog, rc, r0);
-	return interp_exec_checked(ip, prog, rc, r0);
+	struct interp_state *outer = rc->engine;
+	struct interp_state st = {
+		.outer = outer,
+		.budget = outer ? outer->budget : rc->insn_budget,
+		.base_depth = outer ? outer->base_depth + outer->depth + 1 : 0,
+	};
+	if (st.base_depth >= BPFRT_MAX_CALL_DEPTH) {
+		vm_log_line(rc->log, "insn %u: callback exceeds the call depth of %d frames", start,
+			    BPFRT_MAX_CALL_DEPTH);
+		return -E2BIG;
+	}
+	rc->engine = &st;
+	int err = prog->mode == BPFRT_EXEC_TRUSTED
+			  ? interp_exec_trusted(ip, prog, rc, &st, start, args, r0)
+			  : interp_exec_checked(ip, prog, rc, &st, start, args, r0);
+	rc->engine = outer;
+	if (outer) {
+		outer->budget = st.budget;
+		if (err) {
+			/* The whole run stops, not only the callback. */
+			outer->err = err;
+			rc->aborted = true;
+		}
+	}
+	return err;
+}
+
+static int interp_run(const struct bpfrt_prog *prog, struct bpfrt_run_ctx *rc, uint64_t *r0)
+{
+	return interp_enter(prog, rc, 0, NULL, r0);
+}
+
+static int interp_call(const struct bpfrt_prog *prog, struct bpfrt_run_ctx *rc, uint32_t insn,
+		       const uint64_t args[5], uint64_t *r0)
+{
+	const struct interp_prog *ip = prog->backend_data;
+	/* Only the second slots of ld_imm64 decode to ISA_OP_INVALID. */
+	if (!rc->engine || insn >= ip->cnt || ip->ops[insn].code == ISA_OP_INVALID) {
+		vm_log_line(rc->log, "callback target %u is not an instruction of the program", insn);
+		return -EINVAL;
+	}
+	return interp_enter(prog, rc, insn, args, r0);
 }
 
 const struct vm_backend vm_backend_interp = {
@@ -144,4 +188,5 @@ const struct vm_backend vm_backend_interp = {
 	.prepare = interp_prepare,
 	.release = interp_release,
 	.run = interp_run,
+	.call = interp_call,
 };

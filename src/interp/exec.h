@@ -37,7 +37,7 @@
 #define CHECK(addr, size, kind)                                                           \
 	do {                                                                              \
 		if (!((addr) >= stack_lo && (addr) <= stack_hi - (size)) &&               \
-		    !interp_mem_ok(rc, (addr), (size), (kind) != ACCESS_LOAD)) {          \
+		    !interp_mem_ok(rc, st, (addr), (size), (kind) != ACCESS_LOAD)) {      \
 			fault_addr = (addr), fault_size = (size), fault_kind = (kind);    \
 			goto fault;                                                       \
 		}                                                                         \
@@ -71,7 +71,8 @@
 #define IMM ((uint64_t)(int64_t)op->imm) /* sign-extended to 64 bits */
 
 int EXEC_NAME(const struct interp_prog *ip, const struct bpfrt_prog *prog,
-	      struct bpfrt_run_ctx *rc, uint64_t *ret)
+	      struct bpfrt_run_ctx *rc, struct interp_state *st, uint32_t start,
+	      const uint64_t *args, uint64_t *ret)
 {
 #if !INTERP_SWITCH
 	static const void *const labels[IOP_COUNT] = {
@@ -85,7 +86,8 @@ int EXEC_NAME(const struct interp_prog *ip, const struct bpfrt_prog *prog,
 	};
 #endif
 	const struct iop *const base = ip->ops;
-	const struct iop *op = base;
+	const struct iop *op = base + start;
+	int err = 0;
 	const struct bpfrt_vm *vm = prog->vm;
 	uint64_t reg[11];
 	/* The frames of BPF-to-BPF calls: frame 0 (main) at the top of the
@@ -99,7 +101,7 @@ int EXEC_NAME(const struct interp_prog *ip, const struct bpfrt_prog *prog,
 	bpfrt_helper_fn fn = NULL;
 	uint64_t helper_id = 0;
 #if CHECKED
-	uint64_t budget = rc->insn_budget;
+	uint64_t budget = st->budget;
 	uint64_t stack_hi = (uint64_t)(uintptr_t)(stack + sizeof(stack));
 	uint64_t stack_lo = stack_hi - BPFRT_STACK_SIZE;
 	uint64_t fault_addr = 0;
@@ -107,12 +109,17 @@ int EXEC_NAME(const struct interp_prog *ip, const struct bpfrt_prog *prog,
 	enum interp_access fault_kind = ACCESS_LOAD;
 #endif
 
-	reg[0] = 0;
-	reg[1] = (uint64_t)(uintptr_t)rc->ctx;
-	reg[2] = rc->ctx_size;
-	reg[3] = reg[4] = reg[5] = reg[6] = reg[7] = reg[8] = reg[9] = 0;
+	reg[0] = reg[6] = reg[7] = reg[8] = reg[9] = 0;
+	if (args) {
+		memcpy(&reg[1], args, 5 * sizeof(reg[0]));
+	} else {
+		reg[1] = (uint64_t)(uintptr_t)rc->ctx;
+		reg[2] = rc->ctx_size;
+		reg[3] = reg[4] = reg[5] = 0;
+	}
 	reg[10] = (uint64_t)(uintptr_t)(stack + sizeof(stack));
 #if CHECKED
+	st->stack_hi = stack_hi;
 	/* An unverified program must not read what the host left there. */
 	memset(stack + sizeof(stack) - BPFRT_STACK_SIZE, 0, BPFRT_STACK_SIZE);
 #endif
@@ -281,7 +288,7 @@ dispatch:
 		uint64_t o = (OFFSET);                                                    \
 		if (!rc->ctx || o > rc->ctx_size || SZ > rc->ctx_size - o) {              \
 			*ret = 0;                                                         \
-			return 0;                                                         \
+			goto done;                                                        \
 		}                                                                         \
 		const uint8_t *p = (const uint8_t *)rc->ctx + o;                          \
 		reg[0] = SWAP;                                                            \
@@ -303,10 +310,23 @@ dispatch:
 	call_helper:
 		if (!fn)
 			goto bad_helper;
+		/* What a callback run from the helper (bpf_loop) needs. */
+		st->depth = depth;
+#if CHECKED
+		st->stack_lo = stack_lo;
+		st->budget = budget;
+#endif
 		reg[0] = fn(reg[1], reg[2], reg[3], reg[4], reg[5], rc);
+#if CHECKED
+		budget = st->budget;
+#endif
 		if (__builtin_expect(rc->aborted, 0)) {
+			if (st->err) { /* a callback failed */
+				err = st->err;
+				goto done;
+			}
 			*ret = rc->abort_r0;
-			return 0;
+			goto done;
 		}
 		NEXT();
 	}
@@ -319,7 +339,7 @@ dispatch:
 	}
 	OP(CALL_LOCAL)
 	{
-		if (depth + 1 >= BPFRT_MAX_CALL_DEPTH)
+		if (st->base_depth + depth + 1 >= BPFRT_MAX_CALL_DEPTH)
 			goto too_deep;
 		frames[depth].ret = op + 1;
 		memcpy(frames[depth].saved, &reg[6], sizeof(frames[depth].saved));
@@ -335,7 +355,7 @@ dispatch:
 	{
 		if (depth == 0) {
 			*ret = reg[0];
-			return 0;
+			goto done;
 		}
 		depth--;
 		memcpy(&reg[6], frames[depth].saved, sizeof(frames[depth].saved));
@@ -361,7 +381,8 @@ dispatch:
 #endif
 		vm_log_line(rc->log, "insn %zu: cannot run this instruction (code 0x%02x)",
 			    (size_t)(op - base), prog->insns[op - base].code);
-		return -EINVAL;
+		err = -EINVAL;
+		goto done;
 #if INTERP_SWITCH
 	}
 #endif
@@ -369,20 +390,29 @@ dispatch:
 bad_helper:
 	vm_log_line(rc->log, "insn %zu: call to unknown helper id %llu", (size_t)(op - base),
 		    (unsigned long long)helper_id);
-	return -EINVAL;
+	err = -EINVAL;
+	goto done;
 too_deep:
 	vm_log_line(rc->log, "insn %zu: call depth exceeds %d frames", (size_t)(op - base),
 		    BPFRT_MAX_CALL_DEPTH);
-	return -E2BIG;
+	err = -E2BIG;
+	goto done;
 #if CHECKED
 out_of_budget:
 	vm_log_line(rc->log, "insn %zu: instruction budget of %llu exhausted",
 		    (size_t)(op - base), (unsigned long long)rc->insn_budget);
-	return -ELOOP;
+	err = -ELOOP;
+	goto done;
 fault:
 	interp_log_fault(rc, (size_t)(op - base), fault_kind, fault_addr, fault_size);
-	return -EFAULT;
+	err = -EFAULT;
+	goto done;
 #endif
+done:
+#if CHECKED
+	st->budget = budget;
+#endif
+	return err;
 }
 
 #undef OP

@@ -51,10 +51,25 @@ struct bpfrt_run_ctx;
 int interp_decode(const struct bpfrt_prog *prog, struct interp_prog **out, struct vm_log *log);
 void interp_free(struct interp_prog *ip);
 
-/* The executors: checked (bounds, budget) and trusted. */
+/* One executor activation: the run's, or a callback's run from a helper
+ * (vm_backend.call). Linked through rc->engine, innermost first, so a
+ * callback sees the frames and budget of the code that called the helper. */
+struct interp_state {
+	struct interp_state *outer;
+	uint64_t stack_lo, stack_hi; /* checked: live stack while a helper runs */
+	uint64_t budget;	     /* checked: instructions left */
+	unsigned base_depth;	     /* frames used by outer activations */
+	unsigned depth;		     /* frames of this one beyond its first, at a helper call */
+	int err;		     /* set when a callback failed: the run stops with it */
+};
+
+/* The executors: checked (bounds, budget) and trusted. They start at op
+ * `start` with r1..r5 = args, or r1 = ctx and r2 = ctx_size when args is NULL. */
 int interp_exec_checked(const struct interp_prog *ip, const struct bpfrt_prog *prog,
-			struct bpfrt_run_ctx *rc, uint64_t *r0);
+			struct bpfrt_run_ctx *rc, struct interp_state *st, uint32_t start,
+			const uint64_t *args, uint64_t *r0);
 int interp_exec_trusted(const struct interp_prog *ip, const struct bpfrt_prog *prog,
-			struct bpfrt_run_ctx *rc, uint64_t *r0);
+			struct bpfrt_run_ctx *rc, struct interp_state *st, uint32_t start,
+			const uint64_t *args, uint64_t *r0);
 
 #endif /* BPFRT_INTERP_INTERP_H */

@@ -329,6 +329,60 @@ static void test_helpers(void **state)
 	bpfrt_vm__free(vm);
 }
 
+/* bpf_loop (kernel helper 181) calls a subprogram back through the
+ * interpreter; the callback sees the caller's stack through its ctx. */
+static void test_callbacks(void **state)
+{
+	(void)state;
+	struct bpfrt_vm *vm = bpfrt_vm__new();
+	assert_int_equal(bpfrt_vm__register_kernel_helpers(vm), 0);
+	const struct bpfrt_insn p[] = {
+		ST(BPFRT_DW, 10, -8, 0),
+		MOV64_IMM(1, 10),
+		LDDW(2, 10), /* the callback's insn index */
+		MOV64_REG(3, 10),
+		ALU64_IMM(BPFRT_ADD, 3, -8),
+		MOV64_IMM(4, 0),
+		CALL(181),
+		LDX(BPFRT_DW, 0, 10, -8),
+		EXIT(),
+		/* insn 10, callback(i, ctx): *ctx += i; return 0 */
+		MOV64_IMM(0, 0),
+		LDX(BPFRT_DW, 3, 2, 0),
+		ALU64_REG(BPFRT_ADD, 3, 1),
+		STX(BPFRT_DW, 2, 3, 0),
+		MOV64_IMM(0, 0),
+		EXIT(),
+	};
+	for (int mode = 0; mode < 2; mode++) {
+		struct bpfrt_prog_opts lo = { .sz = sizeof(lo), .mode = mode };
+		struct bpfrt_prog *prog = bpfrt_prog__load(vm, p, ARRAY_LEN(p), &lo);
+		assert_non_null(prog);
+		uint64_t r0 = 0;
+		assert_int_equal(bpfrt_prog__run(prog, NULL, 0, &r0, NULL), 0);
+		assert_int_equal(r0, 45);
+		bpfrt_prog__free(prog);
+	}
+	/* A fault in the callback stops the whole run. */
+	struct bpfrt_insn q[ARRAY_LEN(p)];
+	memcpy(q, p, sizeof(p));
+	q[10] = LDX(BPFRT_DW, 3, 2, 4096);
+	struct bpfrt_prog *prog = bpfrt_prog__load(vm, q, ARRAY_LEN(q), NULL);
+	uint64_t r0 = 0;
+	struct bpfrt_run_opts ro = { .sz = sizeof(ro), .log_buf = log_buf, .log_size = sizeof(log_buf) };
+	assert_int_equal(bpfrt_prog__run(prog, NULL, 0, &r0, &ro), -EFAULT);
+	assert_non_null(strstr(log_buf, "insn 10 (LDXDW): load"));
+	bpfrt_prog__free(prog);
+	/* The budget covers the callbacks too: 9 + 10 * 6 instructions. */
+	prog = bpfrt_prog__load(vm, p, ARRAY_LEN(p), NULL);
+	ro.insn_budget = 68;
+	assert_int_equal(bpfrt_prog__run(prog, NULL, 0, &r0, &ro), -ELOOP);
+	ro.insn_budget = 69;
+	assert_int_equal(bpfrt_prog__run(prog, NULL, 0, &r0, &ro), 0);
+	bpfrt_prog__free(prog);
+	bpfrt_vm__free(vm);
+}
+
 /* Several threads run one program at once, each on its own ctx. */
 struct thread_arg {
 	const struct bpfrt_prog *prog;
@@ -408,6 +462,7 @@ int main(void)
 		cmocka_unit_test(test_budget),
 		cmocka_unit_test(test_local_calls),
 		cmocka_unit_test(test_helpers),
+		cmocka_unit_test(test_callbacks),
 		cmocka_unit_test(test_threads),
 		cmocka_unit_test(test_options_size),
 	};
