@@ -1,0 +1,230 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Arrays of process objects: the prog array (bpf_tail_call targets) and
+ * the perf event array (bpf_perf_event_output targets). The kernel stores
+ * file references in them; we store process-local pointers beside shared
+ * data that other processes can read (program ids, lost-event counts).
+ *
+ * Shared data: u32 ids[max_entries] (prog array) or u64 lost[max_entries]
+ * (perf event array). Slots hold pointers set with atomic exchanges; a
+ * slot must not be cleared while a program may be using its object.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "maps/map_log.h"
+#include "maps/map_ops.h"
+#include "maps/shm.h"
+
+struct fd_array {
+	struct bpfrt_map map;
+	void *_Atomic *slots; /* struct bpfrt_prog * or struct bpfrt_map * (ring) */
+	_Atomic uint32_t *ids;
+	_Atomic uint64_t *lost;
+	bpfrt_prog_resolve_fn resolve;
+	void *resolve_ctx;
+};
+
+#define FDA(m) ((struct fd_array *)(m))
+
+static int fd_array_layout(struct bpfrt_map *map, struct map_shm_hdr *hdr, char *log,
+			   size_t log_sz)
+{
+	bool perf = map->type == BPFRT_MAP_TYPE_PERF_EVENT_ARRAY;
+	int err = map_check_flags(map, BPFRT_F_NUMA_NODE | BPFRT_F_RDONLY | BPFRT_F_WRONLY |
+					       BPFRT_F_PRESERVE_ELEMS,
+				  log, log_sz);
+	if (err)
+		return err;
+	if (map->key_size != 4 || map->value_size != 4)
+		return map_log_err(map, log, log_sz, -EINVAL, "key_size and value_size must be 4");
+	if (perf && !map->max_entries)
+		map->max_entries = map->ncpus; /* as libbpf does */
+	if (!map->max_entries)
+		return map_log_err(map, log, log_sz, -EINVAL, "max_entries must be > 0");
+	if (map->max_entries > (1U << 24))
+		return map_log_err(map, log, log_sz, -E2BIG, "max_entries %u too large",
+				   map->max_entries);
+	uint64_t sz = (uint64_t)map->max_entries * (perf ? 8 : 4);
+	hdr->data_size = (sz + map_page_size() - 1) & ~(uint64_t)(map_page_size() - 1);
+	return 0;
+}
+
+static int fd_array_attach(struct bpfrt_map *map)
+{
+	struct fd_array *a = FDA(map);
+	a->slots = calloc(map->max_entries, sizeof(*a->slots));
+	if (!a->slots)
+		return -ENOMEM;
+	if (map->type == BPFRT_MAP_TYPE_PERF_EVENT_ARRAY)
+		a->lost = map_data(map);
+	else
+		a->ids = map_data(map);
+	return 0;
+}
+
+static void fd_array_release(struct bpfrt_map *map)
+{
+	free(FDA(map)->slots);
+}
+
+static int fd_array_get_next_key(struct bpfrt_map *map, const void *key, void *next_key)
+{
+	uint32_t i = key ? *(const uint32_t *)key : UINT32_MAX;
+	if (i >= map->max_entries) {
+		*(uint32_t *)next_key = 0;
+		return 0;
+	}
+	if (i == map->max_entries - 1)
+		return -ENOENT;
+	*(uint32_t *)next_key = i + 1;
+	return 0;
+}
+
+static long fd_array_delete(struct bpfrt_map *map, const void *key)
+{
+	struct fd_array *a = FDA(map);
+	uint32_t i = *(const uint32_t *)key;
+	if (i >= map->max_entries)
+		return -E2BIG;
+	if (!atomic_exchange(&a->slots[i], NULL))
+		return -ENOENT;
+	if (a->ids)
+		atomic_store(&a->ids[i], 0);
+	return 0;
+}
+
+static int fd_array_no_update(struct bpfrt_map *map, const void *key, const void *value,
+			      uint64_t flags)
+{
+	(void)map;
+	(void)key;
+	(void)value;
+	(void)flags;
+	return -EOPNOTSUPP;
+}
+
+static int fd_array_no_lookup(struct bpfrt_map *map, const void *key, void *value)
+{
+	(void)map;
+	(void)key;
+	(void)value;
+	return -EOPNOTSUPP;
+}
+
+/* ---- prog array ---- */
+
+static int prog_array_sys_lookup(struct bpfrt_map *map, const void *key, void *value)
+{
+	struct fd_array *a = FDA(map);
+	uint32_t i = *(const uint32_t *)key;
+	if (i >= map->max_entries || !atomic_load(&a->slots[i]))
+		return -ENOENT;
+	*(uint32_t *)value = atomic_load(&a->ids[i]);
+	return 0;
+}
+
+static int prog_array_sys_update(struct bpfrt_map *map, const void *key, const void *value,
+				 uint64_t flags)
+{
+	struct fd_array *a = FDA(map);
+	uint32_t i = *(const uint32_t *)key;
+	if (flags != BPFRT_ANY)
+		return -EINVAL;
+	if (i >= map->max_entries)
+		return -E2BIG;
+	if (!a->resolve)
+		return -EOPNOTSUPP;
+	uint32_t id = *(const uint32_t *)value;
+	struct bpfrt_prog *prog = a->resolve(a->resolve_ctx, id);
+	if (!prog)
+		return -EBADF;
+	return bpfrt_map__set_prog(map, i, prog, id);
+}
+
+int bpfrt_map__set_prog(struct bpfrt_map *map, uint32_t index, struct bpfrt_prog *prog,
+			uint32_t id)
+{
+	if (!map || map->type != BPFRT_MAP_TYPE_PROG_ARRAY)
+		return -EINVAL;
+	struct fd_array *a = FDA(map);
+	if (index >= map->max_entries)
+		return -E2BIG;
+	atomic_store(&a->ids[index], prog ? id : 0);
+	atomic_store_explicit(&a->slots[index], prog, memory_order_release);
+	return 0;
+}
+
+int bpfrt_map__set_prog_resolver(struct bpfrt_map *map, bpfrt_prog_resolve_fn fn, void *ctx)
+{
+	if (!map || map->type != BPFRT_MAP_TYPE_PROG_ARRAY)
+		return -EINVAL;
+	FDA(map)->resolve = fn;
+	FDA(map)->resolve_ctx = ctx;
+	return 0;
+}
+
+struct bpfrt_prog *prog_array_get(struct bpfrt_map *map, uint32_t index)
+{
+	if (index >= map->max_entries)
+		return NULL;
+	return atomic_load_explicit(&FDA(map)->slots[index], memory_order_acquire);
+}
+
+const struct map_ops prog_array_map_ops = {
+	.obj_size = sizeof(struct fd_array),
+	.layout = fd_array_layout,
+	.attach = fd_array_attach,
+	.release = fd_array_release,
+	.delete = fd_array_delete,
+	.get_next_key = fd_array_get_next_key,
+	.sys_lookup = prog_array_sys_lookup,
+	.sys_update = prog_array_sys_update,
+};
+
+/* ---- perf event array ---- */
+
+long perf_event_output(struct bpfrt_map *map, uint64_t flags, uint32_t cpu, const void *data,
+		       uint64_t size)
+{
+	struct fd_array *a = FDA(map);
+	if (flags & ~BPFRT_F_INDEX_MASK)
+		return -EINVAL;
+	uint64_t i = flags == BPFRT_F_CURRENT_CPU ? cpu : flags;
+	if (i >= map->max_entries)
+		return -E2BIG;
+	struct bpfrt_map *ring = atomic_load_explicit(&a->slots[i], memory_order_acquire);
+	if (!ring)
+		return -ENOENT;
+	if (ringbuf_output(ring, data, size, 0)) {
+		atomic_fetch_add_explicit(&a->lost[i], 1, memory_order_relaxed);
+		return -ENOSPC;
+	}
+	return 0;
+}
+
+/* For the perf buffer consumer (perfbuf.c). */
+int perf_event_array_install(struct bpfrt_map *map, uint32_t i, struct bpfrt_map *ring)
+{
+	void *expected = NULL;
+	if (!ring)
+		return atomic_exchange(&FDA(map)->slots[i], NULL) ? 0 : -ENOENT;
+	return atomic_compare_exchange_strong(&FDA(map)->slots[i], &expected, ring) ? 0 : -EBUSY;
+}
+
+uint64_t perf_event_array_lost(struct bpfrt_map *map, uint32_t i)
+{
+	return atomic_load_explicit(&FDA(map)->lost[i], memory_order_relaxed);
+}
+
+const struct map_ops perf_event_array_map_ops = {
+	.obj_size = sizeof(struct fd_array),
+	.layout = fd_array_layout,
+	.attach = fd_array_attach,
+	.release = fd_array_release,
+	.delete = fd_array_delete,
+	.get_next_key = fd_array_get_next_key,
+	.sys_lookup = fd_array_no_lookup,
+	.sys_update = fd_array_no_update,
+};
