@@ -132,8 +132,9 @@ static long count_cb(struct bpfrt_map *map, void *key, void *value, void *ctx)
 {
 	(void)map;
 	(void)key;
-	*(uint64_t *)ctx += *(uint64_t *)value;
-	return *(uint64_t *)value == 30; /* stop there */
+	uint64_t *sum = ctx;
+	*sum += *(uint64_t *)value;
+	return *sum > 1000; /* stop when asked to (sum primed above 1000) */
 }
 
 static void percpu_array_semantics(void **state)
@@ -195,6 +196,8 @@ static void hash_semantics(void **state)
 	uint64_t sum = 0;
 	assert_int_equal(map_for_each_elem(m, count_cb, &sum, 0), 4);
 	assert_int_equal(sum, 12 + 20 + 30 + 40);
+	sum = 1000;
+	assert_int_equal(map_for_each_elem(m, count_cb, &sum, 0), 1);
 	assert_int_equal(bpfrt_map__delete_elem(m, U64(3), 8, 0), 0);
 	assert_int_equal(bpfrt_map__delete_elem(m, U64(3), 8, 0), -ENOENT);
 	assert_int_equal(bpfrt_map__update_elem(m, U64(5), 8, U64(50), 8, 0), 0);
