@@ -128,6 +128,7 @@ struct elf_func {
 struct elf_loader {
 	struct bpfrt_object *obj;
 	Elf *elf;
+	size_t size; /* of the ELF image */
 	char *log;
 	size_t log_size;
 	bool failed;

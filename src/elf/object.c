@@ -9,6 +9,8 @@
  * opening ends.
  */
 #include <bpf/btf.h>
+#include <bpf/libbpf.h>
+#include <pthread.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -59,6 +61,10 @@ int elf_fail(struct elf_loader *l, int err, size_t shndx, uint64_t off, const ch
 		vsnprintf(l->log + n, l->log_size - n, fmt, ap);
 		va_end(ap);
 	}
+	/* names come from the file: keep the message one printable line */
+	for (char *c = l->log; *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			*c = '?';
 	return err;
 }
 
@@ -197,18 +203,43 @@ static int read_license_version(struct elf_loader *l)
 	return 0;
 }
 
+/* libbpf reports why BTF is bad through its print callback, which by
+ * default writes to stderr. While we parse, a callback of ours keeps the
+ * last warning for our message instead; the mutex keeps concurrent opens
+ * from restoring each other's callback. */
+static pthread_mutex_t btf_print_lock = PTHREAD_MUTEX_INITIALIZER;
+static char btf_print_msg[160];
+
+static int btf_print_capture(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	if (level == LIBBPF_WARN) {
+		vsnprintf(btf_print_msg, sizeof(btf_print_msg), fmt, ap);
+		btf_print_msg[strcspn(btf_print_msg, "\n")] = 0;
+	}
+	return 0;
+}
+
 static int read_btf(struct elf_loader *l)
 {
 	if (!l->btf_idx)
 		return 0;
 	const struct elf_sec *s = &l->secs[l->btf_idx];
+	if (s->size > UINT32_MAX || !s->data)
+		return elf_fail(l, -EINVAL, l->btf_idx, ELF_NO_OFF, "invalid BTF (%zu bytes)", s->size);
+	pthread_mutex_lock(&btf_print_lock);
+	btf_print_msg[0] = 0;
+	libbpf_print_fn_t old = libbpf_set_print(btf_print_capture);
 	struct btf *btf = btf__new(s->data, (uint32_t)s->size);
-	if (!btf || s->size > UINT32_MAX) {
-		int err = btf ? EINVAL : errno;
-		btf__free(btf);
-		return elf_fail(l, -EINVAL, l->btf_idx, ELF_NO_OFF, "invalid BTF (libbpf: %s)",
-				strerror(err ? err : EINVAL));
-	}
+	int err = btf ? 0 : errno;
+	libbpf_set_print(old);
+	char why[sizeof(btf_print_msg)];
+	const char *msg = btf_print_msg;
+	if (!strncmp(msg, "libbpf: ", 8))
+		msg += 8;
+	snprintf(why, sizeof(why), "%s", *msg ? msg : strerror(err ? err : EINVAL));
+	pthread_mutex_unlock(&btf_print_lock);
+	if (!btf)
+		return elf_fail(l, -EINVAL, l->btf_idx, ELF_NO_OFF, "invalid BTF (libbpf: %s)", why);
 	l->obj->btf = btf;
 	return 0;
 }
@@ -227,6 +258,12 @@ static int check_header(struct elf_loader *l)
 		return elf_fail(l, -EINVAL, ELF_NO_SEC, 0, "not a BPF object (e_machine %u)", eh.e_machine);
 	if (eh.e_type != ET_REL)
 		return elf_fail(l, -EINVAL, ELF_NO_SEC, 0, "not a relocatable object (e_type %u)", eh.e_type);
+	size_t shnum;
+	if (elf_getshdrnum(l->elf, &shnum) || eh.e_shentsize != sizeof(Elf64_Shdr) ||
+	    eh.e_shoff > l->size || shnum > (l->size - eh.e_shoff) / sizeof(Elf64_Shdr))
+		return elf_fail(l, -EINVAL, ELF_NO_SEC, 0,
+				"section header table (at %#llx) lies outside the file (%zu bytes)",
+				(unsigned long long)eh.e_shoff, l->size);
 	return 0;
 }
 
@@ -302,6 +339,7 @@ struct bpfrt_object *bpfrt_object__open_mem(const void *buf, size_t size,
 	if (size)
 		memcpy(copy, buf, size);
 	elf_version(EV_CURRENT);
+	l.size = size;
 	l.elf = elf_memory(copy, size);
 	if (!l.elf) {
 		err = elf_fail(&l, -EINVAL, ELF_NO_SEC, 0, "not an ELF object: %s", elf_errmsg(-1));
