@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The JIT's architecture-neutral interface: compile a program once into
+ * native code, run it many times, dump it. The only implementation is
+ * x86-64 (src/jit/x86_64/); other architectures would provide the same
+ * functions. The VM reaches it through its backend seam (src/jit/backend.c).
+ *
+ * Compiled code runs in trusted mode: memory accesses are not checked, so
+ * only programs a verifier accepted (or test programs known to be safe)
+ * should be compiled.
+ */
+#ifndef BPFRT_JIT_JIT_H
+#define BPFRT_JIT_JIT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bpfrt/vm.h"
+
+struct jit_prog;
+
+/* Resolves helper `id` for the program being compiled (and, for callx, at
+ * run time): the function, or NULL when no helper has that id. */
+typedef bpfrt_helper_fn (*jit_helper_lookup_fn)(const void *arg, uint32_t id);
+
+struct jit_env {
+	jit_helper_lookup_fn helper;
+	const void *helper_arg; /* must outlive the compiled program */
+};
+
+/* Compiles `cnt` instructions. On success *out owns executable pages that
+ * are never writable at the same time. Errors: -EINVAL (malformed program:
+ * jump or call out of range, unknown helper; the log names the instruction),
+ * -EOPNOTSUPP (a form the JIT does not translate, e.g. legacy packet loads,
+ * unresolved ld_imm64 pseudo kinds, stack arguments), -E2BIG, -ENOMEM. */
+int jit_compile(const struct bpfrt_insn *insns, size_t cnt, const struct jit_env *env,
+		struct jit_prog **out, char *log, size_t log_size);
+void jit_free(struct jit_prog *jp);
+
+/* Runs the program with r1 = ctx, r2 = ctx_size on a fresh stack; `rc` is
+ * handed to helpers. Returns 0 and r0 in *ret, or -E2BIG (BPF-to-BPF call
+ * depth above BPFRT_MAX_CALL_DEPTH), -EINVAL (callx to an unknown helper). A
+ * helper's bpfrt_run_ctx__abort() ends the run with its r0. */
+int jit_run(const struct jit_prog *jp, void *ctx, size_t ctx_size, struct bpfrt_run_ctx *rc,
+	    uint64_t *ret);
+
+/* The machine code, and where the code of instruction `idx` starts in it
+ * (for idx == insn count: the end of the last function). */
+const uint8_t *jit_code(const struct jit_prog *jp, size_t *size);
+size_t jit_insn_offset(const struct jit_prog *jp, size_t idx);
+
+/* Writes the machine code disassembled with Zydis (Intel syntax), each BPF
+ * instruction followed by the x86 instructions it became, one line per
+ * call of `print`. `insns` are the instructions it was compiled from. */
+typedef void (*jit_print_fn)(void *arg, const char *line);
+int jit_dump(const struct jit_prog *jp, const struct bpfrt_insn *insns, size_t cnt,
+	     jit_print_fn print, void *arg);
+
+#endif /* BPFRT_JIT_JIT_H */

@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Code pages and the run-time side of JIT-ed code: entering it from C,
+ * the callx trampoline, and turning unwinds into error codes.
+ *
+ * Code pages are W^X: mapped read+write, filled, then switched to
+ * read+exec with mprotect(); they are never writable and executable at
+ * once (tests/jit/test_jit_wx.c reads /proc/self/maps to check).
+ */
+#include <errno.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "jit/x86_64/jit_x86.h"
+#include "vm/run_ctx.h"
+
+int jit_code_map(struct jit_prog *jp, const uint8_t *code, size_t size)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	size_t len = (size + page - 1) / page * page;
+	void *mem = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (mem == MAP_FAILED)
+		return -ENOMEM;
+	memcpy(mem, code, size);
+	/* int3 in the tail of the last page */
+	memset((uint8_t *)mem + size, 0xcc, len - size);
+	if (mprotect(mem, len, PROT_READ | PROT_EXEC)) {
+		int err = -errno;
+		munmap(mem, len);
+		return err;
+	}
+	jp->code = mem;
+	jp->code_size = size;
+	jp->map_size = len;
+	return 0;
+}
+
+void jit_code_unmap(struct jit_prog *jp)
+{
+	if (jp->code)
+		munmap(jp->code, jp->map_size);
+	jp->code = NULL;
+}
+
+typedef uint64_t (*jit_entry_fn)(void *ctx, uint64_t ctx_size, struct bpfrt_run_ctx *rc);
+
+int jit_run(const struct jit_prog *jp, void *ctx, size_t ctx_size, struct bpfrt_run_ctx *rc,
+	    uint64_t *ret)
+{
+	struct jit_state st = {.jp = jp};
+	void *saved = rc->engine;
+	rc->engine = &st;
+	jit_entry_fn entry = (jit_entry_fn)(uintptr_t)jp->code;
+	uint64_t r0 = entry(ctx, ctx_size, rc);
+	rc->engine = saved;
+	if (st.err)
+		return st.err;
+	*ret = r0;
+	return 0;
+}
+
+/* callx: the helper whose id the JIT-ed code stored in the state. An
+ * unknown id ends the run with -EINVAL through the abort path. */
+uint64_t jit_callx_trampoline(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5,
+			      struct bpfrt_run_ctx *rc)
+{
+	struct jit_state *st = rc->engine;
+	const struct jit_env *env = &st->jp->env;
+	bpfrt_helper_fn fn = NULL;
+	if (st->callx_id < BPFRT_MAX_HELPERS && env->helper)
+		fn = env->helper(env->helper_arg, (uint32_t)st->callx_id);
+	if (!fn) {
+		st->err = -EINVAL;
+		rc->aborted = true;
+		return 0;
+	}
+	return fn(r1, r2, r3, r4, r5, rc);
+}

@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What the x86-64 translator, its runtime glue and its dumper share.
+ *
+ * Register assignment (BPF -> x86-64). Arguments land where the System V
+ * ABI wants them, so a helper call moves nothing but the sixth argument;
+ * r6-r9 and r10 sit in callee-saved registers, so they survive helper
+ * calls and BPF-to-BPF calls with no code at the call site:
+ *
+ *	r0 rax   r1 rdi   r2 rsi   r3 rdx   r4 rcx   r5 r8
+ *	r6 rbx   r7 r13   r8 r14   r9 r15   r10 rbp (top of the 512-byte frame)
+ *	r12: the run context (struct bpfrt_run_ctx *), for helpers and unwinding
+ *	r9, r10, r11: scratch (division, shifts, atomics, calls)
+ *
+ * A function's frame, from its entry:
+ *
+ *	[return address]
+ *	[pushed callee-saved registers it uses: rbp, rbx, r12 (main only), r13-r15]
+ *	                                   <- rbp when it uses r10; the main
+ *	                                      function stores this rsp in the
+ *	                                      jit_state for unwinding
+ *	[BPF stack: the depth it uses, at most 512 bytes]
+ *	[padding so that rsp is 16-byte aligned at calls]
+ */
+#ifndef BPFRT_JIT_X86_64_JIT_X86_H
+#define BPFRT_JIT_X86_64_JIT_X86_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "jit/jit.h"
+#include "jit/x86_64/emit.h"
+
+#define JIT_REG_CTX X86_R12
+#define JIT_AUX0 X86_R9
+#define JIT_AUX1 X86_R10
+#define JIT_AUX2 X86_R11
+
+/* Per-run state, on jit_run()'s C stack; rc->engine points at it while the
+ * JIT-ed code runs. */
+struct jit_state {
+	uint64_t unwind_sp; /* rsp of the main function after its pushes */
+	uint32_t depth;	    /* BPF-to-BPF calls in progress */
+	int32_t err;	    /* set before unwinding on a run-time error */
+	uint64_t callx_id;  /* helper id of the callx being made */
+	const struct jit_prog *jp;
+};
+
+struct jit_prog {
+	uint8_t *code;	   /* executable mapping */
+	size_t code_size;  /* bytes of code */
+	size_t map_size;   /* bytes mapped */
+	uint32_t *offsets; /* insn_cnt + 1 code offsets */
+	size_t insn_cnt;
+	uint32_t *func_insn; /* first instruction of each function */
+	uint32_t *func_code; /* code offset of each function's prologue */
+	size_t nfuncs;
+	struct jit_env env;
+};
+
+/* The BPF register -> x86 register table. */
+extern const int8_t jit_reg_map[11];
+
+/* Run-time glue called from JIT-ed code (jit_run.c). */
+uint64_t jit_callx_trampoline(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5,
+			      struct bpfrt_run_ctx *rc);
+
+/* Maps `size` bytes of code: writable while copied, then read+exec. */
+int jit_code_map(struct jit_prog *jp, const uint8_t *code, size_t size);
+void jit_code_unmap(struct jit_prog *jp);
+
+#endif /* BPFRT_JIT_X86_64_JIT_X86_H */

@@ -1,0 +1,480 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * BPF -> x86-64 translation.
+ *
+ * A pre-scan splits the program into functions (the main one and every
+ * target of a BPF-to-BPF call), marks jump targets, and works out per
+ * function which callee-saved registers it touches and how deep its stack
+ * goes. Then the program is emitted in passes, as the kernel's JIT does:
+ * the first pass uses long branches everywhere; each later pass knows where
+ * every instruction landed in the previous one and picks short branches
+ * where the distance allows. Code only shrinks from pass to pass, so the
+ * offsets converge; the pass whose offsets equal the previous pass's is the
+ * final code.
+ *
+ * Per-instruction code lives in translate_ops.c; this file owns the passes,
+ * functions, prologues, epilogues and the unwinding stubs.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "jit/x86_64/translate.h"
+#include "vm/run_ctx.h"
+
+const int8_t jit_reg_map[11] = {
+	X86_RAX, X86_RDI, X86_RSI, X86_RDX, X86_RCX, X86_R8,
+	X86_RBX, X86_R13, X86_R14, X86_R15, X86_RBP,
+};
+
+#define MAX_PASSES 32
+
+void jit_log(struct jit_compiler *c, size_t idx, const char *fmt, ...)
+{
+	if (!c->log || !c->log_size)
+		return;
+	int n = snprintf(c->log, c->log_size, "insn %zu: ", idx);
+	if (n < 0 || (size_t)n >= c->log_size)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(c->log + n, c->log_size - (size_t)n, fmt, ap);
+	va_end(ap);
+}
+
+static bool syn_uses_dst(enum isa_syntax s)
+{
+	return s == ISA_SYN_ALU_K || s == ISA_SYN_ALU_X || s == ISA_SYN_UNARY ||
+	       s == ISA_SYN_JCOND_K || s == ISA_SYN_JCOND_X || s == ISA_SYN_CALLX ||
+	       s == ISA_SYN_LDDW || s == ISA_SYN_LDX || s == ISA_SYN_ST || s == ISA_SYN_STX ||
+	       s == ISA_SYN_ATOMIC;
+}
+
+static bool syn_uses_src(enum isa_syntax s)
+{
+	return s == ISA_SYN_ALU_X || s == ISA_SYN_JCOND_X || s == ISA_SYN_LDX || s == ISA_SYN_STX ||
+	       s == ISA_SYN_ATOMIC || s == ISA_SYN_LDIND;
+}
+
+/* The instruction a branch at `i` goes to, or -1 when `i` does not branch
+ * within the program's code (calls, exits). */
+static int64_t branch_target(const struct bpfrt_insn *insn, const struct isa_form *f, size_t i)
+{
+	switch (f->syntax) {
+	case ISA_SYN_JA:
+	case ISA_SYN_JCOND_K:
+	case ISA_SYN_JCOND_X:
+		return (int64_t)i + 1 + insn->off;
+	case ISA_SYN_JA32:
+	case ISA_SYN_CALL_LOCAL:
+		return (int64_t)i + 1 + insn->imm;
+	default:
+		return -1;
+	}
+}
+
+/* Callee-saved registers in push order; the function pushes those it
+ * uses. */
+static const int8_t saved_regs[] = {X86_RBP, X86_RBX, X86_R12, X86_R13, X86_R14, X86_R15};
+
+static int scan(struct jit_compiler *c)
+{
+	size_t n = c->n;
+	c->flags[0] |= JIT_I_ENTRY;
+	for (size_t i = 0; i < n; i++) {
+		const struct bpfrt_insn *in = &c->insns[i];
+		if (c->flags[i] & JIT_I_SLOT2)
+			continue;
+		const char *why = "unknown opcode";
+		const struct bpfrt_insn *next = i + 1 < n ? &c->insns[i + 1] : NULL;
+		const struct isa_form *f = isa_form_of(in);
+		if (!f || isa_insn_check(in, next, &why)) {
+			jit_log(c, i, "%s", why);
+			return -EINVAL;
+		}
+		c->form[i] = f;
+		if (f->syntax == ISA_SYN_LDDW)
+			c->flags[i + 1] |= JIT_I_SLOT2;
+		if ((syn_uses_dst(f->syntax) && in->dst_reg > BPFRT_REG_10) ||
+		    (syn_uses_src(f->syntax) && f->match != ISA_MATCH_SRC && in->src_reg > BPFRT_REG_10)) {
+			jit_log(c, i, "stack arguments (r11) are not supported by the JIT");
+			return -EOPNOTSUPP;
+		}
+		int64_t t = branch_target(in, f, i);
+		if (f->flags & ISA_F_BRANCH) {
+			if (t < 0 || t >= (int64_t)n) {
+				jit_log(c, i, "%s target %lld out of range", f->syntax == ISA_SYN_CALL_LOCAL ?
+						       "call" : "jump", (long long)t);
+				return -EINVAL;
+			}
+			c->flags[t] |= f->syntax == ISA_SYN_CALL_LOCAL ? JIT_I_ENTRY : JIT_I_TARGET;
+		}
+		switch (f->op) {
+		case ISA_OP_CALL_HELPER:
+			c->helper[i] = c->env->helper ? c->env->helper(c->env->helper_arg, (uint32_t)in->imm)
+						      : NULL;
+			if (!c->helper[i]) {
+				jit_log(c, i, "call to unknown helper %d", in->imm);
+				return -EINVAL;
+			}
+			/* fall through */
+		case ISA_OP_CALL_LOCAL:
+		case ISA_OP_CALLX:
+			c->need_rc = true;
+			break;
+		case ISA_OP_CALL_KFUNC:
+			jit_log(c, i, "kfunc calls are not supported by the JIT");
+			return -EOPNOTSUPP;
+		case ISA_OP_LDDW:
+			break;
+		default:
+			if (f->syntax == ISA_SYN_LDDW) {
+				jit_log(c, i, "ld_imm64 pseudo kind %u not resolved by fixups", in->src_reg);
+				return -EOPNOTSUPP;
+			}
+			if (f->flags & ISA_F_LEGACY) {
+				jit_log(c, i, "legacy packet loads are not supported by the JIT");
+				return -EOPNOTSUPP;
+			}
+			break;
+		}
+	}
+	for (size_t i = 0; i < n; i++) {
+		if ((c->flags[i] & (JIT_I_TARGET | JIT_I_ENTRY)) && (c->flags[i] & JIT_I_SLOT2)) {
+			jit_log(c, i, "branch into the middle of ld_imm64");
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+/* Splits into functions and sizes each one's frame. */
+static int plan_functions(struct jit_compiler *c)
+{
+	size_t nf = 0;
+	for (size_t i = 0; i < c->n; i++)
+		nf += (c->flags[i] & JIT_I_ENTRY) != 0;
+	c->funcs = calloc(nf, sizeof(*c->funcs));
+	if (!c->funcs)
+		return -ENOMEM;
+	c->nfuncs = nf;
+	size_t fi = 0;
+	for (size_t i = 0; i < c->n; i++) {
+		if (c->flags[i] & JIT_I_ENTRY) {
+			if (fi)
+				c->funcs[fi - 1].end = (uint32_t)i;
+			c->funcs[fi++].start = (uint32_t)i;
+		}
+		c->func_of[i] = (uint32_t)(fi - 1);
+	}
+	c->funcs[nf - 1].end = (uint32_t)c->n;
+
+	for (size_t k = 0; k < nf; k++) {
+		struct jit_func *fn = &c->funcs[k];
+		unsigned used = 0; /* bit per BPF register */
+		int64_t depth = 0;
+		bool fp_escapes = false;
+		for (size_t i = fn->start; i < fn->end; i++) {
+			const struct isa_form *f = c->form[i];
+			if (!f)
+				continue;
+			const struct bpfrt_insn *in = &c->insns[i];
+			bool d = syn_uses_dst(f->syntax), s = syn_uses_src(f->syntax) &&
+							    f->match != ISA_MATCH_SRC;
+			if (d)
+				used |= 1u << in->dst_reg;
+			if (s)
+				used |= 1u << in->src_reg;
+			if (f->op == ISA_OP_CALL_HELPER || f->op == ISA_OP_CALL_LOCAL || f->op == ISA_OP_CALLX)
+				fn->calls = true;
+			/* r10 as a memory base with a constant offset: the frame
+			 * needs that deep. Any other use lets the address escape,
+			 * so the whole 512 bytes are reserved. */
+			int base = f->syntax == ISA_SYN_LDX ? in->src_reg : in->dst_reg;
+			bool mem = f->syntax == ISA_SYN_LDX || f->syntax == ISA_SYN_ST ||
+				   f->syntax == ISA_SYN_STX || f->syntax == ISA_SYN_ATOMIC;
+			if (mem && base == BPFRT_REG_FP) {
+				if (in->off >= 0 || in->off + f->size > 0)
+					fp_escapes = true;
+				else if (-in->off > depth)
+					depth = -in->off;
+				if (f->syntax != ISA_SYN_LDX && s && in->src_reg == BPFRT_REG_FP)
+					fp_escapes = true;
+			} else if ((d && in->dst_reg == BPFRT_REG_FP) || (s && in->src_reg == BPFRT_REG_FP)) {
+				fp_escapes = true;
+			}
+		}
+		fn->main = k == 0;
+		fn->uses_fp = (used >> BPFRT_REG_FP) & 1;
+		int64_t stack = fp_escapes ? BPFRT_STACK_SIZE : (depth + 7) & ~7;
+		if (stack > BPFRT_STACK_SIZE)
+			stack = BPFRT_STACK_SIZE;
+		fn->npush = 0;
+		for (size_t r = 0; r < sizeof(saved_regs); r++) {
+			int x = saved_regs[r];
+			bool push = false;
+			if (x == JIT_REG_CTX)
+				push = fn->main && c->need_rc;
+			else
+				for (int b = BPFRT_REG_6; b <= BPFRT_REG_10; b++)
+					push |= ((used >> b) & 1) && jit_reg_map[b] == x;
+			if (push)
+				fn->pushed[fn->npush++] = (int8_t)x;
+		}
+		/* rsp is 8 mod 16 at entry; keep it 16-aligned at calls. */
+		uint32_t frame = (uint32_t)stack;
+		if (fn->calls) {
+			frame = (frame + 15) & ~15u;
+			if (!(fn->npush & 1))
+				frame += 8;
+		}
+		fn->frame = frame;
+	}
+	return 0;
+}
+
+/* Where a branch from instruction `i` to `t` should aim in this pass:
+ * exact for code already emitted, else the previous pass's offset moved by
+ * what this pass has saved so far (an over-estimate of the distance, so
+ * sizes only shrink). -1 in the first pass. */
+int64_t jit_target(const struct jit_compiler *c, size_t i, int64_t prev_target)
+{
+	if (prev_target < 0 || c->addr[i] < 0)
+		return -1;
+	return prev_target + (c->next_addr[i] - c->addr[i]);
+}
+
+int64_t jit_insn_target(const struct jit_compiler *c, size_t i, size_t t)
+{
+	if (t <= i)
+		return c->next_addr[t];
+	return jit_target(c, i, c->addr[t]);
+}
+
+static void emit_pops(struct x86_buf *b, const struct jit_func *fn)
+{
+	for (int r = fn->npush - 1; r >= 0; r--)
+		emit_pop(b, fn->pushed[r]);
+	emit_ret(b);
+}
+
+void jit_emit_epilogue(struct jit_compiler *c, const struct jit_func *fn)
+{
+	struct x86_buf *b = &c->buf;
+	if (fn->uses_fp)
+		emit_mov_rr(b, 8, X86_RSP, X86_RBP);
+	else if (fn->frame)
+		emit_alu_ri(b, X86_ADD, 8, X86_RSP, (int32_t)fn->frame);
+	emit_pops(b, fn);
+}
+
+static void emit_prologue(struct jit_compiler *c, const struct jit_func *fn)
+{
+	struct x86_buf *b = &c->buf;
+	for (int r = 0; r < fn->npush; r++)
+		emit_push(b, fn->pushed[r]);
+	if (fn->main && c->need_rc) {
+		/* rdx holds the run context (jit_run's third argument) */
+		emit_mov_rr(b, 8, JIT_REG_CTX, X86_RDX);
+		emit_load(b, 8, false, JIT_AUX2, JIT_REG_CTX, offsetof(struct bpfrt_run_ctx, engine));
+		emit_store(b, 8, JIT_AUX2, offsetof(struct jit_state, unwind_sp), X86_RSP);
+	}
+	if (fn->uses_fp)
+		emit_mov_rr(b, 8, X86_RBP, X86_RSP);
+	if (fn->frame)
+		emit_alu_ri(b, X86_SUB, 8, X86_RSP, (int32_t)fn->frame);
+}
+
+/* The run-time error and unwinding stubs after the last function. */
+static void emit_stubs(struct jit_compiler *c)
+{
+	struct x86_buf *b = &c->buf;
+	c->next_stub[JIT_STUB_DEPTH] = (int64_t)b->len;
+	emit_load(b, 8, false, JIT_AUX2, JIT_REG_CTX, offsetof(struct bpfrt_run_ctx, engine));
+	emit_store_imm(b, 4, JIT_AUX2, offsetof(struct jit_state, err), -E2BIG);
+	size_t hole = emit_jmp8_fwd(b);
+	c->next_stub[JIT_STUB_ABORT] = (int64_t)b->len;
+	emit_load(b, 8, false, X86_RAX, JIT_REG_CTX, offsetof(struct bpfrt_run_ctx, abort_r0));
+	x86_patch8(b, hole);
+	/* Unwind: back to the main function's frame, whatever the depth. */
+	emit_load(b, 8, false, JIT_AUX2, JIT_REG_CTX, offsetof(struct bpfrt_run_ctx, engine));
+	emit_load(b, 8, false, X86_RSP, JIT_AUX2, offsetof(struct jit_state, unwind_sp));
+	emit_pops(b, &c->funcs[0]);
+}
+
+static int emit_pass(struct jit_compiler *c)
+{
+	struct x86_buf *b = &c->buf;
+	b->len = 0;
+	b->overflow = false;
+	for (size_t k = 0; k < c->nfuncs; k++) {
+		const struct jit_func *fn = &c->funcs[k];
+		c->next_func_addr[k] = (int64_t)b->len;
+		emit_prologue(c, fn);
+		for (size_t i = fn->start; i < fn->end; i++) {
+			c->next_addr[i] = (int64_t)b->len;
+			if (c->flags[i] & JIT_I_SLOT2)
+				continue;
+			int err = jit_translate_insn(c, fn, &i);
+			if (err)
+				return err;
+		}
+		/* A function that runs off its end traps instead of running
+		 * into the next one. */
+		emit_u8(b, 0x0f);
+		emit_u8(b, 0x0b);
+	}
+	c->next_addr[c->n] = (int64_t)b->len;
+	if (c->need_rc)
+		emit_stubs(c);
+	return 0;
+}
+
+static bool same(const int64_t *a, const int64_t *b, size_t n)
+{
+	return memcmp(a, b, n * sizeof(*a)) == 0;
+}
+
+static void compiler_free(struct jit_compiler *c)
+{
+	free(c->form);
+	free(c->flags);
+	free(c->func_of);
+	free(c->funcs);
+	free(c->helper);
+	free(c->addr);
+	free(c->next_addr);
+	free(c->func_addr);
+	free(c->next_func_addr);
+	free(c->buf.p);
+}
+
+static int compile(struct jit_compiler *c, struct jit_prog *jp)
+{
+	size_t n = c->n;
+	c->form = calloc(n, sizeof(*c->form));
+	c->flags = calloc(n, 1);
+	c->func_of = calloc(n, sizeof(*c->func_of));
+	c->helper = calloc(n, sizeof(*c->helper));
+	c->addr = malloc((n + 1) * sizeof(*c->addr));
+	c->next_addr = malloc((n + 1) * sizeof(*c->addr));
+	if (!c->form || !c->flags || !c->func_of || !c->helper || !c->addr || !c->next_addr)
+		return -ENOMEM;
+	int err = scan(c);
+	if (!err)
+		err = plan_functions(c);
+	if (err)
+		return err;
+	c->func_addr = malloc(c->nfuncs * sizeof(*c->func_addr));
+	c->next_func_addr = malloc(c->nfuncs * sizeof(*c->func_addr));
+	c->buf.cap = 64 * n + 256;
+	c->buf.p = malloc(c->buf.cap);
+	if (!c->func_addr || !c->next_func_addr || !c->buf.p)
+		return -ENOMEM;
+	for (size_t i = 0; i <= n; i++)
+		c->addr[i] = -1;
+	for (size_t k = 0; k < c->nfuncs; k++)
+		c->func_addr[k] = -1;
+	for (int s = 0; s < JIT_STUB_COUNT; s++)
+		c->stub[s] = -1;
+
+	for (int pass = 0;; pass++) {
+		if (pass == MAX_PASSES) {
+			jit_log(c, 0, "branch offsets did not converge in %d passes", MAX_PASSES);
+			return -E2BIG;
+		}
+		err = emit_pass(c);
+		if (err)
+			return err;
+		if (c->buf.overflow) {
+			/* Grow and redo this pass; offsets of the last one stand. */
+			free(c->buf.p);
+			c->buf.cap = c->buf.len * 2;
+			c->buf.p = malloc(c->buf.cap);
+			if (!c->buf.p)
+				return -ENOMEM;
+			pass--;
+			continue;
+		}
+		bool done = same(c->addr, c->next_addr, n + 1) &&
+			    same(c->func_addr, c->next_func_addr, c->nfuncs) &&
+			    same(c->stub, c->next_stub, JIT_STUB_COUNT);
+		int64_t *t = c->addr;
+		c->addr = c->next_addr;
+		c->next_addr = t;
+		t = c->func_addr;
+		c->func_addr = c->next_func_addr;
+		c->next_func_addr = t;
+		memcpy(c->stub, c->next_stub, sizeof(c->stub));
+		if (done)
+			break;
+	}
+
+	jp->offsets = malloc((n + 1) * sizeof(*jp->offsets));
+	if (!jp->offsets)
+		return -ENOMEM;
+	for (size_t i = 0; i <= n; i++)
+		jp->offsets[i] = (uint32_t)c->addr[i];
+	jp->insn_cnt = n;
+	jp->nfuncs = c->nfuncs;
+	jp->func_insn = malloc(c->nfuncs * sizeof(*jp->func_insn));
+	jp->func_code = malloc(c->nfuncs * sizeof(*jp->func_code));
+	if (!jp->func_insn || !jp->func_code)
+		return -ENOMEM;
+	for (size_t k = 0; k < c->nfuncs; k++) {
+		jp->func_insn[k] = c->funcs[k].start;
+		jp->func_code[k] = (uint32_t)c->func_addr[k];
+	}
+	return jit_code_map(jp, c->buf.p, c->buf.len);
+}
+
+int jit_compile(const struct bpfrt_insn *insns, size_t cnt, const struct jit_env *env,
+		struct jit_prog **out, char *log, size_t log_size)
+{
+	*out = NULL;
+	if (log && log_size)
+		log[0] = '\0';
+	if (!cnt)
+		return -EINVAL;
+	if (cnt > (1u << 24))
+		return -E2BIG;
+	struct jit_prog *jp = calloc(1, sizeof(*jp));
+	if (!jp)
+		return -ENOMEM;
+	jp->env = *env;
+	struct jit_compiler c = {
+		.insns = insns, .n = cnt, .env = &jp->env, .log = log, .log_size = log_size,
+	};
+	int err = compile(&c, jp);
+	compiler_free(&c);
+	if (err) {
+		jit_free(jp);
+		return err;
+	}
+	*out = jp;
+	return 0;
+}
+
+void jit_free(struct jit_prog *jp)
+{
+	if (!jp)
+		return;
+	jit_code_unmap(jp);
+	free(jp->offsets);
+	free(jp->func_insn);
+	free(jp->func_code);
+	free(jp);
+}
+
+const uint8_t *jit_code(const struct jit_prog *jp, size_t *size)
+{
+	*size = jp->code_size;
+	return jp->code;
+}
+
+size_t jit_insn_offset(const struct jit_prog *jp, size_t idx)
+{
+	return idx <= jp->insn_cnt ? jp->offsets[idx] : jp->code_size;
+}

@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: MIT */
+/* The translator's state, shared by translate.c (passes, functions, frames)
+ * and translate_ops.c (the code for each instruction). */
+#ifndef BPFRT_JIT_X86_64_TRANSLATE_H
+#define BPFRT_JIT_X86_64_TRANSLATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "isa/opcodes.h"
+#include "jit/x86_64/jit_x86.h"
+
+enum {
+	JIT_I_TARGET = 1 << 0, /* some branch goes here */
+	JIT_I_ENTRY = 1 << 1,  /* a function starts here */
+	JIT_I_SLOT2 = 1 << 2,  /* second slot of ld_imm64 */
+};
+
+enum { JIT_STUB_DEPTH, JIT_STUB_ABORT, JIT_STUB_COUNT };
+
+struct jit_func {
+	uint32_t start, end; /* instruction range */
+	int8_t pushed[6];    /* callee-saved registers pushed, in order */
+	uint8_t npush;
+	uint32_t frame; /* bytes below the pushes: stack depth + alignment */
+	bool uses_fp;	/* uses r10: rbp is set up */
+	bool calls;	/* makes calls: rsp aligned */
+	bool main;
+};
+
+struct jit_compiler {
+	const struct bpfrt_insn *insns;
+	size_t n;
+	const struct jit_env *env;
+	const struct isa_form **form; /* per instruction (NULL for second slots) */
+	uint8_t *flags;		      /* JIT_I_* per instruction */
+	uint32_t *func_of;	      /* function index per instruction */
+	bpfrt_helper_fn *helper;      /* resolved helper per call instruction */
+	struct jit_func *funcs;
+	size_t nfuncs;
+	bool need_rc; /* some call needs the run context in r12 */
+	/* Offsets from the previous pass (-1: unknown) and this pass. */
+	int64_t *addr, *next_addr; /* per instruction, [n] = end of code */
+	int64_t *func_addr, *next_func_addr;
+	int64_t stub[JIT_STUB_COUNT], next_stub[JIT_STUB_COUNT];
+	struct x86_buf buf;
+	char *log;
+	size_t log_size;
+};
+
+void jit_log(struct jit_compiler *c, size_t idx, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Where to aim a branch from instruction i at something that was at
+ * prev_target in the previous pass / at instruction t. */
+int64_t jit_target(const struct jit_compiler *c, size_t i, int64_t prev_target);
+int64_t jit_insn_target(const struct jit_compiler *c, size_t i, size_t t);
+void jit_emit_epilogue(struct jit_compiler *c, const struct jit_func *fn);
+
+/* Emits instruction *i (and may consume the next one when it folds two
+ * into one x86 instruction, advancing *i). */
+int jit_translate_insn(struct jit_compiler *c, const struct jit_func *fn, size_t *i);
+
+#endif /* BPFRT_JIT_X86_64_TRANSLATE_H */

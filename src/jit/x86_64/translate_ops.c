@@ -1,0 +1,472 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The x86-64 code for each BPF instruction form. BPF registers live in x86
+ * registers (jit_x86.h), so most instructions become one x86 instruction
+ * on those registers; division, variable shifts and fetching atomics need
+ * fixed x86 registers and borrow the scratch registers r9-r11.
+ */
+#include <errno.h>
+
+#include "jit/x86_64/translate.h"
+#include "vm/run_ctx.h"
+
+#define R(bpf) jit_reg_map[bpf]
+
+/* BPF ALU operation (BPFRT_OP >> 4) -> x86 two-operand ALU op, or -1. */
+static const int8_t alu_op[16] = {
+	[BPFRT_ADD >> 4] = X86_ADD, [BPFRT_SUB >> 4] = X86_SUB, [BPFRT_OR >> 4] = X86_OR,
+	[BPFRT_AND >> 4] = X86_AND, [BPFRT_XOR >> 4] = X86_XOR,
+};
+
+static const int8_t shift_op[16] = {
+	[BPFRT_LSH >> 4] = X86_SHL, [BPFRT_RSH >> 4] = X86_SHR, [BPFRT_ARSH >> 4] = X86_SAR,
+};
+
+/* BPF jump condition (BPFRT_OP >> 4) -> x86 condition code. */
+static const int8_t jump_cc[16] = {
+	[BPFRT_JEQ >> 4] = X86_CC_E,  [BPFRT_JGT >> 4] = X86_CC_A,   [BPFRT_JGE >> 4] = X86_CC_AE,
+	[BPFRT_JSET >> 4] = X86_CC_NE, [BPFRT_JNE >> 4] = X86_CC_NE, [BPFRT_JSGT >> 4] = X86_CC_G,
+	[BPFRT_JSGE >> 4] = X86_CC_GE, [BPFRT_JLT >> 4] = X86_CC_B,  [BPFRT_JLE >> 4] = X86_CC_BE,
+	[BPFRT_JSLT >> 4] = X86_CC_L,  [BPFRT_JSLE >> 4] = X86_CC_LE,
+};
+
+/* Zero-extends the low 32 bits (what a 32-bit no-op must still do). */
+static void zext32(struct x86_buf *b, int r)
+{
+	emit_mov_rr(b, 4, r, r);
+}
+
+/* dst = dst OP imm for add/sub/or/and/xor. */
+static void alu_k(struct x86_buf *b, enum x86_alu op, int sz, int dst, int32_t imm)
+{
+	if (imm == 0 && op != X86_AND) {
+		if (sz == 4)
+			zext32(b, dst);
+		return;
+	}
+	if (imm == 0) {
+		emit_alu_rr(b, X86_XOR, 4, dst, dst);
+		return;
+	}
+	if (op == X86_AND && imm == -1) {
+		if (sz == 4)
+			zext32(b, dst);
+		return;
+	}
+	emit_alu_ri(b, op, sz, dst, imm);
+}
+
+/* Variable shift: x86 wants the count in cl, and rcx is BPF r4. */
+static void shift_x(struct x86_buf *b, enum x86_shift op, int sz, int dst, int src)
+{
+	if (src == X86_RCX) {
+		emit_shift_cl(b, op, sz, dst);
+	} else if (dst == X86_RCX) {
+		emit_mov_rr(b, 8, JIT_AUX2, X86_RCX);
+		emit_mov_rr(b, 8, X86_RCX, src);
+		emit_shift_cl(b, op, sz, JIT_AUX2);
+		emit_mov_rr(b, 8, X86_RCX, JIT_AUX2);
+	} else {
+		emit_mov_rr(b, 8, JIT_AUX2, X86_RCX);
+		emit_mov_rr(b, 8, X86_RCX, src);
+		emit_shift_cl(b, op, sz, dst);
+		emit_mov_rr(b, 8, X86_RCX, JIT_AUX2);
+	}
+}
+
+/* dst = dst / src or dst % src with a non-zero divisor in `src` (which is
+ * not -1 for signed operations). Uses rax:rdx, preserving BPF r0 and r3. */
+static void divide(struct x86_buf *b, int sz, bool is_signed, bool is_mod, int dst, int src)
+{
+	if (src == X86_RAX || src == X86_RDX) {
+		emit_mov_rr(b, 8, JIT_AUX2, src);
+		src = JIT_AUX2;
+	}
+	if (dst != X86_RAX)
+		emit_mov_rr(b, 8, JIT_AUX1, X86_RAX);
+	if (dst != X86_RDX)
+		emit_mov_rr(b, 8, JIT_AUX0, X86_RDX);
+	if (dst != X86_RAX)
+		emit_mov_rr(b, 8, X86_RAX, dst);
+	if (is_signed) {
+		emit_cdq(b, sz);
+		emit_unary(b, X86_IDIV, sz, src);
+	} else {
+		emit_alu_rr(b, X86_XOR, 4, X86_RDX, X86_RDX);
+		emit_unary(b, X86_DIV, sz, src);
+	}
+	int res = is_mod ? X86_RDX : X86_RAX;
+	if (dst != res)
+		emit_mov_rr(b, 8, dst, res);
+	if (dst != X86_RAX)
+		emit_mov_rr(b, 8, X86_RAX, JIT_AUX1);
+	if (dst != X86_RDX)
+		emit_mov_rr(b, 8, X86_RDX, JIT_AUX0);
+}
+
+/* What division by zero and signed overflow give (RFC 9669 §4.1): x / 0 =
+ * 0, x % 0 = x; INT_MIN / -1 = INT_MIN (= -INT_MIN), x % -1 = 0. 32-bit
+ * forms zero-extend in every case. */
+static void div_by_zero(struct x86_buf *b, int sz, bool is_mod, int dst)
+{
+	if (!is_mod)
+		emit_alu_rr(b, X86_XOR, 4, dst, dst);
+	else if (sz == 4)
+		zext32(b, dst);
+}
+
+static void div_by_minus1(struct x86_buf *b, int sz, bool is_mod, int dst)
+{
+	if (is_mod)
+		emit_alu_rr(b, X86_XOR, 4, dst, dst);
+	else
+		emit_unary(b, X86_NEG, sz, dst);
+}
+
+static int log2_exact(uint64_t v)
+{
+	if (!v || (v & (v - 1)))
+		return -1;
+	return __builtin_ctzll(v);
+}
+
+static void div_k(struct x86_buf *b, int sz, bool is_signed, bool is_mod, int dst, int32_t imm)
+{
+	if (imm == 0) {
+		div_by_zero(b, sz, is_mod, dst);
+		return;
+	}
+	if (is_signed && imm == -1) {
+		div_by_minus1(b, sz, is_mod, dst);
+		return;
+	}
+	/* The divisor as the operation sees it: 32-bit forms use the low 32
+	 * bits of imm, 64-bit forms its sign extension. */
+	uint64_t d = sz == 4 ? (uint32_t)imm : (uint64_t)(int64_t)imm;
+	int sh = is_signed ? -1 : log2_exact(d);
+	if (sh >= 0) {
+		if (is_mod)
+			alu_k(b, X86_AND, sz, dst, (int32_t)(d - 1));
+		else if (sh)
+			emit_shift_ri(b, X86_SHR, sz, dst, (uint8_t)sh);
+		else if (sz == 4)
+			zext32(b, dst);
+		return;
+	}
+	emit_mov_ri(b, sz == 4 ? 4 : 8, JIT_AUX2, sz == 4 ? (int64_t)d : (int64_t)imm);
+	divide(b, sz, is_signed, is_mod, dst, JIT_AUX2);
+}
+
+static void div_x(struct x86_buf *b, int sz, bool is_signed, bool is_mod, int dst, int src)
+{
+	emit_test_rr(b, sz, src, src);
+	size_t to_zero = emit_jcc8_fwd(b, X86_CC_E);
+	size_t to_minus1 = 0;
+	if (is_signed) {
+		emit_alu_ri(b, X86_CMP, sz, src, -1);
+		to_minus1 = emit_jcc8_fwd(b, X86_CC_E);
+	}
+	divide(b, sz, is_signed, is_mod, dst, src);
+	size_t done1 = emit_jmp8_fwd(b);
+	x86_patch8(b, to_zero);
+	div_by_zero(b, sz, is_mod, dst);
+	size_t done2 = 0;
+	if (is_signed) {
+		done2 = emit_jmp8_fwd(b);
+		x86_patch8(b, to_minus1);
+		div_by_minus1(b, sz, is_mod, dst);
+		x86_patch8(b, done2);
+	}
+	x86_patch8(b, done1);
+}
+
+/* The atomic operations without a single x86 instruction (fetch-or,
+ * fetch-and, fetch-xor): a compare-exchange loop through rax. */
+static void atomic_fetch_loop(struct x86_buf *b, enum x86_alu op, int sz, int base, int16_t off,
+			      int src)
+{
+	if (base == X86_RAX) {
+		emit_mov_rr(b, 8, JIT_AUX1, X86_RAX);
+		base = JIT_AUX1;
+	}
+	emit_mov_rr(b, 8, JIT_AUX0, X86_RAX); /* BPF r0 */
+	int val = src == X86_RAX ? JIT_AUX0 : src;
+	emit_load(b, sz, false, X86_RAX, base, off);
+	size_t loop = b->len;
+	emit_mov_rr(b, 8, JIT_AUX2, X86_RAX);
+	emit_alu_rr(b, op, sz, JIT_AUX2, val);
+	emit_lock_cmpxchg(b, sz, base, off, JIT_AUX2);
+	emit_jcc(b, X86_CC_NE, (int64_t)loop);
+	/* src = old value (zero-extended for 32 bits: the load and cmpxchg
+	 * wrote eax) */
+	if (src != X86_RAX) {
+		emit_mov_rr(b, 8, src, X86_RAX);
+		emit_mov_rr(b, 8, X86_RAX, JIT_AUX0);
+	}
+}
+
+static void atomic(struct x86_buf *b, enum isa_op op, int sz, int base, int16_t off, int src)
+{
+	switch (op) {
+	case ISA_OP_ATOMIC_ADD64: case ISA_OP_ATOMIC_ADD32:
+		emit_lock_alu(b, X86_ADD, sz, base, off, src);
+		break;
+	case ISA_OP_ATOMIC_OR64: case ISA_OP_ATOMIC_OR32:
+		emit_lock_alu(b, X86_OR, sz, base, off, src);
+		break;
+	case ISA_OP_ATOMIC_AND64: case ISA_OP_ATOMIC_AND32:
+		emit_lock_alu(b, X86_AND, sz, base, off, src);
+		break;
+	case ISA_OP_ATOMIC_XOR64: case ISA_OP_ATOMIC_XOR32:
+		emit_lock_alu(b, X86_XOR, sz, base, off, src);
+		break;
+	case ISA_OP_ATOMIC_FETCH_ADD64: case ISA_OP_ATOMIC_FETCH_ADD32:
+		emit_lock_xadd(b, sz, base, off, src);
+		break;
+	case ISA_OP_ATOMIC_FETCH_OR64: case ISA_OP_ATOMIC_FETCH_OR32:
+		atomic_fetch_loop(b, X86_OR, sz, base, off, src);
+		break;
+	case ISA_OP_ATOMIC_FETCH_AND64: case ISA_OP_ATOMIC_FETCH_AND32:
+		atomic_fetch_loop(b, X86_AND, sz, base, off, src);
+		break;
+	case ISA_OP_ATOMIC_FETCH_XOR64: case ISA_OP_ATOMIC_FETCH_XOR32:
+		atomic_fetch_loop(b, X86_XOR, sz, base, off, src);
+		break;
+	case ISA_OP_ATOMIC_XCHG64: case ISA_OP_ATOMIC_XCHG32:
+		emit_xchg(b, sz, base, off, src);
+		break;
+	default: /* cmpxchg: compares with r0 = rax, old value into r0 */
+		emit_lock_cmpxchg(b, sz, base, off, src);
+		if (sz == 4)
+			zext32(b, X86_RAX); /* success leaves rax's upper half */
+		break;
+	}
+}
+
+static void byte_swap(struct x86_buf *b, enum isa_op op, int dst)
+{
+	switch (op) {
+	case ISA_OP_LE16:
+		emit_movzx(b, 2, dst, dst);
+		break;
+	case ISA_OP_LE32:
+		zext32(b, dst);
+		break;
+	case ISA_OP_LE64:
+		break;
+	case ISA_OP_BE16: case ISA_OP_BSWAP16:
+		emit_shift_ri(b, X86_ROR, 2, dst, 8);
+		emit_movzx(b, 2, dst, dst);
+		break;
+	case ISA_OP_BE32: case ISA_OP_BSWAP32:
+		emit_bswap(b, 4, dst);
+		break;
+	default:
+		emit_bswap(b, 8, dst);
+		break;
+	}
+}
+
+/* After a call that may have aborted: leave when rc->aborted is set. */
+static void check_abort(struct jit_compiler *c, size_t i)
+{
+	emit_cmp_mem8_i(&c->buf, JIT_REG_CTX, offsetof(struct bpfrt_run_ctx, aborted), 0);
+	emit_jcc(&c->buf, X86_CC_NE, jit_target(c, i, c->stub[JIT_STUB_ABORT]));
+}
+
+static void call_native(struct jit_compiler *c, size_t i, const void *fn)
+{
+	struct x86_buf *b = &c->buf;
+	emit_mov_rr(b, 8, X86_R9, JIT_REG_CTX); /* sixth argument: the run context */
+	emit_movabs(b, JIT_AUX2, (uint64_t)(uintptr_t)fn);
+	emit_call_r(b, JIT_AUX2);
+	check_abort(c, i);
+}
+
+static void call_local(struct jit_compiler *c, size_t i, size_t t)
+{
+	struct x86_buf *b = &c->buf;
+	size_t depth = offsetof(struct jit_state, depth);
+	emit_load(b, 8, false, JIT_AUX2, JIT_REG_CTX, offsetof(struct bpfrt_run_ctx, engine));
+	emit_cmp_mem_i(b, 4, JIT_AUX2, depth, BPFRT_MAX_CALL_DEPTH - 1);
+	emit_jcc(b, X86_CC_AE, jit_target(c, i, c->stub[JIT_STUB_DEPTH]));
+	emit_add_mem_i(b, 4, JIT_AUX2, depth, 1);
+	uint32_t f = c->func_of[t];
+	emit_call_rel(b, c->next_func_addr[f] >= 0 && f <= c->func_of[i]
+				 ? c->next_func_addr[f]
+				 : jit_target(c, i, c->func_addr[f]));
+	emit_load(b, 8, false, JIT_AUX2, JIT_REG_CTX, offsetof(struct bpfrt_run_ctx, engine));
+	emit_add_mem_i(b, 4, JIT_AUX2, depth, -1);
+}
+
+/* mov dst, src followed by add dst, imm|reg: one lea. */
+static bool fold_lea(struct jit_compiler *c, size_t *i)
+{
+	size_t j = *i + 1;
+	if (j >= c->n || (c->flags[j] & (JIT_I_TARGET | JIT_I_ENTRY | JIT_I_SLOT2)))
+		return false;
+	const struct bpfrt_insn *a = &c->insns[*i], *n = &c->insns[j];
+	enum isa_op mov = c->form[*i]->op, add = c->form[j]->op;
+	int sz = mov == ISA_OP_MOV64_X ? 8 : 4;
+	if (n->dst_reg != a->dst_reg || a->dst_reg == a->src_reg)
+		return false;
+	if (add == (sz == 8 ? ISA_OP_ADD64_K : ISA_OP_ADD32_K))
+		emit_lea(&c->buf, sz, R(a->dst_reg), R(a->src_reg), n->imm);
+	else if (add == (sz == 8 ? ISA_OP_ADD64_X : ISA_OP_ADD32_X) && n->src_reg != n->dst_reg)
+		emit_lea_rr(&c->buf, sz, R(a->dst_reg), R(a->src_reg), R(n->src_reg));
+	else
+		return false;
+	*i = j;
+	c->next_addr[j] = (int64_t)c->buf.len;
+	return true;
+}
+
+static void cond_jump(struct jit_compiler *c, size_t i, const struct isa_form *f)
+{
+	const struct bpfrt_insn *in = &c->insns[i];
+	struct x86_buf *b = &c->buf;
+	size_t t = (size_t)((int64_t)i + 1 + in->off);
+	int sz = (f->flags & ISA_F_JMP32) ? 4 : 8;
+	bool is_set = BPFRT_OP(in->code) == BPFRT_JSET;
+	int dst = R(in->dst_reg);
+	if (t == i + 1)
+		return; /* a compare has no effect of its own */
+	if (f->syntax == ISA_SYN_JCOND_X) {
+		if (is_set)
+			emit_test_rr(b, sz, dst, R(in->src_reg));
+		else
+			emit_alu_rr(b, X86_CMP, sz, dst, R(in->src_reg));
+	} else if (is_set) {
+		if (in->imm == 0)
+			return; /* never taken */
+		emit_test_ri(b, sz, dst, in->imm);
+	} else if (in->imm == 0) {
+		/* test r, r sets the flags as cmp r, 0 does (CF = OF = 0) */
+		emit_test_rr(b, sz, dst, dst);
+	} else {
+		emit_alu_ri(b, X86_CMP, sz, dst, in->imm);
+	}
+	emit_jcc(b, (enum x86_cc)jump_cc[BPFRT_OP(in->code) >> 4], jit_insn_target(c, i, t));
+}
+
+int jit_translate_insn(struct jit_compiler *c, const struct jit_func *fn, size_t *ip)
+{
+	size_t i = *ip;
+	const struct bpfrt_insn *in = &c->insns[i];
+	const struct isa_form *f = c->form[i];
+	struct x86_buf *b = &c->buf;
+	int sz = (f->flags & ISA_F_ALU32) ? 4 : 8;
+	int dst = in->dst_reg <= BPFRT_REG_10 ? R(in->dst_reg) : -1;
+	int src = in->src_reg <= BPFRT_REG_10 ? R(in->src_reg) : -1;
+	unsigned bop = BPFRT_OP(in->code) >> 4;
+
+	switch (f->op) {
+	case ISA_OP_MOV64_K: case ISA_OP_MOV32_K:
+		emit_mov_ri(b, sz, dst, in->imm);
+		return 0;
+	case ISA_OP_MOV64_X: case ISA_OP_MOV32_X:
+		if (fold_lea(c, ip))
+			return 0;
+		if (dst != src || sz == 4)
+			emit_mov_rr(b, sz, dst, src);
+		return 0;
+	case ISA_OP_ADD64_K: case ISA_OP_ADD32_K: case ISA_OP_SUB64_K: case ISA_OP_SUB32_K:
+	case ISA_OP_OR64_K: case ISA_OP_OR32_K: case ISA_OP_AND64_K: case ISA_OP_AND32_K:
+	case ISA_OP_XOR64_K: case ISA_OP_XOR32_K:
+		alu_k(b, (enum x86_alu)alu_op[bop], sz, dst, in->imm);
+		return 0;
+	case ISA_OP_ADD64_X: case ISA_OP_ADD32_X: case ISA_OP_SUB64_X: case ISA_OP_SUB32_X:
+	case ISA_OP_OR64_X: case ISA_OP_OR32_X: case ISA_OP_AND64_X: case ISA_OP_AND32_X:
+	case ISA_OP_XOR64_X: case ISA_OP_XOR32_X:
+		emit_alu_rr(b, (enum x86_alu)alu_op[bop], sz, dst, src);
+		return 0;
+	case ISA_OP_MUL64_K: case ISA_OP_MUL32_K:
+		emit_imul_rri(b, sz, dst, dst, in->imm);
+		return 0;
+	case ISA_OP_MUL64_X: case ISA_OP_MUL32_X:
+		emit_imul_rr(b, sz, dst, src);
+		return 0;
+	case ISA_OP_LSH64_K: case ISA_OP_LSH32_K: case ISA_OP_RSH64_K: case ISA_OP_RSH32_K:
+	case ISA_OP_ARSH64_K: case ISA_OP_ARSH32_K: {
+		uint8_t n = (uint8_t)(in->imm & (sz * 8 - 1));
+		if (n)
+			emit_shift_ri(b, (enum x86_shift)shift_op[bop], sz, dst, n);
+		else if (sz == 4)
+			zext32(b, dst);
+		return 0;
+	}
+	case ISA_OP_LSH64_X: case ISA_OP_LSH32_X: case ISA_OP_RSH64_X: case ISA_OP_RSH32_X:
+	case ISA_OP_ARSH64_X: case ISA_OP_ARSH32_X:
+		shift_x(b, (enum x86_shift)shift_op[bop], sz, dst, src);
+		return 0;
+	case ISA_OP_DIV64_K: case ISA_OP_DIV32_K: case ISA_OP_MOD64_K: case ISA_OP_MOD32_K:
+	case ISA_OP_SDIV64_K: case ISA_OP_SDIV32_K: case ISA_OP_SMOD64_K: case ISA_OP_SMOD32_K:
+		div_k(b, sz, f->flags & ISA_F_SIGNED, bop == BPFRT_MOD >> 4, dst, in->imm);
+		return 0;
+	case ISA_OP_DIV64_X: case ISA_OP_DIV32_X: case ISA_OP_MOD64_X: case ISA_OP_MOD32_X:
+	case ISA_OP_SDIV64_X: case ISA_OP_SDIV32_X: case ISA_OP_SMOD64_X: case ISA_OP_SMOD32_X:
+		div_x(b, sz, f->flags & ISA_F_SIGNED, bop == BPFRT_MOD >> 4, dst, src);
+		return 0;
+	case ISA_OP_NEG64: case ISA_OP_NEG32:
+		emit_unary(b, X86_NEG, sz, dst);
+		return 0;
+	case ISA_OP_MOVSX8_64: case ISA_OP_MOVSX16_64: case ISA_OP_MOVSX32_64:
+	case ISA_OP_MOVSX8_32: case ISA_OP_MOVSX16_32:
+		emit_movsx(b, sz, in->off / 8, dst, src);
+		return 0;
+	case ISA_OP_LE16: case ISA_OP_LE32: case ISA_OP_LE64: case ISA_OP_BE16: case ISA_OP_BE32:
+	case ISA_OP_BE64: case ISA_OP_BSWAP16: case ISA_OP_BSWAP32: case ISA_OP_BSWAP64:
+		byte_swap(b, f->op, dst);
+		return 0;
+	case ISA_OP_JA:
+		if (in->off)
+			emit_jmp(b, jit_insn_target(c, i, (size_t)((int64_t)i + 1 + in->off)));
+		return 0;
+	case ISA_OP_JA32:
+		if (in->imm)
+			emit_jmp(b, jit_insn_target(c, i, (size_t)((int64_t)i + 1 + in->imm)));
+		return 0;
+	case ISA_OP_CALL_HELPER:
+		call_native(c, i, (const void *)c->helper[i]);
+		return 0;
+	case ISA_OP_CALLX:
+		/* The register holds a helper id (as the conformance corpus'
+		 * callx test expects); jit_callx_trampoline() resolves it. */
+		emit_load(b, 8, false, JIT_AUX2, JIT_REG_CTX, offsetof(struct bpfrt_run_ctx, engine));
+		emit_store(b, 8, JIT_AUX2, offsetof(struct jit_state, callx_id), dst);
+		call_native(c, i, (const void *)jit_callx_trampoline);
+		return 0;
+	case ISA_OP_CALL_LOCAL:
+		call_local(c, i, (size_t)((int64_t)i + 1 + in->imm));
+		return 0;
+	case ISA_OP_EXIT:
+		jit_emit_epilogue(c, fn);
+		return 0;
+	case ISA_OP_LDDW:
+		emit_mov_ri(b, 8, dst, (int64_t)((uint64_t)(uint32_t)in->imm |
+						 (uint64_t)(uint32_t)c->insns[i + 1].imm << 32));
+		return 0;
+	default:
+		break;
+	}
+	switch (f->syntax) {
+	case ISA_SYN_JCOND_K: case ISA_SYN_JCOND_X:
+		cond_jump(c, i, f);
+		return 0;
+	case ISA_SYN_LDX:
+		emit_load(b, f->size, f->flags & ISA_F_SIGNED, dst, src, in->off);
+		return 0;
+	case ISA_SYN_ST:
+		emit_store_imm(b, f->size, dst, in->off, in->imm);
+		return 0;
+	case ISA_SYN_STX:
+		emit_store(b, f->size, dst, in->off, src);
+		return 0;
+	case ISA_SYN_ATOMIC:
+		atomic(b, f->op, f->size, dst, in->off, src);
+		return 0;
+	default:
+		jit_log(c, i, "%s is not supported by the JIT", f->name);
+		return -EOPNOTSUPP;
+	}
+}
