@@ -23,26 +23,30 @@ struct jit_prog;
  * run time): the function, or NULL when no helper has that id. */
 typedef bpfrt_helper_fn (*jit_helper_lookup_fn)(const void *arg, uint32_t id);
 
+/* Optional: where the function of helper `id` is kept, so that calls load
+ * it at call time (helpers may be replaced after loading). */
+typedef bpfrt_helper_fn const *(*jit_helper_slot_fn)(const void *arg, uint32_t id);
+
 struct jit_env {
 	jit_helper_lookup_fn helper;
+	jit_helper_slot_fn helper_slot;
 	const void *helper_arg; /* must outlive the compiled program */
 };
 
 /* Compiles `cnt` instructions. On success *out owns executable pages that
  * are never writable at the same time. Errors: -EINVAL (malformed program:
  * jump or call out of range, unknown helper; the log names the instruction),
- * -EOPNOTSUPP (a form the JIT does not translate, e.g. legacy packet loads,
- * unresolved ld_imm64 pseudo kinds, stack arguments), -E2BIG, -ENOMEM. */
+ * -EOPNOTSUPP (a form the JIT does not translate: kfunc calls, unresolved
+ * ld_imm64 pseudo kinds, stack arguments), -E2BIG, -ENOMEM. */
 int jit_compile(const struct bpfrt_insn *insns, size_t cnt, const struct jit_env *env,
 		struct jit_prog **out, char *log, size_t log_size);
 void jit_free(struct jit_prog *jp);
 
-/* Runs the program with r1 = ctx, r2 = ctx_size on a fresh stack; `rc` is
- * handed to helpers. Returns 0 and r0 in *ret, or -E2BIG (BPF-to-BPF call
+/* Runs the program with r1 = rc->ctx, r2 = rc->ctx_size on a fresh stack;
+ * `rc` is handed to helpers. Returns 0 and r0 in *ret, or -E2BIG (BPF-to-BPF call
  * depth above BPFRT_MAX_CALL_DEPTH), -EINVAL (callx to an unknown helper). A
  * helper's bpfrt_run_ctx__abort() ends the run with its r0. */
-int jit_run(const struct jit_prog *jp, void *ctx, size_t ctx_size, struct bpfrt_run_ctx *rc,
-	    uint64_t *ret);
+int jit_run(const struct jit_prog *jp, struct bpfrt_run_ctx *rc, uint64_t *ret);
 
 /* The machine code, and where the code of instruction `idx` starts in it
  * (for idx == insn count: the end of the last function). */

@@ -22,7 +22,21 @@
 #include "isa/opcodes.h"
 #include "jit/x86_64/emit.h"
 #include "jit/x86_64/jit_x86.h"
-#include "jit_test_env.h"
+
+static uint64_t nop_helper(uint64_t a, uint64_t b, uint64_t c, uint64_t d, uint64_t e,
+			   struct bpfrt_run_ctx *rc)
+{
+	(void)a, (void)b, (void)c, (void)d, (void)e, (void)rc;
+	return 0;
+}
+
+static bpfrt_helper_fn lookup(const void *arg, uint32_t id)
+{
+	(void)arg;
+	return id < 8 ? nop_helper : NULL;
+}
+
+static const struct jit_env jit_test_env = {.helper = lookup};
 
 static ZydisDecoder dec;
 
@@ -299,6 +313,15 @@ static void test_memory(void **state)
 						CHECK(sz < 4 ? ZYDIS_MNEMONIC_MOVSX : ZYDIS_MNEMONIC_MOVSXD, false,
 						      REG(8, r), MEM(sz, base, d), NOP, "load sx");
 					}
+					for (int op = 0; op < 8; op++) {
+						static const ZydisMnemonic am[] = {
+							ZYDIS_MNEMONIC_ADD, ZYDIS_MNEMONIC_OR,	ZYDIS_MNEMONIC_ADC,
+							ZYDIS_MNEMONIC_SBB, ZYDIS_MNEMONIC_AND, ZYDIS_MNEMONIC_SUB,
+							ZYDIS_MNEMONIC_XOR, ZYDIS_MNEMONIC_CMP};
+						BUF(0);
+						emit_alu_rm(&b, op, sz, r, base, d);
+						CHECK(am[op], false, REG(sz, r), MEM(sz, base, d), NOP, "alu_rm");
+					}
 					BUF(0);
 					emit_store(&b, sz, base, d, r);
 					CHECK(ZYDIS_MNEMONIC_MOV, false, MEM(sz, base, d), REG(sz, r), NOP, "store");
@@ -389,6 +412,11 @@ static void test_stack_and_branches(void **state)
 		BUF(0);
 		emit_call_r(&b, r);
 		CHECK(ZYDIS_MNEMONIC_CALL, false, REG(8, r), NOP, NOP, "call_r");
+		for (size_t k = 0; k < sizeof(disps) / sizeof(disps[0]); k++) {
+			BUF(0);
+			emit_call_m(&b, r, disps[k]);
+			CHECK(ZYDIS_MNEMONIC_CALL, false, MEM(8, r, disps[k]), NOP, NOP, "call_m");
+		}
 	}
 	{
 		BUF(0);
@@ -526,7 +554,7 @@ static void test_every_form_decodes(void **state)
 			p[n++] = (struct bpfrt_insn){.code = BPFRT_JMP | BPFRT_EXIT};
 			struct jit_prog *jp;
 			int err = jit_compile(p, n, &jit_test_env, &jp, log, sizeof(log));
-			if ((f->flags & ISA_F_LEGACY) || f->op == ISA_OP_CALL_KFUNC ||
+			if (f->op == ISA_OP_CALL_KFUNC ||
 			    (f->syntax == ISA_SYN_LDDW && f->op != ISA_OP_LDDW)) {
 				assert_int_equal(err, -EOPNOTSUPP);
 				assert_true(strlen(log) > 0);

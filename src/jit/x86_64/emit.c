@@ -375,6 +375,16 @@ void emit_call_r(struct x86_buf *b, int r)
 	enc1(b, 0, 0xff, 2, r, 0);
 }
 
+void emit_call_m(struct x86_buf *b, int base, int32_t disp)
+{
+	enc1(b, E_MEM, 0xff, 2, base, disp);
+}
+
+void emit_alu_rm(struct x86_buf *b, enum x86_alu op, int sz, int reg, int base, int32_t disp)
+{
+	enc1(b, size_flags(sz) | E_MEM, (uint8_t)(op << 3 | (sz == 1 ? 2 : 3)), reg, base, disp);
+}
+
 void emit_jcc(struct x86_buf *b, enum x86_cc cc, int64_t target)
 {
 	int64_t d8 = target - (int64_t)(b->len + 2);

@@ -122,6 +122,10 @@ void emit_pop(struct x86_buf *b, int r);
 void emit_ret(struct x86_buf *b);
 /* call r */
 void emit_call_r(struct x86_buf *b, int r);
+/* call [base + disp] */
+void emit_call_m(struct x86_buf *b, int base, int32_t disp);
+/* op reg, [base + disp] (ADD OR AND SUB XOR CMP ...) */
+void emit_alu_rm(struct x86_buf *b, enum x86_alu op, int sz, int reg, int base, int32_t disp);
 
 /* Branches to an absolute buffer offset `target`, or to an unknown place
  * (target < 0: the long form with a zero displacement). The short form is

@@ -45,14 +45,13 @@ void jit_code_unmap(struct jit_prog *jp)
 
 typedef uint64_t (*jit_entry_fn)(void *ctx, uint64_t ctx_size, struct bpfrt_run_ctx *rc);
 
-int jit_run(const struct jit_prog *jp, void *ctx, size_t ctx_size, struct bpfrt_run_ctx *rc,
-	    uint64_t *ret)
+int jit_run(const struct jit_prog *jp, struct bpfrt_run_ctx *rc, uint64_t *ret)
 {
 	struct jit_state st = {.jp = jp};
 	void *saved = rc->engine;
 	rc->engine = &st;
 	jit_entry_fn entry = (jit_entry_fn)(uintptr_t)jp->code;
-	uint64_t r0 = entry(ctx, ctx_size, rc);
+	uint64_t r0 = entry(rc->ctx, rc->ctx_size, rc);
 	rc->engine = saved;
 	if (st.err)
 		return st.err;

@@ -134,10 +134,8 @@ static int scan(struct jit_compiler *c)
 				jit_log(c, i, "ld_imm64 pseudo kind %u not resolved by fixups", in->src_reg);
 				return -EOPNOTSUPP;
 			}
-			if (f->flags & ISA_F_LEGACY) {
-				jit_log(c, i, "legacy packet loads are not supported by the JIT");
-				return -EOPNOTSUPP;
-			}
+			if (f->flags & ISA_F_LEGACY)
+				c->need_rc = true; /* bounds come from the run context */
 			break;
 		}
 	}
@@ -294,10 +292,15 @@ static void emit_stubs(struct jit_compiler *c)
 	c->next_stub[JIT_STUB_DEPTH] = (int64_t)b->len;
 	emit_load(b, 8, false, JIT_AUX2, JIT_REG_CTX, offsetof(struct bpfrt_run_ctx, engine));
 	emit_store_imm(b, 4, JIT_AUX2, offsetof(struct jit_state, err), -E2BIG);
-	size_t hole = emit_jmp8_fwd(b);
+	size_t hole1 = emit_jmp8_fwd(b);
+	/* legacy packet load out of bounds: the program ends with r0 = 0 */
+	c->next_stub[JIT_STUB_ZERO] = (int64_t)b->len;
+	emit_alu_rr(b, X86_XOR, 4, X86_RAX, X86_RAX);
+	size_t hole2 = emit_jmp8_fwd(b);
 	c->next_stub[JIT_STUB_ABORT] = (int64_t)b->len;
 	emit_load(b, 8, false, X86_RAX, JIT_REG_CTX, offsetof(struct bpfrt_run_ctx, abort_r0));
-	x86_patch8(b, hole);
+	x86_patch8(b, hole1);
+	x86_patch8(b, hole2);
 	/* Unwind: back to the main function's frame, whatever the depth. */
 	emit_load(b, 8, false, JIT_AUX2, JIT_REG_CTX, offsetof(struct bpfrt_run_ctx, engine));
 	emit_load(b, 8, false, X86_RSP, JIT_AUX2, offsetof(struct jit_state, unwind_sp));

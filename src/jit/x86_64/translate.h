@@ -17,7 +17,7 @@ enum {
 	JIT_I_SLOT2 = 1 << 2,  /* second slot of ld_imm64 */
 };
 
-enum { JIT_STUB_DEPTH, JIT_STUB_ABORT, JIT_STUB_COUNT };
+enum { JIT_STUB_DEPTH, JIT_STUB_ZERO, JIT_STUB_ABORT, JIT_STUB_COUNT };
 
 struct jit_func {
 	uint32_t start, end; /* instruction range */

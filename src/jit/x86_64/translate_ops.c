@@ -274,13 +274,41 @@ static void check_abort(struct jit_compiler *c, size_t i)
 	emit_jcc(&c->buf, X86_CC_NE, jit_target(c, i, c->stub[JIT_STUB_ABORT]));
 }
 
-static void call_native(struct jit_compiler *c, size_t i, const void *fn)
+/* Calls fn, or the function in *slot when slot is set. */
+static void call_native(struct jit_compiler *c, size_t i, const void *fn, const void *slot)
 {
 	struct x86_buf *b = &c->buf;
 	emit_mov_rr(b, 8, X86_R9, JIT_REG_CTX); /* sixth argument: the run context */
-	emit_movabs(b, JIT_AUX2, (uint64_t)(uintptr_t)fn);
-	emit_call_r(b, JIT_AUX2);
+	emit_movabs(b, JIT_AUX2, (uint64_t)(uintptr_t)(slot ? slot : fn));
+	if (slot)
+		emit_call_m(b, JIT_AUX2, 0);
+	else
+		emit_call_r(b, JIT_AUX2);
 	check_abort(c, i);
+}
+
+/* Legacy packet loads (RFC 9669 §5.5): r0 = ntoh(*(size *)(ctx + off))
+ * with off = imm or src + imm (32 bits); outside the context the program
+ * ends with r0 = 0, as the interpreter does. */
+static void load_packet(struct jit_compiler *c, size_t i, const struct isa_form *f, int src,
+			int32_t imm)
+{
+	struct x86_buf *b = &c->buf;
+	if (f->syntax == ISA_SYN_LDIND)
+		emit_lea(b, 4, JIT_AUX2, src, imm);
+	else
+		emit_mov_ri(b, 4, JIT_AUX2, (uint32_t)imm);
+	emit_lea(b, 8, JIT_AUX1, JIT_AUX2, f->size);
+	emit_alu_rm(b, X86_CMP, 8, JIT_AUX1, JIT_REG_CTX, offsetof(struct bpfrt_run_ctx, ctx_size));
+	emit_jcc(b, X86_CC_A, jit_target(c, i, c->stub[JIT_STUB_ZERO]));
+	emit_alu_rm(b, X86_ADD, 8, JIT_AUX2, JIT_REG_CTX, offsetof(struct bpfrt_run_ctx, ctx));
+	emit_load(b, f->size, false, X86_RAX, JIT_AUX2, 0);
+	if (f->size == 2) {
+		emit_shift_ri(b, X86_ROR, 2, X86_RAX, 8);
+		emit_movzx(b, 2, X86_RAX, X86_RAX);
+	} else if (f->size == 4) {
+		emit_bswap(b, 4, X86_RAX);
+	}
 }
 
 static void call_local(struct jit_compiler *c, size_t i, size_t t)
@@ -427,14 +455,17 @@ int jit_translate_insn(struct jit_compiler *c, const struct jit_func *fn, size_t
 			emit_jmp(b, jit_insn_target(c, i, (size_t)((int64_t)i + 1 + in->imm)));
 		return 0;
 	case ISA_OP_CALL_HELPER:
-		call_native(c, i, (const void *)c->helper[i]);
+		call_native(c, i, (const void *)c->helper[i],
+			    c->env->helper_slot ? c->env->helper_slot(c->env->helper_arg,
+								      (uint32_t)in->imm)
+						: NULL);
 		return 0;
 	case ISA_OP_CALLX:
 		/* The register holds a helper id (as the conformance corpus'
 		 * callx test expects); jit_callx_trampoline() resolves it. */
 		emit_load(b, 8, false, JIT_AUX2, JIT_REG_CTX, offsetof(struct bpfrt_run_ctx, engine));
 		emit_store(b, 8, JIT_AUX2, offsetof(struct jit_state, callx_id), dst);
-		call_native(c, i, (const void *)jit_callx_trampoline);
+		call_native(c, i, (const void *)jit_callx_trampoline, NULL);
 		return 0;
 	case ISA_OP_CALL_LOCAL:
 		call_local(c, i, (size_t)((int64_t)i + 1 + in->imm));
@@ -464,6 +495,9 @@ int jit_translate_insn(struct jit_compiler *c, const struct jit_func *fn, size_t
 		return 0;
 	case ISA_SYN_ATOMIC:
 		atomic(b, f->op, f->size, dst, in->off, src);
+		return 0;
+	case ISA_SYN_LDABS: case ISA_SYN_LDIND:
+		load_packet(c, i, f, src, in->imm);
 		return 0;
 	default:
 		jit_log(c, i, "%s is not supported by the JIT", f->name);

@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The JIT as a VM backend (vm/backend.h): prepare compiles, run enters the
+ * code, release unmaps it. The JIT runs trusted programs only; checked
+ * mode (bounds-checked memory, an instruction budget) stays with the
+ * interpreter, and asking the JIT for it fails with -EOPNOTSUPP.
+ */
+#include <errno.h>
+
+#include "jit/jit.h"
+#include "vm/backend.h"
+#include "vm/run_ctx.h"
+
+static bpfrt_helper_fn helper_fn(const void *vm, uint32_t id)
+{
+	return vm_helper_fn(vm, id);
+}
+
+static bpfrt_helper_fn const *helper_slot(const void *vm, uint32_t id)
+{
+	const struct bpfrt_vm *v = vm;
+	return id < BPFRT_MAX_HELPERS ? &v->helpers[id].fn : NULL;
+}
+
+static int jit_prepare(struct bpfrt_prog *prog, struct vm_log *log)
+{
+	if (prog->mode != BPFRT_EXEC_TRUSTED) {
+		vm_log_line(log, "the JIT runs trusted (verified) programs only: load with "
+				 "BPFRT_EXEC_TRUSTED, or use the interpreter for checked mode");
+		return -EOPNOTSUPP;
+	}
+	struct jit_env env = {.helper = helper_fn, .helper_slot = helper_slot, .helper_arg = prog->vm};
+	char why[256];
+	struct jit_prog *jp;
+	int err = jit_compile(prog->insns, prog->insn_cnt, &env, &jp, why, sizeof(why));
+	if (err) {
+		vm_log_line(log, "jit: %s", why[0] ? why : "cannot compile");
+		return err;
+	}
+	prog->backend_data = jp;
+	return 0;
+}
+
+static void jit_release(struct bpfrt_prog *prog)
+{
+	jit_free(prog->backend_data);
+	prog->backend_data = NULL;
+}
+
+static int jit_backend_run(const struct bpfrt_prog *prog, struct bpfrt_run_ctx *rc, uint64_t *r0)
+{
+	int err = jit_run(prog->backend_data, rc, r0);
+	if (err == -E2BIG)
+		vm_log_line(rc->log, "call depth exceeds %d frames", BPFRT_MAX_CALL_DEPTH);
+	else if (err == -EINVAL)
+		vm_log_line(rc->log, "callx to an unknown helper id");
+	return err;
+}
+
+const struct vm_backend vm_backend_jit = {
+	.name = "jit",
+	.prepare = jit_prepare,
+	.release = jit_release,
+	.run = jit_backend_run,
+};
