@@ -29,6 +29,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "bpfrt/vm.h"
@@ -127,6 +128,40 @@ static int assemble(const char *text, struct testcase *t)
 	return rc == 0 && t->insn_cnt ? 0 : -EINVAL;
 }
 
+/* bpf_asm is one process per file, slow on a loaded machine: its output is
+ * kept in the build tree, valid while newer than the .data file and bpf_asm. */
+static int assemble_cached(const char *data_path, const char *text, struct testcase *t)
+{
+	char path[4096];
+	struct stat src, as, c;
+
+	snprintf(path, sizeof(path), "%s/%s.bin", KERNEL_DIFF_CACHE, t->name);
+	if (stat(data_path, &src) == 0 && stat(bpf_asm, &as) == 0 && stat(path, &c) == 0 &&
+	    c.st_mtime > src.st_mtime && c.st_mtime > as.st_mtime) {
+		FILE *f = fopen(path, "rb");
+		t->insn_cnt = f ? fread(t->insns, sizeof(t->insns[0]), MAX_INSNS, f) : 0;
+		if (f)
+			fclose(f);
+		if (t->insn_cnt)
+			return 0;
+	}
+	int err = assemble(text, t);
+	if (err)
+		return err;
+	mkdir(KERNEL_DIFF_CACHE, 0755);
+	char tmp[4200];
+	snprintf(tmp, sizeof(tmp), "%s.%d", path, (int)getpid());
+	FILE *f = fopen(tmp, "wb");
+	if (f) {
+		bool ok = fwrite(t->insns, sizeof(t->insns[0]), t->insn_cnt, f) == t->insn_cnt;
+		if (fclose(f) == 0 && ok)
+			rename(tmp, path);
+		else
+			unlink(tmp);
+	}
+	return 0;
+}
+
 static bool is_helper_call(const struct bpfrt_insn *in)
 {
 	return in->code == (BPFRT_JMP | BPFRT_CALL | BPFRT_K) && in->src_reg == 0;
@@ -205,21 +240,30 @@ static const char *log_verdict(char *log)
 
 static void run_case(struct bpfrt_vm *vm, struct testcase *t, struct counts *c)
 {
-	static struct bpfrt_insn kinsns[MAX_INSNS + 16];
+	static struct bpfrt_insn kinsns[2][MAX_INSNS + 16];
 	static char log[1 << 16];
 	unsigned char packet[MAX_MEM + XDP_MIN_PACKET], out_lo[MAX_MEM + XDP_MIN_PACKET],
 		out_hi[MAX_MEM + XDP_MIN_PACKET], ours[MAX_MEM];
 	uint32_t pkt_size = t->mem_size < XDP_MIN_PACKET ? XDP_MIN_PACKET : (uint32_t)t->mem_size;
-	struct kbpf_result lo, hi;
 
 	memset(packet, 0, sizeof(packet));
 	memcpy(packet, t->mem, t->mem_size);
-	struct kbpf_prog kp = {.insns = kinsns, .prog_type = BPF_PROG_TYPE_XDP,
-			       .log_buf = log, .log_size = sizeof(log)};
-	struct kbpf_run run = {.data_in = packet, .data_size_in = pkt_size, .data_out = out_lo,
-			       .data_size_out = sizeof(out_lo)};
-	kp.insn_cnt = build_kernel_prog(t, false, kinsns);
-	kbpf_prog_run(&kp, &run, &lo);
+	struct kbpf_prog kp[2] = {
+		{.insns = kinsns[0], .prog_type = BPF_PROG_TYPE_XDP, .log_buf = log,
+		 .log_size = sizeof(log)},
+		{.insns = kinsns[1], .prog_type = BPF_PROG_TYPE_XDP},
+	};
+	struct kbpf_run run[2] = {
+		{.data_in = packet, .data_size_in = pkt_size, .data_out = out_lo,
+		 .data_size_out = sizeof(out_lo)},
+		{.data_in = packet, .data_size_in = pkt_size, .data_out = out_hi,
+		 .data_size_out = sizeof(out_hi)},
+	};
+	struct kbpf_result kr[2];
+	kp[0].insn_cnt = build_kernel_prog(t, false, kinsns[0]);
+	kp[1].insn_cnt = build_kernel_prog(t, true, kinsns[1]);
+	kbpf_prog_run_batch(kp, run, 2, 0, kr); /* one child for both */
+	struct kbpf_result lo = kr[0], hi = kr[1];
 	if (lo.outcome == KBPF_REJECTED) {
 		c->rejected++;
 		printf("  rejected  %-34s %s\n", t->name, log_verdict(log));
@@ -237,11 +281,6 @@ static void run_case(struct bpfrt_vm *vm, struct testcase *t, struct counts *c)
 		return;
 	}
 	c->accepted++;
-
-	kp.insn_cnt = build_kernel_prog(t, true, kinsns);
-	run.data_out = out_hi;
-	run.data_size_out = sizeof(out_hi);
-	kbpf_prog_run(&kp, &run, &hi);
 
 	bool high_ok = hi.outcome == KBPF_OK;
 	uint64_t kr0 = (uint64_t)(high_ok ? hi.retval : 0) << 32 | lo.retval;
@@ -350,7 +389,7 @@ int main(int argc, char **argv)
 		snprintf(path, sizeof(path), "%s/%s", corpus, names[i]);
 		snprintf(t.name, sizeof(t.name), "%s", names[i]);
 		c.files++;
-		if (parse_data(path, &t, text, sizeof(text)) || assemble(text, &t)) {
+		if (parse_data(path, &t, text, sizeof(text)) || assemble_cached(path, text, &t)) {
 			c.asm_failed++;
 			printf("  no-asm    %s\n", t.name);
 			continue;

@@ -209,15 +209,16 @@ enum kbpf_outcome kbpf_in_child(int (*fn)(void *arg, void *shm), void *arg, void
 	}
 	if (pidfd >= 0)
 		close(pidfd);
-	if (out == KBPF_OK && shm_out && shm_size)
+	if (shm_out && shm_size) /* also after a death: what it finished */
 		memcpy(shm_out, shm, shm_size);
 	munmap(shm, map_size);
 	return out;
 }
 
-/* The shared area of a load/run child: this header, then the durations,
- * then the log, then data_out. */
+/* The shared area of a load/run child: per program, this header, then the
+ * durations, then the log, then data_out. */
 struct run_shm {
+	int32_t done; /* the child finished this program */
 	int32_t outcome;
 	int32_t err;
 	uint32_t retval;
@@ -225,113 +226,149 @@ struct run_shm {
 	uint32_t data_size_out;
 };
 
-struct run_job {
+struct run_item {
 	const struct kbpf_prog *prog;
 	struct kbpf_run *run; /* NULL: load only */
-	size_t durations_off, log_off, data_off;
+	size_t off, durations_off, log_off, data_off, end;
 };
 
-static int run_child(void *arg, void *shm)
-{
-	struct run_job *job = arg;
-	struct run_shm *h = shm;
-	struct kbpf_prog p = *job->prog;
-	char *base = shm;
+struct run_job {
+	struct run_item *items;
+	size_t n;
+};
 
-	p.log_buf = p.log_buf ? base + job->log_off : NULL;
+static void run_one(const struct run_item *it, char *base)
+{
+	struct run_shm *h = (struct run_shm *)(base + it->off);
+	struct kbpf_prog p = *it->prog;
+
+	p.log_buf = p.log_buf && p.log_size ? base + it->log_off : NULL;
 	int fd = kbpf_raw_prog_load(&p);
 	if (fd < 0) {
 		h->outcome = KBPF_REJECTED;
 		h->err = fd;
-		return 0;
+		return;
 	}
-	if (!job->run) {
-		h->outcome = KBPF_OK;
-		return 0;
-	}
-	struct kbpf_run r = *job->run;
+	h->outcome = KBPF_OK;
+	if (!it->run)
+		goto out;
+	struct kbpf_run r = *it->run;
 	uint32_t rounds = r.rounds ? r.rounds : 1;
-	uint32_t *durations = (uint32_t *)(base + job->durations_off);
+	uint32_t *durations = (uint32_t *)(base + it->durations_off);
 	if (r.data_out)
-		r.data_out = base + job->data_off;
+		r.data_out = base + it->data_off;
 	for (uint32_t i = 0; i < rounds; i++) {
-		r.data_size_out = job->run->data_size_out;
+		r.data_size_out = it->run->data_size_out;
 		int err = kbpf_raw_test_run(fd, &r, &h->retval, &h->duration);
 		if (err) {
 			h->outcome = KBPF_RUN_FAILED;
 			h->err = err;
-			return 0;
+			goto out;
 		}
 		durations[i] = h->duration;
 	}
 	h->data_size_out = r.data_size_out;
-	h->outcome = KBPF_OK;
+out:
+	close(fd);
+}
+
+static int run_child(void *arg, void *shm)
+{
+	struct run_job *job = arg;
+
+	for (size_t i = 0; i < job->n; i++) {
+		run_one(&job->items[i], shm);
+		((struct run_shm *)((char *)shm + job->items[i].off))->done = 1;
+	}
 	return 0;
 }
 
-static int load_or_run(const struct kbpf_prog *p, struct kbpf_run *run, unsigned timeout_ms,
-		       struct kbpf_result *res)
+static void collect(const struct run_item *it, const char *shm, struct kbpf_result *res)
 {
-	struct run_job job = {.prog = p, .run = run};
+	const struct run_shm *h = (const struct run_shm *)(shm + it->off);
+	const struct kbpf_prog *p = it->prog;
+	struct kbpf_run *run = it->run;
 	uint32_t rounds = run && run->rounds ? run->rounds : 1;
-	size_t log_size = p->log_buf ? p->log_size : 0;
-	size_t data_size = run && run->data_out ? run->data_size_out : 0;
 
-	memset(res, 0, sizeof(*res));
-	if (!p->insns || !p->insn_cnt)
+	res->outcome = (enum kbpf_outcome)h->outcome;
+	res->err = h->err;
+	res->retval = h->retval;
+	res->duration = h->duration;
+	if (p->log_buf && p->log_size) {
+		memcpy(p->log_buf, shm + it->log_off, p->log_size);
+		p->log_buf[p->log_size - 1] = '\0';
+	}
+	if (run && res->outcome == KBPF_OK) {
+		if (run->durations)
+			memcpy(run->durations, shm + it->durations_off, rounds * sizeof(uint32_t));
+		if (run->data_out) {
+			size_t cap = run->data_size_out;
+			run->data_size_out = h->data_size_out;
+			memcpy(run->data_out, shm + it->data_off,
+			       h->data_size_out < cap ? h->data_size_out : cap);
+		}
+	}
+}
+
+int kbpf_prog_run_batch(const struct kbpf_prog *progs, struct kbpf_run *runs, size_t n,
+			unsigned timeout_ms, struct kbpf_result *res)
+{
+	struct run_item items[KBPF_MAX_BATCH];
+	struct run_job job = {.items = items, .n = n};
+	size_t off = 0;
+
+	if (n == 0 || n > KBPF_MAX_BATCH)
 		return -EINVAL;
-	job.durations_off = sizeof(struct run_shm);
-	job.log_off = job.durations_off + rounds * sizeof(uint32_t);
-	job.data_off = job.log_off + log_size;
-	size_t shm_size = job.data_off + data_size;
+	for (size_t i = 0; i < n; i++) {
+		struct kbpf_run *run = runs ? &runs[i] : NULL;
+		uint32_t rounds = run && run->rounds ? run->rounds : 1;
+		memset(&res[i], 0, sizeof(res[i]));
+		if (!progs[i].insns || !progs[i].insn_cnt)
+			return -EINVAL;
+		items[i].prog = &progs[i];
+		items[i].run = run;
+		items[i].off = off;
+		items[i].durations_off = off + sizeof(struct run_shm);
+		items[i].log_off = items[i].durations_off + rounds * sizeof(uint32_t);
+		items[i].data_off = items[i].log_off + (progs[i].log_buf ? progs[i].log_size : 0);
+		items[i].end = items[i].data_off + (run && run->data_out ? run->data_size_out : 0);
+		off = (items[i].end + 7) & ~(size_t)7;
+	}
 
-	void *shm = mmap(NULL, shm_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	void *shm = mmap(NULL, off, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (shm == MAP_FAILED)
 		return -errno;
 	int status;
-	enum kbpf_outcome out = kbpf_in_child(run_child, &job, shm, shm_size, timeout_ms, &status);
-	const struct run_shm *h = shm;
+	enum kbpf_outcome out = kbpf_in_child(run_child, &job, shm, off, timeout_ms, &status);
 	if (out == KBPF_OK && status != 0)
 		out = KBPF_CHILD_ERR;
-	res->outcome = out;
-	if (out == KBPF_OK) {
-		res->outcome = (enum kbpf_outcome)h->outcome;
-		res->err = h->err;
-		res->retval = h->retval;
-		res->duration = h->duration;
-		if (log_size) {
-			memcpy(p->log_buf, (char *)shm + job.log_off, log_size);
-			p->log_buf[log_size - 1] = '\0';
+	for (size_t i = 0; i < n; i++) {
+		const struct run_shm *h = (const struct run_shm *)((char *)shm + items[i].off);
+		if (out != KBPF_CHILD_ERR && h->done) {
+			collect(&items[i], shm, &res[i]);
+			continue;
 		}
-		if (run && res->outcome == KBPF_OK) {
-			if (run->durations)
-				memcpy(run->durations, (char *)shm + job.durations_off,
-				       rounds * sizeof(uint32_t));
-			if (run->data_out) {
-				run->data_size_out = h->data_size_out;
-				memcpy(run->data_out, (char *)shm + job.data_off,
-				       h->data_size_out < data_size ? h->data_size_out : data_size);
-			}
-		}
-	} else if (out == KBPF_KILLED) {
-		res->signal = status;
-	} else {
-		res->err = status < 0 ? status : -ECHILD;
+		/* Not finished: the one the child died on, and those after it. */
+		res[i].outcome = out == KBPF_OK ? KBPF_CHILD_ERR : out;
+		if (out == KBPF_KILLED)
+			res[i].signal = status;
+		else
+			res[i].err = status < 0 ? status : -ECHILD;
 	}
-	munmap(shm, shm_size);
+	munmap(shm, off);
 	return 0;
 }
 
 int kbpf_prog_check(const struct kbpf_prog *p, unsigned timeout_ms, struct kbpf_result *res)
 {
-	return load_or_run(p, NULL, timeout_ms, res);
+	return kbpf_prog_run_batch(p, NULL, 1, timeout_ms, res);
 }
 
 int kbpf_prog_run(const struct kbpf_prog *p, struct kbpf_run *run, struct kbpf_result *res)
 {
 	if (!run)
 		return -EINVAL;
-	return load_or_run(p, run, run->timeout_ms, res);
+	return kbpf_prog_run_batch(p, run, 1, run->timeout_ms, res);
 }
 
 int kbpf_available(void)
@@ -346,7 +383,7 @@ int kbpf_available(void)
 
 	if (cached != 1)
 		return cached;
-	if (load_or_run(&p, NULL, 5000, &res))
+	if (kbpf_prog_check(&p, 5000, &res))
 		cached = -ECHILD;
 	else if (res.outcome == KBPF_OK)
 		cached = 0;

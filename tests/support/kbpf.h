@@ -78,9 +78,17 @@ int kbpf_prog_check(const struct kbpf_prog *p, unsigned timeout_ms, struct kbpf_
  * for bad arguments. */
 int kbpf_prog_run(const struct kbpf_prog *p, struct kbpf_run *run, struct kbpf_result *res);
 
+/* Loads and runs `n` programs (runs[i] with progs[i]; runs NULL: load only)
+ * one after another in one child, cheaper than n children. Programs the
+ * child did not finish (it died or hung on one) get KBPF_KILLED/TIMEOUT.
+ * The timeout is for the whole batch. */
+#define KBPF_MAX_BATCH 16
+int kbpf_prog_run_batch(const struct kbpf_prog *progs, struct kbpf_run *runs, size_t n,
+			unsigned timeout_ms, struct kbpf_result *res);
+
 /* Runs fn(arg, shm) in a forked child, with `shm` a zeroed MAP_SHARED area of
  * `shm_size` bytes the parent can read afterwards (copied back to `shm_out`
- * when not NULL). The child's exit status is fn's return value (0..255).
+ * when not NULL, also when the child died: what it wrote before). The child's exit status is fn's return value (0..255).
  * Returns the outcome: KBPF_OK (status in *status), KBPF_KILLED (signal in
  * *status), KBPF_TIMEOUT or KBPF_CHILD_ERR. */
 enum kbpf_outcome kbpf_in_child(int (*fn)(void *arg, void *shm), void *arg, void *shm_out,

@@ -85,6 +85,35 @@ static void test_packet_data_out(void **state)
 	assert_int_equal(w, 0x11223344);
 }
 
+static void test_batch(void **state)
+{
+	(void)state;
+	static const struct bpfrt_insn good[] = {MOV64_IMM(0, 5), EXIT()};
+	static const struct bpfrt_insn bad[] = {
+		INSN(BPFRT_ALU64 | BPFRT_MOV | BPFRT_X, 0, 2, 0, 0), EXIT()};
+	char data[32] = {0};
+	struct kbpf_prog p[3] = {
+		{.insns = good, .insn_cnt = 2, .prog_type = BPF_PROG_TYPE_XDP},
+		{.insns = bad, .insn_cnt = 2, .prog_type = BPF_PROG_TYPE_XDP},
+		{.insns = good, .insn_cnt = 2, .prog_type = BPF_PROG_TYPE_XDP},
+	};
+	struct kbpf_run run[3] = {
+		{.data_in = data, .data_size_in = sizeof(data)},
+		{.data_in = data, .data_size_in = sizeof(data)},
+		{.data_in = data, .data_size_in = sizeof(data), .repeat = 10},
+	};
+	struct kbpf_result res[3];
+
+	assert_int_equal(kbpf_prog_run_batch(p, run, 3, 0, res), 0);
+	assert_int_equal(res[0].outcome, KBPF_OK);
+	assert_int_equal(res[0].retval, 5);
+	assert_int_equal(res[1].outcome, KBPF_REJECTED);
+	assert_int_equal(res[1].err, -EACCES);
+	assert_int_equal(res[2].outcome, KBPF_OK);
+	assert_int_equal(res[2].retval, 5);
+	assert_int_equal(kbpf_prog_run_batch(p, run, 0, 0, res), -EINVAL);
+}
+
 static int die(void *arg, void *shm)
 {
 	(void)arg;
@@ -154,7 +183,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_accepts_and_runs), cmocka_unit_test(test_rejects_with_log),
 		cmocka_unit_test(test_packet_data_out), cmocka_unit_test(test_children),
-		cmocka_unit_test(test_maps),
+		cmocka_unit_test(test_maps),		cmocka_unit_test(test_batch),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
