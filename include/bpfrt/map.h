@@ -228,8 +228,8 @@ BPFRT_API int bpfrt_map__set_prog(struct bpfrt_map *map, uint32_t index, struct 
 				  uint32_t id);
 /* Resolves the u32 value of a user-side update of a prog array to a
  * program (as the kernel resolves a prog fd); NULL for an unknown id
- * makes the update fail with -EBADF. Without a resolver updates of prog
- * arrays return -EOPNOTSUPP; bpfrt_map__set_prog always works. */
+ * makes the update fail with -EBADF, as does any id without a resolver.
+ * Only BPFRT_ANY is accepted (-EINVAL), as in the kernel. */
 typedef struct bpfrt_prog *(*bpfrt_prog_resolve_fn)(void *ctx, uint32_t id);
 BPFRT_API int bpfrt_map__set_prog_resolver(struct bpfrt_map *map, bpfrt_prog_resolve_fn fn,
 					   void *ctx);

@@ -128,7 +128,8 @@ static long array_for_each(struct bpfrt_map *map, map_for_each_fn cb, void *ctx,
 	return n;
 }
 
-/* Per-CPU user side: the buffer holds every CPU's value, 8-byte strided. */
+/* Per-CPU user side: the buffer holds every CPU's value, 8-byte strided;
+ * the padding is copied too, as the kernel's copy_map_value_long does. */
 static int percpu_array_sys_lookup(struct bpfrt_map *map, const void *key, void *value)
 {
 	struct array_map *a = ARRAY(map);
@@ -137,7 +138,7 @@ static int percpu_array_sys_lookup(struct bpfrt_map *map, const void *key, void 
 		return -ENOENT;
 	for (uint32_t c = 0; c < map->ncpus; c++)
 		memcpy((char *)value + (size_t)c * a->elem_size, array_value(a, i, c),
-		       map->value_size);
+		       a->elem_size);
 	return 0;
 }
 
@@ -151,7 +152,7 @@ static int percpu_array_sys_update(struct bpfrt_map *map, const void *key, const
 		return err;
 	for (uint32_t c = 0; c < map->ncpus; c++)
 		memcpy(array_value(a, i, c), (const char *)value + (size_t)c * a->elem_size,
-		       map->value_size);
+		       a->elem_size);
 	return 0;
 }
 

@@ -134,10 +134,8 @@ static int prog_array_sys_update(struct bpfrt_map *map, const void *key, const v
 		return -EINVAL;
 	if (i >= map->max_entries)
 		return -E2BIG;
-	if (!a->resolve)
-		return -EOPNOTSUPP;
 	uint32_t id = *(const uint32_t *)value;
-	struct bpfrt_prog *prog = a->resolve(a->resolve_ctx, id);
+	struct bpfrt_prog *prog = a->resolve ? a->resolve(a->resolve_ctx, id) : NULL;
 	if (!prog)
 		return -EBADF;
 	return bpfrt_map__set_prog(map, i, prog, id);

@@ -355,11 +355,11 @@ static void elem_set_value(struct htab *h, struct htab_elem *e, const void *valu
 	for (uint32_t c = 0; c < h->map.ncpus; c++) {
 		if (all_cpus)
 			memcpy(elem_value(h, e, c), (const char *)value + (size_t)c * h->value_stride,
-			       h->map.value_size);
+			       h->value_stride);
 		else if (c == cpu)
 			memcpy(elem_value(h, e, c), value, h->map.value_size);
 		else if (fresh)
-			memset(elem_value(h, e, c), 0, h->map.value_size);
+			memset(elem_value(h, e, c), 0, h->value_stride);
 	}
 }
 
@@ -464,7 +464,7 @@ static long htab_delete_copy(struct bpfrt_map *map, const void *key, void *value
 		uint32_t n = h->percpu ? map->ncpus : 1;
 		for (uint32_t c = 0; c < n; c++)
 			memcpy((char *)value + (size_t)c * h->value_stride, elem_value(h, e, c),
-			       map->value_size);
+			       h->percpu ? h->value_stride : map->value_size);
 	}
 	bool owned = elem_claim_unlink(h, bk, e);
 	map_unlock(&bk->lock);
@@ -496,7 +496,7 @@ static int htab_sys_lookup(struct bpfrt_map *map, const void *key, void *value)
 	uint32_t n = h->percpu ? map->ncpus : 1;
 	for (uint32_t c = 0; c < n; c++)
 		memcpy((char *)value + (size_t)c * h->value_stride, elem_value(h, e, c),
-		       map->value_size);
+		       h->percpu ? h->value_stride : map->value_size);
 	return 0;
 }
 

@@ -396,6 +396,8 @@ int bpfrt_map__get_next_key(const struct bpfrt_map *cmap, const void *cur_key, v
 
 int bpfrt_map__freeze(struct bpfrt_map *map)
 {
+	if (map->map_flags & BPFRT_F_RDONLY)
+		return -EPERM; /* the user side could not write it anyway */
 	if (map_frozen(map))
 		return -EBUSY;
 	atomic_store_explicit(&map->hdr->frozen, 1, memory_order_release);

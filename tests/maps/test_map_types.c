@@ -378,7 +378,7 @@ static void prog_array(void **state)
 	assert_non_null(m);
 	struct bpfrt_prog *fake = (struct bpfrt_prog *)(uintptr_t)0x1234;
 	uint32_t v;
-	assert_int_equal(bpfrt_map__update_elem(m, U32(1), 4, U32(7), 4, 0), -EOPNOTSUPP);
+	assert_int_equal(bpfrt_map__update_elem(m, U32(1), 4, U32(7), 4, 0), -EBADF);
 	assert_int_equal(bpfrt_map__set_prog_resolver(m, resolve, fake), 0);
 	assert_int_equal(bpfrt_map__update_elem(m, U32(1), 4, U32(8), 4, 0), -EBADF);
 	assert_int_equal(bpfrt_map__update_elem(m, U32(1), 4, U32(7), 4, BPFRT_NOEXIST), -EINVAL);
