@@ -1,0 +1,18 @@
+# The README's embedding example is examples/embed/embed.c without its first
+# two lines (licence and title comment): fail when they drift apart.
+file(READ ${SOURCE}/examples/embed/embed.c code)
+file(READ ${SOURCE}/README.md readme)
+# (REGEX REPLACE with ^ would match again after each replacement.)
+string(REGEX MATCH "^[^\n]*\n[^\n]*\n" head "${code}")
+string(LENGTH "${head}" skip)
+string(SUBSTRING "${code}" ${skip} -1 body)
+string(FIND "${readme}" "## Embedding" at)
+string(SUBSTRING "${readme}" ${at} -1 section)
+string(FIND "${section}" "```c\n" start)
+math(EXPR start "${start} + 5")
+string(SUBSTRING "${section}" ${start} -1 section)
+string(FIND "${section}" "```\n" end)
+string(SUBSTRING "${section}" 0 ${end} block)
+if(NOT block STREQUAL body)
+  message(FATAL_ERROR "README.md's Embedding example differs from examples/embed/embed.c")
+endif()
