@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "bpfrt/vm.h"
 #include "kbpf.h"
@@ -315,6 +316,147 @@ static struct bpfrt_insn *read_insns(const char *dir, const char *name, const ch
 	return insns;
 }
 
+/* ---- load times: bpfrt (validation + backend prepare), the kernel
+ * (BPF_PROG_LOAD: verifier + JIT, in a child), ubpf (load + JIT compile). */
+enum { L_INTERP, L_JIT, L_KERNEL, L_UBPF_JIT, NLOADS };
+static const char *const load_names[NLOADS] = {
+	"bpfrt interp load", "bpfrt JIT load", "kernel load (verifier + JIT)", "ubpf load + JIT",
+};
+static double load_ns[NWORKLOADS][NLOADS]; /* min ns; 0: not measured */
+#define LOAD_REPS 30
+
+static double load_bpfrt(struct workload *w, struct bpfrt_vm *vm, enum bpfrt_backend b)
+{
+	struct bpfrt_prog_opts o = {.sz = sizeof(o), .mode = BPFRT_EXEC_TRUSTED, .backend = b};
+	double best = 0;
+
+	for (int r = 0; r < LOAD_REPS; r++) {
+		double t0 = now_ns();
+		struct bpfrt_prog *p = bpfrt_prog__load(vm, w->plain, w->plain_cnt, &o);
+		double dt = now_ns() - t0;
+		if (!p)
+			return 0;
+		bpfrt_prog__free(p);
+		if (!best || dt < best)
+			best = dt;
+	}
+	return best;
+}
+
+struct kload_job {
+	const struct kbpf_prog *prog;
+};
+
+static int kload_child(void *arg, void *shm)
+{
+	const struct kload_job *job = arg;
+	double best = 0;
+
+	for (int r = 0; r < LOAD_REPS; r++) {
+		double t0 = now_ns();
+		int fd = kbpf_raw_prog_load(job->prog);
+		double dt = now_ns() - t0;
+		if (fd < 0)
+			return 1;
+		close(fd);
+		if (!best || dt < best)
+			best = dt;
+	}
+	memcpy(shm, &best, sizeof(best));
+	return 0;
+}
+
+static double load_kernel(struct workload *w)
+{
+	struct kbpf_prog p = {.insns = w->xdp, .insn_cnt = w->xdp_cnt,
+			      .prog_type = BPF_PROG_TYPE_XDP};
+	struct kload_job job = {.prog = &p};
+	double best = 0;
+	int status;
+
+	if (!w->kernel || kbpf_available())
+		return 0;
+	if (kbpf_in_child(kload_child, &job, &best, sizeof(best), 120000, &status) != KBPF_OK ||
+	    status)
+		return 0;
+	return best;
+}
+
+#ifdef BENCH_HAVE_UBPF
+static double load_ubpf_jit(struct workload *w)
+{
+	double best = 0;
+
+	for (int r = 0; r < LOAD_REPS; r++) {
+		struct ubpf_vm *vm = ubpf_create();
+		char *err = NULL;
+		if (!vm)
+			return 0;
+		double t0 = now_ns();
+		bool ok = ubpf_load(vm, w->plain, (uint32_t)(w->plain_cnt * 8), &err) == 0 &&
+			  ubpf_compile(vm, &err) != NULL;
+		double dt = now_ns() - t0;
+		free(err);
+		ubpf_destroy(vm);
+		if (!ok)
+			return 0;
+		if (!best || dt < best)
+			best = dt;
+	}
+	return best;
+}
+#endif
+
+static void measure_loads(struct workload *w, struct bpfrt_vm *vm)
+{
+	double *l = load_ns[w - workloads];
+
+	l[L_INTERP] = load_bpfrt(w, vm, BPFRT_BACKEND_INTERP);
+	l[L_JIT] = load_bpfrt(w, vm, BPFRT_BACKEND_JIT);
+	l[L_KERNEL] = load_kernel(w);
+#ifdef BENCH_HAVE_UBPF
+	l[L_UBPF_JIT] = load_ubpf_jit(w);
+#endif
+}
+
+static void print_loads(void)
+{
+	double sum[NLOADS] = {0};
+	size_t insns[NLOADS] = {0};
+
+	printf("\n### Load time, microseconds (minimum of %d loads)\n\n| workload | insns |",
+	       LOAD_REPS);
+	for (int k = 0; k < NLOADS; k++)
+		printf(" %s |", load_names[k]);
+	printf("\n|---|---:|");
+	for (int k = 0; k < NLOADS; k++)
+		printf("---:|");
+	printf("\n");
+	for (size_t i = 0; i < NWORKLOADS; i++) {
+		if (!workloads[i].plain_cnt)
+			continue;
+		printf("| %s | %zu |", workloads[i].name, workloads[i].plain_cnt);
+		for (int k = 0; k < NLOADS; k++) {
+			double v = load_ns[i][k];
+			if (!v) {
+				printf(" - |");
+				continue;
+			}
+			printf(" %.1f |", v / 1000);
+			sum[k] += v;
+			insns[k] += k == L_KERNEL ? workloads[i].xdp_cnt : workloads[i].plain_cnt;
+		}
+		printf("\n");
+	}
+	printf("| **per 1,000 insns** | |");
+	for (int k = 0; k < NLOADS; k++)
+		if (insns[k])
+			printf(" **%.0f** |", sum[k] / 1000 / ((double)insns[k] / 1000));
+		else
+			printf(" - |");
+	printf("\n");
+}
+
 static void print_table(const char *title, bool median)
 {
 	printf("\n### %s ns per run (ratio to native)\n\n| workload |", title);
@@ -439,12 +581,15 @@ int main(int argc, char **argv)
 #ifdef BENCH_HAVE_UBPF
 		bench_ubpf(w, E_UBPF_INTERP, expect);
 		bench_ubpf(w, E_UBPF_JIT, expect);
+		if (!check_only)
+			measure_loads(w, vm);
 #else
 		cells[i][E_UBPF_INTERP].missing = cells[i][E_UBPF_JIT].missing = "not built";
 #endif
 		fprintf(stderr, "bench-compute: %s done (%zu insns)\n", w->name, w->plain_cnt);
 		free(w->plain);
 		free(w->xdp);
+		w->plain = w->xdp = NULL;
 	}
 	bpfrt_vm__free(vm);
 
@@ -472,6 +617,7 @@ int main(int argc, char **argv)
 	       CTX_LEN, runs, batch_ms);
 	print_table("Minimum", false);
 	print_table("Median", true);
+	print_loads();
 	for (size_t i = 0; i < NWORKLOADS; i++)
 		for (int e = 0; e < NENGINES; e++)
 			if (cells[i][e].missing && strcmp(cells[i][e].missing, "WRONG") == 0)
