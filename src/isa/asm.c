@@ -128,14 +128,47 @@ int asm_add_fixup(struct asm_state *st, size_t slot, const char *name, size_t le
 	return 0;
 }
 
+/* Labels are found through an open-addressing table of indexes + 1 into
+ * st->labels (0: empty), kept at most half full. */
+static size_t hash_name(const char *name, size_t len)
+{
+	size_t h = 14695981039346656037ull;
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)name[i]) * 1099511628211ull;
+	return h;
+}
+
+static size_t *label_slot(const struct asm_state *st, const char *name, size_t len)
+{
+	size_t mask = st->cap_index - 1;
+	for (size_t h = hash_name(name, len) & mask;; h = (h + 1) & mask) {
+		size_t i = st->index[h];
+		if (!i || (st->labels[i - 1].len == len && !memcmp(st->labels[i - 1].name, name, len)))
+			return &st->index[h];
+	}
+}
+
 static const struct asm_label *find_label(const struct asm_state *st, const char *name,
 					  size_t len)
 {
-	for (size_t i = 0; i < st->nlabels; i++) {
-		if (st->labels[i].len == len && !memcmp(st->labels[i].name, name, len))
-			return &st->labels[i];
-	}
-	return NULL;
+	if (!st->cap_index)
+		return NULL;
+	size_t i = *label_slot(st, name, len);
+	return i ? &st->labels[i - 1] : NULL;
+}
+
+static int grow_index(struct asm_state *st)
+{
+	size_t cap = st->cap_index ? st->cap_index * 2 : 64;
+	size_t *index = calloc(cap, sizeof(*index));
+	if (!index)
+		return -ENOMEM;
+	free(st->index);
+	st->index = index;
+	st->cap_index = cap;
+	for (size_t i = 0; i < st->nlabels; i++)
+		*label_slot(st, st->labels[i].name, st->labels[i].len) = i + 1;
+	return 0;
 }
 
 static int define_label(struct asm_state *st, const char *name, size_t len)
@@ -150,6 +183,9 @@ static int define_label(struct asm_state *st, const char *name, size_t len)
 		.name = name, .len = len, .slot = st->cnt,
 		.lineno = st->cur.lineno, .col = col_of(st, name),
 	};
+	if (2 * st->nlabels > st->cap_index)
+		return grow_index(st);
+	*label_slot(st, name, len) = st->nlabels;
 	return 0;
 }
 
@@ -291,6 +327,7 @@ int bpfrt_asm(const char *text, const struct bpfrt_asm_opts *opts, struct bpfrt_
 	if (!err)
 		err = resolve_fixups(&st);
 	free(st.labels);
+	free(st.index);
 	free(st.fixups);
 	if (err) {
 		free(st.insns);

@@ -50,6 +50,8 @@ struct asm_state {
 	size_t cnt, cap;
 	struct asm_label *labels;
 	size_t nlabels, cap_labels;
+	size_t *index; /* hash of label names (asm.c) */
+	size_t cap_index;
 	struct asm_fixup *fixups;
 	size_t nfixups, cap_fixups;
 	size_t first_exit; /* "exit" names the first exit unless a label says otherwise */

@@ -120,6 +120,13 @@ static int mem(struct asm_state *st, unsigned *size, bool *sign, uint8_t *base, 
 
 static int end_of_line(struct asm_state *st)
 {
+	/* llvm-objdump's target annotation, "goto +3 <LBB0_2>": skipped */
+	struct asm_cur save = st->cur;
+	const char *name;
+	if (lex_char(&st->cur, '<') && lex_ident(&st->cur, &name) && lex_char(&st->cur, '>') &&
+	    lex_eol(&st->cur))
+		return 0;
+	st->cur = save;
 	if (!lex_eol(&st->cur))
 		return asm_error(st, st->cur.p, "unexpected '%.*s'", (int)(st->cur.end - st->cur.p),
 				 st->cur.p);
@@ -176,8 +183,9 @@ static int store(struct asm_state *st, bool lock)
 	return emit(st, &insn, 1);
 }
 
-/* After "rD = ": "atomic64_fetch_add((u64 *)(r1 + 0), r2)" and friends. */
-static int atomic_call(struct asm_state *st, uint8_t dst, const char *name, size_t len)
+/* After "rD = ": "atomic64_fetch_add((u64 *)(r1 + 0), r2)" and friends;
+ * llvm writes "atomic_fetch_add" for both widths and w registers for 32. */
+static int atomic_call(struct asm_state *st, uint8_t dst, bool wide, const char *name, size_t len)
 {
 	struct bpfrt_insn insn = { 0 };
 	const char *p = name + 6, *end = name + len; /* after "atomic" */
@@ -200,7 +208,7 @@ static int atomic_call(struct asm_state *st, uint8_t dst, const char *name, size
 		.syn = ISA_SYN_ATOMIC, .size = size, .flags_mask = ISA_F_FETCH, .flags = ISA_F_FETCH,
 		.base = p, .base_len = (size_t)(end - p), .match_value = -1 });
 	if (!f || sign || syn_atomic_writes_fetch(f) != fetch ||
-	    (size == 8) != (name[6] == '6'))
+	    (name[6] == '6' && size != 8) || (!wide && size == 8))
 		return asm_error(st, name, "unknown atomic operation '%.*s'", (int)len, name);
 	uint8_t r0;
 	if (f->flags & ISA_F_WRITES_R0) { /* cmpxchg: "r0 = ...(ptr, r0, rS)" */
@@ -306,7 +314,7 @@ static int assign(struct asm_state *st, uint8_t dst, bool wide)
 	asm_error_clear(st);
 	if ((len = lex_ident(c, &name))) {
 		if (len > 6 && !memcmp(name, "atomic", 6))
-			return wide ? atomic_call(st, dst, name, len) : no_form(st, at);
+			return atomic_call(st, dst, wide, name, len);
 		/* byte swaps: "r0 = be16 r0" */
 		for (int op = 1; op < ISA_OP_COUNT; op++) {
 			f = &isa_forms[op];

@@ -124,6 +124,26 @@ static void labels(void **state)
 	       I(0x06, 0, 0, 0, -1), I(0x95, 0, 0, 0, 0));
 }
 
+static void kernel_syntax(void **state)
+{
+	(void)state;
+	EXPECT("r0 = 1\nw1 += w2\nr3 = *(u32 *)(r1 + 0x4)\n*(u64 *)(r10 - 8) = w1",
+	       I(0xb7, 0, 0, 0, 1), I(0x0c, 1, 2, 0, 0), I(0x61, 3, 1, 4, 0), I(0x7b, 10, 1, -8, 0));
+	EXPECT("if r1 == 0x0 goto +0x3 <LBB0_2>", I(0x15, 1, 0, 3, 0));
+	EXPECT("goto pc-1", I(0x05, 0, 0, -1, 0));
+	EXPECT("w2 = atomic_fetch_add((u32 *)(r1 + 0), w2)", I(0xc3, 1, 2, 0, 0x01));
+	EXPECT("r2 = atomic_fetch_add((u64 *)(r1 + 0), r2)", I(0xdb, 1, 2, 0, 0x01));
+	EXPECT("r1 = 0x0 ll", I(0x18, 1, 0, 0, 0), I(0, 0, 0, 0, 0));
+	EXPECT("r1 = -1 ll", I(0x18, 1, 0, 0, -1), I(0, 0, 0, 0, -1));
+	EXPECT("r0 = -r0\nw0 = -w0", I(0x87, 0, 0, 0, 0), I(0x84, 0, 0, 0, 0));
+	EXPECT("r1 = *(u64 *)(r11 + 8)", I(0x79, 1, 11, 8, 0));
+	EXPECT("f: call f", I(0x85, 0, 1, 0, -1));
+	EXPECT("   3: r0 = 1", I(0xb7, 0, 0, 0, 1)); /* a --slots listing */
+	/* Mixed with the conformance syntax. */
+	EXPECT("mov %r0, 1\nr0 += 2\nexit", I(0xb7, 0, 0, 0, 1), I(0x07, 0, 0, 0, 2),
+	       I(0x95, 0, 0, 0, 0));
+}
+
 static void errors_have_positions(void **state)
 {
 	(void)state;
@@ -142,6 +162,18 @@ static void errors_have_positions(void **state)
 	expect_error(".bogus", "t.asm:1:1: unknown directive '.bogus'");
 	expect_error(".invalid 00 11", "t.asm:1:15: .invalid takes 8 bytes");
 	expect_error("\tjne %r0, 0, +40000", "t.asm:1:14: jump offset does not fit in 16 bits");
+	/* The kernel syntax. */
+	expect_error("r0 = *(u24 *)(r1 + 4)", "t.asm:1:8: expected u8, u16, u32, u64");
+	expect_error("r0 += w1", "t.asm:1:4: both registers must be r or both w");
+	expect_error("if r1 === 0 goto +1", "t.asm:1:9: expected a number");
+	expect_error("if r1 == 0 goto", "t.asm:1:16: expected +offset or a label");
+	expect_error("r0 = 0x100000000", "t.asm:1:6: immediate does not fit in 32 bits");
+	expect_error("*(u32 *)(r1 + 2) += 1", "t.asm:1:18: expected '='");
+	expect_error("r1 = atomic64_fetch_nand((u64 *)(r1 + 0), r1)",
+		     "t.asm:1:6: unknown atomic operation 'atomic64_fetch_nand'");
+	expect_error("r3 = r0 ll", "t.asm:1:9: unexpected 'll'");
+	expect_error("w1 = *(u32 *)(r2 + 0)", "t.asm:1:6: no instruction has this form");
+	expect_error("r2 = be16 r3", "t.asm:1:6: byte swaps are 'rD = be16 rD'");
 	/* Without a file name. */
 	char log[64];
 	struct bpfrt_asm_opts opts = { .sz = sizeof(opts), .log_buf = log, .log_size = sizeof(log) };
@@ -164,6 +196,7 @@ int main(void)
 		cmocka_unit_test(conformance_forms),
 		cmocka_unit_test(extensions),
 		cmocka_unit_test(labels),
+		cmocka_unit_test(kernel_syntax),
 		cmocka_unit_test(errors_have_positions),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
