@@ -13,12 +13,6 @@
 #include "bpfrt/asm.h"
 #include "isa/asm_int.h"
 
-#define OPT(opts, field, def)                                                                   \
-	((opts) && (opts)->sz >= offsetof(__typeof__(*(opts)), field) + sizeof((opts)->field) &&  \
-			 (opts)->field                                                           \
-		 ? (opts)->field                                                                 \
-		 : (def))
-
 static void vlog_at(struct asm_state *st, unsigned lineno, unsigned col, const char *fmt,
 		    va_list ap)
 {
@@ -306,9 +300,9 @@ int bpfrt_asm(const char *text, const struct bpfrt_asm_opts *opts, struct bpfrt_
 	if (!text || !insns || !cnt)
 		return -EINVAL;
 	struct asm_state st = {
-		.file = OPT(opts, filename, "<input>"),
-		.log = OPT(opts, log_buf, NULL),
-		.log_size = OPT(opts, log_size, 0),
+		.file = ISA_OPT(opts, filename, "<input>"),
+		.log = ISA_OPT(opts, log_buf, NULL),
+		.log_size = ISA_OPT(opts, log_size, 0),
 	};
 	if (st.log && st.log_size)
 		st.log[0] = 0;

@@ -511,6 +511,8 @@ int asm_kernel_line(struct asm_state *st)
 		return store(st, false);
 	const char *w;
 	size_t n = lex_ident(c, &w);
+	if (!n)
+		return asm_error(st, c->p, "expected an instruction");
 	if (n == 4 && !memcmp(w, "lock", 4))
 		return store(st, true);
 	if (n == 2 && !memcmp(w, "if", 2))

@@ -9,11 +9,6 @@
 #include "bpfrt/asm.h"
 #include "isa/disasm_int.h"
 
-#define OPT(opts, field, def)                                                                   \
-	((opts) && (opts)->sz >= offsetof(__typeof__(*(opts)), field) + sizeof((opts)->field)      \
-		 ? (opts)->field                                                                 \
-		 : (def))
-
 /* The slot offset an instruction's target is written as, if it has one. */
 static bool target_of(const struct isa_form *f, const struct bpfrt_insn *insn, int64_t *delta)
 {
@@ -65,8 +60,8 @@ int bpfrt_disasm(const struct bpfrt_insn *insns, size_t cnt, const struct bpfrt_
 {
 	if ((!insns && cnt) || !text)
 		return -EINVAL;
-	enum bpfrt_syntax syntax = OPT(opts, syntax, BPFRT_SYNTAX_CONFORMANCE);
-	unsigned flags = OPT(opts, flags, 0);
+	enum bpfrt_syntax syntax = ISA_OPT(opts, syntax, BPFRT_SYNTAX_CONFORMANCE);
+	unsigned flags = ISA_OPT(opts, flags, 0);
 	/* starts[i]: an instruction starts at slot i; labelled[i]: it is a target. */
 	uint8_t *starts = calloc(cnt + 1, 2);
 	if (!starts)
