@@ -2,7 +2,8 @@
 /*
  * The kernel differential test: every conformance program the kernel's
  * verifier accepts must give, run with BPF_PROG_TEST_RUN, the same r0 (all
- * 64 bits) and the same memory afterwards as our interpreter.
+ * 64 bits) and the same memory afterwards as our interpreter (checked mode)
+ * and, where it is built, our JIT (trusted mode: the kernel verified it).
  *
  * Method (as bpf_conformance's own --xdp_prolog):
  *  - each .data file's `-- asm` section is assembled by the official bpf_asm;
@@ -50,7 +51,7 @@ struct testcase {
 
 struct counts {
 	int files, helper_calls, asm_failed, rejected, killed, run_failed, accepted, agree,
-		disagree;
+		disagree, jit_agree, jit_disagree;
 };
 
 static const char *bpf_asm = BPFRT_BPF_ASM;
@@ -238,12 +239,51 @@ static const char *log_verdict(char *log)
 	return nl ? nl + 1 : log;
 }
 
+/* Runs `t` on one of our engines on a copy of its memory; true when r0 and
+ * the memory afterwards are the kernel's. */
+static bool compare_ours(struct bpfrt_vm *vm, const struct testcase *t, enum bpfrt_backend be,
+			 struct kbpf_result lo, struct kbpf_result hi, const unsigned char *kmem,
+			 const char *engine)
+{
+	unsigned char ours[MAX_MEM];
+	char vlog[512] = "";
+	struct bpfrt_prog_opts po = {
+		.sz = sizeof(po), .name = t->name, .backend = be, .log_buf = vlog,
+		.log_size = sizeof(vlog),
+		.mode = be == BPFRT_BACKEND_JIT ? BPFRT_EXEC_TRUSTED : BPFRT_EXEC_CHECKED,
+	};
+	struct bpfrt_prog *prog = bpfrt_prog__load(vm, t->insns, t->insn_cnt, &po);
+	uint64_t r0 = 0;
+	int err = prog ? 0 : -errno;
+
+	if (prog) {
+		struct bpfrt_run_opts ro = {.sz = sizeof(ro), .log_buf = vlog, .log_size = sizeof(vlog)};
+		memcpy(ours, t->mem, t->mem_size);
+		err = bpfrt_prog__run(prog, t->mem_size ? ours : NULL, t->mem_size, &r0, &ro);
+		bpfrt_prog__free(prog);
+	}
+	if (err) {
+		vlog[strcspn(vlog, "\n")] = '\0';
+		printf("  DISAGREE  %-34s kernel r0 low 0x%08x, our %s failed: %s (%s)\n", t->name,
+		       lo.retval, engine, strerror(-err), vlog);
+		return false;
+	}
+	bool high_ok = hi.outcome == KBPF_OK;
+	bool mem_same = memcmp(kmem, ours, t->mem_size) == 0;
+	if ((uint32_t)r0 == lo.retval && (!high_ok || (uint32_t)(r0 >> 32) == hi.retval) && mem_same)
+		return true;
+	printf("  DISAGREE  %-34s kernel r0 0x%08x%08x%s, our %s 0x%016llx%s\n", t->name,
+	       high_ok ? hi.retval : 0, lo.retval, high_ok ? "" : " (low half only)", engine,
+	       (unsigned long long)r0, mem_same ? "" : ", memory differs");
+	return false;
+}
+
 static void run_case(struct bpfrt_vm *vm, struct testcase *t, struct counts *c)
 {
 	static struct bpfrt_insn kinsns[2][MAX_INSNS + 16];
 	static char log[1 << 16];
 	unsigned char packet[MAX_MEM + XDP_MIN_PACKET], out_lo[MAX_MEM + XDP_MIN_PACKET],
-		out_hi[MAX_MEM + XDP_MIN_PACKET], ours[MAX_MEM];
+		out_hi[MAX_MEM + XDP_MIN_PACKET];
 	uint32_t pkt_size = t->mem_size < XDP_MIN_PACKET ? XDP_MIN_PACKET : (uint32_t)t->mem_size;
 
 	memset(packet, 0, sizeof(packet));
@@ -294,37 +334,17 @@ static void run_case(struct bpfrt_vm *vm, struct testcase *t, struct counts *c)
 		return;
 	}
 
-	/* Ours, checked mode, on a copy of the memory. */
-	char vlog[512] = "";
-	struct bpfrt_prog_opts po = {.sz = sizeof(po), .name = t->name, .log_buf = vlog,
-				     .log_size = sizeof(vlog)};
-	struct bpfrt_prog *prog = bpfrt_prog__load(vm, t->insns, t->insn_cnt, &po);
-	uint64_t r0 = 0;
-	int err = prog ? 0 : -errno;
-	if (prog) {
-		struct bpfrt_run_opts ro = {.sz = sizeof(ro), .log_buf = vlog, .log_size = sizeof(vlog)};
-		memcpy(ours, t->mem, t->mem_size);
-		err = bpfrt_prog__run(prog, t->mem_size ? ours : NULL, t->mem_size, &r0, &ro);
-		bpfrt_prog__free(prog);
+	/* Ours: the interpreter in checked mode and, where built, the JIT
+	 * (trusted: the kernel's verifier accepted the program). */
+	bool same = compare_ours(vm, t, BPFRT_BACKEND_INTERP, lo, hi, out_lo, "interp");
+	c->agree += same;
+	c->disagree += !same;
+	if (bpfrt_vm__has_backend(vm, BPFRT_BACKEND_JIT)) {
+		same = compare_ours(vm, t, BPFRT_BACKEND_JIT, lo, hi, out_lo, "JIT");
+		c->jit_agree += same;
+		c->jit_disagree += !same;
 	}
-	if (err) {
-		c->disagree++;
-		printf("  DISAGREE  %-34s kernel r0 low 0x%08x, ours failed: %s (%s)\n", t->name,
-		       lo.retval, strerror(-err), vlog);
-		return;
-	}
-	bool same = (uint32_t)r0 == lo.retval && (!high_ok || (uint32_t)(r0 >> 32) == hi.retval) &&
-		    memcmp(out_lo, ours, t->mem_size) == 0;
-	if (!same) {
-		c->disagree++;
-		printf("  DISAGREE  %-34s kernel r0 0x%08x%08x%s, ours 0x%016llx%s\n", t->name,
-		       high_ok ? hi.retval : 0, lo.retval, high_ok ? "" : " (low half only)",
-		       (unsigned long long)r0,
-		       memcmp(out_lo, ours, t->mem_size) ? ", memory differs" : "");
-		return;
-	}
-	c->agree++;
-	if (!high_ok)
+	if (hi.outcome != KBPF_OK)
 		printf("  note      %-34s high-half variant %s: compared the low 32 bits\n", t->name,
 		       kbpf_outcome_name(hi.outcome));
 }
@@ -405,14 +425,16 @@ int main(int argc, char **argv)
 	}
 	for (size_t i = 0; i < nnames; i++)
 		free(names[i]);
-	bpfrt_vm__free(vm);
 
 	printf("kernel_diff: %d files: %d call test helpers (not compared), %d not assembled;\n"
-	       "  kernel accepted %d: %d agree, %d disagree; rejected %d; run failed %d; "
-	       "child killed %d\n",
-	       c.files, c.helper_calls, c.asm_failed, c.accepted, c.agree, c.disagree, c.rejected,
-	       c.run_failed, c.killed);
+	       "  kernel accepted %d: interpreter %d agree, %d disagree; JIT %d agree, "
+	       "%d disagree%s;\n"
+	       "  kernel rejected %d; run failed %d; child killed %d\n",
+	       c.files, c.helper_calls, c.asm_failed, c.accepted, c.agree, c.disagree, c.jit_agree,
+	       c.jit_disagree, vm && !bpfrt_vm__has_backend(vm, BPFRT_BACKEND_JIT) ? " (not built)" : "",
+	       c.rejected, c.run_failed, c.killed);
+	bpfrt_vm__free(vm);
 	if (kernel_only)
 		return 77;
-	return c.disagree || c.asm_failed || c.accepted == 0 ? 1 : 0;
+	return c.disagree || c.jit_disagree || c.asm_failed || c.accepted == 0 ? 1 : 0;
 }
