@@ -48,8 +48,10 @@ static inline uint32_t map_roundup_pow2(uint32_t n)
 	return n <= 1 ? 1 : 1U << (32 - __builtin_clz(n - 1));
 }
 
-/* A 64-bit hash of a key (a multiply-xorshift over 8-byte words); seeded
- * per map unless BPFRT_F_ZERO_SEED. */
+/* A 32-bit hash of a key: a multiply-xorshift over 8-byte words and
+ * murmur3's 64-bit finaliser; seeded per map unless BPFRT_F_ZERO_SEED.
+ * The fixed sizes of the common keys (4, 8, 16 bytes) let the compiler
+ * unroll it when inlined. */
 static inline uint32_t map_hash(const void *key, uint32_t len, uint64_t seed)
 {
 	const unsigned char *p = key;
@@ -62,14 +64,20 @@ static inline uint32_t map_hash(const void *key, uint32_t len, uint64_t seed)
 		p += 8;
 		len -= 8;
 	}
-	if (len) {
-		uint64_t w = 0;
-		__builtin_memcpy(&w, p, len);
-		h = (h ^ w) * 0xff51afd7ed558ccdULL;
+	if (len >= 4) {
+		uint32_t w;
+		__builtin_memcpy(&w, p, 4);
+		h = (h ^ ((uint64_t)w << 16)) * 0xff51afd7ed558ccdULL;
+		p += 4;
+		len -= 4;
 	}
-	h ^= h >> 29;
+	while (len--)
+		h = (h ^ *p++) * 0x100000001b3ULL;
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
 	h *= 0xc4ceb9fe1a85ec53ULL;
-	h ^= h >> 32;
+	h ^= h >> 33;
 	return (uint32_t)h;
 }
 

@@ -184,7 +184,8 @@ int ringbuf_consume_records(struct bpfrt_map *map, ringbuf_record_fn cb, void *c
 {
 	struct ringbuf *rb = RB(map);
 	uint64_t cons = atomic_load_explicit(rb->consumer_pos, memory_order_acquire);
-	int cnt = 0;
+	int cnt = 0, err = 0;
+	unsigned unpublished = 0;
 	bool got;
 	do {
 		got = false;
@@ -193,24 +194,28 @@ int ringbuf_consume_records(struct bpfrt_map *map, ringbuf_record_fn cb, void *c
 			_Atomic uint32_t *hdr = (_Atomic uint32_t *)(rb->data + (cons & rb->mask));
 			uint32_t len = atomic_load_explicit(hdr, memory_order_acquire);
 			if (len & BPFRT_RINGBUF_BUSY_BIT)
-				return cnt;
+				goto out;
 			got = true;
 			uint32_t size = len & ~BPFRT_RINGBUF_DISCARD_BIT;
 			cons += ((uint64_t)size + BPFRT_RINGBUF_HDR_SZ + 7) & ~7ULL;
 			if (!(len & BPFRT_RINGBUF_DISCARD_BIT)) {
-				int err = cb(ctx, (char *)hdr + BPFRT_RINGBUF_HDR_SZ, size);
-				if (err < 0) {
-					atomic_store_explicit(rb->consumer_pos, cons,
-							      memory_order_release);
-					return err;
-				}
+				err = cb(ctx, (char *)hdr + BPFRT_RINGBUF_HDR_SZ, size);
+				if (err < 0)
+					goto out;
 				if (cnt < INT32_MAX)
 					cnt++;
 			}
-			atomic_store_explicit(rb->consumer_pos, cons, memory_order_release);
+			/* Publishing the position frees space for producers; doing
+			 * it every record would bounce its cache line with them. */
+			if (++unpublished == 64) {
+				atomic_store_explicit(rb->consumer_pos, cons, memory_order_release);
+				unpublished = 0;
+			}
 		}
 	} while (got);
-	return cnt;
+out:
+	atomic_store_explicit(rb->consumer_pos, cons, memory_order_release);
+	return err < 0 ? err : cnt;
 }
 
 bool ringbuf_ready(struct bpfrt_map *map)
