@@ -15,9 +15,12 @@
 
 #define HELPER_IMPL_name NULL
 #define HELPER_IMPL_nm NULL
-#define HELPER_IMPL_map_lookup_elem NULL
-#define HELPER_IMPL_map_update_elem NULL
-#define HELPER_IMPL_map_delete_elem NULL
+HELPER_FN(map_lookup_elem);
+#define HELPER_IMPL_map_lookup_elem helper_map_lookup_elem
+HELPER_FN(map_update_elem);
+#define HELPER_IMPL_map_update_elem helper_map_update_elem
+HELPER_FN(map_delete_elem);
+#define HELPER_IMPL_map_delete_elem helper_map_delete_elem
 HELPER_FN(probe_read);
 #define HELPER_IMPL_probe_read helper_probe_read
 HELPER_FN(ktime_get_ns);
@@ -28,23 +31,30 @@ HELPER_FN(get_prandom_u32);
 #define HELPER_IMPL_get_prandom_u32 helper_get_prandom_u32
 HELPER_FN(get_smp_processor_id);
 #define HELPER_IMPL_get_smp_processor_id helper_get_smp_processor_id
-#define HELPER_IMPL_tail_call NULL
+HELPER_FN(tail_call);
+#define HELPER_IMPL_tail_call helper_tail_call
 HELPER_FN(get_current_pid_tgid);
 #define HELPER_IMPL_get_current_pid_tgid helper_get_current_pid_tgid
 HELPER_FN(get_current_uid_gid);
 #define HELPER_IMPL_get_current_uid_gid helper_get_current_uid_gid
 HELPER_FN(get_current_comm);
 #define HELPER_IMPL_get_current_comm helper_get_current_comm
-#define HELPER_IMPL_perf_event_output NULL
-#define HELPER_IMPL_get_stackid NULL
+HELPER_FN(perf_event_output);
+#define HELPER_IMPL_perf_event_output helper_perf_event_output
+HELPER_FN(get_stackid);
+#define HELPER_IMPL_get_stackid helper_get_stackid
 HELPER_FN(get_numa_node_id);
 #define HELPER_IMPL_get_numa_node_id helper_get_numa_node_id
 HELPER_FN(probe_read_str);
 #define HELPER_IMPL_probe_read_str helper_probe_read_str
-#define HELPER_IMPL_get_stack NULL
-#define HELPER_IMPL_map_push_elem NULL
-#define HELPER_IMPL_map_pop_elem NULL
-#define HELPER_IMPL_map_peek_elem NULL
+HELPER_FN(get_stack);
+#define HELPER_IMPL_get_stack helper_get_stack
+HELPER_FN(map_push_elem);
+#define HELPER_IMPL_map_push_elem helper_map_push_elem
+HELPER_FN(map_pop_elem);
+#define HELPER_IMPL_map_pop_elem helper_map_pop_elem
+HELPER_FN(map_peek_elem);
+#define HELPER_IMPL_map_peek_elem helper_map_peek_elem
 HELPER_FN(spin_lock);
 #define HELPER_IMPL_spin_lock helper_spin_lock
 HELPER_FN(spin_unlock);
@@ -61,14 +71,20 @@ HELPER_FN(jiffies64);
 #define HELPER_IMPL_jiffies64 helper_jiffies64
 HELPER_FN(ktime_get_boot_ns);
 #define HELPER_IMPL_ktime_get_boot_ns helper_ktime_get_boot_ns
-#define HELPER_IMPL_ringbuf_output NULL
-#define HELPER_IMPL_ringbuf_reserve NULL
-#define HELPER_IMPL_ringbuf_submit NULL
-#define HELPER_IMPL_ringbuf_discard NULL
-#define HELPER_IMPL_ringbuf_query NULL
+HELPER_FN(ringbuf_output);
+#define HELPER_IMPL_ringbuf_output helper_ringbuf_output
+HELPER_FN(ringbuf_reserve);
+#define HELPER_IMPL_ringbuf_reserve helper_ringbuf_reserve
+HELPER_FN(ringbuf_submit);
+#define HELPER_IMPL_ringbuf_submit helper_ringbuf_submit
+HELPER_FN(ringbuf_discard);
+#define HELPER_IMPL_ringbuf_discard helper_ringbuf_discard
+HELPER_FN(ringbuf_query);
+#define HELPER_IMPL_ringbuf_query helper_ringbuf_query
 HELPER_FN(ktime_get_coarse_ns);
 #define HELPER_IMPL_ktime_get_coarse_ns helper_ktime_get_coarse_ns
-#define HELPER_IMPL_for_each_map_elem NULL
+HELPER_FN(for_each_map_elem);
+#define HELPER_IMPL_for_each_map_elem helper_for_each_map_elem
 HELPER_FN(snprintf);
 #define HELPER_IMPL_snprintf helper_snprintf
 HELPER_FN(get_func_ip);
@@ -85,8 +101,15 @@ HELPER_FN(get_func_ret);
 #define HELPER_IMPL_get_func_ret helper_get_func_ret
 HELPER_FN(get_func_arg_cnt);
 #define HELPER_IMPL_get_func_arg_cnt helper_get_func_arg_cnt
-#define HELPER_IMPL_map_lookup_percpu_elem NULL
+HELPER_FN(map_lookup_percpu_elem);
+#define HELPER_IMPL_map_lookup_percpu_elem helper_map_lookup_percpu_elem
 HELPER_FN(ktime_get_tai_ns);
+HELPER_FN(dynptr_from_mem);
+#define HELPER_IMPL_dynptr_from_mem helper_dynptr_from_mem
+HELPER_FN(dynptr_read);
+#define HELPER_IMPL_dynptr_read helper_dynptr_read
+HELPER_FN(dynptr_write);
+#define HELPER_IMPL_dynptr_write helper_dynptr_write
 #define HELPER_IMPL_ktime_get_tai_ns helper_ktime_get_tai_ns
 
 #endif /* BPFRT_HELPERS_IMPL_H */

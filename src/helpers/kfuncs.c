@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "helpers/dynptr.h"
+#include "helpers/impl.h"
 #include "helpers/kfuncs.h"
 #include "helpers/trace_frame.h"
 #include "vm/run_ctx.h"
@@ -165,4 +166,51 @@ const struct kfunc_proto *kfunc_table(uint32_t *count)
 	if (count)
 		*count = KFUNC_CNT;
 	return kfuncs;
+}
+
+/* The dynptr helpers (ids 197, 201, 202) beside the dynptr kfuncs. */
+#define DYNPTR_MAX_SIZE DYNPTR_SIZE_MASK
+
+/* long bpf_dynptr_from_mem(void *data, u32 size, u64 flags, struct bpf_dynptr *ptr) */
+HELPER_FN(dynptr_from_mem)
+{
+	struct dynptr_kern *p = (struct dynptr_kern *)(uintptr_t)r4;
+
+	UNUSED5;
+	if (r3 || r2 > DYNPTR_MAX_SIZE) {
+		memset(p, 0, sizeof(*p));
+		return r3 ? (uint64_t)-EINVAL : (uint64_t)-E2BIG;
+	}
+	dynptr_init(p, (void *)(uintptr_t)r1, DYNPTR_TYPE_LOCAL, (uint32_t)r2, false);
+	return 0;
+}
+
+/* long bpf_dynptr_read(void *dst, u32 len, const struct bpf_dynptr *src, u32 offset, u64 flags) */
+HELPER_FN(dynptr_read)
+{
+	const struct dynptr_kern *p = (const struct dynptr_kern *)(uintptr_t)r3;
+	uint32_t len = (uint32_t)r2, off = (uint32_t)r4;
+
+	UNUSED5;
+	if (!p->data || r5 || off > dynptr_size(p) || len > dynptr_size(p) - off) {
+		memset((void *)(uintptr_t)r1, 0, len);
+		return !p->data || r5 ? (uint64_t)-EINVAL : (uint64_t)-E2BIG;
+	}
+	memcpy((void *)(uintptr_t)r1, (const uint8_t *)p->data + p->offset + off, len);
+	return 0;
+}
+
+/* long bpf_dynptr_write(const struct bpf_dynptr *dst, u32 offset, void *src, u32 len, u64 flags) */
+HELPER_FN(dynptr_write)
+{
+	const struct dynptr_kern *p = (const struct dynptr_kern *)(uintptr_t)r1;
+	uint32_t off = (uint32_t)r2, len = (uint32_t)r4;
+
+	UNUSED5;
+	if (!p->data || r5 || dynptr_is_rdonly(p))
+		return (uint64_t)-EINVAL;
+	if (off > dynptr_size(p) || len > dynptr_size(p) - off)
+		return (uint64_t)-E2BIG;
+	memcpy((uint8_t *)p->data + p->offset + off, (const void *)(uintptr_t)r3, len);
+	return 0;
 }

@@ -95,6 +95,12 @@ static const struct helper_proto protos[] = {
 	H(get_func_arg_cnt, R(INTEGER), GPL, A(PTR_TO_CTX)),
 	H(map_lookup_percpu_elem, R(PTR_TO_MAP_VALUE_OR_NULL), 0, A(CONST_MAP_PTR),
 	  A(PTR_TO_MAP_KEY), A(ANYTHING)),
+	H(dynptr_from_mem, R(INTEGER), 0, A(PTR_TO_UNINIT_MEM), A(CONST_SIZE_OR_ZERO), A(ANYTHING),
+	  A(PTR_TO_DYNPTR)),
+	H(dynptr_read, R(INTEGER), 0, A(PTR_TO_UNINIT_MEM), A(CONST_SIZE_OR_ZERO), A(PTR_TO_DYNPTR),
+	  A(ANYTHING), A(ANYTHING)),
+	H(dynptr_write, R(INTEGER), 0, A(PTR_TO_DYNPTR), A(ANYTHING), A(PTR_TO_MEM),
+	  A(CONST_SIZE_OR_ZERO), A(ANYTHING)),
 	H(ktime_get_tai_ns, R(INTEGER), 0),
 };
 

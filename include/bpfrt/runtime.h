@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * bpfrt/runtime.h — run a whole BPF object: its maps created from the
+ * object's specs, its programs fixed up and loaded into one VM with the
+ * kernel helpers and kfuncs registered.
+ *
+ *	struct bpfrt_object *obj = bpfrt_object__open_file("prog.o", NULL);
+ *	struct bpfrt_runtime *rt = bpfrt_runtime__new(obj, NULL);
+ *	struct bpfrt_prog *p = bpfrt_runtime__prog(rt, "handler");
+ *	uint64_t r0;
+ *	bpfrt_runtime__run(rt, p, ctx, ctx_size, &r0, NULL);
+ *	struct bpfrt_map *counts = bpfrt_runtime__find_map(rt, "counts");
+ *	bpfrt_runtime__free(rt);
+ *	bpfrt_object__close(obj);
+ *
+ * Maps: one per spec of the object, in the object's order (so a program's
+ * map index is the runtime's). Global data (.data, .rodata, .bss) are
+ * single-entry arrays initialised from their sections; .rodata is frozen.
+ *
+ * Programs are loaded on first use (bpfrt_runtime__prog): the verifier's
+ * judgement, then fixups (map pointers, helper ids, kfunc names), then the
+ * backend. A program the runtime cannot load does not keep the others from
+ * loading. A prog array slot is set from user space with the program's
+ * index in the object as its "fd" (bpfrt_map__update_elem).
+ *
+ * The object must outlive the runtime.
+ */
+#ifndef BPFRT_RUNTIME_H
+#define BPFRT_RUNTIME_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bpfrt/map.h"
+#include "bpfrt/object.h"
+#include "bpfrt/vm.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct bpfrt_runtime;
+
+struct bpfrt_runtime_opts {
+	size_t sz;			  /* sizeof(struct bpfrt_runtime_opts) */
+	enum bpfrt_backend backend;	  /* default BPFRT_BACKEND_INTERP */
+	bpfrt_trace_output_fn trace_fn;	  /* bpf_trace_printk output; NULL: dropped */
+	void *trace_ctx;
+	char *log_buf;			  /* on failure: the map or program, and why */
+	size_t log_size;
+};
+
+/* Creates the object's maps and a VM. NULL + errno: EINVAL/EOPNOTSUPP (a
+ * map the runtime cannot create; the log names it), ENOMEM. */
+BPFRT_API struct bpfrt_runtime *bpfrt_runtime__new(const struct bpfrt_object *obj,
+						   const struct bpfrt_runtime_opts *opts);
+/* Frees programs, maps and the VM. NULL is a no-op. */
+BPFRT_API void bpfrt_runtime__free(struct bpfrt_runtime *rt);
+
+BPFRT_API struct bpfrt_vm *bpfrt_runtime__vm(const struct bpfrt_runtime *rt);
+BPFRT_API const struct bpfrt_object *bpfrt_runtime__object(const struct bpfrt_runtime *rt);
+
+BPFRT_API size_t bpfrt_runtime__map_cnt(const struct bpfrt_runtime *rt);
+/* The idx-th map (the object's idx-th spec), or NULL (errno ENOENT). */
+BPFRT_API struct bpfrt_map *bpfrt_runtime__map(const struct bpfrt_runtime *rt, size_t idx);
+BPFRT_API struct bpfrt_map *bpfrt_runtime__find_map(const struct bpfrt_runtime *rt,
+						    const char *name);
+
+/* The program named `name`, loaded (once) for the runtime's backend. NULL
+ * + errno: ENOENT (no such program), EINVAL / EOPNOTSUPP (rejected: the
+ * runtime's log names the program, the instruction and why). The program
+ * belongs to the runtime. */
+BPFRT_API struct bpfrt_prog *bpfrt_runtime__prog(struct bpfrt_runtime *rt, const char *name);
+/* The last load error's text ("" when none). */
+BPFRT_API const char *bpfrt_runtime__log(const struct bpfrt_runtime *rt);
+
+struct bpfrt_runtime_run_opts {
+	size_t sz;	     /* sizeof(struct bpfrt_runtime_run_opts) */
+	uint64_t repeat;     /* runs; 0 or 1: once */
+	uint64_t duration_ns; /* out: average wall time of one run */
+	char *log_buf;	     /* on a fault: the instruction and the access */
+	size_t log_size;
+};
+
+/* Runs `prog` as BPF_PROG_TEST_RUN does, on `ctx` (ctx_size bytes, may be
+ * 0). For fentry/fexit/fsession/fmod_ret programs ctx holds the u64
+ * arguments and the program sees a tracing frame around them
+ * (get_func_arg and friends work); other programs get ctx as is. In
+ * checked mode every map's memory is accessible. 0 or the run's -errno. */
+BPFRT_API int bpfrt_runtime__run(struct bpfrt_runtime *rt, const struct bpfrt_prog *prog,
+				 void *ctx, size_t ctx_size, uint64_t *ret,
+				 struct bpfrt_runtime_run_opts *opts);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* BPFRT_RUNTIME_H */

@@ -1,0 +1,289 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * `bpfrt prog run OBJ --prog NAME`: runs one program of an object once or
+ * --repeat times, as `bpftool prog run` (BPF_PROG_TEST_RUN) does, and
+ * prints `Return value: R, duration (average): Dns`. Messages of
+ * bpf_trace_printk are printed as they come (JSON: collected in "trace").
+ * Maps can be set before the run (--map-set) and printed after it
+ * (--dump-maps, --dump-map NAME).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bpfrt/object.h"
+#include "bpfrt/runtime.h"
+#include "cli.h"
+#include "map_print.h"
+
+#define MAX_MAP_SETS 64
+
+static const char usage_text[] =
+	"usage: bpfrt prog run OBJ --prog NAME [--ctx FILE | --data-in FILE] [--repeat N]\n"
+	"                          [--interp | --jit] [--json]\n"
+	"                          [--map-set MAP KEY VALUE]... [--dump-maps] [--dump-map MAP]...\n"
+	"\n"
+	"Runs program NAME of the BPF object OBJ as `bpftool prog run` does and prints\n"
+	"its return value and the average duration of one run.\n"
+	"\n"
+	"  --ctx FILE        the context (r1) is the bytes of FILE; for fentry/fexit\n"
+	"                    programs FILE holds the u64 arguments\n"
+	"  --data-in FILE    the context is the bytes of FILE (packet data)\n"
+	"  --repeat N        run N times (default 1); the duration is the average\n"
+	"  --interp, --jit   the engine (default: the interpreter)\n"
+	"  --json            {\"retval\": R, \"duration\": D, \"trace\": [...]}\n"
+	"  --map-set MAP KEY VALUE  before the run, set MAP[KEY] = VALUE (hex bytes,\n"
+	"                    e.g. \"01 00 00 00\"; prog arrays take a program index)\n"
+	"  --dump-maps       after the run, print every map (ring buffers: records)\n"
+	"  --dump-map MAP    after the run, print MAP\n"
+	"\n"
+	"bpf_trace_printk output is printed as it comes, before the result line.\n";
+
+struct trace_buf {
+	bool json;
+	char *text; /* JSON: the messages collected */
+	size_t len, cap;
+};
+
+static void trace_out(void *ctx, const char *msg, size_t len)
+{
+	struct trace_buf *t = ctx;
+
+	if (!t->json) {
+		fwrite(msg, 1, len, stdout);
+		return;
+	}
+	if (t->len + len + 1 > t->cap) {
+		size_t cap = (t->len + len + 1) * 2;
+		char *p = realloc(t->text, cap);
+
+		if (!p)
+			return;
+		t->text = p;
+		t->cap = cap;
+	}
+	memcpy(t->text + t->len, msg, len);
+	t->len += len;
+	t->text[t->len] = '\0';
+}
+
+/* The collected messages as a JSON array of lines. */
+static void print_trace_json(const struct trace_buf *t)
+{
+	const char *p = t->text ? t->text : "";
+	bool first = true;
+
+	printf("[");
+	while (*p) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+
+		printf("%s\"", first ? "" : ",");
+		for (size_t i = 0; i < n; i++) {
+			unsigned char c = (unsigned char)p[i];
+
+			if (c == '"' || c == '\\')
+				printf("\\%c", c);
+			else if (c < 0x20)
+				printf("\\u%04x", c);
+			else
+				putchar(c);
+		}
+		printf("\"");
+		first = false;
+		p += n + (nl ? 1 : 0);
+	}
+	printf("]");
+}
+
+struct map_set {
+	const char *map, *key, *value;
+};
+
+static int apply_map_set(const char *obj, struct bpfrt_runtime *rt, const struct map_set *s)
+{
+	struct bpfrt_map *m = bpfrt_runtime__find_map(rt, s->map);
+	size_t ks, vs;
+	uint8_t *k, *v;
+	int err;
+
+	if (!m)
+		return cli_error("%s: --map-set: no map named %s", obj, s->map);
+	ks = bpfrt_map__key_size(m);
+	vs = bpfrt_map__user_value_size(m);
+	k = calloc(1, ks + 1);
+	v = calloc(1, vs + 1);
+	if (!k || !v)
+		err = -ENOMEM;
+	else if ((err = cli_parse_hex(s->key, k, ks)))
+		cli_error("%s: --map-set %s: key '%s' is not %zu hex bytes", obj, s->map, s->key, ks);
+	else if ((err = cli_parse_hex(s->value, v, vs)))
+		cli_error("%s: --map-set %s: value '%s' is not %zu hex bytes", obj, s->map, s->value,
+			  vs);
+	else if ((err = bpfrt_map__update_elem(m, ks ? k : NULL, ks, v, vs, 0)))
+		cli_error("%s: --map-set %s: update: %s", obj, s->map, strerror(-err));
+	free(k);
+	free(v);
+	return err ? 1 : 0;
+}
+
+static int dump_one(const char *obj, struct bpfrt_map *m, bool json)
+{
+	int err;
+
+	if (!json)
+		printf("map %s (%s):\n", bpfrt_map__name(m), bpfrt_map_type_name(bpfrt_map__type(m)));
+	err = cli_dump_map(m, json);
+	if (err)
+		return cli_error("%s: map %s: dump: %s", obj, bpfrt_map__name(m), strerror(-err));
+	return 0;
+}
+
+int cmd_prog_run(int argc, char **argv)
+{
+	const char *obj_path = NULL, *prog_name = NULL, *ctx_path = NULL, *data_path = NULL;
+	const char *dump_names[MAX_MAP_SETS];
+	struct map_set sets[MAX_MAP_SETS];
+	size_t nsets = 0, ndumps = 0;
+	enum bpfrt_backend backend = BPFRT_BACKEND_INTERP;
+	bool json = false, dump_all = false;
+	uint64_t repeat = 1;
+	struct trace_buf trace = { 0 };
+	char log[512] = "", runlog[512] = "";
+	uint8_t *ctx = NULL;
+	size_t ctx_size = 0;
+	int rc = 1;
+
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+			fputs(usage_text, stdout);
+			return 0;
+		} else if (!strcmp(a, "--prog") && i + 1 < argc) {
+			prog_name = argv[++i];
+		} else if (!strcmp(a, "--ctx") && i + 1 < argc) {
+			ctx_path = argv[++i];
+		} else if (!strcmp(a, "--data-in") && i + 1 < argc) {
+			data_path = argv[++i];
+		} else if (!strcmp(a, "--repeat") && i + 1 < argc) {
+			char *end;
+
+			repeat = strtoull(argv[++i], &end, 0);
+			if (*end || !repeat)
+				return cli_error("prog run: --repeat '%s' is not a positive number",
+						 argv[i]);
+		} else if (!strcmp(a, "--jit")) {
+			backend = BPFRT_BACKEND_JIT;
+		} else if (!strcmp(a, "--interp")) {
+			backend = BPFRT_BACKEND_INTERP;
+		} else if (!strcmp(a, "--json")) {
+			json = true;
+		} else if (!strcmp(a, "--dump-maps")) {
+			dump_all = true;
+		} else if (!strcmp(a, "--dump-map") && i + 1 < argc && ndumps < MAX_MAP_SETS) {
+			dump_names[ndumps++] = argv[++i];
+		} else if (!strcmp(a, "--map-set") && i + 3 < argc && nsets < MAX_MAP_SETS) {
+			sets[nsets++] = (struct map_set){ argv[i + 1], argv[i + 2], argv[i + 3] };
+			i += 3;
+		} else if (a[0] == '-' && a[1]) {
+			cli_error("prog run: unknown or incomplete option '%s'", a);
+			fputs(usage_text, stderr);
+			return 2;
+		} else if (!obj_path) {
+			obj_path = a;
+		} else {
+			return cli_error("prog run: unexpected argument '%s'", a);
+		}
+	}
+	if (!obj_path || !prog_name) {
+		fputs(usage_text, stderr);
+		return 2;
+	}
+	if (ctx_path && data_path)
+		return cli_error("prog run: --ctx and --data-in together need context rewriting, "
+				 "which bpfrt does not do yet; give one");
+	if (ctx_path || data_path) {
+		const char *path = ctx_path ? ctx_path : data_path;
+		int err = cli_read_file(path, &ctx, &ctx_size);
+
+		if (err)
+			return cli_error("%s: %s", path, strerror(-err));
+	}
+
+	struct bpfrt_object_opts oo = { .sz = sizeof(oo), .log_buf = log, .log_size = sizeof(log) };
+	struct bpfrt_object *obj = bpfrt_object__open_file(obj_path, &oo);
+	struct bpfrt_runtime *rt = NULL;
+	struct bpfrt_prog *prog;
+
+	if (!obj) {
+		cli_error("%s: %s", obj_path, log[0] ? log : strerror(errno));
+		goto out;
+	}
+	trace.json = json;
+	struct bpfrt_runtime_opts ro = {
+		.sz = sizeof(ro),
+		.backend = backend,
+		.trace_fn = trace_out,
+		.trace_ctx = &trace,
+		.log_buf = log,
+		.log_size = sizeof(log),
+	};
+	rt = bpfrt_runtime__new(obj, &ro);
+	if (!rt) {
+		cli_error("%s: %s", obj_path, log[0] ? log : strerror(errno));
+		goto out;
+	}
+	prog = bpfrt_runtime__prog(rt, prog_name);
+	if (!prog) {
+		cli_error("%s: %s", obj_path, bpfrt_runtime__log(rt));
+		goto out;
+	}
+	for (size_t i = 0; i < nsets; i++)
+		if (apply_map_set(obj_path, rt, &sets[i]))
+			goto out;
+
+	struct bpfrt_runtime_run_opts run = {
+		.sz = sizeof(run),
+		.repeat = repeat,
+		.log_buf = runlog,
+		.log_size = sizeof(runlog),
+	};
+	uint64_t r0 = 0;
+	int err = bpfrt_runtime__run(rt, prog, ctx, ctx_size, &r0, &run);
+
+	fflush(stdout);
+	if (err) {
+		cli_error("%s: program %s: %s", obj_path, prog_name,
+			  runlog[0] ? runlog : strerror(-err));
+		goto out;
+	}
+	if (json) {
+		/* bpftool prints retval as the u32 the kernel returns */
+		printf("{\"retval\": %u, \"duration\": %llu, \"trace\": ", (uint32_t)r0,
+		       (unsigned long long)run.duration_ns);
+		print_trace_json(&trace);
+		printf("}\n");
+	} else {
+		printf("Return value: %u, duration%s: %lluns\n", (uint32_t)r0,
+		       repeat > 1 ? " (average)" : "", (unsigned long long)run.duration_ns);
+	}
+	rc = 0;
+	for (size_t i = 0; i < bpfrt_runtime__map_cnt(rt) && dump_all; i++)
+		rc |= dump_one(obj_path, bpfrt_runtime__map(rt, i), json);
+	for (size_t i = 0; i < ndumps; i++) {
+		struct bpfrt_map *m = bpfrt_runtime__find_map(rt, dump_names[i]);
+
+		if (!m)
+			rc |= cli_error("%s: --dump-map: no map named %s", obj_path, dump_names[i]);
+		else
+			rc |= dump_one(obj_path, m, json);
+	}
+out:
+	bpfrt_runtime__free(rt);
+	bpfrt_object__close(obj);
+	free(ctx);
+	free(trace.text);
+	return rc;
+}

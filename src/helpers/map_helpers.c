@@ -1,0 +1,140 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Map helpers: lookup/update/delete, queue and stack push/pop/peek,
+ * per-CPU lookup, for_each_map_elem and tail_call, over the maps' fast
+ * path (src/maps/map_ops.h). r1 is the struct bpfrt_map * fixups put into
+ * the program's ld_imm64.
+ */
+#include <errno.h>
+#include <sched.h>
+
+#include "helpers/callback.h"
+#include "helpers/impl.h"
+#include "maps/map_ops.h"
+#include "vm/run_ctx.h"
+
+#define MAP(r) ((struct bpfrt_map *)(uintptr_t)(r))
+#define PTR(r) ((void *)(uintptr_t)(r))
+#define UNUSED_ARGS (void)r1, (void)r2, (void)r3, (void)r4, (void)r5, (void)rc
+
+#define MAX_TAIL_CALL_CNT 33 /* the kernel's limit on a chain of tail calls */
+
+/* The per-CPU slot of the running thread (bpfrt/map.h: slots are CPUs). */
+uint32_t helper_cpu(const struct bpfrt_map *map)
+{
+	int cpu = sched_getcpu();
+
+	if (cpu < 0)
+		cpu = 0;
+	return map->ncpus ? (uint32_t)cpu % map->ncpus : 0;
+}
+
+HELPER_FN(map_lookup_elem)
+{
+	UNUSED_ARGS;
+	return (uint64_t)(uintptr_t)map_lookup_elem(MAP(r1), PTR(r2), helper_cpu(MAP(r1)));
+}
+
+HELPER_FN(map_update_elem)
+{
+	UNUSED_ARGS;
+	return (uint64_t)map_update_elem(MAP(r1), PTR(r2), PTR(r3), r4, helper_cpu(MAP(r1)));
+}
+
+HELPER_FN(map_delete_elem)
+{
+	UNUSED_ARGS;
+	return (uint64_t)map_delete_elem(MAP(r1), PTR(r2));
+}
+
+HELPER_FN(map_push_elem)
+{
+	UNUSED_ARGS;
+	return (uint64_t)map_push_elem(MAP(r1), PTR(r2), r3);
+}
+
+HELPER_FN(map_pop_elem)
+{
+	UNUSED_ARGS;
+	return (uint64_t)map_pop_elem(MAP(r1), PTR(r2));
+}
+
+HELPER_FN(map_peek_elem)
+{
+	UNUSED_ARGS;
+	return (uint64_t)map_peek_elem(MAP(r1), PTR(r2));
+}
+
+/* void *bpf_map_lookup_percpu_elem(map, key, u32 cpu): NULL past the last CPU. */
+HELPER_FN(map_lookup_percpu_elem)
+{
+	UNUSED_ARGS;
+	if ((uint32_t)r3 >= MAP(r1)->ncpus)
+		return 0;
+	return (uint64_t)(uintptr_t)map_lookup_elem(MAP(r1), PTR(r2), (uint32_t)r3);
+}
+
+struct for_each_state {
+	struct bpfrt_run_ctx *rc;
+	uint64_t fn, ctx;
+	int err;
+};
+
+static long for_each_cb(struct bpfrt_map *map, void *key, void *value, void *p)
+{
+	struct for_each_state *st = p;
+	uint64_t ret = 0;
+
+	st->err = helper_callback(st->rc, st->fn, (uint64_t)(uintptr_t)map,
+				  (uint64_t)(uintptr_t)key, (uint64_t)(uintptr_t)value, st->ctx, 0,
+				  &ret);
+	if (st->err || st->rc->aborted)
+		return 1;
+	return ret ? 1 : 0;
+}
+
+/* long bpf_for_each_map_elem(map, callback_fn, callback_ctx, u64 flags):
+ * callback_fn(map, key, value, ctx) per element until it returns 1; the
+ * number of elements visited. */
+HELPER_FN(for_each_map_elem)
+{
+	struct for_each_state st = { .rc = rc, .fn = r2, .ctx = r3 };
+	long n;
+
+	(void)r5;
+	if (r4)
+		return (uint64_t)-EINVAL;
+	n = map_for_each_elem(MAP(r1), for_each_cb, &st, helper_cpu(MAP(r1)));
+	return st.err ? (uint64_t)(int64_t)st.err : (uint64_t)n;
+}
+
+static _Thread_local unsigned tail_calls;
+
+/* long bpf_tail_call(ctx, prog_array, u32 index): runs the program in the
+ * slot instead of the rest of this one. bpfrt runs it to completion on the
+ * same context and ends the caller with its r0 (the caller's frame is not
+ * reused, but no caller instruction runs after a successful tail call, as
+ * in the kernel). An empty slot or a chain longer than 33 falls through. */
+HELPER_FN(tail_call)
+{
+	struct bpfrt_prog *target = prog_array_get(MAP(r2), (uint32_t)r3);
+	struct bpfrt_run_opts opts = { .sz = sizeof(opts) };
+	uint64_t r0 = 0;
+	int err;
+
+	(void)r1, (void)r4, (void)r5;
+	if (!target || tail_calls >= MAX_TAIL_CALL_CNT)
+		return (uint64_t)-ENOENT;
+	opts.user_data = rc->user_data;
+	opts.regions = rc->regions;
+	opts.region_cnt = rc->region_cnt;
+	opts.ctx_readonly = rc->ctx_readonly;
+	tail_calls++;
+	err = bpfrt_prog__run(target, rc->ctx, rc->ctx_size, &r0, &opts);
+	tail_calls--;
+	if (err)
+		return (uint64_t)(int64_t)err;
+	rc->aborted = true;
+	rc->abort_r0 = r0;
+	return 0;
+}

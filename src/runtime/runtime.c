@@ -1,0 +1,362 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * An object's run-time: maps created from its specs, programs loaded on
+ * demand through fixups into one VM (bpfrt/runtime.h).
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "bpfrt/runtime.h"
+#include "fixups/fixups.h"
+#include "helpers/trace_frame.h"
+#include "maps/map_ops.h"
+#include "vm/prog.h"
+
+struct rt_prog {
+	struct bpfrt_program *src; /* the object's program */
+	struct bpfrt_prog *prog;   /* loaded, or NULL */
+	int err;		   /* the load error, once tried */
+};
+
+struct bpfrt_runtime {
+	const struct bpfrt_object *obj;
+	struct bpfrt_vm *vm;
+	enum bpfrt_backend backend;
+	struct bpfrt_map **maps;
+	struct fixup_map *fmaps; /* the maps as fixups see them */
+	struct bpfrt_mem_region *regions; /* checked mode: every map's memory */
+	size_t map_cnt;
+	struct rt_prog *progs;
+	size_t prog_cnt;
+	char log[512];
+};
+
+static int rt_fail(char *buf, size_t size, int err, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static int rt_fail(char *buf, size_t size, int err, const char *fmt, ...)
+{
+	if (buf && size) {
+		va_list ap;
+
+		va_start(ap, fmt);
+		vsnprintf(buf, size, fmt, ap);
+		va_end(ap);
+	}
+	return err;
+}
+
+/* Creates map `idx` from its spec; global data get their initial value. */
+static int create_map(struct bpfrt_runtime *rt, size_t idx, char *log, size_t log_size)
+{
+	const struct bpfrt_map_spec *s = bpfrt_object__map(rt->obj, idx);
+	char why[256] = "";
+	struct bpfrt_map_create_opts o = {
+		.sz = sizeof(o),
+		.map_flags = s->map_flags,
+		.map_extra = s->map_extra,
+		.log_buf = why,
+		.log_size = sizeof(why),
+	};
+	bool data = s->origin == BPFRT_MAP_DATA || s->origin == BPFRT_MAP_RODATA ||
+		    s->origin == BPFRT_MAP_BSS;
+	struct bpfrt_map *m;
+	uint32_t zero = 0;
+	int err;
+
+	m = bpfrt_map__create((enum bpfrt_map_type)s->type, s->name, s->key_size, s->value_size,
+			      s->max_entries, &o);
+	if (!m)
+		return rt_fail(log, log_size, -errno, "map %s: %s", s->name,
+			       why[0] ? why : strerror(errno));
+	rt->maps[idx] = m;
+	rt->fmaps[idx] = (struct fixup_map){ .map = m, .name = bpfrt_map__name(m) };
+	rt->regions[idx] = (struct bpfrt_mem_region){
+		.addr = m->region, .size = m->region_sz, .writable = true,
+	};
+	if (s->type == BPFRT_MAP_TYPE_ARRAY) { /* direct value access: element 0 */
+		rt->fmaps[idx].value = map_lookup_elem(m, &zero, 0);
+		rt->fmaps[idx].value_size = s->value_size;
+	}
+	if (!data)
+		return 0;
+	if (s->init_data && s->init_size) {
+		uint8_t *v = calloc(1, s->value_size);
+
+		if (!v)
+			return -ENOMEM;
+		memcpy(v, s->init_data, s->init_size < s->value_size ? s->init_size : s->value_size);
+		err = bpfrt_map__update_elem(m, &zero, sizeof(zero), v, s->value_size, 0);
+		free(v);
+		if (err)
+			return rt_fail(log, log_size, err, "map %s: initial value: %s", s->name,
+				       strerror(-err));
+	}
+	if (s->frozen && (err = bpfrt_map__freeze(m)))
+		return rt_fail(log, log_size, err, "map %s: freeze: %s", s->name, strerror(-err));
+	return 0;
+}
+
+/* Prog arrays: the user side names programs by their index in the object. */
+static struct bpfrt_prog *resolve_prog(void *ctx, uint32_t id)
+{
+	struct bpfrt_runtime *rt = ctx;
+
+	if (id >= rt->prog_cnt)
+		return NULL;
+	return bpfrt_runtime__prog(rt, bpfrt_program__name(rt->progs[id].src));
+}
+
+struct bpfrt_runtime *bpfrt_runtime__new(const struct bpfrt_object *obj,
+					 const struct bpfrt_runtime_opts *opts)
+{
+	struct bpfrt_runtime *rt;
+	char *log = VM_OPT(opts, log_buf, NULL);
+	size_t log_size = VM_OPT(opts, log_size, 0);
+	int err = -ENOMEM;
+
+	if (!obj) {
+		errno = EINVAL;
+		return NULL;
+	}
+	if (log && log_size)
+		log[0] = '\0';
+	rt = calloc(1, sizeof(*rt));
+	if (!rt)
+		goto fail_errno;
+	rt->obj = obj;
+	rt->backend = VM_OPT(opts, backend, BPFRT_BACKEND_INTERP);
+	rt->map_cnt = bpfrt_object__map_cnt(obj);
+	rt->prog_cnt = bpfrt_object__prog_cnt(obj);
+	rt->maps = calloc(rt->map_cnt + 1, sizeof(*rt->maps));
+	rt->fmaps = calloc(rt->map_cnt + 1, sizeof(*rt->fmaps));
+	rt->regions = calloc(rt->map_cnt + 1, sizeof(*rt->regions));
+	rt->progs = calloc(rt->prog_cnt + 1, sizeof(*rt->progs));
+	rt->vm = bpfrt_vm__new();
+	if (!rt->maps || !rt->fmaps || !rt->regions || !rt->progs || !rt->vm)
+		goto fail;
+	if ((err = bpfrt_vm__register_kernel_helpers(rt->vm)))
+		goto fail;
+	bpfrt_vm__set_trace_output(rt->vm, VM_OPT(opts, trace_fn, NULL),
+				   VM_OPT(opts, trace_ctx, NULL));
+	for (size_t i = 0; i < rt->prog_cnt; i++)
+		rt->progs[i].src = bpfrt_object__prog(obj, i);
+	for (size_t i = 0; i < rt->map_cnt; i++)
+		if ((err = create_map(rt, i, log, log_size)))
+			goto fail;
+	for (size_t i = 0; i < rt->map_cnt; i++)
+		if (bpfrt_map__type(rt->maps[i]) == BPFRT_MAP_TYPE_PROG_ARRAY)
+			bpfrt_map__set_prog_resolver(rt->maps[i], resolve_prog, rt);
+	return rt;
+fail:
+	bpfrt_runtime__free(rt);
+	errno = -err;
+	return NULL;
+fail_errno:
+	errno = ENOMEM;
+	return NULL;
+}
+
+void bpfrt_runtime__free(struct bpfrt_runtime *rt)
+{
+	if (!rt)
+		return;
+	/* Prog arrays point at programs: empty them before the programs go. */
+	for (size_t i = 0; i < rt->map_cnt; i++)
+		if (rt->maps && rt->maps[i] &&
+		    bpfrt_map__type(rt->maps[i]) == BPFRT_MAP_TYPE_PROG_ARRAY)
+			for (uint32_t k = 0; k < bpfrt_map__max_entries(rt->maps[i]); k++)
+				bpfrt_map__set_prog(rt->maps[i], k, NULL, 0);
+	for (size_t i = 0; rt->progs && i < rt->prog_cnt; i++)
+		bpfrt_prog__free(rt->progs[i].prog);
+	for (size_t i = 0; rt->maps && i < rt->map_cnt; i++)
+		bpfrt_map__free(rt->maps[i]);
+	bpfrt_vm__free(rt->vm);
+	free(rt->maps);
+	free(rt->fmaps);
+	free(rt->regions);
+	free(rt->progs);
+	free(rt);
+}
+
+struct bpfrt_vm *bpfrt_runtime__vm(const struct bpfrt_runtime *rt)
+{
+	return rt->vm;
+}
+
+const struct bpfrt_object *bpfrt_runtime__object(const struct bpfrt_runtime *rt)
+{
+	return rt->obj;
+}
+
+size_t bpfrt_runtime__map_cnt(const struct bpfrt_runtime *rt)
+{
+	return rt->map_cnt;
+}
+
+struct bpfrt_map *bpfrt_runtime__map(const struct bpfrt_runtime *rt, size_t idx)
+{
+	if (idx >= rt->map_cnt) {
+		errno = ENOENT;
+		return NULL;
+	}
+	return rt->maps[idx];
+}
+
+struct bpfrt_map *bpfrt_runtime__find_map(const struct bpfrt_runtime *rt, const char *name)
+{
+	int idx = bpfrt_object__find_map(rt->obj, name);
+
+	if (idx < 0) {
+		errno = ENOENT;
+		return NULL;
+	}
+	return bpfrt_runtime__map(rt, (size_t)idx);
+}
+
+const char *bpfrt_runtime__log(const struct bpfrt_runtime *rt)
+{
+	return rt->log;
+}
+
+static struct rt_prog *find_rt_prog(struct bpfrt_runtime *rt, const char *name)
+{
+	for (size_t i = 0; i < rt->prog_cnt; i++)
+		if (strcmp(bpfrt_program__name(rt->progs[i].src), name) == 0)
+			return &rt->progs[i];
+	return NULL;
+}
+
+/* Fixups and backend load for one program. */
+static int load_prog(struct bpfrt_runtime *rt, struct rt_prog *p)
+{
+	const char *name = bpfrt_program__name(p->src);
+	size_t cnt = bpfrt_program__insn_cnt(p->src), nk = 0;
+	const struct bpfrt_kfunc_call *kc = bpfrt_program__kfunc_calls(p->src, &nk);
+	struct fixup_kfunc_site *sites = calloc(nk + 1, sizeof(*sites));
+	struct bpfrt_insn *insns = malloc((cnt + 1) * sizeof(*insns));
+	struct fixup_env env = { .maps = rt->fmaps, .map_cnt = rt->map_cnt };
+	char why[400] = "";
+	int err = -ENOMEM;
+
+	if (!sites || !insns)
+		goto out;
+	memcpy(insns, bpfrt_program__insns(p->src), cnt * sizeof(*insns));
+	for (size_t i = 0; i < nk; i++)
+		sites[i] = (struct fixup_kfunc_site){ .insn = kc[i].insn_idx, .name = kc[i].name };
+	env.kfunc_sites = sites;
+	env.kfunc_site_cnt = nk;
+	/* The verifier's seam: once src/verifier judges programs, a verified
+	 * program loads in BPFRT_EXEC_TRUSTED mode. Until then every program
+	 * runs checked (bounds-checked accesses, an instruction budget). */
+	err = fixups_apply(insns, cnt, &env, why, sizeof(why));
+	if (err) {
+		rt_fail(rt->log, sizeof(rt->log), err, "program %s: %s", name, why);
+		goto out;
+	}
+	struct bpfrt_prog_opts o = {
+		.sz = sizeof(o),
+		.name = name,
+		.mode = BPFRT_EXEC_CHECKED,
+		.backend = rt->backend,
+		.log_buf = why,
+		.log_size = sizeof(why),
+	};
+	p->prog = bpfrt_prog__load(rt->vm, insns, cnt, &o);
+	if (!p->prog) {
+		err = -errno;
+		rt_fail(rt->log, sizeof(rt->log), err, "program %s: %s", name,
+			why[0] ? why : strerror(errno));
+	}
+out:
+	free(sites);
+	free(insns);
+	return err;
+}
+
+struct bpfrt_prog *bpfrt_runtime__prog(struct bpfrt_runtime *rt, const char *name)
+{
+	struct rt_prog *p = name ? find_rt_prog(rt, name) : NULL;
+
+	if (!p) {
+		rt_fail(rt->log, sizeof(rt->log), 0, "no program named %s", name ? name : "(null)");
+		errno = ENOENT;
+		return NULL;
+	}
+	if (!p->prog && !p->err)
+		p->err = load_prog(rt, p);
+	if (!p->prog) {
+		errno = -p->err;
+		return NULL;
+	}
+	return p->prog;
+}
+
+static struct rt_prog *rt_prog_of(struct bpfrt_runtime *rt, const struct bpfrt_prog *prog)
+{
+	for (size_t i = 0; i < rt->prog_cnt; i++)
+		if (rt->progs[i].prog == prog)
+			return &rt->progs[i];
+	return NULL;
+}
+
+static bool has_trace_frame(enum bpfrt_attach_kind k)
+{
+	return k == BPFRT_ATTACH_FENTRY || k == BPFRT_ATTACH_FEXIT ||
+	       k == BPFRT_ATTACH_FSESSION || k == BPFRT_ATTACH_FMOD_RET;
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+int bpfrt_runtime__run(struct bpfrt_runtime *rt, const struct bpfrt_prog *prog, void *ctx,
+		       size_t ctx_size, uint64_t *ret, struct bpfrt_runtime_run_opts *opts)
+{
+	struct rt_prog *p = rt_prog_of(rt, prog);
+	uint64_t repeat = VM_OPT(opts, repeat, 1), t0, r0 = 0;
+	struct bpfrt_run_opts ro = {
+		.sz = sizeof(ro),
+		.regions = rt->regions,
+		.region_cnt = rt->map_cnt,
+		.log_buf = VM_OPT(opts, log_buf, NULL),
+		.log_size = VM_OPT(opts, log_size, 0),
+	};
+	struct trace_frame *frame = NULL;
+	int err = 0;
+
+	if (!p || !ret)
+		return -EINVAL;
+	if (!repeat)
+		repeat = 1;
+	if (has_trace_frame(bpfrt_program__attach_kind(p->src))) {
+		/* The arguments, then one more word for the return value. */
+		size_t nargs = ctx_size / 8;
+
+		if (nargs > TRACE_MAX_ARGS)
+			return -E2BIG;
+		frame = calloc(1, sizeof(*frame) + (TRACE_MAX_ARGS + 1) * 8);
+		if (!frame)
+			return -ENOMEM;
+		frame->nr_args = nargs;
+		memcpy(frame->args, ctx, ctx_size);
+		ctx = frame->args;
+		ctx_size = (nargs + 1) * 8;
+	}
+	t0 = now_ns();
+	for (uint64_t i = 0; i < repeat && !err; i++)
+		err = bpfrt_prog__run(prog, ctx, ctx_size, &r0, &ro);
+	if (opts && opts->sz >= offsetof(struct bpfrt_runtime_run_opts, duration_ns) + 8)
+		opts->duration_ns = (now_ns() - t0) / repeat;
+	*ret = r0;
+	free(frame);
+	return err;
+}

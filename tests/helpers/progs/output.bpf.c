@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: MIT
+/* Ring buffer, perf event output and stacks. */
+#include <linux/types.h>
+#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 4096);
+} rb SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERF_EVENT_ARRAY);
+	__uint(key_size, sizeof(__u32));
+	__uint(value_size, sizeof(__u32));
+} events SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_STACK_TRACE);
+	__uint(max_entries, 16);
+	__uint(key_size, sizeof(__u32));
+	__uint(value_size, 32 * sizeof(__u64));
+} stacks SEC(".maps");
+
+SEC("socket")
+int ringbuf(void *ctx)
+{
+	__u64 v = 0x1111111111111111ULL;
+	__u64 *p;
+
+	if (bpf_ringbuf_output(&rb, &v, sizeof(v), 0))
+		return 1;
+	p = bpf_ringbuf_reserve(&rb, sizeof(*p), 0);
+	if (!p)
+		return 2;
+	*p = 0x2222222222222222ULL;
+	bpf_ringbuf_submit(p, 0);
+	p = bpf_ringbuf_reserve(&rb, sizeof(*p), 0);
+	if (!p)
+		return 3;
+	*p = 0x3333333333333333ULL;
+	bpf_ringbuf_discard(p, 0);
+	/* two 8-byte records with their 8-byte headers are waiting */
+	if (bpf_ringbuf_query(&rb, BPF_RB_AVAIL_DATA) != 32)
+		return 4;
+	if (bpf_ringbuf_reserve(&rb, 8192, 0))
+		return 5;
+	return 0;
+}
+
+SEC("socket")
+int perf_output(void *ctx)
+{
+	__u32 v = 0xabcd;
+
+	/* 0 with a consumer, -ENOENT without (the kernel: no perf event) */
+	return bpf_perf_event_output(ctx, &events, BPF_F_CURRENT_CPU, &v, sizeof(v));
+}
+
+SEC("socket")
+int stack(void *ctx)
+{
+	__u64 buf[8];
+	long n = bpf_get_stack(ctx, buf, sizeof(buf), BPF_F_USER_STACK);
+
+	if (n < 0 || n % 8 || n > sizeof(buf))
+		return 1;
+	if (bpf_get_stack(ctx, buf, sizeof(buf), 1ULL << 20) != -22)
+		return 2;
+	long id = bpf_get_stackid(ctx, &stacks, BPF_F_USER_STACK);
+	if (n == 0) /* no frames (no frame pointers): nothing to store */
+		return id == -14 /* EFAULT */ ? 0 : 3;
+	return id >= 0 ? 0 : 4;
+}
+
+char LICENSE[] SEC("license") = "GPL";

@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: MIT
+/* fentry/fexit helpers on a frame of u64 arguments, and the session and
+ * exception kfuncs. */
+#include <linux/types.h>
+#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+
+extern void bpf_throw(__u64 cookie) __ksym;
+
+struct {
+	__u64 nargs, arg1, ip, cookie, ret;
+} res;
+
+SEC("fentry/target_func")
+int args(__u64 *ctx)
+{
+	__u64 v;
+
+	res.nargs = bpf_get_func_arg_cnt(ctx);
+	if (bpf_get_func_arg(ctx, 1, &v))
+		return 1;
+	res.arg1 = v;
+	if (bpf_get_func_arg(ctx, res.nargs, &v) != -22)
+		return 2;
+	res.ip = bpf_get_func_ip(ctx);
+	res.cookie = bpf_get_attach_cookie(ctx);
+	return 0;
+}
+
+SEC("fexit/target_func")
+int result(__u64 *ctx)
+{
+	return bpf_get_func_ret(ctx, &res.ret);
+}
+
+SEC("socket")
+int throws(void *ctx)
+{
+	bpf_throw(7);
+	return 1;
+}
+
+char LICENSE[] SEC("license") = "GPL";
