@@ -38,7 +38,7 @@ static const char usage_text[] =
 	"  --dump-maps       after the run, print every map (ring buffers: records)\n"
 	"  --dump-map MAP    after the run, print MAP\n"
 	"\n"
-	"bpf_trace_printk output is printed as it comes, before the result line.\n";
+	"bpf_trace_printk output is printed as it comes, one line per message, before the\nresult line.\n";
 
 struct trace_buf {
 	bool json;
@@ -49,13 +49,16 @@ struct trace_buf {
 static void trace_out(void *ctx, const char *msg, size_t len)
 {
 	struct trace_buf *t = ctx;
+	bool nl = !len || msg[len - 1] != '\n'; /* one message, one line (trace_pipe) */
 
 	if (!t->json) {
 		fwrite(msg, 1, len, stdout);
+		if (nl)
+			putchar('\n');
 		return;
 	}
-	if (t->len + len + 1 > t->cap) {
-		size_t cap = (t->len + len + 1) * 2;
+	if (t->len + len + 2 > t->cap) {
+		size_t cap = (t->len + len + 2) * 2;
 		char *p = realloc(t->text, cap);
 
 		if (!p)
@@ -65,6 +68,8 @@ static void trace_out(void *ctx, const char *msg, size_t len)
 	}
 	memcpy(t->text + t->len, msg, len);
 	t->len += len;
+	if (nl)
+		t->text[t->len++] = '\n';
 	t->text[t->len] = '\0';
 }
 

@@ -30,7 +30,9 @@ static char trace[4096];
 static void trace_sink(void *ctx, const char *msg, size_t len)
 {
 	(void)ctx;
-	strncat(trace, msg, len < sizeof(trace) - strlen(trace) - 1 ? len : 0);
+	strncat(trace, msg, len < sizeof(trace) - strlen(trace) - 2 ? len : 0);
+	if (len && msg[len - 1] != '\n')
+		strcat(trace, "\n");
 }
 
 struct loaded {
