@@ -175,6 +175,25 @@ static int parse_map_def(struct map_ctx *c, const struct btf_type *def, struct b
 	return 0;
 }
 
+
+/* The offset of the symbol `name` in section `shndx` (a map definition);
+ * *off is left alone when there is no such symbol. 0 or -EINVAL. */
+static int map_sym_off(struct elf_loader *l, size_t shndx, const char *name, uint64_t *off)
+{
+	for (size_t i = 1; i < l->sym_cnt; i++) {
+		GElf_Sym sym;
+		const char *s;
+		if (elf_symbol(l, i, &sym, &s, shndx, ELF_NO_OFF))
+			return -EINVAL;
+		if (sym.st_shndx == shndx && GELF_ST_TYPE(sym.st_info) != STT_SECTION &&
+		    !strcmp(s, name)) {
+			*off = sym.st_value;
+			return 0;
+		}
+	}
+	return 0;
+}
+
 static int collect_btf_maps(struct elf_loader *l, struct map_list *ml, struct map_list *inner)
 {
 	size_t idx = l->maps_idx;
@@ -191,14 +210,19 @@ static int collect_btf_maps(struct elf_loader *l, struct map_list *ml, struct ma
 		const char *name = var ? btf__name_by_offset(btf, var->name_off) : NULL;
 		if (!var || !btf_is_var(var) || !name || !*name)
 			return elf_fail(l, -EINVAL, idx, vi->offset, ".BTF: .maps entry %u is not a named variable", i);
-		if ((uint64_t)vi->offset + vi->size > l->secs[idx].size)
-			return elf_fail(l, -EINVAL, idx, vi->offset,
+		/* clang leaves DATASEC offsets 0 in the object; the symbol has
+		 * the real one (libbpf fixes the DATASEC the same way). */
+		uint64_t off = vi->offset;
+		if (map_sym_off(l, idx, name, &off))
+			return -EINVAL;
+		if (off + vi->size > l->secs[idx].size)
+			return elf_fail(l, -EINVAL, idx, off,
 					"map '%s' (%u bytes) lies past the section end", name, vi->size);
 		const struct btf_type *def = skip_mods(btf, var->type, NULL);
 		if (!def || !btf_is_struct(def))
 			return elf_fail(l, -EINVAL, idx, vi->offset, "map '%s' is not a struct", name);
-		struct map_ctx c = { l, btf, idx, vi->offset, name };
-		struct bpfrt_map_spec *m = map_add(ml, name, idx, vi->offset);
+		struct map_ctx c = { l, btf, idx, off, name };
+		struct bpfrt_map_spec *m = map_add(ml, name, idx, off);
 		uint32_t inner_id;
 		if (!m)
 			return -ENOMEM;
@@ -216,7 +240,7 @@ static int collect_btf_maps(struct elf_loader *l, struct map_list *ml, struct ma
 			struct bpfrt_map_spec *im = map_add(inner, iname, 0, 0);
 			if (!im)
 				return -ENOMEM;
-			struct map_ctx ic = { l, btf, idx, vi->offset, iname };
+			struct map_ctx ic = { l, btf, idx, off, iname };
 			uint32_t nested;
 			if ((err = parse_map_def(&ic, btf__type_by_id(btf, inner_id), im, &nested)))
 				return err;
