@@ -7,6 +7,8 @@
  */
 #include <errno.h>
 #include <sched.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "helpers/callback.h"
 #include "helpers/impl.h"
@@ -77,6 +79,7 @@ HELPER_FN(map_lookup_percpu_elem)
 struct for_each_state {
 	struct bpfrt_run_ctx *rc;
 	uint64_t fn, ctx;
+	uint8_t *key; /* the key the callback sees: a copy inside a run region */
 	int err;
 };
 
@@ -85,9 +88,12 @@ static long for_each_cb(struct bpfrt_map *map, void *key, void *value, void *p)
 	struct for_each_state *st = p;
 	uint64_t ret = 0;
 
+	/* Array maps hand out keys on the C stack, where a checked program may
+	 * not read: the callback gets a copy in memory it may read. */
+	memcpy(st->key, key, map->key_size);
 	st->err = helper_callback(st->rc, st->fn, (uint64_t)(uintptr_t)map,
-				  (uint64_t)(uintptr_t)key, (uint64_t)(uintptr_t)value, st->ctx, 0,
-				  &ret);
+				  (uint64_t)(uintptr_t)st->key, (uint64_t)(uintptr_t)value, st->ctx,
+				  0, &ret);
 	if (st->err || st->rc->aborted)
 		return 1;
 	return ret ? 1 : 0;
@@ -99,12 +105,32 @@ static long for_each_cb(struct bpfrt_map *map, void *key, void *value, void *p)
 HELPER_FN(for_each_map_elem)
 {
 	struct for_each_state st = { .rc = rc, .fn = r2, .ctx = r3 };
+	const struct bpfrt_mem_region *saved = rc->regions;
+	size_t saved_cnt = rc->region_cnt;
+	struct bpfrt_mem_region *regions;
 	long n;
 
 	(void)r5;
 	if (r4)
 		return (uint64_t)-EINVAL;
+	/* The run's regions and the key copy, for the callback's executor. */
+	regions = malloc((saved_cnt + 1) * sizeof(*regions));
+	st.key = malloc(MAP(r1)->key_size + 1);
+	if (!regions || !st.key) {
+		free(regions);
+		free(st.key);
+		return (uint64_t)-ENOMEM;
+	}
+	if (saved_cnt)
+		memcpy(regions, saved, saved_cnt * sizeof(*regions));
+	regions[saved_cnt] = (struct bpfrt_mem_region){ st.key, MAP(r1)->key_size, false };
+	rc->regions = regions;
+	rc->region_cnt = saved_cnt + 1;
 	n = map_for_each_elem(MAP(r1), for_each_cb, &st, helper_cpu(MAP(r1)));
+	rc->regions = saved;
+	rc->region_cnt = saved_cnt;
+	free(regions);
+	free(st.key);
 	return st.err ? (uint64_t)(int64_t)st.err : (uint64_t)n;
 }
 

@@ -3,19 +3,18 @@
  * Output helpers: ring buffer (bpf_ringbuf_*), perf event output, and
  * stack traces (bpf_get_stackid, bpf_get_stack).
  *
- * Stacks are walked along the frame-pointer chain of the thread running
- * the program, from the helper's own frame, with fault-safe reads: the
- * tracing stage runs programs inside the traced thread, so its stack is
- * the traced program's (below the probe's own frames, which `skip` drops).
- * Code built without frame pointers gives a short stack, never a crash.
+ * Stacks are those of the thread running the program, from the helper's
+ * caller outwards: the tracing stage runs programs inside the traced
+ * thread, so its stack is the traced program's (below the probe's own
+ * frames, which `skip` drops).
  * There is no kernel stack in user space: without BPF_F_USER_STACK the
  * same user stack is returned.
  */
 #include <errno.h>
+#include <execinfo.h>
 #include <string.h>
 
 #include "helpers/impl.h"
-#include "helpers/safe_read.h"
 #include "maps/map_ops.h"
 
 #define MAP(r) ((struct bpfrt_map *)(uintptr_t)(r))
@@ -65,28 +64,24 @@ HELPER_FN(perf_event_output)
 	return (uint64_t)perf_event_output(MAP(r2), r3, helper_cpu(MAP(r2)), PTR(r4), r5);
 }
 
-/* Walks the frame-pointer chain: up to `max` return addresses after
- * skipping `skip`. */
+/* The return addresses of the calling thread, innermost first: up to `max`
+ * after skipping `skip`. glibc's backtrace() unwinds with the .eh_frame
+ * tables (through libgcc), so it needs no frame pointers; it stops at code
+ * without unwind tables. */
 static __attribute__((noinline)) uint32_t walk_stack(uint64_t *ips, uint32_t max, uint32_t skip)
 {
-	uint64_t frame[2]; /* saved rbp, return address */
-	uintptr_t fp = (uintptr_t)__builtin_frame_address(0);
-	uint32_t n = 0;
+	void *buf[MAX_STACK + 2 + 256];
+	int n;
+	uint32_t out = 0;
 
-	/* Our own frame and the helper's are not the program's. */
+	/* walk_stack's own frame and the helper's are not the program's */
 	skip += 2;
-	while (n < max && fp && !(fp & 7)) {
-		if (safe_read(frame, (const void *)fp, sizeof(frame)) != sizeof(frame) || !frame[1])
-			break;
-		if (skip)
-			skip--;
-		else
-			ips[n++] = frame[1];
-		if (frame[0] <= fp) /* the stack grows down: callers are above */
-			break;
-		fp = (uintptr_t)frame[0];
-	}
-	return n;
+	if (skip > 256)
+		skip = 256;
+	n = backtrace(buf, (int)(max + skip));
+	for (int i = (int)skip; i < n && out < max; i++)
+		ips[out++] = (uint64_t)(uintptr_t)buf[i];
+	return out;
 }
 
 #define STACK_FLAGS_OK (BPFRT_F_SKIP_FIELD_MASK | BPFRT_F_USER_STACK | BPFRT_F_FAST_STACK_CMP | \
