@@ -1,0 +1,375 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * bench-maps-kernel: map lookups and updates made by a BPF program
+ * (maps_ops.bpf.c: OPS operations per run), run by the kernel through
+ * BPF_PROG_TEST_RUN and by bpfrt (interpreter and JIT) through
+ * bpfrt_runtime__run, side by side. The kernel side uses libbpf to open,
+ * load and fill the object, all in a forked child (tests/support/kbpf.h:
+ * the kernel verifier on these machines can kill its caller).
+ *
+ * Every engine's checksum is checked against the expected one before timing. Time is
+ * thread CPU time for bpfrt and the kernel's own test-run timer, per
+ * program run, divided by OPS: ns per map operation, loop included.
+ * Output: a markdown table on stdout.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <linux/bpf.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "kbpf.h"
+#ifdef BENCH_HAVE_RUNTIME
+#include "bpfrt/runtime.h"
+#endif
+
+#define OPS 256	 /* operations per program run (maps_ops.bpf.c) */
+#define KEYS 64
+#define MAX_RUNS 32
+
+static const char *const progs[] = {
+	"array_lookup",	       "hash_lookup",  "lru_hash_lookup", "percpu_array_lookup",
+	"array_update",	       "hash_update",  "lru_hash_update",
+};
+#define NPROGS (sizeof(progs) / sizeof(progs[0]))
+static const char *const maps[] = {"array", "hash", "lru_hash", "percpu_array"};
+#define NMAPS (sizeof(maps) / sizeof(maps[0]))
+
+enum { E_KERNEL, E_INTERP, E_JIT, NENGINES };
+static const char *const engine_names[NENGINES] = {"kernel JIT", "bpfrt interp", "bpfrt JIT"};
+
+struct cell {
+	bool ok;
+	uint32_t retval;
+	double min, median; /* ns per operation */
+	char why[200];	    /* when !ok */
+};
+static struct cell cells[NPROGS][NENGINES];
+static unsigned runs = 7, batch_ms = 20;
+static const char *obj_path = BENCH_MAPS_OBJ;
+
+#ifdef BENCH_HAVE_RUNTIME
+static double now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
+}
+#endif
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return x < y ? -1 : x > y;
+}
+
+static void summarize(struct cell *c, double *s, unsigned n)
+{
+	qsort(s, n, sizeof(double), cmp_double);
+	c->min = s[0];
+	c->median = n % 2 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+	c->ok = true;
+}
+
+/* The value every map holds for key k before each program runs. */
+static uint64_t initial_value(uint32_t k)
+{
+	return (uint64_t)k * 3;
+}
+
+/* A run's checksum: lookups sum the values of OPS keys cycling over all
+ * KEYS; updates count their successes. */
+static uint32_t expected(const char *prog)
+{
+	uint64_t sum = 0;
+	if (strstr(prog, "update"))
+		return OPS;
+	for (uint32_t i = 0; i < OPS; i++)
+		sum += initial_value((i * 7) & (KEYS - 1));
+	return (uint32_t)sum;
+}
+
+/* ---- the kernel, through libbpf in a child ----------------------------- */
+
+struct kernel_out {
+	char err[160];
+	struct {
+		int32_t status; /* 0 ok, else -errno */
+		uint32_t retval;
+		uint32_t durations[MAX_RUNS];
+	} prog[NPROGS];
+};
+
+static int fill_kernel_maps(struct bpf_object *obj)
+{
+	int ncpus = libbpf_num_possible_cpus();
+	uint64_t *vals = calloc((size_t)(ncpus > 0 ? ncpus : 1), sizeof(uint64_t));
+
+	for (size_t m = 0; m < NMAPS; m++) {
+		struct bpf_map *map = bpf_object__find_map_by_name(obj, maps[m]);
+		bool percpu = bpf_map__type(map) == BPF_MAP_TYPE_PERCPU_ARRAY;
+		for (uint32_t k = 0; k < KEYS; k++) {
+			for (int c = 0; c < (percpu ? ncpus : 1); c++)
+				vals[c] = initial_value(k);
+			if (bpf_map_update_elem(bpf_map__fd(map), &k, vals, BPF_ANY)) {
+				free(vals);
+				return -errno;
+			}
+		}
+	}
+	free(vals);
+	return 0;
+}
+
+static int kernel_child(void *arg, void *shm)
+{
+	struct kernel_out *out = shm;
+	unsigned *repeat = arg;
+	char ctx[64] = {0};
+
+	libbpf_set_print(NULL);
+	struct bpf_object *obj = bpf_object__open_file(obj_path, NULL);
+	if (!obj) {
+		snprintf(out->err, sizeof(out->err), "open %s: %s", obj_path, strerror(errno));
+		return 0;
+	}
+	int err = bpf_object__load(obj);
+	if (err) {
+		snprintf(out->err, sizeof(out->err), "load: %s", strerror(-err));
+		return 0;
+	}
+	for (size_t p = 0; p < NPROGS; p++) {
+		struct bpf_program *prog = bpf_object__find_program_by_name(obj, progs[p]);
+		int fd = prog ? bpf_program__fd(prog) : -1;
+		if (fd < 0 || fill_kernel_maps(obj)) {
+			out->prog[p].status = -ENOENT;
+			continue;
+		}
+		LIBBPF_OPTS(bpf_test_run_opts, once, .data_in = ctx, .data_size_in = sizeof(ctx));
+		if (bpf_prog_test_run_opts(fd, &once)) {
+			out->prog[p].status = -errno;
+			continue;
+		}
+		out->prog[p].retval = once.retval;
+		for (unsigned r = 0; r < runs; r++) {
+			fill_kernel_maps(obj);
+			LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = ctx, .data_size_in = sizeof(ctx),
+				    .repeat = repeat[p]);
+			if (bpf_prog_test_run_opts(fd, &o)) {
+				out->prog[p].status = -errno;
+				break;
+			}
+			out->prog[p].durations[r] = o.duration;
+		}
+	}
+	bpf_object__close(obj);
+	return 0;
+}
+
+static void bench_kernel(void)
+{
+	static struct kernel_out out;
+	unsigned repeat[NPROGS];
+	int status;
+
+	for (size_t p = 0; p < NPROGS; p++) {
+		struct cell *c = &cells[p][E_KERNEL];
+		snprintf(c->why, sizeof(c->why), "no bpf()");
+		/* Size from bpfrt's JIT where measured, else assume 20 ns/op. */
+		double est = cells[p][E_JIT].ok ? cells[p][E_JIT].min * OPS : 20.0 * OPS;
+		double rep = batch_ms * 1e6 / est;
+		repeat[p] = rep < 1 ? 1 : rep > 1e6 ? 1000000 : (unsigned)rep;
+	}
+	if (kbpf_available())
+		return;
+	enum kbpf_outcome o = kbpf_in_child(kernel_child, repeat, &out, sizeof(out), 300000, &status);
+	for (size_t p = 0; p < NPROGS; p++) {
+		struct cell *c = &cells[p][E_KERNEL];
+		if (o != KBPF_OK) {
+			snprintf(c->why, sizeof(c->why), "%s", kbpf_outcome_name(o));
+			continue;
+		}
+		if (out.err[0]) {
+			snprintf(c->why, sizeof(c->why), "%s", out.err);
+			continue;
+		}
+		if (out.prog[p].status) {
+			snprintf(c->why, sizeof(c->why), "%s", strerror(-out.prog[p].status));
+			continue;
+		}
+		double s[MAX_RUNS];
+		for (unsigned r = 0; r < runs; r++)
+			s[r] = out.prog[p].durations[r] / (double)OPS;
+		c->retval = out.prog[p].retval;
+		summarize(c, s, runs);
+	}
+}
+
+/* ---- bpfrt ---------------------------------------------------------------- */
+
+#ifdef BENCH_HAVE_RUNTIME
+static int fill_bpfrt_maps(struct bpfrt_runtime *rt)
+{
+	for (size_t m = 0; m < NMAPS; m++) {
+		struct bpfrt_map *map = bpfrt_runtime__find_map(rt, maps[m]);
+		if (!map)
+			return -ENOENT;
+		size_t vsz = bpfrt_map__user_value_size(map);
+		uint64_t vals[vsz / 8 + 1];
+		for (uint32_t k = 0; k < KEYS; k++) {
+			for (size_t c = 0; c < vsz / 8; c++)
+				vals[c] = initial_value(k);
+			int err = bpfrt_map__update_elem(map, &k, sizeof(k), vals, vsz, BPF_ANY);
+			if (err)
+				return err;
+		}
+	}
+	return 0;
+}
+
+static void bench_bpfrt(struct bpfrt_object *obj, enum bpfrt_backend be, int e)
+{
+	char log[512] = "";
+	struct bpfrt_runtime_opts ro = {.sz = sizeof(ro), .backend = be, .log_buf = log,
+					.log_size = sizeof(log)};
+	struct bpfrt_runtime *rt = bpfrt_runtime__new(obj, &ro);
+	char ctx[64] = {0};
+
+	for (size_t p = 0; p < NPROGS; p++) {
+		struct cell *c = &cells[p][e];
+		struct bpfrt_prog *prog = rt ? bpfrt_runtime__prog(rt, progs[p]) : NULL;
+		if (!prog) {
+			snprintf(c->why, sizeof(c->why), "n/a");
+			fprintf(stderr, "%s: %s: %s\n", progs[p], engine_names[e],
+				rt ? bpfrt_runtime__log(rt) : log);
+			continue;
+		}
+		uint64_t r0;
+		int err = fill_bpfrt_maps(rt);
+		if (!err)
+			err = bpfrt_runtime__run(rt, prog, ctx, sizeof(ctx), &r0, NULL);
+		if (err) {
+			snprintf(c->why, sizeof(c->why), "run: %s", strerror(-err));
+			continue;
+		}
+		c->retval = (uint32_t)r0;
+		uint64_t iters = 1;
+		for (;;) { /* calibrate to about batch_ms */
+			struct bpfrt_runtime_run_opts o = {.sz = sizeof(o), .repeat = iters};
+			double t0 = now_ns();
+			bpfrt_runtime__run(rt, prog, ctx, sizeof(ctx), &r0, &o);
+			double dt = now_ns() - t0;
+			if (dt >= batch_ms * 1e6 / 4 || iters >= (1u << 24)) {
+				iters = (uint64_t)(iters * batch_ms * 1e6 / (dt > 1 ? dt : 1)) + 1;
+				break;
+			}
+			iters *= 4;
+		}
+		double s[MAX_RUNS];
+		for (unsigned r = 0; r < runs; r++) {
+			struct bpfrt_runtime_run_opts o = {.sz = sizeof(o), .repeat = iters};
+			fill_bpfrt_maps(rt);
+			double t0 = now_ns();
+			bpfrt_runtime__run(rt, prog, ctx, sizeof(ctx), &r0, &o);
+			s[r] = (now_ns() - t0) / (double)iters / OPS;
+		}
+		summarize(c, s, runs);
+	}
+	bpfrt_runtime__free(rt);
+}
+#endif
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"runs", required_argument, NULL, 'r'},
+		{"ms", required_argument, NULL, 'm'},
+		{"obj", required_argument, NULL, 'o'},
+		{"help", no_argument, NULL, 'h'},
+		{0},
+	};
+	int ch;
+
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (ch == 'r')
+			runs = (unsigned)atoi(optarg);
+		else if (ch == 'm')
+			batch_ms = (unsigned)atoi(optarg);
+		else if (ch == 'o')
+			obj_path = optarg;
+		else {
+			fprintf(ch == 'h' ? stdout : stderr,
+				"usage: bench-maps-kernel [--runs N] [--ms MS] [--obj FILE]\n"
+				"  Map lookups and updates from a BPF program: the kernel (BPF_PROG_TEST_RUN)\n"
+				"  against bpfrt's interpreter and JIT; ns per map operation.\n");
+			return ch == 'h' ? 0 : 2;
+		}
+	}
+	if (runs < 1 || runs > MAX_RUNS || batch_ms < 1) {
+		fprintf(stderr, "bench-maps-kernel: --runs must be 1..%d, --ms at least 1\n", MAX_RUNS);
+		return 2;
+	}
+	for (size_t p = 0; p < NPROGS; p++)
+		for (int e = 0; e < NENGINES; e++)
+			snprintf(cells[p][e].why, sizeof(cells[p][e].why), "n/a");
+
+#ifdef BENCH_HAVE_RUNTIME
+	char log[512] = "";
+	struct bpfrt_object_opts oo = {.sz = sizeof(oo), .log_buf = log, .log_size = sizeof(log)};
+	struct bpfrt_object *obj = bpfrt_object__open_file(obj_path, &oo);
+	if (!obj) {
+		fprintf(stderr, "bench-maps-kernel: %s: %s\n", obj_path, log);
+		return 1;
+	}
+	bench_bpfrt(obj, BPFRT_BACKEND_INTERP, E_INTERP);
+	bench_bpfrt(obj, BPFRT_BACKEND_JIT, E_JIT);
+	bpfrt_object__close(obj);
+#endif
+	bench_kernel();
+
+	printf("Each program (bench/maps_kernel/maps_ops.bpf.c) makes %d map operations\n"
+	       "over %d present keys per run and returns a checksum, checked against the\n"
+	       "expected value on every engine. ns per operation (loop included): the\n"
+	       "kernel's BPF_PROG_TEST_RUN timer, bpfrt's thread CPU time; min / median of\n"
+	       "%u batches of about %u ms. Maps are refilled before each batch.\n\n",
+	       OPS, KEYS, runs, batch_ms);
+	printf("| program |");
+	for (int e = 0; e < NENGINES; e++)
+		printf(" %s min | median |", engine_names[e]);
+	printf(" bpfrt JIT / kernel (min) |\n|---|");
+	for (int e = 0; e < NENGINES; e++)
+		printf("---:|---:|");
+	printf("---:|\n");
+	int wrong = 0;
+	for (size_t p = 0; p < NPROGS; p++) {
+		printf("| %s |", progs[p]);
+		for (int e = 0; e < NENGINES; e++) {
+			const struct cell *c = &cells[p][e];
+			if (!c->ok) {
+				printf(" %s | |", c->why);
+				continue;
+			}
+			if (c->retval != expected(progs[p])) {
+				fprintf(stderr, "%s: %s gives %u, expected %u\n", progs[p],
+					engine_names[e], c->retval, expected(progs[p]));
+				printf(" WRONG | |");
+				wrong++;
+				continue;
+			}
+			printf(" %.1f | %.1f |", c->min, c->median);
+		}
+		const struct cell *k = &cells[p][E_KERNEL], *j = &cells[p][E_JIT];
+		if (k->ok && j->ok)
+			printf(" %.2fx |\n", j->min / k->min);
+		else
+			printf(" - |\n");
+	}
+	return wrong ? 1 : 0;
+}

@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Map operations from a BPF program, for bench-maps-kernel: each program does
+ * OPS lookups or updates over KEYS keys (all present: the tables are filled
+ * from user space first) and returns a checksum, so every engine's result can
+ * be compared. XDP programs that never touch their context: the kernel runs
+ * them with BPF_PROG_TEST_RUN, bpfrt with bpfrt_runtime__run.
+ */
+#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+
+#define OPS 256
+#define KEYS 64
+
+#define MAP(name, kind, entries)                 \
+	struct {                                 \
+		__uint(type, kind);              \
+		__uint(max_entries, entries);    \
+		__type(key, __u32);              \
+		__type(value, __u64);            \
+	} name SEC(".maps")
+
+MAP(array, BPF_MAP_TYPE_ARRAY, KEYS);
+MAP(hash, BPF_MAP_TYPE_HASH, KEYS * 2);
+MAP(lru_hash, BPF_MAP_TYPE_LRU_HASH, KEYS * 4);
+MAP(percpu_array, BPF_MAP_TYPE_PERCPU_ARRAY, KEYS);
+
+static __always_inline __u64 lookups(void *map)
+{
+	__u64 sum = 0;
+	for (__u32 i = 0; i < OPS; i++) {
+		__u32 k = (i * 7) & (KEYS - 1);
+		__u64 *v = bpf_map_lookup_elem(map, &k);
+		if (v)
+			sum += *v;
+	}
+	return sum;
+}
+
+static __always_inline __u64 updates(void *map)
+{
+	__u64 fails = 0;
+	for (__u32 i = 0; i < OPS; i++) {
+		__u32 k = (i * 7) & (KEYS - 1);
+		__u64 v = i;
+		fails += bpf_map_update_elem(map, &k, &v, BPF_ANY) != 0;
+	}
+	return OPS - fails;
+}
+
+SEC("xdp") int array_lookup(struct xdp_md *ctx) { return (int)lookups(&array); }
+SEC("xdp") int hash_lookup(struct xdp_md *ctx) { return (int)lookups(&hash); }
+SEC("xdp") int lru_hash_lookup(struct xdp_md *ctx) { return (int)lookups(&lru_hash); }
+SEC("xdp") int percpu_array_lookup(struct xdp_md *ctx) { return (int)lookups(&percpu_array); }
+SEC("xdp") int array_update(struct xdp_md *ctx) { return (int)updates(&array); }
+SEC("xdp") int hash_update(struct xdp_md *ctx) { return (int)updates(&hash); }
+SEC("xdp") int lru_hash_update(struct xdp_md *ctx) { return (int)updates(&lru_hash); }
+
+char LICENSE[] SEC("license") = "GPL";
