@@ -169,7 +169,11 @@ static int plan_functions(struct jit_compiler *c)
 	}
 	c->funcs[nf - 1].end = (uint32_t)c->n;
 
-	for (size_t k = 0; k < nf; k++) {
+	/* Main last: an unwind (abort, error) leaves from any depth straight
+	 * through main's epilogue, so main also saves every callee-saved
+	 * register the other functions use. */
+	unsigned others = 0;
+	for (size_t k = nf; k-- > 0;) {
 		struct jit_func *fn = &c->funcs[k];
 		unsigned used = 0; /* bit per BPF register */
 		int64_t depth = 0;
@@ -209,6 +213,8 @@ static int plan_functions(struct jit_compiler *c)
 		int64_t stack = fp_escapes ? BPFRT_STACK_SIZE : (depth + 7) & ~7;
 		if (stack > BPFRT_STACK_SIZE)
 			stack = BPFRT_STACK_SIZE;
+		unsigned saves = used | (k == 0 ? others : 0);
+		others |= used;
 		fn->npush = 0;
 		for (size_t r = 0; r < sizeof(saved_regs); r++) {
 			int x = saved_regs[r];
@@ -217,7 +223,7 @@ static int plan_functions(struct jit_compiler *c)
 				push = fn->main && c->need_rc;
 			else
 				for (int b = BPFRT_REG_6; b <= BPFRT_REG_10; b++)
-					push |= ((used >> b) & 1) && jit_reg_map[b] == x;
+					push |= ((saves >> b) & 1) && jit_reg_map[b] == x;
 			if (push)
 				fn->pushed[fn->npush++] = (int8_t)x;
 		}
