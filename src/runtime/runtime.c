@@ -331,6 +331,7 @@ int bpfrt_runtime__run(struct bpfrt_runtime *rt, const struct bpfrt_prog *prog, 
 		.log_size = VM_OPT(opts, log_size, 0),
 	};
 	struct trace_frame *frame = NULL;
+	struct bpfrt_mem_region *regions = NULL;
 	int err = 0;
 
 	if (!p || !ret)
@@ -350,6 +351,17 @@ int bpfrt_runtime__run(struct bpfrt_runtime *rt, const struct bpfrt_prog *prog, 
 		memcpy(frame->args, ctx, ctx_size);
 		ctx = frame->args;
 		ctx_size = (nargs + 1) * 8;
+		/* Checked programs reach the frame's words below ctx through the
+		 * kfuncs' pointers (bpf_session_cookie): one more region. */
+		regions = malloc((rt->map_cnt + 1) * sizeof(*regions));
+		if (!regions) {
+			free(frame);
+			return -ENOMEM;
+		}
+		memcpy(regions, rt->regions, rt->map_cnt * sizeof(*regions));
+		regions[rt->map_cnt] = (struct bpfrt_mem_region){ frame, sizeof(*frame), true };
+		ro.regions = regions;
+		ro.region_cnt = rt->map_cnt + 1;
 	}
 	t0 = now_ns();
 	for (uint64_t i = 0; i < repeat && !err; i++)
@@ -358,5 +370,6 @@ int bpfrt_runtime__run(struct bpfrt_runtime *rt, const struct bpfrt_prog *prog, 
 		opts->duration_ns = (now_ns() - t0) / repeat;
 	*ret = r0;
 	free(frame);
+	free(regions);
 	return err;
 }

@@ -256,6 +256,7 @@ static void tracing_helpers(void **state)
 	assert_int_equal(run_ctx(&l, "result", args, sizeof(args)), 0);
 	global(&l, ".bss", 32, &ret, 8);
 	assert_int_equal(ret, 0);
+	assert_int_equal(run_ctx(&l, "session", args, sizeof(args)), 0);
 	assert_int_equal(run(&l, "throws"), 7);
 	unload(&l);
 }

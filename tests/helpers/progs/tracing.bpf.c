@@ -7,6 +7,8 @@
 #include <bpf/bpf_tracing.h>
 
 extern void bpf_throw(__u64 cookie) __ksym;
+extern __u64 *bpf_session_cookie(void *ctx) __ksym;
+extern _Bool bpf_session_is_return(void *ctx) __ksym;
 
 struct {
 	__u64 nargs, arg1, ip, cookie, ret;
@@ -32,6 +34,18 @@ SEC("fexit/target_func")
 int result(__u64 *ctx)
 {
 	return bpf_get_func_ret(ctx, &res.ret);
+}
+
+/* Entry run of a session: keeps a value in the session cookie. */
+SEC("fsession/target_func")
+int session(__u64 *ctx)
+{
+	__u64 *cookie = bpf_session_cookie(ctx);
+
+	if (bpf_session_is_return(ctx))
+		return 1;
+	*cookie = 0x5e55;
+	return *cookie == 0x5e55 ? 0 : 2;
 }
 
 SEC("socket")
