@@ -183,34 +183,63 @@ static int store(struct asm_state *st, bool lock)
 	return emit(st, &insn, 1);
 }
 
-/* After "rD = ": "atomic64_fetch_add((u64 *)(r1 + 0), r2)" and friends;
- * llvm writes "atomic_fetch_add" for both widths and w registers for 32. */
+/* "r1 + 8" (llvm's xchg_64/cmpxchg_64 write the address without a type). */
+static int plain_addr(struct asm_state *st, uint8_t *base, int16_t *off)
+{
+	int err = reg(st, base, NULL);
+	struct asm_num n;
+	*off = 0;
+	lex_skip_ws(&st->cur);
+	if (!err && st->cur.p < st->cur.end && *st->cur.p != ',' &&
+	    !(err = number(st, &n)))
+		err = num_off16(st, &n, off);
+	return err;
+}
+
+/* After "rD = ", the fetching atomics as calls, in the kernel's spelling
+ * ("atomic64_fetch_add((u64 *)(r1 + 0), r2)", "atomic_xchg", "atomic64_cmpxchg(
+ * ..., r0, r2)") and llvm's ("atomic_fetch_add" for both widths, "xchg_64(r1 +
+ * 0, r2)", "xchg32_32", "cmpxchg_64", "cmpxchg32_32", w registers for 32). */
 static int atomic_call(struct asm_state *st, uint8_t dst, bool wide, const char *name, size_t len)
 {
 	struct bpfrt_insn insn = { 0 };
-	const char *p = name + 6, *end = name + len; /* after "atomic" */
-	if (end - p >= 2 && !memcmp(p, "64", 2))
-		p += 2;
-	if (p >= end || *p++ != '_')
-		return asm_error(st, name, "unknown atomic operation '%.*s'", (int)len, name);
-	bool fetch = end - p > 6 && !memcmp(p, "fetch_", 6);
-	if (fetch)
+	const char *p = name, *end = name + len;
+	unsigned size = 0; /* from the name, when it says */
+	bool fetch = false, typed = true, sign = false;
+	if (len > 6 && !memcmp(p, "atomic", 6)) {
 		p += 6;
-	unsigned size;
-	bool sign;
+		if (end - p >= 2 && !memcmp(p, "64", 2))
+			p += 2, size = 8;
+		if (p >= end || *p++ != '_')
+			goto unknown;
+		fetch = end - p > 6 && !memcmp(p, "fetch_", 6);
+		if (fetch)
+			p += 6;
+	} else {
+		typed = false; /* llvm: xchg_64, xchg32_32, cmpxchg_64, cmpxchg32_32 */
+		if (len > 3 && !memcmp(end - 3, "_64", 3))
+			size = 8, end -= 3;
+		else if (len > 5 && !memcmp(end - 5, "32_32", 5))
+			size = 4, end -= 5;
+		else
+			goto unknown;
+	}
+	unsigned msize;
+	uint8_t d, r, r0;
 	int err = expect_char(st, '(');
-	uint8_t d, r;
-	if (err || (err = mem(st, &size, &sign, &d, &insn.off)) ||
-	    (err = expect_char(st, ',')))
+	if (!err)
+		err = typed ? mem(st, &msize, &sign, &d, &insn.off) : plain_addr(st, &d, &insn.off);
+	if (err || (err = expect_char(st, ',')))
 		return err;
+	if (!typed)
+		msize = size;
 	insn.dst_reg = d;
 	const struct isa_form *f = find(&(struct want){
-		.syn = ISA_SYN_ATOMIC, .size = size, .flags_mask = ISA_F_FETCH, .flags = ISA_F_FETCH,
+		.syn = ISA_SYN_ATOMIC, .size = msize, .flags_mask = ISA_F_FETCH, .flags = ISA_F_FETCH,
 		.base = p, .base_len = (size_t)(end - p), .match_value = -1 });
-	if (!f || sign || syn_atomic_writes_fetch(f) != fetch ||
-	    (name[6] == '6' && size != 8) || (!wide && size == 8))
-		return asm_error(st, name, "unknown atomic operation '%.*s'", (int)len, name);
-	uint8_t r0;
+	if (!f || sign || syn_atomic_writes_fetch(f) != fetch || (size && size != msize) ||
+	    (!wide && msize == 8))
+		goto unknown;
 	if (f->flags & ISA_F_WRITES_R0) { /* cmpxchg: "r0 = ...(ptr, r0, rS)" */
 		if ((err = reg(st, &r0, NULL)) || (err = expect_char(st, ',')))
 			return err;
@@ -225,6 +254,8 @@ static int atomic_call(struct asm_state *st, uint8_t dst, bool wide, const char 
 				 insn.src_reg);
 	set_match(f, &insn);
 	return emit(st, &insn, 1);
+unknown:
+	return asm_error(st, name, "unknown atomic operation '%.*s'", (int)len, name);
 }
 
 /* "r0 = *(u32 *)skb[12]" and "r0 = *(u8 *)skb[r3 + 2]" after "skb". */
@@ -277,7 +308,7 @@ static int assign(struct asm_state *st, uint8_t dst, bool wide)
 		pair[0].src_reg = base;
 		f = find(&(struct want){ .syn = ISA_SYN_LDX, .size = size, .flags_mask = ISA_F_SIGNED,
 					 .flags = sign ? ISA_F_SIGNED : 0, .match_value = -1 });
-		if (!f || !wide)
+		if (!f || (!wide && size == 8)) /* llvm writes w for the narrower loads */
 			return no_form(st, at);
 		set_match(f, &pair[0]);
 		return emit(st, pair, 1);
@@ -313,7 +344,8 @@ static int assign(struct asm_state *st, uint8_t dst, bool wide)
 	*c = save;
 	asm_error_clear(st);
 	if ((len = lex_ident(c, &name))) {
-		if (len > 6 && !memcmp(name, "atomic", 6))
+		if ((len > 6 && !memcmp(name, "atomic", 6)) || memmem(name, len, "xchg_", 5) ||
+		    memmem(name, len, "xchg32_", 7))
 			return atomic_call(st, dst, wide, name, len);
 		/* byte swaps: "r0 = be16 r0" */
 		for (int op = 1; op < ISA_OP_COUNT; op++) {

@@ -4,9 +4,11 @@
  *
  *   r0 += 1   w0 = (s8)w1   r0 = be16 r0   if r1 == 0x0 goto +3   call 1
  *   r0 = *(u32 *)(r1 + 4)   *(u64 *)(r10 - 8) = r1   r1 = 0x1 ll
- *   lock *(u64 *)(r1 + 0) += r2   r2 = atomic64_fetch_add((u64 *)(r1 + 0), r2)
+ *   lock *(u64 *)(r1 + 0) += r2   r2 = atomic_fetch_add((u64 *)(r1 + 0), r2)
  *
- * Registers are w in 32-bit ALU and JMP32 forms, as llvm writes them.
+ * Registers are w in 32-bit ALU, JMP32 and atomic forms, as llvm writes them;
+ * llvm-mc reads this text (test_llvm_mc), except `call pc+N`, `call kfunc N`,
+ * the ld_imm64 pseudo sources and `skb[rS + imm]`, which it cannot say.
  */
 #include "isa/disasm_int.h"
 
@@ -40,21 +42,32 @@ static void alu(struct disasm_out *o, const struct isa_form *f, const struct bpf
 		disasm_imm(o, insn->imm);
 }
 
+/* Atomics as llvm writes them: "lock *(u32 *)(r1 + 8) += w2", "r2 =
+ * atomic_fetch_or((u64 *)(r1 + 8), r2)", "w2 = xchg32_32(r1 + 8, w2)",
+ * "r0 = cmpxchg_64(r1 + 8, r0, r2)"; w registers for 32-bit ones. */
 static void atomic(struct disasm_out *o, const struct isa_form *f, const struct bpfrt_insn *insn)
 {
 	int n = (int)syn_base_len(f);
-	const char *width = f->size == 8 ? "64" : "";
+	char w = f->size == 8 ? 'r' : 'w';
 	if (!(f->flags & ISA_F_FETCH)) {
 		out_printf(o, "lock ");
 		mem(o, f, insn->dst_reg, insn->off, true);
-		out_printf(o, " %s r%u", syn_kernel_operator(f), insn->src_reg);
+		out_printf(o, " %s %c%u", syn_kernel_operator(f), w, insn->src_reg);
+		return;
+	}
+	if (syn_atomic_writes_fetch(f)) {
+		out_printf(o, "%c%u = atomic_fetch_%.*s(", w, insn->src_reg, n, f->mnemonic);
+		mem(o, f, insn->dst_reg, insn->off, false);
+		out_printf(o, ", %c%u)", w, insn->src_reg);
 		return;
 	}
 	bool cmpxchg = f->flags & ISA_F_WRITES_R0;
-	out_printf(o, "r%u = atomic%s_%s%.*s(", cmpxchg ? 0 : insn->src_reg, width,
-		   syn_atomic_writes_fetch(f) ? "fetch_" : "", n, f->mnemonic);
-	mem(o, f, insn->dst_reg, insn->off, false);
-	out_printf(o, cmpxchg ? ", r0, r%u)" : ", r%u)", insn->src_reg);
+	out_printf(o, "%c%u = %.*s%s(r%u %c %d, ", w, cmpxchg ? 0 : insn->src_reg, n, f->mnemonic,
+		   f->size == 8 ? "_64" : "32_32", insn->dst_reg, insn->off < 0 ? '-' : '+',
+		   insn->off < 0 ? -insn->off : insn->off);
+	if (cmpxchg)
+		out_printf(o, "%c0, ", w);
+	out_printf(o, "%c%u)", w, insn->src_reg);
 }
 
 void disasm_kernel(struct disasm_out *o, const struct isa_form *f, const struct bpfrt_insn *insn,

@@ -133,6 +133,14 @@ static void kernel_syntax(void **state)
 	EXPECT("goto pc-1", I(0x05, 0, 0, -1, 0));
 	EXPECT("w2 = atomic_fetch_add((u32 *)(r1 + 0), w2)", I(0xc3, 1, 2, 0, 0x01));
 	EXPECT("r2 = atomic_fetch_add((u64 *)(r1 + 0), r2)", I(0xdb, 1, 2, 0, 0x01));
+	/* The kernel verifier log's spellings of the fetching atomics. */
+	EXPECT("r2 = atomic64_fetch_add((u64 *)(r1 + 0), r2)", I(0xdb, 1, 2, 0, 0x01));
+	EXPECT("r2 = atomic_xchg((u32 *)(r1 - 4), r2)", I(0xc3, 1, 2, -4, 0xe1));
+	EXPECT("r0 = atomic64_cmpxchg((u64 *)(r1 + 0), r0, r2)", I(0xdb, 1, 2, 0, 0xf1));
+	/* llvm's. */
+	EXPECT("w0 = cmpxchg32_32(r1 + 8, w0, w2)", I(0xc3, 1, 2, 8, 0xf1));
+	EXPECT("r3 = xchg_64(r1, r3)", I(0xdb, 1, 3, 0, 0xe1));
+	EXPECT("w1 = *(u8 *)(r2 + 4)", I(0x71, 1, 2, 4, 0));
 	EXPECT("r1 = 0x0 ll", I(0x18, 1, 0, 0, 0), I(0, 0, 0, 0, 0));
 	EXPECT("r1 = -1 ll", I(0x18, 1, 0, 0, -1), I(0, 0, 0, 0, -1));
 	EXPECT("r0 = -r0\nw0 = -w0", I(0x87, 0, 0, 0, 0), I(0x84, 0, 0, 0, 0));
@@ -172,7 +180,7 @@ static void errors_have_positions(void **state)
 	expect_error("r1 = atomic64_fetch_nand((u64 *)(r1 + 0), r1)",
 		     "t.asm:1:6: unknown atomic operation 'atomic64_fetch_nand'");
 	expect_error("r3 = r0 ll", "t.asm:1:9: unexpected 'll'");
-	expect_error("w1 = *(u32 *)(r2 + 0)", "t.asm:1:6: no instruction has this form");
+	expect_error("w1 = *(u64 *)(r2 + 0)", "t.asm:1:6: no instruction has this form");
 	expect_error("r2 = be16 r3", "t.asm:1:6: byte swaps are 'rD = be16 rD'");
 	/* Without a file name. */
 	char log[64];

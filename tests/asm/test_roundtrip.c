@@ -17,6 +17,7 @@
 #include "bpfrt/asm.h"
 #include "isa/opcodes.h"
 #include "isa/syntax.h"
+#include "form_variants.h"
 
 static uint64_t rng = 0x9e3779b97f4a7c15ull;
 static uint32_t next_rand(void)
@@ -25,58 +26,6 @@ static uint32_t next_rand(void)
 	rng ^= rng >> 7;
 	rng ^= rng << 17;
 	return (uint32_t)(rng >> 16);
-}
-
-static const int32_t imms[] = { 0, 1, -1, 7, 4096, 4097, -4097, 0x7fffffff, INT32_MIN, 0x12345678 };
-static const int16_t offs[] = { 0, 1, -1, 8, -8, 32767, -32768, 4 };
-
-/* A variant of form f: used fields from the tables above, the rest zero. */
-static size_t make(const struct isa_form *f, unsigned v, struct bpfrt_insn out[2])
-{
-	memset(out, 0, 2 * sizeof(*out));
-	out[0].code = f->code;
-	const struct syn_layout *l = &syn_layouts[f->syntax];
-	for (unsigned i = 0; i < l->n; i++) {
-		switch (l->opnd[i]) {
-		case SYN_REG_DST:
-			out[0].dst_reg = (uint8_t)(v % 11);
-			break;
-		case SYN_REG_SRC:
-			out[0].src_reg = (uint8_t)((v + 3) % 11);
-			break;
-		case SYN_MEM_DST:
-			out[0].dst_reg = (uint8_t)(v % 12);
-			out[0].off = offs[v % 8];
-			break;
-		case SYN_MEM_SRC:
-			out[0].src_reg = (uint8_t)(v % 12);
-			out[0].off = offs[v % 8];
-			break;
-		case SYN_IMM:
-		case SYN_TGT_IMM:
-			out[0].imm = imms[v % 10];
-			break;
-		case SYN_TGT_OFF:
-			out[0].off = offs[v % 8];
-			break;
-		case SYN_IMM64:
-			out[0].imm = imms[v % 10];
-			out[1].imm = imms[(v + 3) % 10];
-			break;
-		}
-	}
-	if (f->match == ISA_MATCH_OFF)
-		out[0].off = (int16_t)f->match_value;
-	else if (f->match == ISA_MATCH_IMM)
-		out[0].imm = f->match_value;
-	else if (f->match == ISA_MATCH_SRC)
-		out[0].src_reg = (uint8_t)f->match_value;
-	if (f->syntax == ISA_SYN_LDDW) {
-		const struct syn_pseudo *ps = syn_pseudo_of(out[0].src_reg);
-		if (ps && !ps->value)
-			out[1].imm = 0;
-	}
-	return f->syntax == ISA_SYN_LDDW ? 2 : 1;
 }
 
 static void assemble_same(const char *text, const struct bpfrt_insn *want, size_t n)
@@ -105,7 +54,7 @@ static void every_form_round_trips(enum bpfrt_syntax syntax)
 	for (int op = 1; op < ISA_OP_COUNT; op++) {
 		for (unsigned v = 0; v < 24; v++) {
 			struct bpfrt_insn insn[2];
-			size_t n = make(&isa_forms[op], v, insn);
+			size_t n = form_variant(&isa_forms[op], v, insn);
 			char text[256];
 			int slots = bpfrt_disasm_insn(insn, n, syntax, text, sizeof(text));
 			if (slots != (int)n)
@@ -143,7 +92,7 @@ static void listing_round_trips(enum bpfrt_syntax syntax, unsigned flags, bool r
 		}
 		const struct isa_form *f = &isa_forms[1 + next_rand() % (ISA_OP_COUNT - 1)];
 		struct bpfrt_insn insn[2];
-		size_t k = make(f, next_rand(), insn);
+		size_t k = form_variant(f, next_rand(), insn);
 		/* Jumps to somewhere in the program, so the listing gets labels. */
 		int32_t to = (int32_t)(next_rand() % (N + 2)) - (int32_t)n - 1;
 		const struct syn_layout *l = &syn_layouts[f->syntax];
@@ -200,9 +149,11 @@ static void kernel_syntax_spellings(void **state)
 		{ { { 0x85, 0, 0, 0, 1 } }, "call 1" },
 		{ { { 0x18, 1, 0, 0, 0x44332211 }, { 0, 0, 0, 0, 0x11 } }, "r1 = 0x1144332211 ll" },
 		{ { { 0xdb, 1, 2, 0, 0 } }, "lock *(u64 *)(r1 + 0) += r2" },
-		{ { { 0xdb, 1, 2, 0, 0x01 } }, "r2 = atomic64_fetch_add((u64 *)(r1 + 0), r2)" },
-		{ { { 0xc3, 1, 2, -8, 0xf1 } }, "r0 = atomic_cmpxchg((u32 *)(r1 - 8), r0, r2)" },
+		{ { { 0xdb, 1, 2, 0, 0x01 } }, "r2 = atomic_fetch_add((u64 *)(r1 + 0), r2)" },
+		{ { { 0xc3, 1, 2, -8, 0xf1 } }, "w0 = cmpxchg32_32(r1 - 8, w0, w2)" },
 		{ { { 0xbc, 3, 4, 8, 0 } }, "w3 = (s8)w4" },
+		{ { { 0xdb, 1, 2, 8, 0xe1 } }, "r2 = xchg_64(r1 + 8, r2)" },
+		{ { { 0xc3, 1, 2, 0, 0x00 } }, "lock *(u32 *)(r1 + 0) += w2" },
 		{ { { 0xdc, 0, 0, 0, 16 } }, "r0 = be16 r0" },
 		{ { { 0x91, 0, 10, -1, 0 } }, "r0 = *(s8 *)(r10 - 1)" },
 		{ { { 0x3f, 1, 2, 1, 0 } }, "r1 s/= r2" },
