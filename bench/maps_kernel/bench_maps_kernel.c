@@ -25,8 +25,9 @@
 #include <bpf/libbpf.h>
 
 #include "kbpf.h"
-#ifdef BENCH_HAVE_RUNTIME
+#if __has_include("bpfrt/runtime.h") /* bpfrt's object runtime, when built */
 #include "bpfrt/runtime.h"
+#define BENCH_HAVE_RUNTIME 1
 #endif
 
 #define OPS 256	 /* operations per program run (maps_ops.bpf.c) */
