@@ -51,7 +51,7 @@ static int mem_operand(struct asm_state *st, uint8_t *reg, int16_t *off)
 		struct asm_num n;
 		err = lex_num(st, &n);
 		if (err)
-			return err < 0 ? err : asm_error(st, c->p, "expected an offset");
+			return err < 0 ? err : asm_error(st, c->p + 1, "expected a number after '%c'", *c->p);
 		if ((err = num_off16(st, &n, off)))
 			return err;
 	}

@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -170,6 +171,24 @@ static void errors_have_positions(void **state)
 	expect_error(".bogus", "t.asm:1:1: unknown directive '.bogus'");
 	expect_error(".invalid 00 11", "t.asm:1:15: .invalid takes 8 bytes");
 	expect_error("\tjne %r0, 0, +40000", "t.asm:1:14: jump offset does not fit in 16 bits");
+	expect_error("ldxw %r0, [%r1+x]", "t.asm:1:16: expected a number after '+'");
+	/* A label beyond a 16-bit offset. */
+	enum { FAR = 33000 };
+	char *far = malloc(FAR * 5 + 64), *p = far;
+	assert_non_null(far);
+	p += sprintf(p, "top: exit\n");
+	for (int i = 0; i < FAR; i++)
+		p += sprintf(p, "exit\n");
+	char *tail = p;
+	sprintf(p, "  ja top\n");
+	expect_error(far, "t.asm:33002:6: label 'top' is out of reach of a 16-bit offset (use ja32)");
+	sprintf(tail, "  ja32 top\n");
+	struct bpfrt_insn *insns;
+	size_t cnt;
+	assert_int_equal(bpfrt_asm(far, NULL, &insns, &cnt), 0);
+	assert_int_equal(insns[cnt - 1].imm, -(int)cnt);
+	free(insns);
+	free(far);
 	/* The kernel syntax. */
 	expect_error("r0 = *(u24 *)(r1 + 4)", "t.asm:1:8: expected u8, u16, u32, u64");
 	expect_error("r0 += w1", "t.asm:1:4: both registers must be r or both w");
@@ -185,8 +204,6 @@ static void errors_have_positions(void **state)
 	/* Without a file name. */
 	char log[64];
 	struct bpfrt_asm_opts opts = { .sz = sizeof(opts), .log_buf = log, .log_size = sizeof(log) };
-	struct bpfrt_insn *insns;
-	size_t cnt;
 	assert_int_equal(bpfrt_asm("nop", &opts, &insns, &cnt), -EINVAL);
 	assert_string_equal(log, "<input>:1:1: unknown mnemonic 'nop'");
 	/* A tiny log is truncated, never overrun. */
