@@ -78,6 +78,7 @@ static int run_prog(const struct map_args *a, struct bpfrt_runtime *rt)
 	};
 	err = bpfrt_runtime__run(rt, prog, ctx, ctx_size, &r0, &ro);
 	free(ctx);
+	log[strcspn(log, "\n")] = '\0';
 	if (err)
 		return cli_error("%s: program %s: %s", a->obj, a->run, log[0] ? log : strerror(-err));
 	return 0;

@@ -259,6 +259,7 @@ int cmd_prog_run(int argc, char **argv)
 	int err = bpfrt_runtime__run(rt, prog, ctx, ctx_size, &r0, &run);
 
 	fflush(stdout);
+	runlog[strcspn(runlog, "\n")] = '\0'; /* the first line says it */
 	if (err) {
 		cli_error("%s: program %s: %s", obj_path, prog_name,
 			  runlog[0] ? runlog : strerror(-err));

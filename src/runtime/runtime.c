@@ -342,8 +342,13 @@ int bpfrt_runtime__run(struct bpfrt_runtime *rt, const struct bpfrt_prog *prog, 
 		/* The arguments, then one more word for the return value. */
 		size_t nargs = ctx_size / 8;
 
-		if (nargs > TRACE_MAX_ARGS)
-			return -E2BIG;
+		if (nargs > TRACE_MAX_ARGS || ctx_size % 8) {
+			rt_fail(ro.log_buf, ro.log_size, 0,
+				"the context of a %s program is its u64 arguments: at most %d, "
+				"not %zu bytes", bpfrt_attach_kind_name(bpfrt_program__attach_kind(p->src)),
+				TRACE_MAX_ARGS, ctx_size);
+			return ctx_size % 8 ? -EINVAL : -E2BIG;
+		}
 		frame = calloc(1, sizeof(*frame) + (TRACE_MAX_ARGS + 1) * 8);
 		if (!frame)
 			return -ENOMEM;
