@@ -218,6 +218,9 @@ static void misc_helpers(void **state)
 	assert_int_equal((uint32_t)pid_tgid, (uint32_t)gettid());
 	assert_int_equal(uid_gid, ((uint64_t)getgid() << 32) | getuid());
 	assert_string_equal(comm, "progtest");
+	uint64_t cpu = 0;
+	global(&l, ".bss", 16, &cpu, 8);
+	assert_true(cpu < (uint64_t)sysconf(_SC_NPROCESSORS_CONF));
 	assert_string_equal(text, "7-x");
 
 	/* probe_read of the test's own memory, through an address in .bss */

@@ -45,6 +45,10 @@ int clocks(void *ctx)
 		return 2;
 	if (!bpf_ktime_get_coarse_ns())
 		return 3;
+	if (!bpf_ktime_get_tai_ns() || !bpf_jiffies64())
+		return 5;
+	if (bpf_get_numa_node_id() > 1024)
+		return 6;
 	__u32 r = bpf_get_prandom_u32(), differ = 0;
 	for (int i = 0; i < 4; i++)
 		differ |= bpf_get_prandom_u32() != r;
@@ -73,6 +77,13 @@ int probe(void *ctx)
 		return 3;
 	if (bpf_probe_read_user_str(res.read_str, sizeof(res.read_str), (void *)res.src_addr) <= 0)
 		return 4;
+	char s[4];
+	if (bpf_probe_read_kernel_str(s, sizeof(s), (void *)res.src_addr) != 4 || s[3])
+		return 5;
+	if (bpf_probe_read_str(s, sizeof(s), (void *)8) != -14)
+		return 6;
+	if (bpf_probe_read(&v, sizeof(v), (void *)res.src_addr) || v != res.read_val)
+		return 7;
 	return 0;
 }
 
