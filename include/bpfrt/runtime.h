@@ -23,7 +23,8 @@
  * loading. A prog array slot is set from user space with the program's
  * index in the object as its "fd" (bpfrt_map__update_elem).
  *
- * The object must outlive the runtime.
+ * The object must outlive the runtime. Loading (bpfrt_runtime__prog) is
+ * not thread-safe; running loaded programs from several threads at once is.
  */
 #ifndef BPFRT_RUNTIME_H
 #define BPFRT_RUNTIME_H

@@ -40,12 +40,11 @@ struct loaded {
 	struct bpfrt_runtime *rt;
 };
 
-static struct loaded load(const char *name)
+static struct loaded load_path(const char *path)
 {
-	char path[512], log[512] = "";
+	char log[512] = "";
 	struct loaded l;
 
-	snprintf(path, sizeof(path), "%s/%s.bpf.o", PROGS_DIR, name);
 	struct bpfrt_object_opts oo = { .sz = sizeof(oo), .log_buf = log, .log_size = sizeof(log) };
 	l.obj = bpfrt_object__open_file(path, &oo);
 	if (!l.obj)
@@ -57,6 +56,14 @@ static struct loaded load(const char *name)
 	if (!l.rt)
 		fail_msg("%s: %s", path, log);
 	return l;
+}
+
+static struct loaded load(const char *name)
+{
+	char path[512];
+
+	snprintf(path, sizeof(path), "%s/%s.bpf.o", PROGS_DIR, name);
+	return load_path(path);
 }
 
 static void unload(struct loaded *l)
@@ -264,12 +271,44 @@ static void tracing_helpers(void **state)
 	unload(&l);
 }
 
+/* Global data maps start with their sections' bytes; .rodata is frozen. */
+static void global_data(void **state)
+{
+	(void)state;
+	struct loaded l = load_path(EXAMPLES_DIR "/global_data.v3.o");
+	uint32_t zero = 0, ctx[16] = { 2 };
+	uint64_t v = 0, scale = 0;
+
+	for (size_t i = 0; i < bpfrt_object__map_cnt(l.obj); i++) {
+		const struct bpfrt_map_spec *s = bpfrt_object__map(l.obj, i);
+		struct bpfrt_map *m = bpfrt_runtime__map(l.rt, i);
+		uint8_t val[256] = { 0 };
+
+		if (s->origin != BPFRT_MAP_DATA && s->origin != BPFRT_MAP_RODATA)
+			continue;
+		assert_int_equal(bpfrt_map__lookup_elem(m, &zero, 4, val, s->value_size, 0), 0);
+		if (s->init_data)
+			assert_memory_equal(val, s->init_data, s->init_size);
+		if (s->origin == BPFRT_MAP_RODATA)
+			assert_int_equal(bpfrt_map__update_elem(m, &zero, 4, val, s->value_size, 0),
+					 -EPERM);
+	}
+	global(&l, ".rodata", 8, &scale, 8);
+	assert_int_equal(scale, 3);
+	assert_int_equal(run_ctx(&l, "global_data", ctx, sizeof(ctx)), 3);
+	assert_int_equal(run_ctx(&l, "global_data", ctx, sizeof(ctx)), 6);
+	global(&l, ".data", 0, &v, 8);
+	assert_int_equal(v, 102);
+	unload(&l);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(map_helpers),	  cmocka_unit_test(callbacks),
 		cmocka_unit_test(tail_call),	  cmocka_unit_test(output_helpers),
 		cmocka_unit_test(misc_helpers),	  cmocka_unit_test(tracing_helpers),
+		cmocka_unit_test(global_data),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
