@@ -7,6 +7,11 @@
  * load and fill the object, all in a forked child (tests/support/kbpf.h:
  * the kernel verifier on these machines can kill its caller).
  *
+ * ringbuf_output measures bpf_ringbuf_output with a consumer thread
+ * busy-polling the ring (libbpf's ring_buffer__consume for the kernel,
+ * bpfrt_ring_buffer__consume for bpfrt) and reports the share of records
+ * that reached it.
+ *
  * Every engine's checksum is checked against the expected one before timing. Time is
  * thread CPU time for bpfrt and the kernel's own test-run timer, per
  * program run, divided by OPS: ns per map operation, loop included.
@@ -14,6 +19,8 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <linux/bpf.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -36,7 +43,7 @@
 
 static const char *const progs[] = {
 	"array_lookup",	       "hash_lookup",  "lru_hash_lookup", "percpu_array_lookup",
-	"array_update",	       "hash_update",  "lru_hash_update",
+	"array_update",	       "hash_update",  "lru_hash_update", "ringbuf_output",
 };
 #define NPROGS (sizeof(progs) / sizeof(progs[0]))
 static const char *const maps[] = {"array", "hash", "lru_hash", "percpu_array"};
@@ -50,6 +57,7 @@ struct cell {
 	uint32_t retval;
 	double min, median; /* ns per operation */
 	char why[200];	    /* when !ok */
+	uint64_t produced, delivered; /* ringbuf: calls, records consumed */
 };
 static struct cell cells[NPROGS][NENGINES];
 static unsigned runs = 7, batch_ms = 20;
@@ -90,7 +98,7 @@ static uint64_t initial_value(uint32_t k)
 static uint32_t expected(const char *prog)
 {
 	uint64_t sum = 0;
-	if (strstr(prog, "update"))
+	if (strstr(prog, "update") || strstr(prog, "ringbuf"))
 		return OPS;
 	for (uint32_t i = 0; i < OPS; i++)
 		sum += initial_value((i * 7) & (KEYS - 1));
@@ -105,8 +113,53 @@ struct kernel_out {
 		int32_t status; /* 0 ok, else -errno */
 		uint32_t retval;
 		uint32_t durations[MAX_RUNS];
+		uint64_t produced, delivered;
 	} prog[NPROGS];
 };
+
+/* A consumer thread busy-polling a ring buffer while the program runs. */
+struct consumer {
+	pthread_t thread;
+	atomic_bool stop;
+	uint64_t count;
+	int (*consume)(void *rb);
+	void *rb;
+};
+
+static int count_record(void *ctx, void *data, size_t size)
+{
+	(void)data, (void)size;
+	((struct consumer *)ctx)->count++;
+	return 0;
+}
+
+static void *consumer_main(void *arg)
+{
+	struct consumer *c = arg;
+	while (!atomic_load_explicit(&c->stop, memory_order_relaxed))
+		c->consume(c->rb);
+	c->consume(c->rb); /* drain */
+	return NULL;
+}
+
+static int consumer_start(struct consumer *c)
+{
+	atomic_store(&c->stop, false);
+	c->count = 0;
+	return pthread_create(&c->thread, NULL, consumer_main, c) ? -EAGAIN : 0;
+}
+
+static uint64_t consumer_stop(struct consumer *c)
+{
+	atomic_store(&c->stop, true);
+	pthread_join(c->thread, NULL);
+	return c->count;
+}
+
+static int libbpf_consume(void *rb)
+{
+	return ring_buffer__consume(rb);
+}
 
 static int fill_kernel_maps(struct bpf_object *obj)
 {
@@ -146,10 +199,14 @@ static int kernel_child(void *arg, void *shm)
 		snprintf(out->err, sizeof(out->err), "load: %s", strerror(-err));
 		return 0;
 	}
+	struct consumer cons = {.consume = libbpf_consume};
+	struct bpf_map *rbmap = bpf_object__find_map_by_name(obj, "ringbuf");
+	cons.rb = rbmap ? ring_buffer__new(bpf_map__fd(rbmap), count_record, &cons, NULL) : NULL;
 	for (size_t p = 0; p < NPROGS; p++) {
 		struct bpf_program *prog = bpf_object__find_program_by_name(obj, progs[p]);
 		int fd = prog ? bpf_program__fd(prog) : -1;
-		if (fd < 0 || fill_kernel_maps(obj)) {
+		bool ring = strstr(progs[p], "ringbuf") != NULL;
+		if (fd < 0 || fill_kernel_maps(obj) || (ring && (!cons.rb || consumer_start(&cons)))) {
 			out->prog[p].status = -ENOENT;
 			continue;
 		}
@@ -168,8 +225,14 @@ static int kernel_child(void *arg, void *shm)
 				break;
 			}
 			out->prog[p].durations[r] = o.duration;
+			out->prog[p].produced += (uint64_t)repeat[p] * OPS;
+		}
+		if (ring) {
+			out->prog[p].produced += OPS; /* the check run */
+			out->prog[p].delivered = consumer_stop(&cons);
 		}
 	}
+	ring_buffer__free(cons.rb);
 	bpf_object__close(obj);
 	return 0;
 }
@@ -209,6 +272,8 @@ static void bench_kernel(void)
 		for (unsigned r = 0; r < runs; r++)
 			s[r] = out.prog[p].durations[r] / (double)OPS;
 		c->retval = out.prog[p].retval;
+		c->produced = out.prog[p].produced;
+		c->delivered = out.prog[p].delivered;
 		summarize(c, s, runs);
 	}
 }
@@ -235,6 +300,11 @@ static int fill_bpfrt_maps(struct bpfrt_runtime *rt)
 	return 0;
 }
 
+static int bpfrt_consume(void *rb)
+{
+	return bpfrt_ring_buffer__consume(rb);
+}
+
 static void bench_bpfrt(struct bpfrt_object *obj, enum bpfrt_backend be, int e)
 {
 	char log[512] = "";
@@ -242,10 +312,14 @@ static void bench_bpfrt(struct bpfrt_object *obj, enum bpfrt_backend be, int e)
 					.log_size = sizeof(log)};
 	struct bpfrt_runtime *rt = bpfrt_runtime__new(obj, &ro);
 	char ctx[64] = {0};
+	struct bpfrt_map *rbmap = rt ? bpfrt_runtime__find_map(rt, "ringbuf") : NULL;
+	struct consumer cons = {.consume = bpfrt_consume};
+	cons.rb = rbmap ? bpfrt_ring_buffer__new(rbmap, count_record, &cons, NULL) : NULL;
 
 	for (size_t p = 0; p < NPROGS; p++) {
 		struct cell *c = &cells[p][e];
 		struct bpfrt_prog *prog = rt ? bpfrt_runtime__prog(rt, progs[p]) : NULL;
+		bool ring = strstr(progs[p], "ringbuf") != NULL;
 		if (!prog) {
 			snprintf(c->why, sizeof(c->why), "n/a");
 			const char *why = rt ? bpfrt_runtime__log(rt) : log;
@@ -255,19 +329,25 @@ static void bench_bpfrt(struct bpfrt_object *obj, enum bpfrt_backend be, int e)
 		}
 		uint64_t r0;
 		int err = fill_bpfrt_maps(rt);
+		if (!err && ring)
+			err = cons.rb ? consumer_start(&cons) : -ENOENT;
 		if (!err)
 			err = bpfrt_runtime__run(rt, prog, ctx, sizeof(ctx), &r0, NULL);
 		if (err) {
 			snprintf(c->why, sizeof(c->why), "run: %s", strerror(-err));
+			if (ring && cons.rb)
+				consumer_stop(&cons);
 			continue;
 		}
 		c->retval = (uint32_t)r0;
+		c->produced = OPS;
 		uint64_t iters = 1;
 		for (;;) { /* calibrate to about batch_ms */
 			struct bpfrt_runtime_run_opts o = {.sz = sizeof(o), .repeat = iters};
 			double t0 = now_ns();
 			bpfrt_runtime__run(rt, prog, ctx, sizeof(ctx), &r0, &o);
 			double dt = now_ns() - t0;
+			c->produced += iters * OPS;
 			if (dt >= batch_ms * 1e6 / 4 || iters >= (1u << 24)) {
 				iters = (uint64_t)(iters * batch_ms * 1e6 / (dt > 1 ? dt : 1)) + 1;
 				break;
@@ -281,9 +361,13 @@ static void bench_bpfrt(struct bpfrt_object *obj, enum bpfrt_backend be, int e)
 			double t0 = now_ns();
 			bpfrt_runtime__run(rt, prog, ctx, sizeof(ctx), &r0, &o);
 			s[r] = (now_ns() - t0) / (double)iters / OPS;
+			c->produced += iters * OPS;
 		}
+		if (ring)
+			c->delivered = consumer_stop(&cons);
 		summarize(c, s, runs);
 	}
+	bpfrt_ring_buffer__free(cons.rb);
 	bpfrt_runtime__free(rt);
 }
 #endif
@@ -375,6 +459,20 @@ int main(int argc, char **argv)
 			printf(" %.2fx |\n", best->min / k->min);
 		else
 			printf(" - |\n");
+	}
+	for (size_t p = 0; p < NPROGS; p++) {
+		if (!strstr(progs[p], "ringbuf"))
+			continue;
+		printf("\n%s: 8-byte records, BPF_RB_NO_WAKEUP, 4 MiB ring, a consumer thread\n"
+		       "busy-polling; records consumed / output calls:",
+		       progs[p]);
+		for (int e = 0; e < NENGINES; e++)
+			if (cells[p][e].ok && cells[p][e].produced)
+				printf(" %s %.1f%% (%.1f M calls/s at the minimum);", engine_names[e],
+				       100.0 * (double)cells[p][e].delivered /
+					       (double)cells[p][e].produced,
+				       1e3 / cells[p][e].min);
+		printf("\n");
 	}
 	return wrong ? 1 : 0;
 }

@@ -25,6 +25,11 @@ MAP(hash, BPF_MAP_TYPE_HASH, KEYS * 2);
 MAP(lru_hash, BPF_MAP_TYPE_LRU_HASH, KEYS * 4);
 MAP(percpu_array, BPF_MAP_TYPE_PERCPU_ARRAY, KEYS);
 
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 1 << 22);
+} ringbuf SEC(".maps");
+
 static __always_inline __u64 lookups(void *map)
 {
 	__u64 sum = 0;
@@ -55,5 +60,16 @@ SEC("xdp") int percpu_array_lookup(struct xdp_md *ctx) { return (int)lookups(&pe
 SEC("xdp") int array_update(struct xdp_md *ctx) { return (int)updates(&array); }
 SEC("xdp") int hash_update(struct xdp_md *ctx) { return (int)updates(&hash); }
 SEC("xdp") int lru_hash_update(struct xdp_md *ctx) { return (int)updates(&lru_hash); }
+
+/* OPS 8-byte records; the consumer busy-polls, so no wakeups. */
+SEC("xdp") int ringbuf_output(struct xdp_md *ctx)
+{
+	__u32 ok = 0;
+	for (__u32 i = 0; i < OPS; i++) {
+		__u64 ev = i;
+		ok += bpf_ringbuf_output(&ringbuf, &ev, sizeof(ev), BPF_RB_NO_WAKEUP) == 0;
+	}
+	return (int)ok;
+}
 
 char LICENSE[] SEC("license") = "GPL";
