@@ -24,9 +24,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "bench_time.h"
 #include "bpfrt/vm.h"
 #include "kbpf.h"
 #ifdef BENCH_HAVE_UBPF
@@ -119,28 +119,9 @@ static inline uint64_t run_once(struct loaded *l, uint8_t *data)
 	}
 }
 
-static double now_ns(void)
-{
-	struct timespec ts;
-
-	/* CPU time of this thread: time the scheduler gives to others on a
-	 * shared machine is not counted, as the kernel's test-run timer leaves
-	 * out the time it is rescheduled. */
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
-
 static void summarize(struct cell *c, double *samples, unsigned n)
 {
-	qsort(samples, n, sizeof(double), cmp_double);
-	c->min = samples[0];
-	c->median = n % 2 ? samples[n / 2] : (samples[n / 2 - 1] + samples[n / 2]) / 2;
+	bench_min_median(samples, n, &c->min, &c->median);
 	c->missing = NULL;
 }
 
@@ -152,10 +133,10 @@ static void measure(struct loaded *l, struct cell *c)
 
 	for (;;) { /* calibrate: a batch of about batch_ms */
 		memcpy(data, ctx_init, CTX_LEN);
-		double t0 = now_ns();
+		double t0 = bench_now_ns();
 		for (uint64_t i = 0; i < iters; i++)
 			run_once(l, data);
-		double dt = now_ns() - t0;
+		double dt = bench_now_ns() - t0;
 		if (dt >= batch_ms * 1e6 / 4 || iters >= (1ull << 30)) {
 			iters = (uint64_t)(iters * (batch_ms * 1e6 / (dt > 1 ? dt : 1))) + 1;
 			break;
@@ -164,10 +145,10 @@ static void measure(struct loaded *l, struct cell *c)
 	}
 	for (unsigned r = 0; r < runs; r++) {
 		memcpy(data, ctx_init, CTX_LEN);
-		double t0 = now_ns();
+		double t0 = bench_now_ns();
 		for (uint64_t i = 0; i < iters; i++)
 			run_once(l, data);
-		samples[r] = (now_ns() - t0) / (double)iters;
+		samples[r] = (bench_now_ns() - t0) / (double)iters;
 	}
 	summarize(c, samples, runs);
 }
@@ -331,9 +312,9 @@ static double load_bpfrt(struct workload *w, struct bpfrt_vm *vm, enum bpfrt_bac
 	double best = 0;
 
 	for (int r = 0; r < LOAD_REPS; r++) {
-		double t0 = now_ns();
+		double t0 = bench_now_ns();
 		struct bpfrt_prog *p = bpfrt_prog__load(vm, w->plain, w->plain_cnt, &o);
-		double dt = now_ns() - t0;
+		double dt = bench_now_ns() - t0;
 		if (!p)
 			return 0;
 		bpfrt_prog__free(p);
@@ -353,9 +334,9 @@ static int kload_child(void *arg, void *shm)
 	double best = 0;
 
 	for (int r = 0; r < LOAD_REPS; r++) {
-		double t0 = now_ns();
+		double t0 = bench_now_ns();
 		int fd = kbpf_raw_prog_load(job->prog);
-		double dt = now_ns() - t0;
+		double dt = bench_now_ns() - t0;
 		if (fd < 0)
 			return 1;
 		close(fd);
@@ -392,10 +373,10 @@ static double load_ubpf_jit(struct workload *w)
 		char *err = NULL;
 		if (!vm)
 			return 0;
-		double t0 = now_ns();
+		double t0 = bench_now_ns();
 		bool ok = ubpf_load(vm, w->plain, (uint32_t)(w->plain_cnt * 8), &err) == 0 &&
 			  ubpf_compile(vm, &err) != NULL;
-		double dt = now_ns() - t0;
+		double dt = bench_now_ns() - t0;
 		free(err);
 		ubpf_destroy(vm);
 		if (!ok)

@@ -26,11 +26,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "bench_time.h"
 #include "kbpf.h"
 #if __has_include("bpfrt/runtime.h") /* bpfrt's object runtime, when built */
 #include "bpfrt/runtime.h"
@@ -63,27 +63,9 @@ static struct cell cells[NPROGS][NENGINES];
 static unsigned runs = 7, batch_ms = 20;
 static const char *obj_path = BENCH_MAPS_OBJ;
 
-#ifdef BENCH_HAVE_RUNTIME
-static double now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
-#endif
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
-
 static void summarize(struct cell *c, double *s, unsigned n)
 {
-	qsort(s, n, sizeof(double), cmp_double);
-	c->min = s[0];
-	c->median = n % 2 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+	bench_min_median(s, n, &c->min, &c->median);
 	c->ok = true;
 }
 
@@ -344,9 +326,9 @@ static void bench_bpfrt(struct bpfrt_object *obj, enum bpfrt_backend be, int e)
 		uint64_t iters = 1;
 		for (;;) { /* calibrate to about batch_ms */
 			struct bpfrt_runtime_run_opts o = {.sz = sizeof(o), .repeat = iters};
-			double t0 = now_ns();
+			double t0 = bench_now_ns();
 			bpfrt_runtime__run(rt, prog, ctx, sizeof(ctx), &r0, &o);
-			double dt = now_ns() - t0;
+			double dt = bench_now_ns() - t0;
 			c->produced += iters * OPS;
 			if (dt >= batch_ms * 1e6 / 4 || iters >= (1u << 24)) {
 				iters = (uint64_t)(iters * batch_ms * 1e6 / (dt > 1 ? dt : 1)) + 1;
@@ -358,9 +340,9 @@ static void bench_bpfrt(struct bpfrt_object *obj, enum bpfrt_backend be, int e)
 		for (unsigned r = 0; r < runs; r++) {
 			struct bpfrt_runtime_run_opts o = {.sz = sizeof(o), .repeat = iters};
 			fill_bpfrt_maps(rt);
-			double t0 = now_ns();
+			double t0 = bench_now_ns();
 			bpfrt_runtime__run(rt, prog, ctx, sizeof(ctx), &r0, &o);
-			s[r] = (now_ns() - t0) / (double)iters / OPS;
+			s[r] = (bench_now_ns() - t0) / (double)iters / OPS;
 			c->produced += iters * OPS;
 		}
 		if (ring)
