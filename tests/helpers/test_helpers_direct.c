@@ -17,6 +17,7 @@
 
 #include "bpfrt/vm.h"
 #include "helpers/helpers.h"
+#include "helpers/safe_read.h"
 #include "helpers/trace_frame.h"
 #include "vm/prog.h"
 #include "vm/run_ctx.h"
@@ -118,6 +119,12 @@ static void probe_read_is_fault_safe(void **state)
 			 (uint64_t)-EFAULT);
 	assert_int_equal(call(BPF_FUNC_probe_read_kernel_str, P(dst), 3, P("hello"), 0, 0, NULL), 3);
 	assert_string_equal(dst, "he");
+	/* the fallback: a pipe */
+	memset(dst, 0, sizeof(dst));
+	assert_int_equal(safe_read_pipe(dst, m + pg - 4, 4), 4);
+	assert_memory_equal(dst, "abcd", 4);
+	assert_true(safe_read_pipe(dst, m + pg - 4, 8) < 8);
+	assert_int_equal(safe_read_pipe(dst, (void *)8, 8), 0);
 	munmap(m, pg);
 }
 
