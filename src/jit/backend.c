@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 
+#include "bpfrt/jit.h"
 #include "jit/jit.h"
 #include "vm/backend.h"
 #include "vm/run_ctx.h"
@@ -63,3 +64,25 @@ const struct vm_backend vm_backend_jit = {
 	.release = jit_release,
 	.run = jit_backend_run,
 };
+
+static bool is_jited(const struct bpfrt_prog *prog)
+{
+	return prog && prog->backend == &vm_backend_jit && prog->backend_data;
+}
+
+int bpfrt_prog__dump_jited(const struct bpfrt_prog *prog, enum bpfrt_syntax syntax,
+			   bpfrt_line_fn line, void *arg)
+{
+	if (!is_jited(prog) || !line)
+		return -EINVAL;
+	return jit_dump(prog->backend_data, prog->insns, prog->insn_cnt, syntax, line, arg);
+}
+
+const void *bpfrt_prog__jited_code(const struct bpfrt_prog *prog, size_t *size)
+{
+	if (!is_jited(prog) || !size) {
+		errno = EINVAL;
+		return NULL;
+	}
+	return jit_code(prog->backend_data, size);
+}

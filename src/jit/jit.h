@@ -54,10 +54,11 @@ const uint8_t *jit_code(const struct jit_prog *jp, size_t *size);
 size_t jit_insn_offset(const struct jit_prog *jp, size_t idx);
 
 /* Writes the machine code disassembled with Zydis (Intel syntax), each BPF
- * instruction followed by the x86 instructions it became, one line per
- * call of `print`. `insns` are the instructions it was compiled from. */
+ * instruction (in `syntax`) followed by the x86 instructions it became,
+ * one line per call of `print`. `insns` are the instructions it was
+ * compiled from. */
 typedef void (*jit_print_fn)(void *arg, const char *line);
 int jit_dump(const struct jit_prog *jp, const struct bpfrt_insn *insns, size_t cnt,
-	     jit_print_fn print, void *arg);
+	     enum bpfrt_syntax syntax, jit_print_fn print, void *arg);
 
 #endif /* BPFRT_JIT_JIT_H */

@@ -3,8 +3,8 @@
  * The JIT-ed code disassembled with Zydis, interleaved with the BPF
  * instructions it came from:
  *
- *	   3: add64 r1, 8                        (BPF instruction)
- *	      0012  48 83 c7 08     add rdi, 0x08
+ *	    3: add %r1, 8
+ *	       0012  48 83 c7 08                    add rdi, 0x08
  *
  * Code before the first instruction's offset of a function (its prologue)
  * and after the last instruction (the unwinding stubs) is listed under
@@ -16,14 +16,15 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "isa/opcodes.h"
+#include "bpfrt/asm.h"
 #include "jit/x86_64/jit_x86.h"
 
-static void bpf_line(const struct bpfrt_insn *in, size_t idx, char *buf, size_t size)
+static void bpf_line(const struct bpfrt_insn *insns, size_t cnt, size_t idx,
+		     enum bpfrt_syntax syntax, char *buf, size_t size)
 {
-	const struct isa_form *f = isa_form_of(in);
-	snprintf(buf, size, "%5zu: %-10s dst=r%u src=r%u off=%d imm=%d", idx, f ? f->mnemonic : "?",
-		 in->dst_reg, in->src_reg, in->off, in->imm);
+	char text[160];
+	bpfrt_disasm_insn(&insns[idx], cnt - idx, syntax, text, sizeof(text));
+	snprintf(buf, size, "%5zu: %s", idx, text);
 }
 
 /* Disassembles [from, to) of the code, one line per x86 instruction. */
@@ -43,7 +44,7 @@ static int dump_range(const struct jit_prog *jp, const ZydisDecoder *dec, const 
 		}
 		if (!ZYAN_SUCCESS(ZydisFormatterFormatInstruction(fmt, &zi, ops, zi.operand_count_visible,
 								  text, sizeof(text),
-								  (ZyanU64)(uintptr_t)(jp->code + from),
+								  (ZyanU64)from,
 								  NULL)))
 			snprintf(text, sizeof(text), "?");
 		char hex[64] = "";
@@ -58,7 +59,7 @@ static int dump_range(const struct jit_prog *jp, const ZydisDecoder *dec, const 
 }
 
 int jit_dump(const struct jit_prog *jp, const struct bpfrt_insn *insns, size_t cnt,
-	     jit_print_fn print, void *arg)
+	     enum bpfrt_syntax syntax, jit_print_fn print, void *arg)
 {
 	if (cnt != jp->insn_cnt)
 		return -EINVAL;
@@ -79,7 +80,7 @@ int jit_dump(const struct jit_prog *jp, const struct bpfrt_insn *insns, size_t c
 		for (size_t i = first; i < last; i++) {
 			if (i > first && BPFRT_INSN_IS_LDDW(&insns[i - 1]))
 				continue; /* second slot */
-			bpf_line(&insns[i], i, line, sizeof(line));
+			bpf_line(insns, cnt, i, syntax, line, sizeof(line));
 			print(arg, line);
 			/* up to the next instruction with code of its own; a folded
 			 * pair (mov + add as one lea) shows under its first half */

@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * `bpfrt prog dump xlated|jited OBJ --prog NAME`: the instructions of a
+ * program as they are loaded (after fixups), or the JIT's machine code
+ * disassembled and interleaved with them, as `bpftool prog dump`.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bpfrt/asm.h"
+#include "bpfrt/jit.h"
+#include "bpfrt/object.h"
+#include "bpfrt/runtime.h"
+#include "cli.h"
+
+static const char usage_text[] =
+	"usage: bpfrt prog dump xlated|jited OBJ --prog NAME [--syntax conformance|kernel]\n"
+	"\n"
+	"  xlated    the program's instructions after fixups (map pointers, helper ids)\n"
+	"  jited     the x86-64 code the JIT makes of them, disassembled (Intel syntax),\n"
+	"            each BPF instruction followed by its machine instructions\n"
+	"  --syntax  how BPF instructions are written (default: conformance)\n";
+
+static void put_line(void *arg, const char *line)
+{
+	(void)arg;
+	puts(line);
+}
+
+int cmd_prog_dump(int argc, char **argv)
+{
+	const char *what = NULL, *obj_path = NULL, *prog_name = NULL;
+	enum bpfrt_syntax syntax = BPFRT_SYNTAX_CONFORMANCE;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+			fputs(usage_text, stdout);
+			return 0;
+		} else if (!strcmp(a, "--prog") && i + 1 < argc) {
+			prog_name = argv[++i];
+		} else if (!strcmp(a, "--syntax") && i + 1 < argc) {
+			const char *s = argv[++i];
+			if (!strcmp(s, "kernel"))
+				syntax = BPFRT_SYNTAX_KERNEL;
+			else if (strcmp(s, "conformance"))
+				return cli_error("prog dump: --syntax '%s': conformance or kernel", s);
+		} else if (a[0] == '-' && a[1]) {
+			cli_error("prog dump: unknown or incomplete option '%s'", a);
+			fputs(usage_text, stderr);
+			return 2;
+		} else if (!what) {
+			what = a;
+		} else if (!obj_path) {
+			obj_path = a;
+		} else {
+			return cli_error("prog dump: unexpected argument '%s'", a);
+		}
+	}
+	if (!what || !obj_path || !prog_name) {
+		fputs(usage_text, stderr);
+		return 2;
+	}
+	bool jited = !strcmp(what, "jited");
+	if (!jited && strcmp(what, "xlated"))
+		return cli_error("prog dump: '%s': xlated or jited", what);
+
+	char log[512] = "";
+	struct bpfrt_object_opts oo = {.sz = sizeof(oo), .log_buf = log, .log_size = sizeof(log)};
+	struct bpfrt_object *obj = bpfrt_object__open_file(obj_path, &oo);
+	if (!obj)
+		return cli_error("%s: %s", obj_path, log[0] ? log : strerror(errno));
+	int rc = 1;
+	struct bpfrt_runtime_opts ro = {.sz = sizeof(ro), .log_buf = log, .log_size = sizeof(log)};
+	struct bpfrt_runtime *rt = bpfrt_runtime__new(obj, &ro);
+	struct bpfrt_prog *prog = rt ? bpfrt_runtime__prog(rt, prog_name) : NULL, *jp = NULL;
+	if (!prog) {
+		cli_error("%s: %s", obj_path, rt ? bpfrt_runtime__log(rt) : log);
+		goto out;
+	}
+	const struct bpfrt_insn *insns = bpfrt_prog__insns(prog);
+	size_t cnt = bpfrt_prog__insn_cnt(prog);
+	if (!jited) {
+		char *text = NULL;
+		struct bpfrt_disasm_opts dopts = {.sz = sizeof(dopts), .syntax = syntax};
+		int err = bpfrt_disasm(insns, cnt, &dopts, &text);
+		if (err < 0) {
+			cli_error("%s: program %s: %s", obj_path, prog_name, strerror(-err));
+			goto out;
+		}
+		fputs(text, stdout);
+		free(text);
+		rc = 0;
+		goto out;
+	}
+	/* Compiled for listing only, never run: trusted mode is what the JIT
+	 * translates, whether or not a verifier has seen the program. */
+	struct bpfrt_prog_opts po = {.sz = sizeof(po), .name = prog_name, .mode = BPFRT_EXEC_TRUSTED,
+				     .backend = BPFRT_BACKEND_JIT, .log_buf = log,
+				     .log_size = sizeof(log)};
+	jp = bpfrt_prog__load(bpfrt_runtime__vm(rt), insns, cnt, &po);
+	if (!jp) {
+		cli_error("%s: program %s: %s", obj_path, prog_name, log[0] ? log : strerror(errno));
+		goto out;
+	}
+	int err = bpfrt_prog__dump_jited(jp, syntax, put_line, NULL);
+	if (err)
+		cli_error("%s: program %s: %s", obj_path, prog_name, strerror(-err));
+	rc = err ? 1 : 0;
+out:
+	bpfrt_prog__free(jp);
+	bpfrt_runtime__free(rt);
+	bpfrt_object__close(obj);
+	return rc;
+}
