@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "bpfrt/map.h"
 #include "bpfrt/object.h"
 #include "cli.h"
 
@@ -121,8 +122,14 @@ static void print_text(const struct bpfrt_object *obj)
 	}
 	for (size_t i = 0; i < bpfrt_object__map_cnt(obj); i++) {
 		const struct bpfrt_map_spec *m = bpfrt_object__map(obj, i);
-		printf("map %s  type %u  key %u  value %u  max_entries %u  flags %#x", m->name, m->type,
-		       m->key_size, m->value_size, m->max_entries, m->map_flags);
+		const char *type = bpfrt_map_type_name(m->type);
+		printf("map %s  type ", m->name);
+		if (type)
+			printf("%s", type);
+		else
+			printf("%u (unknown)", m->type);
+		printf("  key %u  value %u  max_entries %u  flags %#x", m->key_size, m->value_size,
+		       m->max_entries, m->map_flags);
 		if (m->frozen)
 			printf("  frozen");
 		if (m->inner_map_idx >= 0)
@@ -157,10 +164,11 @@ static void print_json(const struct bpfrt_object *obj)
 		const struct bpfrt_map_spec *m = bpfrt_object__map(obj, i);
 		printf("%s{\"name\": ", i ? ", " : "");
 		json_str(m->name);
-		printf(", \"type\": %u, \"key_size\": %u, \"value_size\": %u, \"max_entries\": %u, "
+		printf(", \"type\": %u, \"type_name\": ", m->type);
+		json_str(bpfrt_map_type_name(m->type) ? bpfrt_map_type_name(m->type) : "");
+		printf(", \"key_size\": %u, \"value_size\": %u, \"max_entries\": %u, "
 		       "\"flags\": %u, \"frozen\": %s}",
-		       m->type, m->key_size, m->value_size, m->max_entries, m->map_flags,
-		       m->frozen ? "true" : "false");
+		       m->key_size, m->value_size, m->max_entries, m->map_flags, m->frozen ? "true" : "false");
 	}
 	printf("]}\n");
 }
