@@ -11,18 +11,15 @@
 #include "interp/interp.h"
 #include "vm/prog.h"
 
-void interp_fuse(struct iop *ops, size_t cnt, const uint8_t *is_target);
 
 int interp_decode(const struct bpfrt_prog *prog, struct interp_prog **out, struct vm_log *log)
 {
 	size_t cnt = prog->insn_cnt;
 	struct interp_prog *ip = calloc(1, sizeof(*ip));
-	uint8_t *is_target = calloc(cnt, 1);
 	if (ip)
 		ip->ops = calloc(cnt, sizeof(*ip->ops));
-	if (!ip || !ip->ops || !is_target) {
+	if (!ip || !ip->ops) {
 		vm_log_line(log, "out of memory");
-		free(is_target);
 		interp_free(ip);
 		return -ENOMEM;
 	}
@@ -34,7 +31,6 @@ int interp_decode(const struct bpfrt_prog *prog, struct interp_prog **out, struc
 		if (insn->dst_reg == BPFRT_REG_PARAMS || insn->src_reg == BPFRT_REG_PARAMS) {
 			vm_log_line(log, "insn %zu: stack arguments (r11) are not supported by the "
 					 "interpreter yet", pc);
-			free(is_target);
 			interp_free(ip);
 			return -EOPNOTSUPP;
 		}
@@ -55,11 +51,9 @@ int interp_decode(const struct bpfrt_prog *prog, struct interp_prog **out, struc
 						? insn->imm
 						: insn->off;
 			op->tgt = (uint32_t)((int64_t)pc + 1 + delta);
-			is_target[op->tgt] = 1;
 		}
 	}
-	interp_fuse(ip->ops, cnt, is_target);
-	free(is_target);
+	interp_fuse(ip->ops, cnt);
 	*out = ip;
 	return 0;
 }

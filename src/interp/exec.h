@@ -55,6 +55,24 @@
 #define CHECK_ALIGNED(addr, size) ((void)0)
 #endif
 
+/* Fused ops: the instructions they stand for beyond the first count
+ * against the budget too. */
+#if CHECKED
+#define EXTRA(n)                                                                          \
+	do {                                                                              \
+		if (__builtin_expect(budget < (n), 0))                                    \
+			goto out_of_budget;                                               \
+		budget -= (n);                                                            \
+	} while (0)
+#else
+#define EXTRA(n) ((void)0)
+#endif
+#define SKIP(n)                                                                           \
+	do {                                                                              \
+		op += (n);                                                                \
+		DISPATCH();                                                               \
+	} while (0)
+
 #define NEXT()                                                                            \
 	do {                                                                              \
 		op++;                                                                     \
@@ -134,11 +152,18 @@ dispatch:
 
 	/* ALU. In the 32-bit forms a and b are u32 and the result is
 	 * truncated to 32 bits, which zero-extends it into dst. */
-#define ALU_BIN(N, E64, E32)                                                              \
+#define ALU_PLAIN(N, E64, E32)                                                            \
 	OP(N##64_K) { uint64_t a = DST, b = IMM; DST = (E64); NEXT(); }                   \
 	OP(N##64_X) { uint64_t a = DST, b = SRC; DST = (E64); NEXT(); }                   \
 	OP(N##32_K) { uint32_t a = (uint32_t)DST, b = (uint32_t)op->imm; DST = (uint32_t)(E32); NEXT(); } \
 	OP(N##32_X) { uint32_t a = (uint32_t)DST, b = (uint32_t)SRC; DST = (uint32_t)(E32); NEXT(); }
+	/* t = a; t op= b as one op: a is op->src, b op[1]'s immediate or source. */
+#define ALU_BIN(N, E64, E32)                                                              \
+	ALU_PLAIN(N, E64, E32)                                                            \
+	FOP(MOVX_##N##64_K) { uint64_t a = SRC, b = (uint64_t)(int64_t)op[1].imm; EXTRA(1); DST = (E64); SKIP(2); } \
+	FOP(MOVX_##N##64_X) { uint64_t a = SRC, b = reg[op[1].src]; EXTRA(1); DST = (E64); SKIP(2); } \
+	FOP(MOVX_##N##32_K) { uint32_t a = (uint32_t)SRC, b = (uint32_t)op[1].imm; EXTRA(1); DST = (uint32_t)(E32); SKIP(2); } \
+	FOP(MOVX_##N##32_X) { uint32_t a = (uint32_t)SRC, b = (uint32_t)reg[op[1].src]; EXTRA(1); DST = (uint32_t)(E32); SKIP(2); }
 
 	ALU_BIN(ADD, a + b, a + b)
 	ALU_BIN(SUB, a - b, a - b)
@@ -153,8 +178,27 @@ dispatch:
 	ALU_BIN(LSH, a << (b & 63), a << (b & 31))
 	ALU_BIN(RSH, a >> (b & 63), a >> (b & 31))
 	ALU_BIN(ARSH, (uint64_t)((int64_t)a >> (b & 63)), (uint32_t)((int32_t)a >> (b & 31)))
-	ALU_BIN(MOV, ((void)a, b), ((void)a, b))
+	ALU_PLAIN(MOV, ((void)a, b), ((void)a, b))
+#undef ALU_PLAIN
 #undef ALU_BIN
+
+	/* t = a; t >>= k1; a <<= k2; a |= t: op->dst is t, op->src is a. */
+	FOP(ROTL64)
+	{
+		uint64_t v = SRC, t = v >> (op[1].imm & 63);
+		EXTRA(3);
+		DST = t;
+		SRC = (v << (op[2].imm & 63)) | t;
+		SKIP(4);
+	}
+	FOP(ROTL32)
+	{
+		uint32_t v = (uint32_t)SRC, t = v >> (op[1].imm & 31);
+		EXTRA(3);
+		DST = t;
+		SRC = (uint32_t)((v << (op[2].imm & 31)) | t);
+		SKIP(4);
+	}
 
 	OP(NEG64) { DST = -DST; NEXT(); }
 	OP(NEG32) { DST = (uint32_t)-(uint32_t)DST; NEXT(); }
@@ -188,7 +232,28 @@ dispatch:
 	OP(N##_K) { if ((T64)DST CMP (T64)IMM) JUMP(); NEXT(); }                          \
 	OP(N##_X) { if ((T64)DST CMP (T64)SRC) JUMP(); NEXT(); }                          \
 	OP(N##32_K) { if ((T32)DST CMP (T32)op->imm) JUMP(); NEXT(); }                    \
-	OP(N##32_X) { if ((T32)DST CMP (T32)SRC) JUMP(); NEXT(); }
+	OP(N##32_X) { if ((T32)DST CMP (T32)SRC) JUMP(); NEXT(); }                        \
+	/* r += imm; if r CMP b goto: op[1] is the jump (its dst is r). */               \
+	FOP(ADDK_##N##_K)                                                                 \
+	{                                                                                 \
+		EXTRA(1);                                                                 \
+		DST += IMM;                                                               \
+		if ((T64)DST CMP (T64)(uint64_t)(int64_t)op[1].imm) {                     \
+			op = base + op[1].tgt;                                            \
+			DISPATCH();                                                       \
+		}                                                                         \
+		SKIP(2);                                                                  \
+	}                                                                                 \
+	FOP(ADDK_##N##_X)                                                                 \
+	{                                                                                 \
+		EXTRA(1);                                                                 \
+		DST += IMM;                                                               \
+		if ((T64)DST CMP (T64)reg[op[1].src]) {                                   \
+			op = base + op[1].tgt;                                            \
+			DISPATCH();                                                       \
+		}                                                                         \
+		SKIP(2);                                                                  \
+	}
 	JCOND(JEQ, ==, uint64_t, uint32_t)
 	JCOND(JNE, !=, uint64_t, uint32_t)
 	JCOND(JGT, >, uint64_t, uint32_t)
@@ -366,8 +431,6 @@ dispatch:
 		DISPATCH();
 	}
 
-#include "interp/fused_ops.h"
-
 	OP(INVALID)
 	OP(CALL_KFUNC)
 	OP(LDDW_MAP_FD)
@@ -422,6 +485,8 @@ done:
 #undef CHECK
 #undef CHECK_ALIGNED
 #undef NEXT
+#undef EXTRA
+#undef SKIP
 #undef JUMP
 #undef DST
 #undef SRC

@@ -10,16 +10,34 @@
 #ifndef BPFRT_INTERP_INTERP_H
 #define BPFRT_INTERP_INTERP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "isa/opcodes.h"
 #include "vm/log.h"
 
-/* Operations beyond the ISA's forms: fused pairs that pay in loops. A fused
- * op at index i does the work of ops i and i+1 (op i+1 stays a plain op for
- * jumps that land on it). */
-#define INTERP_FUSED(X) /* filled in by fuse.c's patterns */
+/* Operations beyond the ISA's forms: superinstructions for the sequences
+ * clang emits in loops (fuse.c finds them). A fused op at index i does the
+ * work of ops i..i+n-1; those stay plain ops for jumps that land on them,
+ * and the fused op reads its operands from them (op[1], op[2], ...).
+ *
+ *   MOVX_<op><64|32>_<K|X>  t = a; t op= b           -> t = a op b
+ *   ADDK_<jcc>_<K|X>        r += imm; if r jcc b goto  -> one dispatch
+ *   ROTL64, ROTL32          t = a; t >>= k1; a <<= k2; a |= t  (a rotate)
+ */
+#define INTERP_ALU_FUSABLE(M, X)                                                          \
+	M(X, ADD) M(X, SUB) M(X, MUL) M(X, DIV) M(X, MOD) M(X, SDIV) M(X, SMOD) M(X, OR)  \
+	M(X, AND) M(X, XOR) M(X, LSH) M(X, RSH) M(X, ARSH)
+#define INTERP_JCC_FUSABLE(M, X)                                                          \
+	M(X, JEQ) M(X, JNE) M(X, JGT) M(X, JGE) M(X, JLT) M(X, JLE) M(X, JSGT) M(X, JSGE) \
+	M(X, JSLT) M(X, JSLE) M(X, JSET)
+#define INTERP_FUSED_MOVX(X, N) X(MOVX_##N##64_K) X(MOVX_##N##64_X) X(MOVX_##N##32_K) X(MOVX_##N##32_X)
+#define INTERP_FUSED_ADDJ(X, J) X(ADDK_##J##_K) X(ADDK_##J##_X)
+#define INTERP_FUSED(X)                                                                   \
+	INTERP_ALU_FUSABLE(INTERP_FUSED_MOVX, X)                                          \
+	INTERP_JCC_FUSABLE(INTERP_FUSED_ADDJ, X)                                          \
+	X(ROTL64) X(ROTL32)
 
 enum interp_op {
 	IOP_FIRST_FUSED = ISA_OP_COUNT - 1,
@@ -50,6 +68,8 @@ struct bpfrt_run_ctx;
 /* Pre-decodes prog->insns. 0, -ENOMEM, or -EOPNOTSUPP (log names the insn). */
 int interp_decode(const struct bpfrt_prog *prog, struct interp_prog **out, struct vm_log *log);
 void interp_free(struct interp_prog *ip);
+/* Turns sequences into superinstructions (fuse.c). */
+void interp_fuse(struct iop *ops, size_t cnt);
 
 /* One executor activation: the run's, or a callback's run from a helper
  * (vm_backend.call). Linked through rc->engine, innermost first, so a

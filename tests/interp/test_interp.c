@@ -329,6 +329,52 @@ static void test_helpers(void **state)
 	bpfrt_vm__free(vm);
 }
 
+/* Superinstructions give the same results as the instructions they stand
+ * for, also when a jump lands inside a fused sequence. */
+static void test_fused_sequences(void **state)
+{
+	(void)state;
+	uint64_t v = 0x0123456789abcdefull;
+	/* rotl64(v, 7) through t = v; t >>= 57; v <<= 7; v |= t, plus t. */
+	assert_int_equal(RUN(LDDW(1, 0x0123456789abcdefull), MOV64_REG(2, 1),
+			     ALU64_IMM(BPFRT_RSH, 2, 57), ALU64_IMM(BPFRT_LSH, 1, 7),
+			     ALU64_REG(BPFRT_OR, 1, 2), MOV64_REG(0, 1), ALU64_REG(BPFRT_XOR, 0, 2), EXIT()),
+			 ((v << 7) | (v >> 57)) ^ (v >> 57));
+	uint32_t w = 0x89abcdef;
+	assert_int_equal(RUN(LDDW(1, 0xffffffff89abcdefull), ALU32_REG(BPFRT_MOV, 2, 1),
+			     ALU32_IMM(BPFRT_RSH, 2, 17), ALU32_IMM(BPFRT_LSH, 1, 15),
+			     ALU32_REG(BPFRT_OR, 1, 2), MOV64_REG(0, 1), EXIT()),
+			 (uint32_t)((w << 15) | (w >> 17)));
+	/* Three-address forms: t = a op b, and t = a; t op= t (not fused). */
+	assert_int_equal(RUN(MOV64_IMM(1, 40), MOV64_IMM(2, 2), MOV64_REG(0, 1), ALU64_REG(BPFRT_ADD, 0, 2),
+			     EXIT()), 42);
+	assert_int_equal(RUN(MOV64_IMM(1, 21), MOV64_REG(0, 1), ALU64_REG(BPFRT_ADD, 0, 0), EXIT()), 42);
+	assert_int_equal(RUN(MOV64_IMM(1, -1), ALU32_REG(BPFRT_MOV, 0, 1), ALU32_IMM(BPFRT_ADD, 0, 1), EXIT()),
+			 0);
+	assert_int_equal(RUN(MOV64_IMM(1, 85), MOV64_REG(0, 1), ALU64_IMM(BPFRT_MOD, 0, 0), EXIT()), 85);
+	/* r1 += 1; if r1 != 10 goto loop, counting r0; then a jump into the
+	 * middle of a fused pair runs its second op alone. */
+	assert_int_equal(RUN(MOV64_IMM(0, 0), MOV64_IMM(1, 0), ALU64_IMM(BPFRT_ADD, 0, 3),
+			     ALU64_IMM(BPFRT_ADD, 1, 1), JMP_IMM(BPFRT_JNE, 1, 10, -3), EXIT()), 30);
+	assert_int_equal(RUN(MOV64_IMM(0, 0), MOV64_IMM(1, 5), JA(1), ALU64_IMM(BPFRT_ADD, 1, 100),
+			     JMP_IMM(BPFRT_JSGT, 1, 4, 1), EXIT(), MOV64_IMM(0, 7), EXIT()), 7);
+	assert_int_equal(RUN(MOV64_IMM(0, 0), MOV64_IMM(1, -5), MOV64_IMM(2, 0), ALU64_IMM(BPFRT_ADD, 1, 1),
+			     JMP_REG(BPFRT_JSLT, 1, 2, -2), MOV64_REG(0, 1), EXIT()), 0);
+	/* The budget counts every instruction a fused op stands for. */
+	uint64_t r0;
+	struct bpfrt_vm *vm = bpfrt_vm__new();
+	const struct bpfrt_insn p[] = { MOV64_IMM(1, 0), ALU64_IMM(BPFRT_ADD, 1, 1),
+					JMP_IMM(BPFRT_JNE, 1, 10, -2), MOV64_REG(0, 1), EXIT() };
+	struct bpfrt_prog *prog = bpfrt_prog__load(vm, p, ARRAY_LEN(p), NULL);
+	struct bpfrt_run_opts ro = { .sz = sizeof(ro), .insn_budget = 23 };
+	assert_int_equal(bpfrt_prog__run(prog, NULL, 0, &r0, &ro), 0);
+	assert_int_equal(r0, 10);
+	ro.insn_budget = 22;
+	assert_int_equal(bpfrt_prog__run(prog, NULL, 0, &r0, &ro), -ELOOP);
+	bpfrt_prog__free(prog);
+	bpfrt_vm__free(vm);
+}
+
 /* bpf_loop (kernel helper 181) calls a subprogram back through the
  * interpreter; the callback sees the caller's stack through its ctx. */
 static void test_callbacks(void **state)
@@ -462,6 +508,7 @@ int main(void)
 		cmocka_unit_test(test_budget),
 		cmocka_unit_test(test_local_calls),
 		cmocka_unit_test(test_helpers),
+		cmocka_unit_test(test_fused_sequences),
 		cmocka_unit_test(test_callbacks),
 		cmocka_unit_test(test_threads),
 		cmocka_unit_test(test_options_size),
