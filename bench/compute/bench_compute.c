@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "bench_time.h"
+#include "bpfrt/object.h"
 #include "bpfrt/vm.h"
 #include "kbpf.h"
 #ifdef BENCH_HAVE_UBPF
@@ -278,23 +279,36 @@ static void bench_kernel(struct workload *w, uint64_t expect)
 	summarize(c, samples, runs);
 }
 
-static struct bpfrt_insn *read_insns(const char *dir, const char *name, const char *sec,
-				     size_t *cnt)
+/* Opens DIR/NAME.bpf.o with bpfrt's ELF loader and copies its two entry
+ * points, NAME_plain (section "bench") and NAME_xdp (section "xdp"). */
+static void read_workload(const char *dir, struct workload *w)
 {
-	char path[4096];
-	snprintf(path, sizeof(path), "%s/%s.%s.bin", dir, name, sec);
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		fprintf(stderr, "bench-compute: %s: %s\n", path, strerror(errno));
+	char path[4096], log[256] = "";
+	struct bpfrt_object_opts oo = {.sz = sizeof(oo), .log_buf = log, .log_size = sizeof(log)};
+
+	snprintf(path, sizeof(path), "%s/%s.bpf.o", dir, w->name);
+	struct bpfrt_object *obj = bpfrt_object__open_file(path, &oo);
+	if (!obj) {
+		fprintf(stderr, "bench-compute: %s: %s\n", path, log[0] ? log : strerror(errno));
 		exit(1);
 	}
-	static struct bpfrt_insn buf[1 << 16];
-	size_t n = fread(buf, sizeof(buf[0]), sizeof(buf) / sizeof(buf[0]), f);
-	fclose(f);
-	struct bpfrt_insn *insns = malloc(n * sizeof(*insns));
-	memcpy(insns, buf, n * sizeof(*insns));
-	*cnt = n;
-	return insns;
+	for (int k = 0; k < 2; k++) {
+		char name[128];
+		snprintf(name, sizeof(name), "%s_%s", w->name, k ? "xdp" : "plain");
+		const struct bpfrt_program *p = bpfrt_object__find_prog(obj, name);
+		if (!p) {
+			fprintf(stderr, "bench-compute: %s: no program %s\n", path, name);
+			exit(1);
+		}
+		size_t n = bpfrt_program__insn_cnt(p);
+		struct bpfrt_insn *insns = malloc(n * sizeof(*insns));
+		if (!insns)
+			exit(1);
+		memcpy(insns, bpfrt_program__insns(p), n * sizeof(*insns));
+		*(k ? &w->xdp : &w->plain) = insns;
+		*(k ? &w->xdp_cnt : &w->plain_cnt) = n;
+	}
+	bpfrt_object__close(obj);
 }
 
 /* ---- load times: bpfrt (validation + backend prepare), the kernel
@@ -489,7 +503,7 @@ static void usage(FILE *f)
 		   "  --runs N     timed batches per engine and workload (default 7)\n"
 		   "  --ms MS      length of one batch in milliseconds (default 20)\n"
 		   "  --only NAME  only the workloads whose name contains NAME\n"
-		   "  --bpf-dir D  where NAME.bench.bin / NAME.xdp.bin are\n"
+		   "  --bpf-dir D  where the NAME.bpf.o objects are\n"
 		   "  --check      only check every engine's result against native\n"
 		   "  Exit status 1 when an engine gives a wrong result.\n");
 }
@@ -547,8 +561,7 @@ int main(int argc, char **argv)
 			cells[i][e].missing = "-";
 		if (only && !strstr(w->name, only))
 			continue;
-		w->plain = read_insns(bpf_dir, w->name, "bench", &w->plain_cnt);
-		w->xdp = read_insns(bpf_dir, w->name, "xdp", &w->xdp_cnt);
+		read_workload(bpf_dir, w);
 
 		uint8_t data[CTX_LEN];
 		memcpy(data, ctx_init, CTX_LEN);
