@@ -50,7 +50,7 @@ struct {
 	__type(value, struct locked);
 } locks SEC(".maps");
 
-SEC("socket")
+SEC("uprobe")
 int hash_ops(void *ctx)
 {
 	__u32 k = 1;
@@ -78,17 +78,17 @@ int hash_ops(void *ctx)
 	return 0;
 }
 
-SEC("socket")
+SEC("uprobe")
 int queue_stack_ops(void *ctx)
 {
-	__u32 v;
+	__u32 v, one = 1, two = 2, three = 3;
 
-	for (__u32 i = 1; i <= 3; i++) {
-		if (bpf_map_push_elem(&queue, &i, 0))
-			return 1;
-		if (bpf_map_push_elem(&stack, &i, 0))
-			return 2;
-	}
+	if (bpf_map_push_elem(&queue, &one, 0) || bpf_map_push_elem(&queue, &two, 0) ||
+	    bpf_map_push_elem(&queue, &three, 0))
+		return 1;
+	if (bpf_map_push_elem(&stack, &one, 0) || bpf_map_push_elem(&stack, &two, 0) ||
+	    bpf_map_push_elem(&stack, &three, 0))
+		return 2;
 	if (bpf_map_peek_elem(&queue, &v) || v != 1)
 		return 3;
 	if (bpf_map_pop_elem(&queue, &v) || v != 1)
@@ -100,7 +100,7 @@ int queue_stack_ops(void *ctx)
 	return 0;
 }
 
-SEC("socket")
+SEC("uprobe")
 int percpu_ops(void *ctx)
 {
 	__u32 k = 0;
@@ -123,16 +123,20 @@ static long sum_elem(void *map, __u32 *key, __u64 *val, __u64 *sum)
 	return *key == 2; /* stop after the third element */
 }
 
-SEC("socket")
+SEC("uprobe")
 int for_each(void *ctx)
 {
-	__u64 sum = 0;
+	__u64 sum = 0, v;
+	__u32 k;
 
-	for (__u32 i = 0; i < 4; i++) {
-		__u64 v = (i + 1) * 10;
-
-		bpf_map_update_elem(&arr, &i, &v, BPF_ANY);
-	}
+	k = 0, v = 10;
+	bpf_map_update_elem(&arr, &k, &v, BPF_ANY);
+	k = 1, v = 20;
+	bpf_map_update_elem(&arr, &k, &v, BPF_ANY);
+	k = 2, v = 30;
+	bpf_map_update_elem(&arr, &k, &v, BPF_ANY);
+	k = 3, v = 40;
+	bpf_map_update_elem(&arr, &k, &v, BPF_ANY);
 	long n = bpf_for_each_map_elem(&arr, sum_elem, &sum, 0);
 	if (n != 3)
 		return 1;
@@ -147,7 +151,7 @@ static long add_index(__u32 i, __u64 *sum)
 	return i == 9; /* stop after ten */
 }
 
-SEC("socket")
+SEC("uprobe")
 int loop(void *ctx)
 {
 	__u64 sum = 0;
@@ -162,7 +166,7 @@ int loop(void *ctx)
 	return 0;
 }
 
-SEC("socket")
+SEC("uprobe")
 int spin(void *ctx)
 {
 	__u32 k = 0;

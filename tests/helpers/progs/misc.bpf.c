@@ -20,7 +20,7 @@ extern void *bpf_dynptr_slice(const struct bpf_dynptr *p, __u64 offset, void *bu
 			      __u32 buffer__szk) __ksym;
 extern int bpf_dynptr_adjust(const struct bpf_dynptr *p, __u32 start, __u32 end) __ksym;
 
-SEC("socket")
+SEC("uprobe")
 int print(void *ctx)
 {
 	bpf_printk("hello %d %s", 42, "world");
@@ -28,13 +28,13 @@ int print(void *ctx)
 	return 0;
 }
 
-SEC("socket")
+SEC("uprobe")
 int fmt(void *ctx)
 {
 	return BPF_SNPRINTF(res.text, sizeof(res.text), "%d-%s", 7, "x");
 }
 
-SEC("socket")
+SEC("uprobe")
 int clocks(void *ctx)
 {
 	__u64 a = bpf_ktime_get_ns(), b = bpf_ktime_get_ns();
@@ -55,7 +55,7 @@ int clocks(void *ctx)
 	return differ ? 0 : 4;
 }
 
-SEC("socket")
+SEC("uprobe")
 int ids(void *ctx)
 {
 	res.pid_tgid = bpf_get_current_pid_tgid();
@@ -64,7 +64,7 @@ int ids(void *ctx)
 	return bpf_get_current_comm(res.comm, sizeof(res.comm));
 }
 
-SEC("socket")
+SEC("uprobe")
 int probe(void *ctx)
 {
 	__u64 v;
@@ -87,7 +87,7 @@ int probe(void *ctx)
 	return 0;
 }
 
-SEC("socket")
+SEC("uprobe")
 int dynptr(void *ctx)
 {
 	char buf[16] = "0123456789abcde";

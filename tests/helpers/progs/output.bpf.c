@@ -22,7 +22,7 @@ struct {
 	__uint(value_size, 32 * sizeof(__u64));
 } stacks SEC(".maps");
 
-SEC("socket")
+SEC("uprobe")
 int ringbuf(void *ctx)
 {
 	__u64 v = 0x1111111111111111ULL;
@@ -44,12 +44,15 @@ int ringbuf(void *ctx)
 	 * keeps its space until the consumer passes it, as in the kernel */
 	if (bpf_ringbuf_query(&rb, BPF_RB_AVAIL_DATA) != 48)
 		return 4;
-	if (bpf_ringbuf_reserve(&rb, 8192, 0))
+	p = bpf_ringbuf_reserve(&rb, 8192, 0); /* larger than the ring */
+	if (p) {
+		bpf_ringbuf_discard(p, 0);
 		return 5;
+	}
 	return 0;
 }
 
-SEC("socket")
+SEC("uprobe")
 int perf_output(void *ctx)
 {
 	__u32 v = 0xabcd;
@@ -58,7 +61,7 @@ int perf_output(void *ctx)
 	return bpf_perf_event_output(ctx, &events, BPF_F_CURRENT_CPU, &v, sizeof(v));
 }
 
-SEC("socket")
+SEC("uprobe")
 int stack(void *ctx)
 {
 	__u64 buf[8];

@@ -14,7 +14,7 @@ struct {
 
 __u64 ran_after = 0;
 
-SEC("socket")
+SEC("uprobe")
 int entry(void *ctx)
 {
 	bpf_tail_call(ctx, &jmp, 0);
@@ -22,7 +22,7 @@ int entry(void *ctx)
 	return 1;
 }
 
-SEC("socket")
+SEC("uprobe")
 int target(void *ctx)
 {
 	return 42;

@@ -48,7 +48,7 @@ int session(__u64 *ctx)
 	return *cookie == 0x5e55 ? 0 : 2;
 }
 
-SEC("socket")
+SEC("uprobe")
 int throws(void *ctx)
 {
 	bpf_throw(7);
