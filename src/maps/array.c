@@ -46,7 +46,7 @@ static int array_layout(struct bpfrt_map *map, struct map_shm_hdr *hdr, char *lo
 	if (map->value_size > (1U << 30) || sz > (1ULL << 36))
 		return map_log_err(map, log, log_sz, -E2BIG, "%llu bytes of values",
 				   (unsigned long long)sz);
-	hdr->data_size = (sz + map_page_size() - 1) & ~(uint64_t)(map_page_size() - 1);
+	hdr->data_size = map_page_round(sz);
 	return 0;
 }
 
@@ -103,7 +103,7 @@ static long array_delete(struct bpfrt_map *map, const void *key)
 	return -EINVAL;
 }
 
-static int array_get_next_key(struct bpfrt_map *map, const void *key, void *next_key)
+int map_index_get_next_key(struct bpfrt_map *map, const void *key, void *next_key)
 {
 	uint32_t i = key ? *(const uint32_t *)key : UINT32_MAX;
 	if (i >= map->max_entries) {
@@ -156,26 +156,14 @@ static int percpu_array_sys_update(struct bpfrt_map *map, const void *key, const
 	return 0;
 }
 
-const struct map_ops array_map_ops = {
-	.obj_size = sizeof(struct array_map),
-	.layout = array_layout,
-	.attach = array_attach,
-	.lookup = array_lookup,
-	.update = array_update,
-	.delete = array_delete,
-	.for_each = array_for_each,
-	.get_next_key = array_get_next_key,
-};
+#define ARRAY_OPS                                                                                  \
+	.obj_size = sizeof(struct array_map), .layout = array_layout, .attach = array_attach,      \
+	.lookup = array_lookup, .update = array_update, .delete = array_delete,                    \
+	.for_each = array_for_each, .get_next_key = map_index_get_next_key
 
+const struct map_ops array_map_ops = {ARRAY_OPS};
 const struct map_ops percpu_array_map_ops = {
-	.obj_size = sizeof(struct array_map),
-	.layout = array_layout,
-	.attach = array_attach,
-	.lookup = array_lookup,
-	.update = array_update,
-	.delete = array_delete,
-	.for_each = array_for_each,
-	.get_next_key = array_get_next_key,
+	ARRAY_OPS,
 	.sys_lookup = percpu_array_sys_lookup,
 	.sys_update = percpu_array_sys_update,
 };

@@ -47,7 +47,7 @@ static int bloom_layout(struct bpfrt_map *map, struct map_shm_hdr *hdr, char *lo
 	if (!(map->map_flags & BPFRT_F_ZERO_SEED) && getrandom(&seed, sizeof(seed), 0) != sizeof(seed))
 		seed = 0x9e3779b97f4a7c15ULL;
 	hdr->layout[L_SEED] = seed;
-	hdr->data_size = (nbits / 8 + map_page_size() - 1) & ~(uint64_t)(map_page_size() - 1);
+	hdr->data_size = map_page_round(nbits / 8);
 	return 0;
 }
 

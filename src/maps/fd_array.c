@@ -47,7 +47,7 @@ static int fd_array_layout(struct bpfrt_map *map, struct map_shm_hdr *hdr, char 
 		return map_log_err(map, log, log_sz, -E2BIG, "max_entries %u too large",
 				   map->max_entries);
 	uint64_t sz = (uint64_t)map->max_entries * (perf ? 8 : 4);
-	hdr->data_size = (sz + map_page_size() - 1) & ~(uint64_t)(map_page_size() - 1);
+	hdr->data_size = map_page_round(sz);
 	return 0;
 }
 
@@ -67,19 +67,6 @@ static int fd_array_attach(struct bpfrt_map *map)
 static void fd_array_release(struct bpfrt_map *map)
 {
 	free(FDA(map)->slots);
-}
-
-static int fd_array_get_next_key(struct bpfrt_map *map, const void *key, void *next_key)
-{
-	uint32_t i = key ? *(const uint32_t *)key : UINT32_MAX;
-	if (i >= map->max_entries) {
-		*(uint32_t *)next_key = 0;
-		return 0;
-	}
-	if (i == map->max_entries - 1)
-		return -ENOENT;
-	*(uint32_t *)next_key = i + 1;
-	return 0;
 }
 
 static long fd_array_delete(struct bpfrt_map *map, const void *key)
@@ -112,6 +99,11 @@ static int fd_array_no_lookup(struct bpfrt_map *map, const void *key, void *valu
 	(void)value;
 	return -EOPNOTSUPP;
 }
+
+#define FD_ARRAY_OPS                                                                               \
+	.obj_size = sizeof(struct fd_array), .layout = fd_array_layout, .attach = fd_array_attach, \
+	.release = fd_array_release, .delete = fd_array_delete,                                    \
+	.get_next_key = map_index_get_next_key
 
 /* ---- prog array ---- */
 
@@ -171,12 +163,7 @@ struct bpfrt_prog *prog_array_get(struct bpfrt_map *map, uint32_t index)
 }
 
 const struct map_ops prog_array_map_ops = {
-	.obj_size = sizeof(struct fd_array),
-	.layout = fd_array_layout,
-	.attach = fd_array_attach,
-	.release = fd_array_release,
-	.delete = fd_array_delete,
-	.get_next_key = fd_array_get_next_key,
+	FD_ARRAY_OPS,
 	.sys_lookup = prog_array_sys_lookup,
 	.sys_update = prog_array_sys_update,
 };
@@ -217,12 +204,7 @@ uint64_t perf_event_array_lost(struct bpfrt_map *map, uint32_t i)
 }
 
 const struct map_ops perf_event_array_map_ops = {
-	.obj_size = sizeof(struct fd_array),
-	.layout = fd_array_layout,
-	.attach = fd_array_attach,
-	.release = fd_array_release,
-	.delete = fd_array_delete,
-	.get_next_key = fd_array_get_next_key,
+	FD_ARRAY_OPS,
 	.sys_lookup = fd_array_no_lookup,
 	.sys_update = fd_array_no_update,
 };

@@ -130,7 +130,7 @@ static int htab_layout(struct bpfrt_map *map, struct map_shm_hdr *hdr, char *log
 	if (sz > (1ULL << 38))
 		return map_log_err(map, log, log_sz, -E2BIG, "%llu bytes of elements",
 				   (unsigned long long)sz);
-	hdr->data_size = (sz + map_page_size() - 1) & ~(uint64_t)(map_page_size() - 1);
+	hdr->data_size = map_page_round(sz);
 	hdr->layout[L_NBUCKETS] = nb;
 	hdr->layout[L_POOL] = pool;
 	hdr->layout[L_ELEM_SIZE] = esz;

@@ -261,6 +261,13 @@ size_t bpfrt_map__user_value_size(const struct bpfrt_map *map)
 
 /* ---- The fast path ---- */
 
+void *map_lookup_percpu_elem(struct bpfrt_map *map, const void *key, uint32_t cpu)
+{
+	if (!map_type_is_percpu(map->type) || cpu >= map->ncpus)
+		return NULL;
+	return map->ops->lookup(map, key, cpu);
+}
+
 long map_update_elem(struct bpfrt_map *map, const void *key, const void *value, uint64_t flags,
 		     uint32_t cpu)
 {

@@ -72,6 +72,10 @@ struct bpfrt_map {
 	bool owner;	  /* created here (not from_fd) */
 };
 
+/* get_next_key over indexes 0..max_entries-1 (arrays): the first index
+ * when key is NULL or out of range, -ENOENT after the last. */
+int map_index_get_next_key(struct bpfrt_map *map, const void *key, void *next_key);
+
 /* The ops of every implemented type, indexed by type id (NULL: none). */
 const struct map_ops *map_ops_of(uint32_t type);
 
@@ -81,6 +85,9 @@ static inline void *map_lookup_elem(struct bpfrt_map *map, const void *key, uint
 {
 	return map->ops->lookup ? map->ops->lookup(map, key, cpu) : NULL;
 }
+/* bpf_map_lookup_percpu_elem: another CPU's value of a per-CPU map; NULL
+ * when cpu >= ncpus or the map is not per-CPU. */
+void *map_lookup_percpu_elem(struct bpfrt_map *map, const void *key, uint32_t cpu);
 long map_update_elem(struct bpfrt_map *map, const void *key, const void *value, uint64_t flags,
 		     uint32_t cpu);
 long map_delete_elem(struct bpfrt_map *map, const void *key);

@@ -43,7 +43,7 @@ static int qs_layout(struct bpfrt_map *map, struct map_shm_hdr *hdr, char *log, 
 	if (map->value_size > (1U << 26) || sz > (1ULL << 36))
 		return map_log_err(map, log, log_sz, -E2BIG, "%llu bytes of values",
 				   (unsigned long long)sz);
-	hdr->data_size = (sz + map_page_size() - 1) & ~(uint64_t)(map_page_size() - 1);
+	hdr->data_size = map_page_round(sz);
 	return 0;
 }
 

@@ -44,6 +44,13 @@ int map_shm_create(struct bpfrt_map *map, const struct map_shm_hdr *hdr);
 int map_shm_open(struct bpfrt_map *map, int fd);
 void map_shm_close(struct bpfrt_map *map);
 
+/* sz rounded up to whole pages (data sizes are page multiples). */
+static inline uint64_t map_page_round(uint64_t sz)
+{
+	uint64_t page = map_page_size();
+	return (sz + page - 1) & ~(page - 1);
+}
+
 static inline void *map_data(const struct bpfrt_map *map)
 {
 	return (char *)map->hdr + map->hdr->data_off;

@@ -60,7 +60,7 @@ static int stackmap_layout(struct bpfrt_map *map, struct map_shm_hdr *hdr, char 
 	uint64_t nb = map_roundup_pow2(map->max_entries);
 	uint64_t bsz = sizeof(struct stack_bucket) + map->value_size;
 	hdr->layout[0] = nb;
-	hdr->data_size = (nb * bsz + map_page_size() - 1) & ~(uint64_t)(map_page_size() - 1);
+	hdr->data_size = map_page_round(nb * bsz);
 	return 0;
 }
 

@@ -228,6 +228,9 @@ static void percpu_hash_semantics(void **state)
 	assert_int_equal(*(uint64_t *)map_lookup_elem(m, U32(1), 3), 4);
 	assert_int_equal(*(uint64_t *)map_lookup_elem(m, U32(1), 0), 1);
 	assert_int_equal(bpfrt_map__update_elem(m, U32(1), 4, all, 32, BPFRT_NOEXIST), -EEXIST);
+	assert_int_equal(*(uint64_t *)map_lookup_percpu_elem(m, U32(1), 2), 3);
+	assert_null(map_lookup_percpu_elem(m, U32(1), 4)); /* no such CPU */
+	assert_null(map_lookup_percpu_elem(m, U32(2), 0));
 	bpfrt_map__free(m);
 }
 
