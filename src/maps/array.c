@@ -156,12 +156,48 @@ static int percpu_array_sys_update(struct bpfrt_map *map, const void *key, const
 	return 0;
 }
 
+/* The kernel's array_map_gen_lookup, with the value base as an immediate
+ * (our values are not at a fixed offset from the map object):
+ *	r1 = <values>			(ld_imm64)
+ *	r0 = *(u32 *)(r2 + 0)
+ *	if r0 >= max_entries goto +3
+ *	r0 <<= log2(elem_size)		(or r0 *= elem_size)
+ *	r0 += r1
+ *	goto +1
+ *	r0 = 0
+ */
+static int array_gen_lookup(const struct bpfrt_map *map, struct bpfrt_insn *insns, size_t cap)
+{
+	const struct array_map *a = (const struct array_map *)map;
+	uint64_t base = (uintptr_t)a->values;
+	uint32_t es = a->elem_size;
+	if (map->max_entries > INT32_MAX || es > INT32_MAX)
+		return 0;
+	if (cap < 8)
+		return -ENOSPC;
+	bool pow2 = !(es & (es - 1));
+	struct bpfrt_insn prog[8] = {
+		{.code = BPFRT_LD | BPFRT_IMM | BPFRT_DW, .dst_reg = 1, .imm = (int32_t)(uint32_t)base},
+		{.imm = (int32_t)(uint32_t)(base >> 32)},
+		{.code = BPFRT_LDX | BPFRT_MEM | BPFRT_W, .dst_reg = 0, .src_reg = 2},
+		{.code = BPFRT_JMP | BPFRT_JGE | BPFRT_K, .dst_reg = 0, .off = 3,
+		 .imm = (int32_t)map->max_entries},
+		{.code = BPFRT_ALU64 | (pow2 ? BPFRT_LSH : BPFRT_MUL) | BPFRT_K, .dst_reg = 0,
+		 .imm = pow2 ? __builtin_ctz(es) : (int32_t)es},
+		{.code = BPFRT_ALU64 | BPFRT_ADD | BPFRT_X, .dst_reg = 0, .src_reg = 1},
+		{.code = BPFRT_JMP | BPFRT_JA, .off = 1},
+		{.code = BPFRT_ALU64 | BPFRT_MOV | BPFRT_K, .dst_reg = 0, .imm = 0},
+	};
+	memcpy(insns, prog, sizeof(prog));
+	return 8;
+}
+
 #define ARRAY_OPS                                                                                  \
 	.obj_size = sizeof(struct array_map), .layout = array_layout, .attach = array_attach,      \
 	.lookup = array_lookup, .update = array_update, .delete = array_delete,                    \
 	.for_each = array_for_each, .get_next_key = map_index_get_next_key
 
-const struct map_ops array_map_ops = {ARRAY_OPS};
+const struct map_ops array_map_ops = {ARRAY_OPS, .gen_lookup = array_gen_lookup};
 const struct map_ops percpu_array_map_ops = {
 	ARRAY_OPS,
 	.sys_lookup = percpu_array_sys_lookup,

@@ -268,6 +268,11 @@ void *map_lookup_percpu_elem(struct bpfrt_map *map, const void *key, uint32_t cp
 	return map->ops->lookup(map, key, cpu);
 }
 
+int map_gen_lookup(const struct bpfrt_map *map, struct bpfrt_insn *insns, size_t cap)
+{
+	return map->ops->gen_lookup ? map->ops->gen_lookup(map, insns, cap) : 0;
+}
+
 long map_update_elem(struct bpfrt_map *map, const void *key, const void *value, uint64_t flags,
 		     uint32_t cpu)
 {

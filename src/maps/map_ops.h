@@ -20,6 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "bpfrt/insn.h"
 #include "bpfrt/map.h"
 
 struct map_shm_hdr;
@@ -50,6 +51,8 @@ struct map_ops {
 	long (*peek)(struct bpfrt_map *map, void *value);
 	long (*for_each)(struct bpfrt_map *map, map_for_each_fn cb, void *ctx, uint32_t cpu);
 	int (*get_next_key)(struct bpfrt_map *map, const void *key, void *next_key);
+	/* Writes the instructions of an inline lookup (see map_gen_lookup). */
+	int (*gen_lookup)(const struct bpfrt_map *map, struct bpfrt_insn *insns, size_t cap);
 
 	/* User side: copy values in and out (per-CPU maps: all CPUs). NULL
 	 * means the fast path's lookup/update with cpu 0 and a plain copy. */
@@ -75,6 +78,14 @@ struct bpfrt_map {
 /* get_next_key over indexes 0..max_entries-1 (arrays): the first index
  * when key is NULL or out of range, -ENOENT after the last. */
 int map_index_get_next_key(struct bpfrt_map *map, const void *key, void *next_key);
+
+/* The kernel's map_gen_lookup, for the fixups stage's helper inlining:
+ * instructions that do bpf_map_lookup_elem on this map without a call.
+ * In: r2 = key pointer. Out: r0 = value pointer or 0. Clobbers r1 (as the
+ * call would). They replace the `call map_lookup_elem` (its r1 is known to
+ * be this map). Returns the count written, 0 when the type has no inline
+ * form (keep the call), -ENOSPC when `cap` is too small (8 suffice). */
+int map_gen_lookup(const struct bpfrt_map *map, struct bpfrt_insn *insns, size_t cap);
 
 /* The ops of every implemented type, indexed by type id (NULL: none). */
 const struct map_ops *map_ops_of(uint32_t type);

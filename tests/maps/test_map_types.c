@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "bpfrt/map.h"
+#include "bpfrt/vm.h"
 #include "maps/map_ops.h"
 
 #define U32(x) (&(uint32_t){(x)})
@@ -454,6 +455,57 @@ static void perf_event_array(void **state)
 	bpfrt_map__free(m);
 }
 
+/* Runs map_gen_lookup's instructions for key `key` in the interpreter:
+ * the value's first u64, or -1 when the lookup gives NULL. */
+static uint64_t run_inline_lookup(struct bpfrt_map *m, uint32_t key)
+{
+	struct bpfrt_insn p[16] = {
+		{.code = BPFRT_ST | BPFRT_MEM | BPFRT_W, .dst_reg = 10, .off = -4, .imm = (int32_t)key},
+		{.code = BPFRT_ALU64 | BPFRT_MOV | BPFRT_X, .dst_reg = 2, .src_reg = 10},
+		{.code = BPFRT_ALU64 | BPFRT_ADD | BPFRT_K, .dst_reg = 2, .imm = -4},
+	};
+	assert_int_equal(map_gen_lookup(m, p + 3, 7), -ENOSPC);
+	assert_int_equal(map_gen_lookup(m, p + 3, 8), 8);
+	p[11] = (struct bpfrt_insn){.code = BPFRT_JMP | BPFRT_JEQ | BPFRT_K, .dst_reg = 0, .off = 2};
+	p[12] = (struct bpfrt_insn){.code = BPFRT_LDX | BPFRT_MEM | BPFRT_DW, .dst_reg = 0};
+	p[13] = (struct bpfrt_insn){.code = BPFRT_JMP | BPFRT_EXIT};
+	p[14] = (struct bpfrt_insn){.code = BPFRT_ALU64 | BPFRT_MOV | BPFRT_K, .dst_reg = 0, .imm = -1};
+	p[15] = (struct bpfrt_insn){.code = BPFRT_JMP | BPFRT_EXIT};
+	struct bpfrt_vm *vm = bpfrt_vm__new();
+	struct bpfrt_prog_opts o = {.sz = sizeof(o), .mode = BPFRT_EXEC_TRUSTED};
+	struct bpfrt_prog *prog = bpfrt_prog__load(vm, p, 16, &o);
+	assert_non_null(prog);
+	uint64_t r0 = 0;
+	char ctx[8];
+	assert_int_equal(bpfrt_prog__run(prog, ctx, sizeof(ctx), &r0, NULL), 0);
+	bpfrt_prog__free(prog);
+	bpfrt_vm__free(vm);
+	return r0;
+}
+
+static void inline_array_lookup(void **state)
+{
+	(void)state;
+	uint32_t sizes[] = {8, 24}; /* shift, and multiply */
+	for (int i = 0; i < 2; i++) {
+		struct bpfrt_map *m = mk(BPFRT_MAP_TYPE_ARRAY, 4, sizes[i], 4, 0);
+		uint64_t v[3] = {0x1122334455667788ULL, 0, 0};
+		for (uint32_t k = 0; k < 4; k++) {
+			v[0] += k;
+			assert_int_equal(bpfrt_map__update_elem(m, &k, 4, v, sizes[i], 0), 0);
+		}
+		assert_int_equal(run_inline_lookup(m, 2), 0x1122334455667788ULL + 3);
+		assert_int_equal(run_inline_lookup(m, 3), 0x1122334455667788ULL + 6);
+		assert_int_equal(run_inline_lookup(m, 4), UINT64_MAX);
+		assert_int_equal(run_inline_lookup(m, UINT32_MAX), UINT64_MAX);
+		bpfrt_map__free(m);
+	}
+	struct bpfrt_map *h = mk(BPFRT_MAP_TYPE_HASH, 4, 8, 4, 0);
+	struct bpfrt_insn buf[8];
+	assert_int_equal(map_gen_lookup(h, buf, 8), 0); /* no inline form: keep the call */
+	bpfrt_map__free(h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -469,6 +521,7 @@ int main(void)
 		cmocka_unit_test(stack_trace),
 		cmocka_unit_test(prog_array),
 		cmocka_unit_test(perf_event_array),
+		cmocka_unit_test(inline_array_lookup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
