@@ -18,8 +18,8 @@
  * single-entry arrays initialised from their sections; .rodata is frozen.
  *
  * Programs are loaded on first use (bpfrt_runtime__prog): the verifier's
- * judgement, then fixups (map pointers, helper ids, kfunc names), then the
- * backend. A program the runtime cannot load does not keep the others from
+ * judgement (bpfrt/verifier.h; see enum bpfrt_runtime_verify), then fixups
+ * (map pointers, helper ids, kfunc names), then the backend. A program the runtime cannot load does not keep the others from
  * loading. A prog array slot is set from user space with the program's
  * index in the object as its "fd" (bpfrt_map__update_elem).
  *
@@ -29,6 +29,7 @@
 #ifndef BPFRT_RUNTIME_H
 #define BPFRT_RUNTIME_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -42,9 +43,21 @@ extern "C" {
 
 struct bpfrt_runtime;
 
+/* What the runtime does with the verifier's judgement of a program. */
+enum bpfrt_runtime_verify {
+	/* Verify; an accepted program runs trusted (no checks, any backend), a
+	 * rejected one runs checked in the interpreter (bounds-checked, an
+	 * instruction budget) and bpfrt_runtime__log() says why it was
+	 * rejected. The JIT runs accepted programs only. */
+	BPFRT_VERIFY_AUTO = 0,
+	BPFRT_VERIFY_REQUIRE, /* a rejected program does not load */
+	BPFRT_VERIFY_OFF,     /* no verification: every program runs checked */
+};
+
 struct bpfrt_runtime_opts {
 	size_t sz;			  /* sizeof(struct bpfrt_runtime_opts) */
 	enum bpfrt_backend backend;	  /* default BPFRT_BACKEND_INTERP */
+	enum bpfrt_runtime_verify verify; /* default BPFRT_VERIFY_AUTO */
 	bpfrt_trace_output_fn trace_fn;	  /* bpf_trace_printk output; NULL: dropped */
 	void *trace_ctx;
 	char *log_buf;			  /* on failure: the map or program, and why */
@@ -72,7 +85,11 @@ BPFRT_API struct bpfrt_map *bpfrt_runtime__find_map(const struct bpfrt_runtime *
  * runtime's log names the program, the instruction and why). The program
  * belongs to the runtime. */
 BPFRT_API struct bpfrt_prog *bpfrt_runtime__prog(struct bpfrt_runtime *rt, const char *name);
-/* The last load error's text ("" when none). */
+/* Whether the program named `name` was accepted by the verifier (and so
+ * runs trusted). */
+BPFRT_API bool bpfrt_runtime__prog_verified(const struct bpfrt_runtime *rt, const char *name);
+/* The last load error's text, or why the last program loaded was not
+ * verified ("" when none). */
 BPFRT_API const char *bpfrt_runtime__log(const struct bpfrt_runtime *rt);
 
 struct bpfrt_runtime_run_opts {

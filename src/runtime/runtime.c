@@ -14,25 +14,30 @@
 #include "fixups/fixups.h"
 #include "helpers/trace_frame.h"
 #include "maps/map_ops.h"
+#include "runtime/runtime_priv.h"
 #include "vm/prog.h"
+
+#define VERIFIER_LOG_SIZE (64 * 1024)
 
 struct rt_prog {
 	struct bpfrt_program *src; /* the object's program */
 	struct bpfrt_prog *prog;   /* loaded, or NULL */
 	int err;		   /* the load error, once tried */
+	bool verified;		   /* accepted by the verifier: runs trusted */
 };
 
 struct bpfrt_runtime {
 	const struct bpfrt_object *obj;
 	struct bpfrt_vm *vm;
 	enum bpfrt_backend backend;
+	enum bpfrt_runtime_verify verify;
 	struct bpfrt_map **maps;
 	struct fixup_map *fmaps; /* the maps as fixups see them */
 	struct bpfrt_mem_region *regions; /* checked mode: every map's memory */
 	size_t map_cnt;
 	struct rt_prog *progs;
 	size_t prog_cnt;
-	char log[512];
+	char log[1024];
 };
 
 static int rt_fail(char *buf, size_t size, int err, const char *fmt, ...)
@@ -130,6 +135,7 @@ struct bpfrt_runtime *bpfrt_runtime__new(const struct bpfrt_object *obj,
 		goto fail_errno;
 	rt->obj = obj;
 	rt->backend = VM_OPT(opts, backend, BPFRT_BACKEND_INTERP);
+	rt->verify = VM_OPT(opts, verify, BPFRT_VERIFY_AUTO);
 	rt->map_cnt = bpfrt_object__map_cnt(obj);
 	rt->prog_cnt = bpfrt_object__prog_cnt(obj);
 	rt->maps = calloc(rt->map_cnt + 1, sizeof(*rt->maps));
@@ -231,7 +237,61 @@ static struct rt_prog *find_rt_prog(struct bpfrt_runtime *rt, const char *name)
 	return NULL;
 }
 
-/* Fixups and backend load for one program. */
+static void trim_newline(char *s)
+{
+	size_t n = strlen(s);
+
+	while (n && (s[n - 1] == '\n' || s[n - 1] == ' '))
+		s[--n] = '\0';
+}
+
+/* The last non-empty line of a verifier log: the reason of a rejection. */
+static const char *last_line(char *log)
+{
+	char *p;
+
+	trim_newline(log);
+	p = strrchr(log, '\n');
+	return p ? p + 1 : log;
+}
+
+/* The verifier's judgement: sets p->verified; with BPFRT_VERIFY_AUTO a
+ * rejection is noted in rt->log and the program runs checked. 0 or the
+ * error that stops the load. */
+static int judge(struct bpfrt_runtime *rt, struct rt_prog *p)
+{
+	const char *name = bpfrt_program__name(p->src);
+	char *vlog = malloc(VERIFIER_LOG_SIZE);
+	int err;
+
+	if (!vlog)
+		return -ENOMEM;
+	vlog[0] = '\0';
+	err = runtime_verify(rt->obj, p->src, vlog, VERIFIER_LOG_SIZE);
+	p->verified = err == 0;
+	if (err == -ENOMEM) {
+		rt_fail(rt->log, sizeof(rt->log), err, "program %s: out of memory", name);
+	} else if (err && rt->verify == BPFRT_VERIFY_REQUIRE) {
+		rt_fail(rt->log, sizeof(rt->log), err, "program %s: rejected by the verifier: %s",
+			name, last_line(vlog));
+	} else if (err) {
+		rt_fail(rt->log, sizeof(rt->log), 0,
+			"program %s: not verified (%s); it runs checked", name, last_line(vlog));
+		err = 0;
+	}
+	free(vlog);
+	return err;
+}
+
+bool bpfrt_runtime__prog_verified(const struct bpfrt_runtime *rt, const char *name)
+{
+	for (size_t i = 0; name && i < rt->prog_cnt; i++)
+		if (!strcmp(bpfrt_program__name(rt->progs[i].src), name))
+			return rt->progs[i].verified && rt->progs[i].prog;
+	return false;
+}
+
+/* Verification, fixups and backend load for one program. */
 static int load_prog(struct bpfrt_runtime *rt, struct rt_prog *p)
 {
 	const char *name = bpfrt_program__name(p->src);
@@ -250,9 +310,9 @@ static int load_prog(struct bpfrt_runtime *rt, struct rt_prog *p)
 		sites[i] = (struct fixup_kfunc_site){ .insn = kc[i].insn_idx, .name = kc[i].name };
 	env.kfunc_sites = sites;
 	env.kfunc_site_cnt = nk;
-	/* The verifier's seam: once src/verifier judges programs, a verified
-	 * program loads in BPFRT_EXEC_TRUSTED mode. Until then every program
-	 * runs checked (bounds-checked accesses, an instruction budget). */
+	rt->log[0] = '\0';
+	if (rt->verify != BPFRT_VERIFY_OFF && (err = judge(rt, p)) < 0)
+		goto out;
 	err = fixups_apply(insns, cnt, &env, why, sizeof(why));
 	if (err) {
 		rt_fail(rt->log, sizeof(rt->log), err, "program %s: %s", name, why);
@@ -261,7 +321,7 @@ static int load_prog(struct bpfrt_runtime *rt, struct rt_prog *p)
 	struct bpfrt_prog_opts o = {
 		.sz = sizeof(o),
 		.name = name,
-		.mode = BPFRT_EXEC_CHECKED,
+		.mode = p->verified ? BPFRT_EXEC_TRUSTED : BPFRT_EXEC_CHECKED,
 		.backend = rt->backend,
 		.log_buf = why,
 		.log_size = sizeof(why),
@@ -269,6 +329,7 @@ static int load_prog(struct bpfrt_runtime *rt, struct rt_prog *p)
 	p->prog = bpfrt_prog__load(rt->vm, insns, cnt, &o);
 	if (!p->prog) {
 		err = -errno;
+		trim_newline(why);
 		rt_fail(rt->log, sizeof(rt->log), err, "program %s: %s", name,
 			why[0] ? why : strerror(errno));
 	}

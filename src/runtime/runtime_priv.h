@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: MIT */
+/* Inside the runtime (src/runtime/). */
+#ifndef BPFRT_RUNTIME_PRIV_H
+#define BPFRT_RUNTIME_PRIV_H
+
+#include <stddef.h>
+
+#include "bpfrt/object.h"
+
+/* Verifies `prog` of `obj` as loaded (before fixups). 0: accepted;
+ * -EINVAL/-E2BIG: rejected, the verifier's log in `log`; -ENOMEM. */
+int runtime_verify(const struct bpfrt_object *obj, const struct bpfrt_program *prog,
+		   char *log, size_t log_size);
+
+#endif
