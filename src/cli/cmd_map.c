@@ -21,7 +21,7 @@ static const char usage_text[] =
 	"       bpfrt map lookup OBJ --map NAME --key HEX [RUN] [--json]\n"
 	"       bpfrt map update OBJ --map NAME [--key HEX] --value HEX [RUN] [--json]\n"
 	"       bpfrt map list   OBJ [--json]\n"
-	"  RUN: --run PROG [--ctx FILE] [--repeat N] [--interp | --jit]\n"
+	"  RUN: --run PROG [--ctx FILE] [--repeat N] [--interp | --jit] [--verify MODE]\n"
 	"\n"
 	"Works on the maps of the BPF object OBJ as bpfrt creates them (global data\n"
 	"initialised from the object). With --run, program PROG runs first (after an\n"
@@ -33,6 +33,7 @@ struct map_args {
 	const char *verb, *obj, *map, *key, *value, *run, *ctx;
 	uint64_t repeat;
 	enum bpfrt_backend backend;
+	enum bpfrt_runtime_verify verify;
 	bool json;
 };
 
@@ -104,7 +105,11 @@ static int parse_args(int argc, char **argv, struct map_args *a)
 			a->ctx = argv[++i];
 		else if (!strcmp(s, "--repeat") && more)
 			a->repeat = strtoull(argv[++i], NULL, 0);
-		else if (!strcmp(s, "--json"))
+		else if (!strcmp(s, "--verify") && more) {
+			if (cli_parse_verify(argv[++i], &a->verify))
+				return cli_error("map %s: --verify '%s': auto, require or off", a->verb,
+						 argv[i]);
+		} else if (!strcmp(s, "--json"))
 			a->json = true;
 		else if (!strcmp(s, "--jit"))
 			a->backend = BPFRT_BACKEND_JIT;
@@ -202,7 +207,8 @@ int cmd_map(int argc, char **argv)
 		return 1;
 	}
 	struct bpfrt_runtime_opts ro = {
-		.sz = sizeof(ro), .backend = a.backend, .log_buf = log, .log_size = sizeof(log),
+		.sz = sizeof(ro), .backend = a.backend, .verify = a.verify, .log_buf = log,
+		.log_size = sizeof(log),
 	};
 	rt = bpfrt_runtime__new(obj, &ro);
 	if (!rt) {

@@ -21,7 +21,7 @@
 
 static const char usage_text[] =
 	"usage: bpfrt prog run OBJ --prog NAME [--ctx FILE | --data-in FILE] [--repeat N]\n"
-	"                          [--interp | --jit] [--json]\n"
+	"                          [--interp | --jit] [--verify auto|require|off] [--json]\n"
 	"                          [--map-set MAP KEY VALUE]... [--dump-maps] [--dump-map MAP]...\n"
 	"\n"
 	"Runs program NAME of the BPF object OBJ as `bpftool prog run` does and prints\n"
@@ -32,6 +32,9 @@ static const char usage_text[] =
 	"  --data-in FILE    the context is the bytes of FILE (packet data)\n"
 	"  --repeat N        run N times (default 1); the duration is the average\n"
 	"  --interp, --jit   the engine (default: the interpreter)\n"
+	"  --verify MODE     auto (default): a verified program runs unchecked, others\n"
+	"                    run bounds-checked (with a warning); require: refuse\n"
+	"                    programs the verifier rejects; off: run checked\n"
 	"  --json            {\"retval\": R, \"duration\": D, \"trace\": [...]}\n"
 	"  --map-set MAP KEY VALUE  before the run, set MAP[KEY] = VALUE (hex bytes,\n"
 	"                    e.g. \"01 00 00 00\"; prog arrays take a program index)\n"
@@ -152,6 +155,7 @@ int cmd_prog_run(int argc, char **argv)
 	struct map_set sets[MAX_MAP_SETS];
 	size_t nsets = 0, ndumps = 0;
 	enum bpfrt_backend backend = BPFRT_BACKEND_INTERP;
+	enum bpfrt_runtime_verify verify = BPFRT_VERIFY_AUTO;
 	bool json = false, dump_all = false;
 	uint64_t repeat = 1;
 	struct trace_buf trace = { 0 };
@@ -183,6 +187,10 @@ int cmd_prog_run(int argc, char **argv)
 			backend = BPFRT_BACKEND_JIT;
 		} else if (!strcmp(a, "--interp")) {
 			backend = BPFRT_BACKEND_INTERP;
+		} else if (!strcmp(a, "--verify") && i + 1 < argc) {
+			if (cli_parse_verify(argv[++i], &verify))
+				return cli_error("prog run: --verify '%s': auto, require or off",
+						 argv[i]);
 		} else if (!strcmp(a, "--json")) {
 			json = true;
 		} else if (!strcmp(a, "--dump-maps")) {
@@ -230,6 +238,7 @@ int cmd_prog_run(int argc, char **argv)
 	struct bpfrt_runtime_opts ro = {
 		.sz = sizeof(ro),
 		.backend = backend,
+		.verify = verify,
 		.trace_fn = trace_out,
 		.trace_ctx = &trace,
 		.log_buf = log,
@@ -245,6 +254,8 @@ int cmd_prog_run(int argc, char **argv)
 		cli_error("%s: %s", obj_path, bpfrt_runtime__log(rt));
 		goto out;
 	}
+	if (bpfrt_runtime__log(rt)[0]) /* loaded, but not verified: say why */
+		fprintf(stderr, "bpfrt: %s: %s\n", obj_path, bpfrt_runtime__log(rt));
 	for (size_t i = 0; i < nsets; i++)
 		if (apply_map_set(obj_path, rt, &sets[i]))
 			goto out;

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "bpfrt/map.h"
+#include "bpfrt/runtime.h"
 #include "map_print.h"
 
 int cli_parse_hex(const char *s, uint8_t *out, size_t want)
@@ -180,4 +181,20 @@ out:
 	free(next);
 	free(val);
 	return err;
+}
+
+int cli_parse_verify(const char *s, enum bpfrt_runtime_verify *out)
+{
+	static const char *const names[] = {
+		[BPFRT_VERIFY_AUTO] = "auto",
+		[BPFRT_VERIFY_REQUIRE] = "require",
+		[BPFRT_VERIFY_OFF] = "off",
+	};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(s, names[i])) {
+			*out = (enum bpfrt_runtime_verify)i;
+			return 0;
+		}
+	return -EINVAL;
 }

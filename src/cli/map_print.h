@@ -7,7 +7,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "bpfrt/runtime.h"
+
 struct bpfrt_map;
+
 
 /* Parses exactly `want` bytes written in hex ("01 00 00 00", "01000000",
  * "0x01000000"). 0, -EINVAL (not hex), -E2BIG / -ERANGE (too many / few). */
@@ -19,5 +22,8 @@ void cli_print_entry(const struct bpfrt_map *m, const void *key, const void *val
 /* Every entry, then `Found N elements` (JSON: an array). A ring buffer's
  * dump prints (and consumes) its records. 0 or -errno. */
 int cli_dump_map(struct bpfrt_map *m, bool json);
+
+/* --verify auto|require|off. 0 or -EINVAL. */
+int cli_parse_verify(const char *s, enum bpfrt_runtime_verify *out);
 
 #endif
