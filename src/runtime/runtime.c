@@ -12,6 +12,7 @@
 
 #include "bpfrt/runtime.h"
 #include "fixups/fixups.h"
+#include "helpers/kfuncs.h"
 #include "helpers/trace_frame.h"
 #include "maps/map_ops.h"
 #include "runtime/runtime_priv.h"
@@ -245,11 +246,14 @@ static void trim_newline(char *s)
 		s[--n] = '\0';
 }
 
-/* The last non-empty line of a verifier log: the reason of a rejection. */
-static const char *last_line(char *log)
+/* The reason of a rejection: the verifier log's last line before its
+ * statistics ("processed N insns ..."). */
+static const char *reason(char *log)
 {
-	char *p;
+	char *stats = strstr(log, "\nprocessed "), *p;
 
+	if (stats)
+		*stats = '\0';
 	trim_newline(log);
 	p = strrchr(log, '\n');
 	return p ? p + 1 : log;
@@ -258,7 +262,8 @@ static const char *last_line(char *log)
 /* The verifier's judgement: sets p->verified; with BPFRT_VERIFY_AUTO a
  * rejection is noted in rt->log and the program runs checked. 0 or the
  * error that stops the load. */
-static int judge(struct bpfrt_runtime *rt, struct rt_prog *p)
+static int judge(struct bpfrt_runtime *rt, struct rt_prog *p, const struct bpfrt_insn *insns,
+		 size_t cnt)
 {
 	const char *name = bpfrt_program__name(p->src);
 	char *vlog = malloc(VERIFIER_LOG_SIZE);
@@ -267,16 +272,16 @@ static int judge(struct bpfrt_runtime *rt, struct rt_prog *p)
 	if (!vlog)
 		return -ENOMEM;
 	vlog[0] = '\0';
-	err = runtime_verify(rt->obj, p->src, vlog, VERIFIER_LOG_SIZE);
+	err = runtime_verify(rt->obj, p->src, insns, cnt, vlog, VERIFIER_LOG_SIZE);
 	p->verified = err == 0;
 	if (err == -ENOMEM) {
 		rt_fail(rt->log, sizeof(rt->log), err, "program %s: out of memory", name);
 	} else if (err && rt->verify == BPFRT_VERIFY_REQUIRE) {
 		rt_fail(rt->log, sizeof(rt->log), err, "program %s: rejected by the verifier: %s",
-			name, last_line(vlog));
+			name, reason(vlog));
 	} else if (err) {
 		rt_fail(rt->log, sizeof(rt->log), 0,
-			"program %s: not verified (%s); it runs checked", name, last_line(vlog));
+			"program %s: not verified (%s); it runs checked", name, reason(vlog));
 		err = 0;
 	}
 	free(vlog);
@@ -297,21 +302,30 @@ static int load_prog(struct bpfrt_runtime *rt, struct rt_prog *p)
 	const char *name = bpfrt_program__name(p->src);
 	size_t cnt = bpfrt_program__insn_cnt(p->src), nk = 0;
 	const struct bpfrt_kfunc_call *kc = bpfrt_program__kfunc_calls(p->src, &nk);
-	struct fixup_kfunc_site *sites = calloc(nk + 1, sizeof(*sites));
 	struct bpfrt_insn *insns = malloc((cnt + 1) * sizeof(*insns));
 	struct fixup_env env = { .maps = rt->fmaps, .map_cnt = rt->map_cnt };
 	char why[400] = "";
 	int err = -ENOMEM;
 
-	if (!sites || !insns)
+	if (!insns)
 		goto out;
 	memcpy(insns, bpfrt_program__insns(p->src), cnt * sizeof(*insns));
-	for (size_t i = 0; i < nk; i++)
-		sites[i] = (struct fixup_kfunc_site){ .insn = kc[i].insn_idx, .name = kc[i].name };
-	env.kfunc_sites = sites;
-	env.kfunc_site_cnt = nk;
 	rt->log[0] = '\0';
-	if (rt->verify != BPFRT_VERIFY_OFF && (err = judge(rt, p)) < 0)
+	/* Kfuncs by name, before the verifier judges the calls (as libbpf
+	 * resolves them before the kernel's verifier): imm = the kfunc's index
+	 * in src/helpers/kfuncs.c's table. */
+	for (size_t i = 0; i < nk; i++) {
+		int idx = kfunc_find_by_name(kc[i].name);
+
+		if (idx < 0 || kc[i].insn_idx >= cnt) {
+			err = rt_fail(rt->log, sizeof(rt->log), -ENOENT,
+				      "program %s: insn %u: unknown kfunc %s", name, kc[i].insn_idx,
+				      kc[i].name);
+			goto out;
+		}
+		insns[kc[i].insn_idx].imm = idx;
+	}
+	if (rt->verify != BPFRT_VERIFY_OFF && (err = judge(rt, p, insns, cnt)) < 0)
 		goto out;
 	err = fixups_apply(insns, cnt, &env, why, sizeof(why));
 	if (err) {
@@ -334,7 +348,6 @@ static int load_prog(struct bpfrt_runtime *rt, struct rt_prog *p)
 			why[0] ? why : strerror(errno));
 	}
 out:
-	free(sites);
 	free(insns);
 	return err;
 }

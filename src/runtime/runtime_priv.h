@@ -7,9 +7,10 @@
 
 #include "bpfrt/object.h"
 
-/* Verifies `prog` of `obj` as loaded (before fixups). 0: accepted;
+/* Verifies `insns` (program `prog` of `obj` as loaded, kfunc calls'
+ * imm resolved to kfunc indexes; before fixups). 0: accepted;
  * -EINVAL/-E2BIG: rejected, the verifier's log in `log`; -ENOMEM. */
 int runtime_verify(const struct bpfrt_object *obj, const struct bpfrt_program *prog,
-		   char *log, size_t log_size);
+		   const struct bpfrt_insn *insns, size_t cnt, char *log, size_t log_size);
 
 #endif

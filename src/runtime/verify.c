@@ -23,7 +23,7 @@ static bool gpl_compatible(const char *license)
 }
 
 int runtime_verify(const struct bpfrt_object *obj, const struct bpfrt_program *prog,
-		   char *log, size_t log_size)
+		   const struct bpfrt_insn *insns, size_t cnt, char *log, size_t log_size)
 {
 	size_t map_cnt = bpfrt_object__map_cnt(obj);
 	struct bpfrt_verify_map *maps = calloc(map_cnt + 1, sizeof(*maps));
@@ -53,7 +53,7 @@ int runtime_verify(const struct bpfrt_object *obj, const struct bpfrt_program *p
 		.log_buf = log,
 		.log_size = log_size,
 	};
-	err = bpfrt_verify(bpfrt_program__insns(prog), bpfrt_program__insn_cnt(prog), &vo);
+	err = bpfrt_verify(insns, cnt, &vo);
 	free(maps);
 	return err;
 }
