@@ -279,6 +279,8 @@ static int judge(struct bpfrt_runtime *rt, struct rt_prog *p, const struct bpfrt
 	} else if (err && rt->verify == BPFRT_VERIFY_REQUIRE) {
 		rt_fail(rt->log, sizeof(rt->log), err, "program %s: rejected by the verifier: %s",
 			name, reason(vlog));
+	} else if (err == -EOPNOTSUPP) {
+		err = 0; /* no verifier in this build: checked, as with BPFRT_VERIFY_OFF */
 	} else if (err) {
 		rt_fail(rt->log, sizeof(rt->log), 0,
 			"program %s: not verified (%s); it runs checked", name, reason(vlog));

@@ -9,7 +9,8 @@
 
 /* Verifies `insns` (program `prog` of `obj` as loaded, kfunc calls'
  * imm resolved to kfunc indexes; before fixups). 0: accepted;
- * -EINVAL/-E2BIG: rejected, the verifier's log in `log`; -ENOMEM. */
+ * -EINVAL/-E2BIG: rejected, the verifier's log in `log`; -ENOMEM;
+ * -EOPNOTSUPP: this build has no verifier. */
 int runtime_verify(const struct bpfrt_object *obj, const struct bpfrt_program *prog,
 		   const struct bpfrt_insn *insns, size_t cnt, char *log, size_t log_size);
 
