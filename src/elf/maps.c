@@ -17,16 +17,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bpfrt/map.h"
 #include "elf_priv.h"
 
-/* Highest kernel map type id (BPF_MAP_TYPE_ARENA, Linux 6.9). */
-#define ELF_MAP_TYPE_MAX 33
-#define MAP_F_RDONLY_PROG (1U << 7)
-#define MAP_F_MMAPABLE (1U << 10)
-#define MAP_TYPE_ARRAY 2
-#define MAP_TYPE_PROG_ARRAY 3
-#define MAP_TYPE_ARRAY_OF_MAPS 12
-#define MAP_TYPE_HASH_OF_MAPS 13
 
 struct map_list {
 	struct bpfrt_map_spec *v;
@@ -169,7 +162,7 @@ static int parse_map_def(struct map_ctx *c, const struct btf_type *def, struct b
 		}
 		return elf_fail(l, -EINVAL, c->shndx, c->off, "map '%s': unknown field '%s'", c->name, f);
 	}
-	if (!m->type || m->type > ELF_MAP_TYPE_MAX)
+	if (!m->type || !bpfrt_map_type_name(m->type))
 		return elf_fail(l, -EINVAL, c->shndx, c->off, "map '%s': unknown map type %u", c->name,
 				m->type);
 	return 0;
@@ -231,7 +224,7 @@ static int collect_btf_maps(struct elf_loader *l, struct map_list *ml, struct ma
 			return err;
 		m->origin = BPFRT_MAP_BTF;
 		if (inner_id) {
-			if (m->type != MAP_TYPE_ARRAY_OF_MAPS && m->type != MAP_TYPE_HASH_OF_MAPS)
+			if (m->type != BPFRT_MAP_TYPE_ARRAY_OF_MAPS && m->type != BPFRT_MAP_TYPE_HASH_OF_MAPS)
 				return elf_fail(l, -EINVAL, idx, vi->offset,
 						"map '%s': inner map given for a map of type %u", name,
 						m->type);
@@ -251,7 +244,7 @@ static int collect_btf_maps(struct elf_loader *l, struct map_list *ml, struct ma
 			m->inner_map_idx = (int32_t)(inner->n - 1); /* rebased later */
 			if (!m->value_size)
 				m->value_size = sizeof(uint32_t);
-		} else if (m->type == MAP_TYPE_PROG_ARRAY && !m->value_size) {
+		} else if (m->type == BPFRT_MAP_TYPE_PROG_ARRAY && !m->value_size) {
 			m->key_size = m->key_size ? m->key_size : sizeof(uint32_t);
 			m->value_size = sizeof(uint32_t);
 		}
@@ -300,7 +293,7 @@ static int collect_legacy_maps(struct elf_loader *l, struct map_list *ml)
 		m->value_size = f[2];
 		m->max_entries = f[3];
 		m->map_flags = f[4];
-		if (!m->type || m->type > ELF_MAP_TYPE_MAX)
+		if (!m->type || !bpfrt_map_type_name(m->type))
 			return elf_fail(l, -EINVAL, idx, sym.st_value, "map '%s': unknown map type %u",
 					name, m->type);
 	}
@@ -323,13 +316,13 @@ static int collect_data_maps(struct elf_loader *l, struct map_list *ml)
 			[SEC_DATA] = BPFRT_MAP_DATA, [SEC_RODATA] = BPFRT_MAP_RODATA, [SEC_BSS] = BPFRT_MAP_BSS
 		};
 		m->origin = origin[s->kind];
-		m->type = MAP_TYPE_ARRAY;
+		m->type = BPFRT_MAP_TYPE_ARRAY;
 		m->key_size = sizeof(uint32_t);
 		m->value_size = (uint32_t)s->size;
 		m->max_entries = 1;
-		m->map_flags = MAP_F_MMAPABLE;
+		m->map_flags = BPFRT_F_MMAPABLE;
 		if (s->kind == SEC_RODATA) {
-			m->map_flags |= MAP_F_RDONLY_PROG;
+			m->map_flags |= BPFRT_F_RDONLY_PROG;
 			m->frozen = true;
 		}
 		if (l->obj->btf) {
