@@ -275,6 +275,12 @@ dispatch:
 		CHECK(addr, sizeof(T), ACCESS_LOAD);                                      \
 		DST = (uint64_t)(EXT)(*(const T *)(uintptr_t)addr);                       \
 		NEXT();                                                                   \
+	}                                                                                 \
+	FOP(N##_FP)                                                                       \
+	{                                                                                 \
+		uint64_t addr = SRC + (uint64_t)(int64_t)op->off;                         \
+		DST = (uint64_t)(EXT)(*(const T *)(uintptr_t)addr);                       \
+		NEXT();                                                                   \
 	}
 	LOAD(LDXDW, u64_u, uint64_t)
 	LOAD(LDXW, u32_u, uint32_t)
@@ -289,6 +295,12 @@ dispatch:
 	{                                                                                 \
 		uint64_t addr = DST + (uint64_t)(int64_t)op->off;                         \
 		CHECK(addr, sizeof(T), ACCESS_STORE);                                     \
+		*(T *)(uintptr_t)addr = (T)(VAL);                                         \
+		NEXT();                                                                   \
+	}                                                                                 \
+	FOP(N##_FP)                                                                       \
+	{                                                                                 \
+		uint64_t addr = DST + (uint64_t)(int64_t)op->off;                         \
 		*(T *)(uintptr_t)addr = (T)(VAL);                                         \
 		NEXT();                                                                   \
 	}

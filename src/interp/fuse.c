@@ -25,6 +25,22 @@ static const uint16_t addj[ISA_OP_COUNT] = {
 #undef ADDJ
 };
 
+/* Loads and stores whose base is r10, by form. */
+static const uint16_t mem_fp[ISA_OP_COUNT] = {
+#define FP(NAME) [ISA_OP_##NAME] = IOP_##NAME##_FP,
+	FP(LDXDW) FP(LDXW) FP(LDXH) FP(LDXB) FP(LDXSW) FP(LDXSH) FP(LDXSB)
+	FP(STDW) FP(STW) FP(STH) FP(STB) FP(STXDW) FP(STXW) FP(STXH) FP(STXB)
+#undef FP
+};
+
+/* An access at r10 + off that stays inside the current 512-byte frame. */
+static bool in_frame(const struct iop *o)
+{
+	const struct isa_form *f = &isa_forms[o->code];
+	uint8_t base = f->syntax == ISA_SYN_LDX ? o->src : o->dst;
+	return base == BPFRT_REG_FP && o->off >= -BPFRT_STACK_SIZE && o->off + f->size <= 0;
+}
+
 static bool uses_src(uint16_t code)
 {
 	return isa_form_has(&isa_forms[code], ISA_F_READS_SRC);
@@ -42,8 +58,14 @@ static bool is_rotate(const struct iop *o, uint16_t mov, uint16_t rsh, uint16_t 
 void interp_fuse(struct iop *ops, size_t cnt)
 {
 	/* Forward, so ops[i + 1..] still have their own codes when matched. */
-	for (size_t i = 0; i + 1 < cnt; i++) {
+	for (size_t i = 0; i < cnt; i++) {
 		struct iop *o = &ops[i];
+		if (mem_fp[o->code] && in_frame(o)) {
+			o->code = mem_fp[o->code];
+			continue;
+		}
+		if (i + 1 >= cnt)
+			break;
 		uint16_t next = o[1].code;
 		if (i + 3 < cnt && is_rotate(o, ISA_OP_MOV64_X, ISA_OP_RSH64_K, ISA_OP_LSH64_K,
 					     ISA_OP_OR64_X)) {

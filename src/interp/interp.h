@@ -25,6 +25,8 @@
  *   MOVX_<op><64|32>_<K|X>  t = a; t op= b           -> t = a op b
  *   ADDK_<jcc>_<K|X>        r += imm; if r jcc b goto  -> one dispatch
  *   ROTL64, ROTL32          t = a; t >>= k1; a <<= k2; a |= t  (a rotate)
+ *   <load/store>_FP         an access at r10 + off inside the current frame:
+ *                           r10 is read-only, so checked mode need not check
  */
 #define INTERP_ALU_FUSABLE(M, X)                                                          \
 	M(X, ADD) M(X, SUB) M(X, MUL) M(X, DIV) M(X, MOD) M(X, SDIV) M(X, SMOD) M(X, OR)  \
@@ -37,7 +39,12 @@
 #define INTERP_FUSED(X)                                                                   \
 	INTERP_ALU_FUSABLE(INTERP_FUSED_MOVX, X)                                          \
 	INTERP_JCC_FUSABLE(INTERP_FUSED_ADDJ, X)                                          \
-	X(ROTL64) X(ROTL32)
+	X(ROTL64) X(ROTL32)                                                                \
+	INTERP_MEM_FP(X)
+#define INTERP_MEM_FP(X)                                                                  \
+	X(LDXDW_FP) X(LDXW_FP) X(LDXH_FP) X(LDXB_FP) X(LDXSW_FP) X(LDXSH_FP) X(LDXSB_FP)  \
+	X(STDW_FP) X(STW_FP) X(STH_FP) X(STB_FP) X(STXDW_FP) X(STXW_FP) X(STXH_FP)        \
+	X(STXB_FP)
 
 enum interp_op {
 	IOP_FIRST_FUSED = ISA_OP_COUNT - 1,

@@ -165,6 +165,16 @@ static void test_checked_faults(void **state)
 	const struct bpfrt_insn null_store[] = { MOV64_IMM(1, 0), ST(BPFRT_B, 1, 0, 1), EXIT() };
 	assert_int_equal(run_mode(null_store, 3, BPFRT_EXEC_CHECKED, NULL, 0, &r0), -EFAULT);
 	assert_non_null(strstr(log_buf, "insn 1 (STB): store of 1 bytes at 0x0 is outside"));
+	/* r10-based accesses inside the frame are not checked at run time;
+	 * outside it they are, also from a callee's frame. */
+	const struct bpfrt_insn edge[] = { ST(BPFRT_DW, 10, -512, 5), LDX(BPFRT_DW, 0, 10, -512), EXIT() };
+	assert_int_equal(run_mode(edge, 3, BPFRT_EXEC_CHECKED, NULL, 0, &r0), 0);
+	assert_int_equal(r0, 5);
+	const struct bpfrt_insn above[] = { LDX(BPFRT_W, 0, 10, -2), EXIT() };
+	assert_int_equal(run_mode(above, 2, BPFRT_EXEC_CHECKED, NULL, 0, &r0), -EFAULT);
+	const struct bpfrt_insn callee[] = { CALL_LOCAL(1), EXIT(), LDX(BPFRT_DW, 0, 10, -1024), EXIT() };
+	assert_int_equal(run_mode(callee, 4, BPFRT_EXEC_CHECKED, NULL, 0, &r0), -EFAULT);
+	assert_non_null(strstr(log_buf, "insn 2 (LDXDW): load of 8 bytes"));
 	/* Below the frame of the main program. */
 	const struct bpfrt_insn below[] = { LDX(BPFRT_DW, 0, 10, -520), EXIT() };
 	assert_int_equal(run_mode(below, 2, BPFRT_EXEC_CHECKED, NULL, 0, &r0), -EFAULT);
