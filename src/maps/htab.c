@@ -172,9 +172,25 @@ static void htab_init(struct bpfrt_map *map)
 	h->sh->free_head = 0;
 }
 
+/* The common key sizes get the hash and the compare unrolled. */
 static inline uint32_t htab_hash(const struct htab *h, const void *key)
 {
-	return map_hash(key, h->map.key_size, h->sh->seed);
+	switch (h->map.key_size) {
+	case 4: return map_hash(key, 4, h->sh->seed);
+	case 8: return map_hash(key, 8, h->sh->seed);
+	case 16: return map_hash(key, 16, h->sh->seed);
+	default: return map_hash(key, h->map.key_size, h->sh->seed);
+	}
+}
+
+static inline bool key_equal(const void *a, const void *b, uint32_t ks)
+{
+	switch (ks) {
+	case 4: return !__builtin_memcmp(a, b, 4);
+	case 8: return !__builtin_memcmp(a, b, 8);
+	case 16: return !__builtin_memcmp(a, b, 16);
+	default: return !memcmp(a, b, ks);
+	}
 }
 
 /* The live element for key in its bucket, walking without the lock. */
@@ -187,7 +203,7 @@ again:;
 	while (!(i & NULLS_BIT)) {
 		struct htab_elem *e = elem_at(h, i);
 		if (atomic_load_explicit(&e->hash, memory_order_relaxed) == hash &&
-		    !memcmp(e->data, key, ks))
+		    key_equal(e->data, key, ks))
 			return e;
 		i = atomic_load_explicit(&e->next, memory_order_acquire);
 	}
