@@ -18,7 +18,10 @@
  *    program's exits jump to an epilogue `r0 >>= 32; exit` placed before the
  *    first subprogram, gives the high half;
  *  - every load and run happens in a forked child with a timeout (kbpf): a
- *    killed child is counted as such, never as a verdict.
+ *    killed child is counted as such, never as a verdict;
+ *  - where bpfrt's verifier is built, its verdict in kernel_compat mode on the
+ *    conformance convention (r1: the memory, r2: its size) must be the
+ *    kernel's, for every program the kernel gave a verdict on.
  * Exits 77 when bpf() or our interpreter is unavailable. Usage (by hand):
  *   test_kernel_diff [CORPUS [BPF_ASM [--kernel-only]]]
  * --kernel-only compares the kernel with the files' expected results instead.
@@ -35,6 +38,10 @@
 
 #include "bpfrt/vm.h"
 #include "kbpf.h"
+#if __has_include("bpfrt/verifier.h")
+#include "bpfrt/verifier.h"
+#define HAVE_VERIFIER 1
+#endif
 
 #define MAX_INSNS 4096
 #define MAX_MEM 1024
@@ -51,7 +58,7 @@ struct testcase {
 
 struct counts {
 	int files, helper_calls, asm_failed, rejected, killed, run_failed, accepted, agree,
-		disagree, jit_agree, jit_disagree;
+		disagree, jit_agree, jit_disagree, verdict_same, verdict_differs;
 };
 
 static const char *bpf_asm = BPFRT_BPF_ASM;
@@ -278,6 +285,40 @@ static bool compare_ours(struct bpfrt_vm *vm, const struct testcase *t, enum bpf
 	return false;
 }
 
+#ifdef HAVE_VERIFIER
+/* Our verifier in kernel_compat mode (the kernel's loop budget, shift and
+ * callx rules) on the conformance convention (r1: ctx_size bytes of
+ * memory) must reach the kernel's verdict on the program behind its prolog.
+ * A child the kernel lost gives no verdict. */
+static void compare_verdict(const struct testcase *t, const struct kbpf_result *k,
+			    struct counts *c)
+{
+	static char vlog[4096];
+	struct bpfrt_verify_opts o = {
+		.sz = sizeof(o), .attach = BPFRT_ATTACH_UNSPEC, .ctx_size = (uint32_t)t->mem_size,
+		.kernel_compat = true, .gpl = true, .log_level = 1, .log_buf = vlog,
+		.log_size = sizeof(vlog),
+	};
+	bool kernel_ok = k->outcome == KBPF_OK || k->outcome == KBPF_RUN_FAILED;
+
+	if (!kernel_ok && k->outcome != KBPF_REJECTED)
+		return;
+	int err = bpfrt_verify(t->insns, t->insn_cnt, &o);
+	if ((err == 0) == kernel_ok) {
+		c->verdict_same++;
+		return;
+	}
+	c->verdict_differs++;
+	size_t n = strlen(vlog);
+	while (n && vlog[n - 1] == '\n')
+		vlog[--n] = '\0';
+	const char *last = strrchr(vlog, '\n');
+	printf("  VERDICT   %-34s kernel %s, our verifier %s%s\n", t->name,
+	       kernel_ok ? "accepts" : "rejects", err ? "rejects: " : "accepts",
+	       err ? (last ? last + 1 : vlog) : "");
+}
+#endif
+
 static void run_case(struct bpfrt_vm *vm, struct testcase *t, struct counts *c)
 {
 	static struct bpfrt_insn kinsns[2][MAX_INSNS + 16];
@@ -304,6 +345,9 @@ static void run_case(struct bpfrt_vm *vm, struct testcase *t, struct counts *c)
 	kp[1].insn_cnt = build_kernel_prog(t, true, kinsns[1]);
 	kbpf_prog_run_batch(kp, run, 2, 0, kr); /* one child for both */
 	struct kbpf_result lo = kr[0], hi = kr[1];
+#ifdef HAVE_VERIFIER
+	compare_verdict(t, &lo, c);
+#endif
 	if (lo.outcome == KBPF_REJECTED) {
 		c->rejected++;
 		printf("  rejected  %-34s %s\n", t->name, log_verdict(log));
@@ -434,7 +478,14 @@ int main(int argc, char **argv)
 	       c.jit_disagree, vm && !bpfrt_vm__has_backend(vm, BPFRT_BACKEND_JIT) ? " (not built)" : "",
 	       c.rejected, c.run_failed, c.killed);
 	bpfrt_vm__free(vm);
+#ifdef HAVE_VERIFIER
+	printf("  verifier (kernel_compat) verdicts: %d as the kernel's, %d differ\n",
+	       c.verdict_same, c.verdict_differs);
+#endif
 	if (kernel_only)
 		return 77;
-	return c.disagree || c.jit_disagree || c.asm_failed || c.accepted == 0 ? 1 : 0;
+	return c.disagree || c.jit_disagree || c.asm_failed || c.verdict_differs ||
+			       c.accepted == 0
+		       ? 1
+		       : 0;
 }
