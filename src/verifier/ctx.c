@@ -1,0 +1,138 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Context access by attach kind. Each attach mechanism states which fields
+ * of its context exist and which it genuinely provides (MISSION.md: no
+ * context field is ever made up); a read of a field the mechanism cannot
+ * provide is rejected with a message naming the field and what to do.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "verifier/state.h"
+
+/* x86-64 struct pt_regs as BPF programs see it (kernel layout). */
+enum { PT_REGS_FIELDS = 21 };
+static const char *const pt_regs_names[PT_REGS_FIELDS] = {
+	"r15", "r14", "r13", "r12", "bp", "bx", "r11", "r10", "r9", "r8", "ax",
+	"cx",  "dx",  "si",  "di",  "orig_ax", "ip", "cs", "flags", "sp", "ss",
+};
+
+/* Bit per pt_regs field (in the order above) that a mechanism saves. */
+#define F(i) (1u << (i))
+#define PT_ALL ((1u << PT_REGS_FIELDS) - 1)
+#define PT_ARGS (F(14) | F(13) | F(12) | F(11) | F(9) | F(8)) /* di si dx cx r8 r9 */
+#define PT_SP_IP (F(19) | F(16))
+#define PT_RET (F(10) | F(12))				       /* ax dx */
+
+struct attach_desc {
+	const char *name;
+	const char *how; /* what the mechanism saves, for messages */
+	enum { CTX_RAW, CTX_PT_REGS, CTX_ARGS, CTX_BYTES } layout;
+	uint32_t genuine; /* CTX_PT_REGS: fields provided */
+	uint32_t extra;	  /* bytes after pt_regs (perf_event: sample_period, addr) */
+};
+
+static const struct attach_desc attach_table[BPFRT_ATTACH_KIND_COUNT] = {
+	[BPFRT_ATTACH_RAW] = { "raw", "a memory block", CTX_RAW, 0, 0 },
+	[BPFRT_ATTACH_UPROBE] = { "uprobe", "int3 probes save every register", CTX_PT_REGS, PT_ALL,
+				  0 },
+	[BPFRT_ATTACH_UPROBE_ENTRY] = { "uprobe.entry",
+					"trampolines at a function entry save only the argument "
+					"registers (di si dx cx r8 r9), sp and ip",
+					CTX_PT_REGS, PT_ARGS | PT_SP_IP, 0 },
+	[BPFRT_ATTACH_URETPROBE] = { "uretprobe",
+				     "return probes save only the return value (ax dx), sp and ip",
+				     CTX_PT_REGS, PT_RET | PT_SP_IP, 0 },
+	[BPFRT_ATTACH_FENTRY] = { "fentry", "an array of u64 arguments", CTX_ARGS, 0, 0 },
+	[BPFRT_ATTACH_FEXIT] = { "fexit", "an array of u64 arguments and the return value", CTX_ARGS,
+				 0, 0 },
+	[BPFRT_ATTACH_PERF_EVENT] = { "perf_event", "sampled registers", CTX_PT_REGS, PT_ALL, 16 },
+	[BPFRT_ATTACH_TRACEPOINT] = { "tracepoint", "the tracepoint's record", CTX_BYTES, 0, 0 },
+};
+
+const char *bpfrt_attach_kind_name(enum bpfrt_attach_kind kind)
+{
+	return (unsigned)kind < BPFRT_ATTACH_KIND_COUNT ? attach_table[kind].name : NULL;
+}
+
+static const struct attach_desc *desc_of(const struct verifier_env *env)
+{
+	unsigned k = env->opts->attach;
+	return &attach_table[k < BPFRT_ATTACH_KIND_COUNT ? k : 0];
+}
+
+void ctx_init_regs(struct verifier_env *env, struct reg_state *regs)
+{
+	const struct attach_desc *d = desc_of(env);
+	if (d->layout == CTX_RAW) {
+		mark_ptr(&regs[1], PTR_TO_MEM);
+		regs[1].mem_size = env->opts->ctx_size;
+		mark_reg_known(&regs[2], env->opts->ctx_size);
+		return;
+	}
+	mark_ptr(&regs[1], PTR_TO_CTX);
+}
+
+static uint32_t nr_args(const struct verifier_env *env)
+{
+	return env->opts->nr_args ? env->opts->nr_args : 6;
+}
+
+static int bad_access(struct verifier_env *env, int off, int size)
+{
+	verbose(env, "invalid bpf_context access off=%d size=%d\n", off, size);
+	return -EACCES;
+}
+
+int ctx_check_access(struct verifier_env *env, uint32_t regno, int off, int size,
+		     enum access t, struct reg_state *dst)
+{
+	const struct attach_desc *d = desc_of(env);
+	(void)regno;
+	if (off < 0 || size <= 0)
+		return bad_access(env, off, size);
+	if (t == ACCESS_WRITE) {
+		verbose(env, "invalid bpf_context access off=%d size=%d: the %s context is read-only\n",
+			off, size, d->name);
+		return -EACCES;
+	}
+	switch (d->layout) {
+	case CTX_PT_REGS: {
+		int end = PT_REGS_FIELDS * 8 + (int)d->extra;
+		if (off + size > end || (off % size))
+			return bad_access(env, off, size);
+		int field = off / 8;
+		if ((off + size - 1) / 8 != field)
+			return bad_access(env, off, size);
+		if (field < PT_REGS_FIELDS && !(d->genuine & (1u << field))) {
+			verbose(env,
+				"invalid bpf_context access off=%d size=%d: pt_regs->%s is not provided by %s attachments (%s); attach with an int3 uprobe to read it\n",
+				off, size, pt_regs_names[field], d->name, d->how);
+			return -EACCES;
+		}
+		break;
+	}
+	case CTX_ARGS: {
+		uint32_t n = nr_args(env) + (env->opts->attach == BPFRT_ATTACH_FEXIT);
+		if (off % 8 || size > 8)
+			return bad_access(env, off, size);
+		if ((uint32_t)off / 8 >= n) {
+			verbose(env,
+				"invalid bpf_context access off=%d size=%d: %s programs get %u u64 arguments%s\n",
+				off, size, d->name, nr_args(env),
+				env->opts->attach == BPFRT_ATTACH_FEXIT ? " and the return value" : "");
+			return -EACCES;
+		}
+		break;
+	}
+	case CTX_BYTES:
+		if ((uint64_t)off + (uint64_t)size > env->opts->ctx_size)
+			return bad_access(env, off, size);
+		break;
+	case CTX_RAW:
+		return bad_access(env, off, size);
+	}
+	mark_reg_unknown(dst);
+	coerce_reg_to_size(dst, size);
+	return 0;
+}

@@ -1,0 +1,369 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * State pruning: a path reaching an instruction in a state covered by one
+ * already verified from there (every register range within the old one's,
+ * tnums included, stack bytes at least as initialised, same references) need
+ * not be walked again. Dead registers (static liveness) are not compared.
+ *
+ * Also here: infinite-loop detection (a loop head reached again in exactly
+ * the state of an ancestor) and, beyond the kernel, widening of
+ * loop-carried scalars at loop heads (docs/verifier.md, "Loops").
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "verifier/state.h"
+
+#define MAX_STATES_PER_INSN 64
+
+/* ---- copying ---- */
+
+static struct func_state *frame_dup(const struct func_state *src)
+{
+	struct func_state *f = malloc(sizeof(*f));
+	if (!f)
+		return NULL;
+	*f = *src;
+	f->stack = NULL;
+	if (src->nslots) {
+		f->stack = malloc(src->nslots * sizeof(*f->stack));
+		if (!f->stack) {
+			free(f);
+			return NULL;
+		}
+		memcpy(f->stack, src->stack, src->nslots * sizeof(*f->stack));
+	}
+	return f;
+}
+
+struct vstate *state_dup(const struct vstate *src)
+{
+	struct vstate *st = calloc(1, sizeof(*st));
+	if (!st)
+		return NULL;
+	if (state_copy(st, src)) {
+		free(st);
+		return NULL;
+	}
+	return st;
+}
+
+int state_copy(struct vstate *dst, const struct vstate *src)
+{
+	*dst = *src;
+	memset(dst->frame, 0, sizeof(dst->frame));
+	for (uint32_t i = 0; i <= src->curframe; i++) {
+		dst->frame[i] = frame_dup(src->frame[i]);
+		if (!dst->frame[i]) {
+			for (uint32_t j = 0; j < i; j++) {
+				free(dst->frame[j]->stack);
+				free(dst->frame[j]);
+			}
+			return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+static void state_free_frames(struct vstate *st)
+{
+	for (uint32_t i = 0; i < MAX_FRAMES; i++) {
+		if (st->frame[i]) {
+			free(st->frame[i]->stack);
+			free(st->frame[i]);
+			st->frame[i] = NULL;
+		}
+	}
+}
+
+void state_free(struct vstate *st)
+{
+	if (!st)
+		return;
+	state_free_frames(st);
+	free(st);
+}
+
+void free_stored_states(struct verifier_env *env)
+{
+	if (!env->aux)
+		return;
+	for (uint32_t i = 0; i < env->insn_cnt; i++) {
+		struct stored_state *s = env->aux[i].states;
+		while (s) {
+			struct stored_state *next = s->next;
+			state_free_frames(&s->st);
+			free(s);
+			s = next;
+		}
+		env->aux[i].states = NULL;
+	}
+}
+
+/* ---- comparing ---- */
+
+struct idmap {
+	uint32_t n;
+	uint32_t old[64], cur[64];
+};
+
+static bool check_ids(uint32_t old, uint32_t cur, struct idmap *m)
+{
+	if (!old)
+		return true;
+	if (!cur)
+		return false;
+	for (uint32_t i = 0; i < m->n; i++) {
+		if (m->old[i] == old)
+			return m->cur[i] == cur;
+		if (m->cur[i] == cur)
+			return false;
+	}
+	if (m->n == 64)
+		return false;
+	m->old[m->n] = old;
+	m->cur[m->n++] = cur;
+	return true;
+}
+
+static bool range_within(const struct reg_state *old, const struct reg_state *cur)
+{
+	return old->umin_value <= cur->umin_value && cur->umax_value <= old->umax_value &&
+	       old->smin_value <= cur->smin_value && cur->smax_value <= old->smax_value &&
+	       old->u32_min_value <= cur->u32_min_value &&
+	       cur->u32_max_value <= old->u32_max_value &&
+	       old->s32_min_value <= cur->s32_min_value &&
+	       cur->s32_max_value <= old->s32_max_value;
+}
+
+static bool regsafe(const struct reg_state *old, const struct reg_state *cur, struct idmap *m)
+{
+	if (old->type == NOT_INIT)
+		return true;
+	if (cur->type != old->type)
+		return false;
+	if (!range_within(old, cur) || !tnum_in(old->var_off, cur->var_off))
+		return false;
+	if (old->type == SCALAR_VALUE)
+		return check_ids(old->id, cur->id, m);
+	return old->flags == cur->flags && old->off == cur->off && old->frameno == cur->frameno &&
+	       old->map_idx == cur->map_idx && old->mem_size == cur->mem_size &&
+	       old->subprog == cur->subprog && check_ids(old->id, cur->id, m) &&
+	       check_ids(old->ref_obj_id, cur->ref_obj_id, m);
+}
+
+static uint8_t kind_of(const struct func_state *f, uint32_t spi, uint32_t b)
+{
+	return spi < f->nslots ? f->stack[spi].kind[b] : STACK_INVALID;
+}
+
+static bool stacksafe(const struct func_state *old, const struct func_state *cur,
+		      struct idmap *m)
+{
+	for (uint32_t spi = 0; spi < old->nslots; spi++) {
+		const struct stack_slot *os = &old->stack[spi];
+		if (os->kind[7] == STACK_SPILL) {
+			if (kind_of(cur, spi, 7) != STACK_SPILL ||
+			    !regsafe(&os->spilled, &cur->stack[spi].spilled, m))
+				return false;
+		}
+		for (uint32_t b = 0; b < 8; b++) {
+			uint8_t ok = os->kind[b], ck = kind_of(cur, spi, b);
+			if (ok == STACK_INVALID || (ok == STACK_SPILL && os->kind[7] == STACK_SPILL))
+				continue;
+			if (ck == STACK_INVALID)
+				return false;
+			if (ck == STACK_SPILL && cur->stack[spi].spilled.type != SCALAR_VALUE)
+				return false;
+			if (ok == STACK_ZERO) {
+				if (ck == STACK_ZERO)
+					continue;
+				const struct reg_state *sp = &cur->stack[spi].spilled;
+				if (ck == STACK_SPILL && reg_is_const(sp) && !sp->var_off.value)
+					continue;
+				return false;
+			}
+			if (ok == STACK_SPILL) /* a scrubbed partial spill: plain data */
+				continue;
+		}
+	}
+	return true;
+}
+
+/* Every concrete state of cur is one of old's (for the live parts). */
+static bool covers(const struct verifier_env *env, const struct vstate *old,
+		   const struct vstate *cur, uint32_t insn_idx)
+{
+	struct idmap m = { 0 };
+	if (old->curframe != cur->curframe || old->refcnt != cur->refcnt)
+		return false;
+	for (uint32_t f = 0; f <= old->curframe; f++) {
+		const struct func_state *of = old->frame[f], *cf = cur->frame[f];
+		if (of->callsite != cf->callsite || of->in_callback != cf->in_callback)
+			return false;
+		uint16_t live = f == old->curframe ? env->aux[insn_idx].live_in : 0x3c0;
+		for (int r = 0; r < MAX_BPF_REG; r++)
+			if ((live & (1u << r)) && !regsafe(&of->regs[r], &cf->regs[r], &m))
+				return false;
+		if (!stacksafe(of, cf, &m))
+			return false;
+	}
+	for (uint32_t i = 0; i < old->refcnt; i++)
+		if (!check_ids(old->refs[i].id, cur->refs[i].id, &m))
+			return false;
+	return true;
+}
+
+/* ---- widening ---- */
+
+static bool is_counter(const struct reg_state *a, const struct reg_state *c)
+{
+	if (a->type != c->type)
+		return false;
+	if (a->type == SCALAR_VALUE)
+		return reg_is_const(a) && reg_is_const(c) && a->var_off.value != c->var_off.value;
+	return a->type != NOT_INIT && a->off != c->off;
+}
+
+static void widen_reg(const struct reg_state *a, struct reg_state *c)
+{
+	if (a->type != SCALAR_VALUE || c->type != SCALAR_VALUE)
+		return;
+	if (reg_is_const(a) && reg_is_const(c))
+		return; /* a counter: walked exactly */
+	struct reg_state w = *c;
+	w.umin_value = c->umin_value < a->umin_value ? 0 : a->umin_value;
+	w.umax_value = c->umax_value > a->umax_value ? UINT64_MAX : a->umax_value;
+	w.smin_value = c->smin_value < a->smin_value ? INT64_MIN : a->smin_value;
+	w.smax_value = c->smax_value > a->smax_value ? INT64_MAX : a->smax_value;
+	w.u32_min_value = c->u32_min_value < a->u32_min_value ? 0 : a->u32_min_value;
+	w.u32_max_value = c->u32_max_value > a->u32_max_value ? UINT32_MAX : a->u32_max_value;
+	w.s32_min_value = c->s32_min_value < a->s32_min_value ? INT32_MIN : a->s32_min_value;
+	w.s32_max_value = c->s32_max_value > a->s32_max_value ? INT32_MAX : a->s32_max_value;
+	w.var_off = tnum_union(a->var_off, c->var_off);
+	w.id = 0;
+	reg_bounds_sync(&w);
+	if (reg_bounds_sane(&w))
+		*c = w;
+}
+
+static bool widen_frames(const struct vstate *anc, struct vstate *cur, bool apply)
+{
+	bool counter = false;
+	for (uint32_t f = 0; f <= cur->curframe; f++) {
+		const struct func_state *af = anc->frame[f];
+		struct func_state *cf = cur->frame[f];
+		for (int r = 0; r < BPFRT_REG_FP; r++) {
+			if (apply)
+				widen_reg(&af->regs[r], &cf->regs[r]);
+			else
+				counter |= is_counter(&af->regs[r], &cf->regs[r]);
+		}
+		uint32_t n = af->nslots < cf->nslots ? af->nslots : cf->nslots;
+		for (uint32_t s = 0; s < n; s++) {
+			if (af->stack[s].kind[7] != STACK_SPILL || cf->stack[s].kind[7] != STACK_SPILL)
+				continue;
+			if (apply)
+				widen_reg(&af->stack[s].spilled, &cf->stack[s].spilled);
+			else
+				counter |= is_counter(&af->stack[s].spilled, &cf->stack[s].spilled);
+		}
+	}
+	return counter;
+}
+
+/* At a loop head reached again below `anc` (the same head in an earlier
+ * iteration): if some value counts iterations exactly (a constant that
+ * changed, a pointer offset that moved), let every other changed scalar go
+ * to its widest range in the direction it moved. The counters keep the walk
+ * exact enough to prove termination; the widened values stop the paths
+ * through the body from multiplying. */
+static void widen_loop_state(struct verifier_env *env, const struct vstate *anc, uint32_t idx)
+{
+	struct vstate *cur = env->cur;
+	if (anc->curframe != cur->curframe)
+		return;
+	for (uint32_t f = 0; f <= cur->curframe; f++)
+		if (anc->frame[f]->callsite != cur->frame[f]->callsite)
+			return;
+	if (!widen_frames(anc, cur, false))
+		return;
+	widen_frames(anc, cur, true);
+	if (!env->widened && log_enabled(env, 2))
+		verbose(env, "%u: widening loop-carried scalars\n", idx);
+	env->widened = true;
+}
+
+/* ---- the list of states at an instruction ---- */
+
+void update_branch_counts(struct stored_state *ss)
+{
+	while (ss) {
+		if (ss->branches)
+			ss->branches--;
+		if (ss->branches)
+			break;
+		ss = ss->parent;
+	}
+}
+
+int is_state_visited(struct verifier_env *env, uint32_t idx)
+{
+	struct insn_aux *aux = &env->aux[idx];
+	struct vstate *cur = env->cur;
+	if (!aux->prune_point)
+		return 0;
+	uint32_t n = 0;
+	for (struct stored_state *sl = aux->states; sl; sl = sl->next, n++) {
+		if (sl->branches) {
+			/* in progress: its subtree is not verified yet */
+			if (aux->callback_head && covers(env, &sl->st, cur, idx)) {
+				sl->hit_cnt++;
+				return 1;
+			}
+			bool ancestor = false;
+			for (struct stored_state *p = cur->parent_ss; p; p = p->parent)
+				if (p == sl) {
+					ancestor = true;
+					break;
+				}
+			if (ancestor && covers(env, &sl->st, cur, idx) &&
+			    covers(env, cur, &sl->st, idx)) {
+				verbose(env, "infinite loop detected at insn %u\n", idx);
+				return -EINVAL;
+			}
+			continue;
+		}
+		if (covers(env, &sl->st, cur, idx)) {
+			sl->hit_cnt++;
+			return 1;
+		}
+		sl->miss_cnt++;
+	}
+	if (env->widen && aux->loop_head) {
+		for (struct stored_state *p = cur->parent_ss; p; p = p->parent) {
+			if (p->st.insn_idx == idx && p->branches) {
+				widen_loop_state(env, &p->st, idx);
+				break;
+			}
+		}
+	}
+	if (n >= MAX_STATES_PER_INSN)
+		return 0;
+	struct stored_state *ss = calloc(1, sizeof(*ss));
+	if (!ss || state_copy(&ss->st, cur)) {
+		free(ss);
+		return env->err = -ENOMEM;
+	}
+	ss->st.insn_idx = idx;
+	ss->parent = cur->parent_ss;
+	ss->branches = 1;
+	ss->next = aux->states;
+	aux->states = ss;
+	cur->parent_ss = ss;
+	env->total_states++;
+	if (++env->cur_states > env->peak_states)
+		env->peak_states = env->cur_states;
+	return 0;
+}
