@@ -11,7 +11,7 @@
  * kernel's kind of messages (`R1 invalid mem access 'scalar'`).
  *
  *	struct bpfrt_verify_stats st = { .sz = sizeof(st) };
- *	struct bpfrt_verify_opts o = { .sz = sizeof(o), .attach = BPFRT_ATTACH_RAW,
+ *	struct bpfrt_verify_opts o = { .sz = sizeof(o), .attach = BPFRT_ATTACH_UNSPEC,
  *				       .ctx_size = 64, .log_buf = buf, .log_size = n,
  *				       .stats = &st };
  *	int err = bpfrt_verify(insns, cnt, &o);
@@ -24,38 +24,29 @@
 #include <stdint.h>
 
 #include "bpfrt/insn.h"
+#include "bpfrt/object.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
 /*
- * What r1 points to at entry, i.e. which attach mechanism runs the program.
- * Each kind has a context table saying which fields exist and which the
- * mechanism genuinely provides; reading a field it cannot provide is
- * rejected with a message saying so (docs/verifier.md lists the tables).
+ * What r1 points to at entry follows from the program's attach kind
+ * (bpfrt/object.h: BPFRT_ATTACH_UPROBE, _FENTRY, ...) and, for register
+ * frames, from the mechanism that will run it. Each has a context table
+ * saying which fields exist and which the mechanism genuinely provides;
+ * reading a field it cannot provide is rejected with a message saying so
+ * (docs/verifier.md lists the tables). BPFRT_ATTACH_UNSPEC is the
+ * ubpf/bpf_conformance convention: r1 points to ctx_size bytes of readable
+ * and writable memory and r2 holds ctx_size.
  */
-enum bpfrt_attach_kind {
-	/* ubpf/bpf_conformance style: r1 points to ctx_size bytes of readable
-	 * and writable memory, r2 holds ctx_size. */
-	BPFRT_ATTACH_RAW = 0,
-	/* struct pt_regs (x86-64) taken by an int3 probe or a perf sample:
-	 * every field genuine. Read-only. */
-	BPFRT_ATTACH_UPROBE,
-	/* struct pt_regs filled by a trampoline at a patched function entry:
-	 * only the argument registers (di si dx cx r8 r9), sp and ip. */
-	BPFRT_ATTACH_UPROBE_ENTRY,
-	/* struct pt_regs at a return probe: ax, dx (return value), sp, ip. */
-	BPFRT_ATTACH_URETPROBE,
-	/* fentry/fexit/fsession: an array of u64 arguments (nr_args of them);
-	 * fexit also gets the return value at index nr_args. Read-only. */
-	BPFRT_ATTACH_FENTRY,
-	BPFRT_ATTACH_FEXIT,
-	/* struct bpf_perf_event_data: pt_regs, sample_period, addr. */
-	BPFRT_ATTACH_PERF_EVENT,
-	/* a tracepoint's record: ctx_size readable bytes. */
-	BPFRT_ATTACH_TRACEPOINT,
-	BPFRT_ATTACH_KIND_COUNT
+enum bpfrt_probe_mech {
+	/* int3 probes and perf samples: the full frame from the signal's
+	 * ucontext, every pt_regs field genuine. */
+	BPFRT_PROBE_INT3 = 0,
+	/* a trampoline at a patched function entry: only the argument
+	 * registers (di si dx cx r8 r9), sp and ip. */
+	BPFRT_PROBE_TRAMPOLINE,
 };
 
 /* A map a program refers to with ld_imm64 (src_reg PSEUDO_MAP_FD or
@@ -67,6 +58,9 @@ struct bpfrt_verify_map {
 	uint32_t value_size;
 	uint32_t max_entries;
 	uint32_t flags; /* BPF_F_RDONLY_PROG (1 << 7) makes the value read-only */
+	/* Frozen read-only array maps (.rodata): the value's bytes, so loads
+	 * at constant offsets give constants, as in the kernel. May be NULL. */
+	const void *frozen_data;
 };
 
 /* A helper the embedder registered itself (bpfrt_vm__register_helper):
@@ -90,9 +84,10 @@ struct bpfrt_verify_stats {
 
 struct bpfrt_verify_opts {
 	size_t sz; /* sizeof(struct bpfrt_verify_opts) */
-	enum bpfrt_attach_kind attach;
-	uint32_t ctx_size; /* RAW and TRACEPOINT: context bytes */
-	uint32_t nr_args;  /* FENTRY/FEXIT: argument count (default 6) */
+	enum bpfrt_attach_kind attach;	/* default UNSPEC: raw memory context */
+	enum bpfrt_probe_mech probe_mech; /* register-frame kinds: who fills pt_regs */
+	uint32_t ctx_size; /* UNSPEC and TRACEPOINT: context bytes */
+	uint32_t nr_args;  /* FENTRY/FEXIT/RAW_TP: argument count (default 6) */
 	const struct bpfrt_verify_map *maps;
 	size_t map_cnt;
 	const struct bpfrt_verify_helper *helpers;
@@ -120,9 +115,6 @@ struct bpfrt_verify_opts {
  * -ENOMEM. Never crashes on any input; thread-safe (no global state). */
 BPFRT_API int bpfrt_verify(const struct bpfrt_insn *insns, size_t cnt,
 			   const struct bpfrt_verify_opts *opts);
-
-/* The name of an attach kind ("uprobe", "fentry", ...) or NULL. */
-BPFRT_API const char *bpfrt_attach_kind_name(enum bpfrt_attach_kind kind);
 
 #ifdef __cplusplus
 }

@@ -13,7 +13,7 @@
 #include "verifier/log.h"
 #include "verifier/state.h"
 
-void update_branch_counts(struct stored_state *ss);
+void update_branch_counts(struct verifier_env *env, struct stored_state *ss);
 
 int push_branch(struct verifier_env *env, uint32_t insn_idx, uint32_t prev_idx)
 {
@@ -42,7 +42,7 @@ int push_branch(struct verifier_env *env, uint32_t insn_idx, uint32_t prev_idx)
 /* The current path is done: take the next pending one. */
 static bool pop_branch(struct verifier_env *env, int *insn_idx)
 {
-	update_branch_counts(env->cur->parent_ss);
+	update_branch_counts(env, env->cur->parent_ss);
 	state_free(env->cur);
 	env->cur = NULL;
 	if (!env->stack_len)
@@ -210,6 +210,7 @@ static int do_insn(struct verifier_env *env, int idx, int *next)
 		return do_helper_call(env, insn, idx, (uint32_t)t->var_off.value, next);
 	}
 	default:
+		*next = idx;
 		return do_cond_jmp(env, insn, next);
 	}
 }

@@ -129,9 +129,12 @@ static int check_arg(struct verifier_env *env, const struct helper_proto *p, uin
 	case HELPER_ARG_PTR_TO_MEM:
 	case HELPER_ARG_PTR_TO_MEM_OR_NULL:
 	case HELPER_ARG_PTR_TO_UNINIT_MEM:
+	case HELPER_ARG_PTR_TO_UNINIT_MEM_OR_NULL:
 		meta->mem_regno = (int)regno;
-		meta->mem_uninit = kind == HELPER_ARG_PTR_TO_UNINIT_MEM;
-		meta->mem_or_null = kind == HELPER_ARG_PTR_TO_MEM_OR_NULL;
+		meta->mem_uninit = kind == HELPER_ARG_PTR_TO_UNINIT_MEM ||
+				   kind == HELPER_ARG_PTR_TO_UNINIT_MEM_OR_NULL;
+		meta->mem_or_null = kind == HELPER_ARG_PTR_TO_MEM_OR_NULL ||
+				    kind == HELPER_ARG_PTR_TO_UNINIT_MEM_OR_NULL;
 		if (r->type == SCALAR_VALUE && !(meta->mem_or_null && reg_is_const(r) &&
 						 !r->var_off.value))
 			return arg_type_err(env, regno, r, "fp, map_value, mem");
@@ -155,7 +158,7 @@ static int check_arg(struct verifier_env *env, const struct helper_proto *p, uin
 		return 0;
 	case HELPER_ARG_PTR_TO_CTX:
 		if (r->type == PTR_TO_CTX ||
-		    (o->attach == BPFRT_ATTACH_RAW && r->type == PTR_TO_MEM && !(r->flags & MEM_RINGBUF))) {
+		    (o->attach == BPFRT_ATTACH_UNSPEC && r->type == PTR_TO_MEM && !(r->flags & MEM_RINGBUF))) {
 			if (r->off || !tnum_equals_const(r->var_off, 0)) {
 				verbose(env, "dereference of modified ctx ptr R%u off=%d disallowed\n",
 					regno, r->off);

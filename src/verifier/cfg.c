@@ -143,6 +143,12 @@ static int check_jumps(struct verifier_env *env)
 	for (uint32_t i = 0; i < n && !err; i += isa_insn_slots(&insns[i])) {
 		const struct isa_form *f = isa_form_of(&insns[i]);
 		env->facts->insn[i].subprog = (uint16_t)subprog_of(env, i);
+		if (isa_form_has(f, ISA_F_BRANCH) && isa_form_has(f, ISA_F_READS_DST)) {
+			uint16_t r = (uint16_t)(1u << insns[i].dst_reg);
+			if (BPFRT_SRC(insns[i].code) == BPFRT_X)
+				r |= (uint16_t)(1u << insns[i].src_reg);
+			env->subprogs[subprog_of(env, i)].cond_regs |= r;
+		}
 		int64_t t = jump_target(&insns[i], f, i);
 		if (t < 0 && !isa_form_has(f, ISA_F_BRANCH))
 			continue;

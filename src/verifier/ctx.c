@@ -24,46 +24,94 @@ static const char *const pt_regs_names[PT_REGS_FIELDS] = {
 #define PT_SP_IP (F(19) | F(16))
 #define PT_RET (F(10) | F(12))				       /* ax dx */
 
-struct attach_desc {
+enum ctx_layout {
+	CTX_NONE,    /* a kernel-only context: not runnable in user space */
+	CTX_RAW,     /* a memory block (r1) and its size (r2) */
+	CTX_PT_REGS, /* struct pt_regs, read-only */
+	CTX_ARGS,    /* u64 args[nr_args] (+ return value), read-only */
+	CTX_BYTES,   /* a record of ctx_size bytes, read-only */
+};
+
+struct ctx_desc {
 	const char *name;
 	const char *how; /* what the mechanism saves, for messages */
-	enum { CTX_RAW, CTX_PT_REGS, CTX_ARGS, CTX_BYTES } layout;
+	enum ctx_layout layout;
 	uint32_t genuine; /* CTX_PT_REGS: fields provided */
 	uint32_t extra;	  /* bytes after pt_regs (perf_event: sample_period, addr) */
+	bool has_ret;	  /* CTX_ARGS: the return value follows the arguments */
 };
 
-static const struct attach_desc attach_table[BPFRT_ATTACH_KIND_COUNT] = {
-	[BPFRT_ATTACH_RAW] = { "raw", "a memory block", CTX_RAW, 0, 0 },
-	[BPFRT_ATTACH_UPROBE] = { "uprobe", "int3 probes save every register", CTX_PT_REGS, PT_ALL,
-				  0 },
-	[BPFRT_ATTACH_UPROBE_ENTRY] = { "uprobe.entry",
-					"trampolines at a function entry save only the argument "
-					"registers (di si dx cx r8 r9), sp and ip",
-					CTX_PT_REGS, PT_ARGS | PT_SP_IP, 0 },
-	[BPFRT_ATTACH_URETPROBE] = { "uretprobe",
-				     "return probes save only the return value (ax dx), sp and ip",
-				     CTX_PT_REGS, PT_RET | PT_SP_IP, 0 },
-	[BPFRT_ATTACH_FENTRY] = { "fentry", "an array of u64 arguments", CTX_ARGS, 0, 0 },
-	[BPFRT_ATTACH_FEXIT] = { "fexit", "an array of u64 arguments and the return value", CTX_ARGS,
-				 0, 0 },
-	[BPFRT_ATTACH_PERF_EVENT] = { "perf_event", "sampled registers", CTX_PT_REGS, PT_ALL, 16 },
-	[BPFRT_ATTACH_TRACEPOINT] = { "tracepoint", "the tracepoint's record", CTX_BYTES, 0, 0 },
+static const struct ctx_desc raw_ctx = { "raw", "a memory block", CTX_RAW, 0, 0, false };
+static const struct ctx_desc int3_ctx = { "int3 probe", "int3 probes save every register",
+					  CTX_PT_REGS, PT_ALL, 0, false };
+static const struct ctx_desc entry_ctx = {
+	"trampoline", "trampolines at a function entry save only the argument registers "
+		      "(di si dx cx r8 r9), sp and ip",
+	CTX_PT_REGS, PT_ARGS | PT_SP_IP, 0, false
 };
+static const struct ctx_desc ret_ctx = {
+	"return probe", "return probes save only the return value (ax dx), sp and ip",
+	CTX_PT_REGS, PT_RET | PT_SP_IP, 0, false
+};
+static const struct ctx_desc args_ctx = { "fentry", "an array of u64 arguments", CTX_ARGS, 0, 0,
+					  false };
+static const struct ctx_desc args_ret_ctx = {
+	"fexit", "an array of u64 arguments and the return value", CTX_ARGS, 0, 0, true
+};
+static const struct ctx_desc perf_ctx = { "perf_event", "sampled registers", CTX_PT_REGS, PT_ALL,
+					  16, false };
+static const struct ctx_desc tp_ctx = { "tracepoint", "the tracepoint's record", CTX_BYTES, 0, 0,
+					false };
+static const struct ctx_desc none_ctx = { "kernel-only", "nothing", CTX_NONE, 0, 0, false };
 
-const char *bpfrt_attach_kind_name(enum bpfrt_attach_kind kind)
+static const struct ctx_desc *desc_of(const struct verifier_env *env)
 {
-	return (unsigned)kind < BPFRT_ATTACH_KIND_COUNT ? attach_table[kind].name : NULL;
+	bool tramp = env->opts->probe_mech == BPFRT_PROBE_TRAMPOLINE;
+	switch (env->opts->attach) {
+	case BPFRT_ATTACH_UNSPEC:
+		return &raw_ctx;
+	case BPFRT_ATTACH_UPROBE:
+	case BPFRT_ATTACH_UPROBE_MULTI:
+	case BPFRT_ATTACH_UPROBE_SESSION:
+	case BPFRT_ATTACH_USDT:
+	case BPFRT_ATTACH_KPROBE:
+	case BPFRT_ATTACH_KPROBE_MULTI:
+	case BPFRT_ATTACH_KPROBE_SESSION:
+		return tramp ? &entry_ctx : &int3_ctx;
+	case BPFRT_ATTACH_URETPROBE:
+	case BPFRT_ATTACH_URETPROBE_MULTI:
+	case BPFRT_ATTACH_KRETPROBE:
+	case BPFRT_ATTACH_KRETPROBE_MULTI:
+		return &ret_ctx;
+	case BPFRT_ATTACH_FENTRY:
+	case BPFRT_ATTACH_RAW_TP:
+		return &args_ctx;
+	case BPFRT_ATTACH_FEXIT:
+	case BPFRT_ATTACH_FSESSION:
+	case BPFRT_ATTACH_FMOD_RET:
+		return &args_ret_ctx;
+	case BPFRT_ATTACH_TRACEPOINT:
+		return &tp_ctx;
+	case BPFRT_ATTACH_PERF_EVENT:
+		return &perf_ctx;
+	default:
+		return &none_ctx;
+	}
 }
 
-static const struct attach_desc *desc_of(const struct verifier_env *env)
+int ctx_check_kind(struct verifier_env *env)
 {
-	unsigned k = env->opts->attach;
-	return &attach_table[k < BPFRT_ATTACH_KIND_COUNT ? k : 0];
+	if (desc_of(env)->layout != CTX_NONE)
+		return 0;
+	verbose(env, "attach kind %d has a kernel-only context (socket, xdp, tc, cgroup, ...): "
+		     "bpfrt cannot run it in user space\n",
+		env->opts->attach);
+	return -EINVAL;
 }
 
 void ctx_init_regs(struct verifier_env *env, struct reg_state *regs)
 {
-	const struct attach_desc *d = desc_of(env);
+	const struct ctx_desc *d = desc_of(env);
 	if (d->layout == CTX_RAW) {
 		mark_ptr(&regs[1], PTR_TO_MEM);
 		regs[1].mem_size = env->opts->ctx_size;
@@ -87,7 +135,7 @@ static int bad_access(struct verifier_env *env, int off, int size)
 int ctx_check_access(struct verifier_env *env, uint32_t regno, int off, int size,
 		     enum access t, struct reg_state *dst)
 {
-	const struct attach_desc *d = desc_of(env);
+	const struct ctx_desc *d = desc_of(env);
 	(void)regno;
 	if (off < 0 || size <= 0)
 		return bad_access(env, off, size);
@@ -113,14 +161,13 @@ int ctx_check_access(struct verifier_env *env, uint32_t regno, int off, int size
 		break;
 	}
 	case CTX_ARGS: {
-		uint32_t n = nr_args(env) + (env->opts->attach == BPFRT_ATTACH_FEXIT);
+		uint32_t n = nr_args(env) + d->has_ret;
 		if (off % 8 || size > 8)
 			return bad_access(env, off, size);
 		if ((uint32_t)off / 8 >= n) {
 			verbose(env,
 				"invalid bpf_context access off=%d size=%d: %s programs get %u u64 arguments%s\n",
-				off, size, d->name, nr_args(env),
-				env->opts->attach == BPFRT_ATTACH_FEXIT ? " and the return value" : "");
+				off, size, d->name, nr_args(env), d->has_ret ? " and the return value" : "");
 			return -EACCES;
 		}
 		break;
@@ -129,7 +176,7 @@ int ctx_check_access(struct verifier_env *env, uint32_t regno, int off, int size
 		if ((uint64_t)off + (uint64_t)size > env->opts->ctx_size)
 			return bad_access(env, off, size);
 		break;
-	case CTX_RAW:
+	default:
 		return bad_access(env, off, size);
 	}
 	mark_reg_unknown(dst);

@@ -15,7 +15,7 @@
 
 #include "verifier/state.h"
 
-#define MAX_STATES_PER_INSN 64
+#define MAX_STATES 200000 /* about 300 MB of states at most */
 
 /* ---- copying ---- */
 
@@ -90,14 +90,16 @@ void free_stored_states(struct verifier_env *env)
 	if (!env->aux)
 		return;
 	for (uint32_t i = 0; i < env->insn_cnt; i++) {
-		struct stored_state *s = env->aux[i].states;
-		while (s) {
-			struct stored_state *next = s->next;
-			state_free_frames(&s->st);
-			free(s);
-			s = next;
+		for (int l = 0; l < 2; l++) {
+			struct stored_state *s = l ? env->aux[i].active : env->aux[i].states;
+			while (s) {
+				struct stored_state *next = s->next;
+				state_free_frames(&s->st);
+				free(s);
+				s = next;
+			}
 		}
-		env->aux[i].states = NULL;
+		env->aux[i].states = env->aux[i].active = NULL;
 	}
 }
 
@@ -195,7 +197,8 @@ static bool stacksafe(const struct func_state *old, const struct func_state *cur
 static bool covers(const struct verifier_env *env, const struct vstate *old,
 		   const struct vstate *cur, uint32_t insn_idx)
 {
-	struct idmap m = { 0 };
+	struct idmap m;
+	m.n = 0;
 	if (old->curframe != cur->curframe || old->refcnt != cur->refcnt)
 		return false;
 	for (uint32_t f = 0; f <= old->curframe; f++) {
@@ -215,23 +218,37 @@ static bool covers(const struct verifier_env *env, const struct vstate *old,
 	return true;
 }
 
+/* Cheap test before the exact one (kernel states_maybe_looping). */
+static bool maybe_looping(const struct vstate *old, const struct vstate *cur)
+{
+	if (old->curframe != cur->curframe)
+		return false;
+	const struct func_state *of = old->frame[old->curframe], *cf = cur->frame[cur->curframe];
+	return !memcmp(of->regs, cf->regs, sizeof(of->regs));
+}
+
 /* ---- widening ---- */
 
-static bool is_counter(const struct reg_state *a, const struct reg_state *c)
+/* A value that counts iterations: a constant that changed (in a register
+ * some conditional jump compares, or spilled), or a moved pointer. */
+static bool is_counter(const struct reg_state *a, const struct reg_state *c, bool compared)
 {
 	if (a->type != c->type)
 		return false;
 	if (a->type == SCALAR_VALUE)
-		return reg_is_const(a) && reg_is_const(c) && a->var_off.value != c->var_off.value;
+		return compared && reg_is_const(a) && reg_is_const(c) &&
+		       a->var_off.value != c->var_off.value;
 	return a->type != NOT_INIT && a->off != c->off;
 }
 
-static void widen_reg(const struct reg_state *a, struct reg_state *c)
+static void widen_reg(const struct reg_state *a, struct reg_state *c, bool all, bool compared)
 {
 	if (a->type != SCALAR_VALUE || c->type != SCALAR_VALUE)
 		return;
-	if (reg_is_const(a) && reg_is_const(c))
+	if (!all && compared && reg_is_const(a) && reg_is_const(c))
 		return; /* a counter: walked exactly */
+	if (reg_is_const(a) && reg_is_const(c) && a->var_off.value == c->var_off.value)
+		return;
 	struct reg_state w = *c;
 	w.umin_value = c->umin_value < a->umin_value ? 0 : a->umin_value;
 	w.umax_value = c->umax_value > a->umax_value ? UINT64_MAX : a->umax_value;
@@ -241,33 +258,38 @@ static void widen_reg(const struct reg_state *a, struct reg_state *c)
 	w.u32_max_value = c->u32_max_value > a->u32_max_value ? UINT32_MAX : a->u32_max_value;
 	w.s32_min_value = c->s32_min_value < a->s32_min_value ? INT32_MIN : a->s32_min_value;
 	w.s32_max_value = c->s32_max_value > a->s32_max_value ? INT32_MAX : a->s32_max_value;
-	w.var_off = tnum_union(a->var_off, c->var_off);
+	/* known bits that changed are let go all at once, like the ranges */
+	w.var_off = tnum_in(a->var_off, c->var_off) ? a->var_off : tnum_unknown;
 	w.id = 0;
 	reg_bounds_sync(&w);
 	if (reg_bounds_sane(&w))
 		*c = w;
 }
 
-static bool widen_frames(const struct vstate *anc, struct vstate *cur, bool apply)
+static bool widen_frames(const struct verifier_env *env, const struct vstate *anc,
+			 struct vstate *cur, bool apply, bool all)
 {
 	bool counter = false;
 	for (uint32_t f = 0; f <= cur->curframe; f++) {
 		const struct func_state *af = anc->frame[f];
 		struct func_state *cf = cur->frame[f];
+		uint16_t cmp = env->subprogs[cf->subprog].cond_regs;
 		for (int r = 0; r < BPFRT_REG_FP; r++) {
+			bool compared = cmp & (1u << r);
 			if (apply)
-				widen_reg(&af->regs[r], &cf->regs[r]);
+				widen_reg(&af->regs[r], &cf->regs[r], all, compared);
 			else
-				counter |= is_counter(&af->regs[r], &cf->regs[r]);
+				counter |= is_counter(&af->regs[r], &cf->regs[r], compared);
 		}
 		uint32_t n = af->nslots < cf->nslots ? af->nslots : cf->nslots;
 		for (uint32_t s = 0; s < n; s++) {
 			if (af->stack[s].kind[7] != STACK_SPILL || cf->stack[s].kind[7] != STACK_SPILL)
 				continue;
 			if (apply)
-				widen_reg(&af->stack[s].spilled, &cf->stack[s].spilled);
+				widen_reg(&af->stack[s].spilled, &cf->stack[s].spilled, all, true);
 			else
-				counter |= is_counter(&af->stack[s].spilled, &cf->stack[s].spilled);
+				counter |= is_counter(&af->stack[s].spilled, &cf->stack[s].spilled,
+						      true);
 		}
 	}
 	return counter;
@@ -279,7 +301,8 @@ static bool widen_frames(const struct vstate *anc, struct vstate *cur, bool appl
  * to its widest range in the direction it moved. The counters keep the walk
  * exact enough to prove termination; the widened values stop the paths
  * through the body from multiplying. */
-static void widen_loop_state(struct verifier_env *env, const struct vstate *anc, uint32_t idx)
+static void widen_loop_state(struct verifier_env *env, const struct vstate *anc, uint32_t idx,
+			     bool callback)
 {
 	struct vstate *cur = env->cur;
 	if (anc->curframe != cur->curframe)
@@ -287,9 +310,14 @@ static void widen_loop_state(struct verifier_env *env, const struct vstate *anc,
 	for (uint32_t f = 0; f <= cur->curframe; f++)
 		if (anc->frame[f]->callsite != cur->frame[f]->callsite)
 			return;
-	if (!widen_frames(anc, cur, false))
+	if (callback) {
+		/* the helper bounds the calls: no counter needed */
+		widen_frames(env, anc, cur, true, true);
 		return;
-	widen_frames(anc, cur, true);
+	}
+	if (!widen_frames(env, anc, cur, false, false))
+		return;
+	widen_frames(env, anc, cur, true, false);
 	if (!env->widened && log_enabled(env, 2))
 		verbose(env, "%u: widening loop-carried scalars\n", idx);
 	env->widened = true;
@@ -297,13 +325,37 @@ static void widen_loop_state(struct verifier_env *env, const struct vstate *anc,
 
 /* ---- the list of states at an instruction ---- */
 
-void update_branch_counts(struct stored_state *ss)
+static void list_del(struct stored_state **head, struct stored_state *ss)
+{
+	if (ss->prev)
+		ss->prev->next = ss->next;
+	else
+		*head = ss->next;
+	if (ss->next)
+		ss->next->prev = ss->prev;
+	ss->next = ss->prev = NULL;
+}
+
+static void list_add(struct stored_state **head, struct stored_state *ss)
+{
+	ss->prev = NULL;
+	ss->next = *head;
+	if (*head)
+		(*head)->prev = ss;
+	*head = ss;
+}
+
+/* A path ended: states whose last live path it was are now verified. */
+void update_branch_counts(struct verifier_env *env, struct stored_state *ss)
 {
 	while (ss) {
 		if (ss->branches)
 			ss->branches--;
 		if (ss->branches)
 			break;
+		struct insn_aux *aux = &env->aux[ss->st.insn_idx];
+		list_del(&aux->active, ss);
+		list_add(&aux->states, ss);
 		ss = ss->parent;
 	}
 }
@@ -315,42 +367,66 @@ int is_state_visited(struct verifier_env *env, uint32_t idx)
 	if (!aux->prune_point)
 		return 0;
 	uint32_t n = 0;
-	for (struct stored_state *sl = aux->states; sl; sl = sl->next, n++) {
-		if (sl->branches) {
-			/* in progress: its subtree is not verified yet */
-			if (aux->callback_head && covers(env, &sl->st, cur, idx)) {
+	if (aux->callback_head) {
+		/* the helper bounds the calls: a fixpoint may be reached
+		 * against a state still in progress */
+		for (struct stored_state *sl = aux->active; sl; sl = sl->next) {
+			if (covers(env, &sl->st, cur, idx)) {
 				sl->hit_cnt++;
 				return 1;
 			}
-			bool ancestor = false;
-			for (struct stored_state *p = cur->parent_ss; p; p = p->parent)
-				if (p == sl) {
-					ancestor = true;
-					break;
-				}
-			if (ancestor && covers(env, &sl->st, cur, idx) &&
-			    covers(env, cur, &sl->st, idx)) {
-				verbose(env, "infinite loop detected at insn %u\n", idx);
-				return -EINVAL;
-			}
-			continue;
 		}
+	}
+	for (struct stored_state *sl = aux->states, *next; sl; sl = next) {
+		next = sl->next;
 		if (covers(env, &sl->st, cur, idx)) {
 			sl->hit_cnt++;
 			return 1;
 		}
-		sl->miss_cnt++;
+		/* A verified state that keeps missing is dropped (the kernel's
+		 * heuristic); nothing live points to a verified state. */
+		if (++sl->miss_cnt > sl->hit_cnt * 3 + 3 && n > 4) {
+			list_del(&aux->states, sl);
+			state_free_frames(&sl->st);
+			free(sl);
+			env->cur_states--;
+			continue;
+		}
+		n++;
 	}
-	if (env->widen && aux->loop_head) {
-		for (struct stored_state *p = cur->parent_ss; p; p = p->parent) {
-			if (p->st.insn_idx == idx && p->branches) {
-				widen_loop_state(env, &p->st, idx);
-				break;
+	if (aux->loop_head || aux->callback_head) {
+		/* the same loop head in an earlier turn of this path */
+		struct stored_state *anc = NULL;
+		int seen = 0, steps = 0;
+		for (struct stored_state *p = cur->parent_ss; p && seen < 8 && steps < 256;
+		     p = p->parent, steps++) {
+			if (p->st.insn_idx != idx || !p->branches)
+				continue;
+			if (!seen++)
+				anc = p;
+			/* a few turns back: catches loops cycling through states */
+			if (!aux->callback_head && maybe_looping(&p->st, cur) &&
+			    covers(env, &p->st, cur, idx) && covers(env, cur, &p->st, idx)) {
+				verbose(env, "infinite loop detected at insn %u\n", idx);
+				return -EINVAL;
 			}
 		}
+		if (anc && ((env->widen && aux->loop_head) || aux->callback_head))
+			widen_loop_state(env, &anc->st, idx, aux->callback_head);
 	}
-	if (n >= MAX_STATES_PER_INSN)
+	/* As the kernel: a new state only every so often on a path, which
+	 * bounds the lists tight loops would otherwise grow at every turn. */
+	env->jmps_processed++;
+	if (!aux->callback_head && !(env->widen && aux->loop_head) &&
+	    env->jmps_processed - env->prev_jmps < 20 &&
+	    env->insns_processed - env->prev_insns < 100)
 		return 0;
+	env->prev_jmps = env->jmps_processed;
+	env->prev_insns = env->insns_processed;
+	if (env->cur_states >= MAX_STATES) {
+		verbose(env, "BPF program is too complex: more than %u states kept\n", MAX_STATES);
+		return -E2BIG;
+	}
 	struct stored_state *ss = calloc(1, sizeof(*ss));
 	if (!ss || state_copy(&ss->st, cur)) {
 		free(ss);
@@ -359,8 +435,7 @@ int is_state_visited(struct verifier_env *env, uint32_t idx)
 	ss->st.insn_idx = idx;
 	ss->parent = cur->parent_ss;
 	ss->branches = 1;
-	ss->next = aux->states;
-	aux->states = ss;
+	list_add(&aux->active, ss);
 	cur->parent_ss = ss;
 	env->total_states++;
 	if (++env->cur_states > env->peak_states)

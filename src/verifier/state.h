@@ -113,6 +113,7 @@ struct subprog_info {
 	uint32_t stack_depth; /* bytes, deepest access seen */
 	bool is_callback;
 	bool has_tail_call;
+	uint16_t cond_regs;   /* registers some conditional jump of it compares */
 };
 
 struct verifier_log;
@@ -120,7 +121,7 @@ struct verifier_log;
 /* The state list stored at one prune point. */
 struct stored_state {
 	struct vstate st;
-	struct stored_state *next;   /* next state stored at the same insn */
+	struct stored_state *next, *prev; /* neighbours in its insn's list */
 	struct stored_state *parent; /* the stored state this one descends from */
 	/* Paths (the current one and pending branches) still exploring its
 	 * subtree; 0 once its subtree is fully verified. */
@@ -136,7 +137,8 @@ struct insn_aux {
 	bool callback_head; /* start of a callback subprogram */
 	bool seen;
 	uint16_t live_in; /* registers live before it (bit per register) */
-	struct stored_state *states;
+	struct stored_state *states; /* verified states (their subtree done) */
+	struct stored_state *active; /* states whose subtree is in progress */
 	uint32_t visits;  /* times the walk reached it (loop-head widening) */
 };
 
@@ -151,6 +153,7 @@ struct verifier_env {
 	struct vstate *cur;
 	uint32_t id_gen;
 	uint64_t insns_processed;
+	uint64_t jmps_processed, prev_jmps, prev_insns; /* when a state was last stored */
 	uint64_t budget;
 	uint32_t total_states, peak_states, cur_states;
 	bool widen;	    /* widen loop-carried scalars at loop heads */
@@ -244,6 +247,8 @@ int check_helper_mem(struct verifier_env *env, uint32_t regno, const struct reg_
 int ctx_check_access(struct verifier_env *env, uint32_t regno, int off, int size,
 		     enum access t, struct reg_state *dst);
 void ctx_init_regs(struct verifier_env *env, struct reg_state *regs);
+/* Rejects attach kinds whose context only the kernel has. */
+int ctx_check_kind(struct verifier_env *env);
 
 /* ---- alu.c ---- */
 int do_alu(struct verifier_env *env, const struct bpfrt_insn *insn, int insn_idx);

@@ -15,7 +15,7 @@
 #include "verifier/state.h"
 
 #define KERNEL_BUDGET 1000000ULL	  /* kernel BPF_COMPLEXITY_LIMIT_INSNS */
-#define WIDEN_BUDGET (4 * KERNEL_BUDGET)
+#define WIDEN_BUDGET KERNEL_BUDGET
 #define MAX_INSNS (1u << 20)		  /* kernel BPF_MAXINSNS for privileged */
 
 int do_check(struct verifier_env *env);
@@ -51,10 +51,17 @@ static struct verifier_facts *facts_new(size_t cnt)
 	return f;
 }
 
-/* One attempt: static checks and the walk. */
-static int run_once(struct verifier_env *env)
+/* One attempt: static checks and the walk. `widen`: widen at loop heads if
+ * the program has loops. */
+static int run_once(struct verifier_env *env, bool widen)
 {
-	int err = check_cfg(env);
+	int err = ctx_check_kind(env);
+	if (!err)
+		err = check_cfg(env);
+	env->widen = false;
+	for (uint32_t i = 0; widen && !err && i < env->insn_cnt; i++)
+		env->widen |= env->aux[i].loop_head;
+	env->budget = env->widen ? WIDEN_BUDGET : KERNEL_BUDGET;
 	if (!err)
 		err = do_check(env);
 	if (!err)
@@ -73,8 +80,10 @@ static void env_reset(struct verifier_env *env)
 	env->subprog_cnt = 0;
 	env->id_gen = 0;
 	env->insns_processed = 0;
+	env->jmps_processed = env->prev_jmps = env->prev_insns = 0;
 	env->total_states = env->peak_states = env->cur_states = 0;
 	env->err = 0;
+	env->widened = false;
 	env->msg_len = 0;
 	env->msg[0] = 0;
 	env->prev_insn = 0;
@@ -108,7 +117,7 @@ int verifier_run(const struct bpfrt_insn *insns, size_t cnt, const struct bpfrt_
 				    .level = opts.log_level };
 	if (log.buf && log.size)
 		log.buf[0] = 0;
-	if ((unsigned)opts.attach >= BPFRT_ATTACH_KIND_COUNT || (opts.map_cnt && !opts.maps) ||
+	if ((unsigned)opts.attach >= BPFRT_ATTACH_KIND_COUNT || (unsigned)opts.probe_mech > 1 || (opts.map_cnt && !opts.maps) ||
 	    (opts.helper_cnt && !opts.helpers) || (cnt && !insns)) {
 		log_write(&log, "invalid verifier options\n");
 		return -EINVAL;
@@ -134,14 +143,13 @@ int verifier_run(const struct bpfrt_insn *insns, size_t cnt, const struct bpfrt_
 	int err = -ENOMEM;
 	if (!env->aux || !env->facts)
 		goto out;
-	env->budget = KERNEL_BUDGET;
-	err = run_once(env);
-	if (err == -E2BIG && !opts.kernel_compat && !env->err) {
-		/* the kernel-like walk gave up: walk again widening loops */
+	/* Programs with loops are first walked with loop widening (cheaper,
+	 * and it proves loops the kernel's budget cannot); if that fails, the
+	 * kernel-like walk decides (and writes the log). */
+	err = run_once(env, !opts.kernel_compat);
+	if (err && env->widen && err != -ENOMEM) {
 		env_reset(env);
-		env->widen = true;
-		env->budget = WIDEN_BUDGET;
-		err = run_once(env);
+		err = run_once(env, false);
 	}
 	if (err && err != -ENOMEM)
 		log_error(env, err);
