@@ -1,0 +1,122 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * bpfrt/verifier.h — prove a BPF program safe before it runs.
+ *
+ * The verifier walks every path of the program with an abstract state per
+ * register and stack byte (pointer kinds, known bits, signed and unsigned
+ * 32/64-bit bounds) in the manner of the Linux kernel's verifier, and accepts
+ * the program only if no path can read uninitialised data, access memory out
+ * of bounds, pass a helper a wrong argument, leak a reference, or run
+ * forever. Rejections are explained in the caller's log buffer with the
+ * kernel's kind of messages (`R1 invalid mem access 'scalar'`).
+ *
+ *	struct bpfrt_verify_stats st = { .sz = sizeof(st) };
+ *	struct bpfrt_verify_opts o = { .sz = sizeof(o), .attach = BPFRT_ATTACH_UNSPEC,
+ *				       .ctx_size = 64, .log_buf = buf, .log_size = n,
+ *				       .stats = &st };
+ *	int err = bpfrt_verify(insns, cnt, &o);
+ */
+#ifndef BPFRT_VERIFIER_H
+#define BPFRT_VERIFIER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bpfrt/insn.h"
+#include "bpfrt/object.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/*
+ * What r1 points to at entry follows from the program's attach kind
+ * (bpfrt/object.h: BPFRT_ATTACH_UPROBE, _FENTRY, ...) and, for register
+ * frames, from the mechanism that will run it. Each has a context table
+ * saying which fields exist and which the mechanism genuinely provides;
+ * reading a field it cannot provide is rejected with a message saying so
+ * (docs/verifier.md lists the tables). BPFRT_ATTACH_UNSPEC is the
+ * ubpf/bpf_conformance convention: r1 points to ctx_size bytes of readable
+ * and writable memory and r2 holds ctx_size.
+ */
+enum bpfrt_probe_mech {
+	/* int3 probes and perf samples: the full frame from the signal's
+	 * ucontext, every pt_regs field genuine. */
+	BPFRT_PROBE_INT3 = 0,
+	/* a trampoline at a patched function entry: only the argument
+	 * registers (di si dx cx r8 r9), sp and ip. */
+	BPFRT_PROBE_TRAMPOLINE,
+};
+
+/* A map a program refers to with ld_imm64 (src_reg PSEUDO_MAP_FD or
+ * PSEUDO_MAP_IDX: imm is the index into bpfrt_verify_opts.maps; the fixups
+ * stage later puts the real map there). Fields as the kernel's bpf_attr. */
+struct bpfrt_verify_map {
+	uint32_t type; /* kernel enum bpf_map_type (1 hash, 2 array, 27 ringbuf, ...) */
+	uint32_t key_size;
+	uint32_t value_size;
+	uint32_t max_entries;
+	uint32_t flags; /* BPF_F_RDONLY_PROG (1 << 7) makes the value read-only */
+	/* Frozen read-only array maps (.rodata): the value's bytes, so loads
+	 * at constant offsets give constants, as in the kernel. May be NULL. */
+	const void *frozen_data;
+};
+
+/* A helper the embedder registered itself (bpfrt_vm__register_helper):
+ * takes `nargs` initialised values in r1.., returns a scalar. Overrides the
+ * built-in helper table for that id. */
+struct bpfrt_verify_helper {
+	uint32_t id;
+	uint32_t nargs; /* 0..5 */
+};
+
+/* Filled on return (accepted or not) when bpfrt_verify_opts.stats is set. */
+struct bpfrt_verify_stats {
+	size_t sz;		   /* sizeof(struct bpfrt_verify_stats), set by the caller */
+	uint64_t insns_processed; /* instructions walked over all paths */
+	uint32_t total_states;	   /* states stored for pruning */
+	uint32_t peak_states;
+	uint32_t max_stack_depth;  /* deepest call chain's stack, bytes */
+	uint64_t time_ns;
+	bool widened;		   /* accepted only thanks to loop widening */
+};
+
+struct bpfrt_verify_opts {
+	size_t sz; /* sizeof(struct bpfrt_verify_opts) */
+	enum bpfrt_attach_kind attach;	/* default UNSPEC: raw memory context */
+	enum bpfrt_probe_mech probe_mech; /* register-frame kinds: who fills pt_regs */
+	uint32_t ctx_size; /* UNSPEC and TRACEPOINT: context bytes */
+	uint32_t nr_args;  /* FENTRY/FEXIT/RAW_TP: argument count (default 6) */
+	const struct bpfrt_verify_map *maps;
+	size_t map_cnt;
+	const struct bpfrt_verify_helper *helpers;
+	size_t helper_cnt;
+	bool gpl; /* GPL-compatible licence: GPL-only helpers allowed */
+	/*
+	 * Mirror the kernel: a 1 million instruction budget walking loops
+	 * iteration by iteration, no widening, constant shifts past the width,
+	 * unreachable instructions and callx rejected. Off by default: bpfrt
+	 * then retries a program that exhausts the budget with loop-carried
+	 * scalars widened at loop heads (sound; see docs/verifier.md).
+	 */
+	bool kernel_compat;
+	/* The log: level 1 explains a rejection (the path to it with register
+	 * states), level 2 prints every instruction's state. Always NUL-
+	 * terminated when log_size > 0; truncated logs end in "...". */
+	uint32_t log_level;
+	char *log_buf;
+	size_t log_size;
+	struct bpfrt_verify_stats *stats; /* optional */
+};
+
+/* Verifies `cnt` instruction slots. 0: accepted. -EINVAL: rejected (the log
+ * says where and why), -E2BIG: too complex (budget exhausted) or too large,
+ * -ENOMEM. Never crashes on any input; thread-safe (no global state). */
+BPFRT_API int bpfrt_verify(const struct bpfrt_insn *insns, size_t cnt,
+			   const struct bpfrt_verify_opts *opts);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* BPFRT_VERIFIER_H */

@@ -1,0 +1,217 @@
+/* SPDX-License-Identifier: MIT */
+/* `bpfrt verify OBJ|PROG.asm`: run the verifier, print its stats or its log. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bpfrt/asm.h"
+#include "bpfrt/object.h"
+#include "bpfrt/verifier.h"
+#include "cli.h"
+
+#define MAX_MAPS 64
+#define MAX_HELPERS 64
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: bpfrt verify OBJ|PROG.asm [options]\n\n"
+		"Verifies the programs of a BPF ELF object (or one program in assembler text)\n"
+		"and prints the verifier's statistics, or its log and a non-zero exit status\n"
+		"when a program is rejected.\n\n"
+		"  --prog NAME          only the program NAME of the object\n"
+		"  --log-level N        1: the rejected path's state, 2: every instruction\n"
+		"  --kernel-compat      mirror the kernel's limits (no loop widening)\n"
+		"  --ctx-size N         assembler input: context bytes (raw memory context)\n"
+		"  --attach KIND        assembler input: attach kind (uprobe, fentry, ...)\n"
+		"  --mech int3|trampoline  who fills pt_regs for probe kinds (default int3)\n"
+		"  --map T:K:V:N[:F]    assembler input: a map (type, key/value size, entries,\n"
+		"                       flags), referred to as map[idx:I] in order\n"
+		"  --helper ID:NARGS    an embedder helper taking NARGS scalars\n"
+		"  --gpl                the program's licence is GPL-compatible\n");
+}
+
+static bool ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+	return n >= m && !strcmp(s + n - m, suffix);
+}
+
+static int parse_attach(const char *name, enum bpfrt_attach_kind *kind)
+{
+	for (int k = 0; k < BPFRT_ATTACH_KIND_COUNT; k++) {
+		const char *n = bpfrt_attach_kind_name((enum bpfrt_attach_kind)k);
+		if (n && !strcmp(n, name)) {
+			*kind = (enum bpfrt_attach_kind)k;
+			return 0;
+		}
+	}
+	if (!strcmp(name, "raw") || !strcmp(name, "unspec")) {
+		*kind = BPFRT_ATTACH_UNSPEC;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+static int verify_one(const char *input, const char *name, const struct bpfrt_insn *insns,
+		      size_t cnt, struct bpfrt_verify_opts *o)
+{
+	size_t log_size = 1 << 22;
+	char *log = malloc(log_size);
+	if (!log)
+		return cli_error("%s: out of memory", input);
+	struct bpfrt_verify_stats st = { .sz = sizeof(st) };
+	o->log_buf = log;
+	o->log_size = log_size;
+	o->stats = &st;
+	int err = bpfrt_verify(insns, cnt, o);
+	if (err) {
+		fputs(log, stderr);
+		cli_error("%s: program %s rejected by the verifier (%s)", input, name, strerror(-err));
+		free(log);
+		return 1;
+	}
+	if (o->log_level >= 2)
+		fputs(log, stdout);
+	printf("%s: accepted: processed %llu insns, %u states (peak %u), stack %u bytes, %llu us%s\n",
+	       name, (unsigned long long)st.insns_processed, st.total_states, st.peak_states,
+	       st.max_stack_depth, (unsigned long long)(st.time_ns / 1000),
+	       st.widened ? ", loops widened" : "");
+	free(log);
+	return 0;
+}
+
+static int verify_asm(const char *path, struct bpfrt_verify_opts *o)
+{
+	uint8_t *text;
+	size_t size;
+	int err = cli_read_file(path, &text, &size);
+	if (err)
+		return cli_error("%s: %s", path, strerror(-err));
+	char *s = realloc(text, size + 1);
+	if (!s) {
+		free(text);
+		return cli_error("%s: out of memory", path);
+	}
+	s[size] = 0;
+	char alog[512] = "";
+	struct bpfrt_asm_opts ao = { .sz = sizeof(ao), .filename = path, .log_buf = alog,
+				     .log_size = sizeof(alog) };
+	struct bpfrt_insn *insns = NULL;
+	size_t cnt = 0;
+	err = bpfrt_asm(s, &ao, &insns, &cnt);
+	free(s);
+	if (err)
+		return cli_error("%s", alog[0] ? alog : "assembly failed");
+	int rc = verify_one(path, "(asm)", insns, cnt, o);
+	free(insns);
+	return rc;
+}
+
+static int verify_obj(const char *path, const char *only, struct bpfrt_verify_opts *o)
+{
+	char olog[512] = "";
+	struct bpfrt_object_opts oo = { .sz = sizeof(oo), .log_buf = olog, .log_size = sizeof(olog) };
+	struct bpfrt_object *obj = bpfrt_object__open_file(path, &oo);
+	if (!obj)
+		return cli_error("%s: %s", path, olog[0] ? olog : strerror(errno));
+	size_t nmaps = bpfrt_object__map_cnt(obj);
+	struct bpfrt_verify_map *maps = calloc(nmaps ? nmaps : 1, sizeof(*maps));
+	if (!maps) {
+		bpfrt_object__close(obj);
+		return cli_error("%s: out of memory", path);
+	}
+	for (size_t i = 0; i < nmaps; i++) {
+		const struct bpfrt_map_spec *m = bpfrt_object__map(obj, i);
+		maps[i] = (struct bpfrt_verify_map){ m->type, m->key_size, m->value_size,
+						     m->max_entries, m->map_flags,
+						     m->frozen ? m->init_data : NULL };
+	}
+	o->maps = maps;
+	o->map_cnt = nmaps;
+	const char *lic = bpfrt_object__license(obj);
+	o->gpl = o->gpl || strstr(lic, "GPL") || !strcmp(lic, "Dual MIT/GPL");
+	int rc = 0, found = 0;
+	for (size_t i = 0; i < bpfrt_object__prog_cnt(obj); i++) {
+		struct bpfrt_program *p = bpfrt_object__prog(obj, i);
+		const char *name = bpfrt_program__name(p);
+		if (only && strcmp(only, name))
+			continue;
+		found++;
+		o->attach = bpfrt_program__attach_kind(p);
+		rc |= verify_one(path, name, bpfrt_program__insns(p), bpfrt_program__insn_cnt(p), o);
+	}
+	if (only && !found)
+		rc = cli_error("%s: no program named '%s'", path, only);
+	free(maps);
+	bpfrt_object__close(obj);
+	return rc;
+}
+
+int cmd_verify(int argc, char **argv)
+{
+	struct bpfrt_verify_opts o = { .sz = sizeof(o) };
+	static struct bpfrt_verify_map maps[MAX_MAPS];
+	static struct bpfrt_verify_helper helpers[MAX_HELPERS];
+	const char *input = NULL, *prog = NULL;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+			usage(stdout);
+			return 0;
+		} else if (!strcmp(a, "--kernel-compat")) {
+			o.kernel_compat = true;
+		} else if (!strcmp(a, "--gpl")) {
+			o.gpl = true;
+		} else if (v && !strcmp(a, "--prog")) {
+			prog = argv[++i];
+		} else if (v && !strcmp(a, "--log-level")) {
+			o.log_level = (uint32_t)strtoul(argv[++i], NULL, 0);
+		} else if (v && !strcmp(a, "--ctx-size")) {
+			o.ctx_size = (uint32_t)strtoul(argv[++i], NULL, 0);
+		} else if (v && !strcmp(a, "--attach")) {
+			if (parse_attach(argv[++i], &o.attach))
+				return cli_error("verify: unknown attach kind '%s'", argv[i]);
+		} else if (v && !strcmp(a, "--mech")) {
+			i++;
+			if (!strcmp(v, "int3"))
+				o.probe_mech = BPFRT_PROBE_INT3;
+			else if (!strcmp(v, "trampoline"))
+				o.probe_mech = BPFRT_PROBE_TRAMPOLINE;
+			else
+				return cli_error("verify: --mech is int3 or trampoline, not '%s'", v);
+		} else if (v && !strcmp(a, "--map")) {
+			struct bpfrt_verify_map *m = &maps[o.map_cnt];
+			i++;
+			if (o.map_cnt == MAX_MAPS ||
+			    sscanf(v, "%u:%u:%u:%u:%u", &m->type, &m->key_size, &m->value_size,
+				   &m->max_entries, &m->flags) < 4)
+				return cli_error("verify: bad --map '%s' (TYPE:KEY:VALUE:ENTRIES[:FLAGS])",
+						 v);
+			o.map_cnt++;
+		} else if (v && !strcmp(a, "--helper")) {
+			struct bpfrt_verify_helper *h = &helpers[o.helper_cnt];
+			i++;
+			if (o.helper_cnt == MAX_HELPERS || sscanf(v, "%u:%u", &h->id, &h->nargs) != 2)
+				return cli_error("verify: bad --helper '%s' (ID:NARGS)", v);
+			o.helper_cnt++;
+		} else if (a[0] == '-' && a[1]) {
+			usage(stderr);
+			return cli_error("verify: unknown or incomplete option '%s'", a);
+		} else if (!input) {
+			input = a;
+		} else {
+			return cli_error("verify: more than one input ('%s')", a);
+		}
+	}
+	if (!input) {
+		usage(stderr);
+		return 2;
+	}
+	o.maps = o.map_cnt ? maps : NULL;
+	o.helpers = o.helper_cnt ? helpers : NULL;
+	if (ends_with(input, ".asm") || ends_with(input, ".s"))
+		return verify_asm(input, &o);
+	return verify_obj(input, prog, &o);
+}

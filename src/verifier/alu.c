@@ -1,0 +1,305 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * ALU instructions (scalar arithmetic and pointer arithmetic) and ld_imm64.
+ */
+#include <errno.h>
+#include <inttypes.h>
+
+#include "isa/opcodes.h"
+#include "verifier/state.h"
+
+#define MAX_PTR_OFF (1 << 29)
+
+static const char *op_name(uint8_t op)
+{
+	static const char *const names[16] = { "+=", "-=", "*=", "/=", "|=", "&=", "<<=", ">>=",
+					       "neg", "%=", "^=", "=", "s>>=", "endian", "?", "?" };
+	return names[op >> 4];
+}
+
+static int check_read(struct verifier_env *env, uint32_t regno)
+{
+	if (cur_regs(env)[regno].type == NOT_INIT) {
+		verbose(env, "R%u !read_ok\n", regno);
+		return -EACCES;
+	}
+	return 0;
+}
+
+/* ptr (dst) OP= scalar (src) for ADD and SUB. */
+static int ptr_arith(struct verifier_env *env, struct reg_state *dst, const struct reg_state *ptr,
+		     const struct reg_state *scalar, uint8_t op, uint32_t dst_regno)
+{
+	char b[48];
+	if (ptr->flags & PTR_MAYBE_NULL) {
+		verbose(env, "R%u pointer arithmetic on %s prohibited, null-check it first\n",
+			dst_regno, reg_type_str(ptr, b, sizeof(b)));
+		return -EACCES;
+	}
+	if (ptr->type == CONST_PTR_TO_MAP || ptr->type == PTR_TO_FUNC) {
+		verbose(env, "R%u pointer arithmetic on %s prohibited\n", dst_regno,
+			reg_type_str(ptr, b, sizeof(b)));
+		return -EACCES;
+	}
+	if (op != BPFRT_ADD && op != BPFRT_SUB) {
+		verbose(env, "R%u pointer arithmetic with %s operator prohibited\n", dst_regno,
+			op_name(op));
+		return -EACCES;
+	}
+	struct reg_state res = *ptr;
+	if (reg_is_const(scalar)) {
+		int64_t v = (int64_t)scalar->var_off.value, off;
+		if (op == BPFRT_SUB)
+			v = -v;
+		off = (int64_t)ptr->off + v;
+		if (v <= -MAX_PTR_OFF || v >= MAX_PTR_OFF || off <= -MAX_PTR_OFF ||
+		    off >= MAX_PTR_OFF) {
+			verbose(env, "R%u pointer offset %" PRId64 " out of range\n", dst_regno, off);
+			return -EACCES;
+		}
+		res.off = (int32_t)off;
+	} else {
+		/* the variable part of the offset is a scalar of its own */
+		struct reg_state var = *ptr;
+		var.type = SCALAR_VALUE;
+		var.id = 0;
+		scalar_alu(&var, scalar, op, false);
+		res.var_off = var.var_off;
+		res.smin_value = var.smin_value;
+		res.smax_value = var.smax_value;
+		res.umin_value = var.umin_value;
+		res.umax_value = var.umax_value;
+		res.s32_min_value = var.s32_min_value;
+		res.s32_max_value = var.s32_max_value;
+		res.u32_min_value = var.u32_min_value;
+		res.u32_max_value = var.u32_max_value;
+		res.id = 0;
+	}
+	*dst = res;
+	return 0;
+}
+
+static int alu_pointer(struct verifier_env *env, const struct bpfrt_insn *insn, uint8_t op,
+		       bool alu32, struct reg_state *dst, struct reg_state *src)
+{
+	char b[48];
+	bool dptr = reg_is_pointer(dst), sptr = reg_is_pointer(src);
+	if (alu32) {
+		verbose(env, "R%u 32-bit pointer arithmetic prohibited\n", insn->dst_reg);
+		return -EACCES;
+	}
+	if (dptr && sptr) {
+		if (op == BPFRT_SUB && dst->type == src->type && dst->type == PTR_TO_STACK &&
+		    dst->frameno == src->frameno) {
+			mark_reg_unknown(dst);
+			return 0;
+		}
+		if (op == BPFRT_SUB && dst->type == src->type &&
+		    !((dst->flags | src->flags) & PTR_MAYBE_NULL)) {
+			mark_reg_unknown(dst);
+			return 0;
+		}
+		verbose(env, "R%u pointer %s pointer prohibited\n", insn->dst_reg, op_name(op));
+		return -EACCES;
+	}
+	if (dptr)
+		return ptr_arith(env, dst, dst, src, op, insn->dst_reg);
+	/* scalar OP pointer */
+	if (op == BPFRT_ADD)
+		return ptr_arith(env, dst, src, dst, op, insn->dst_reg);
+	if (op == BPFRT_SUB) {
+		verbose(env, "R%u tried to subtract pointer from scalar\n", insn->dst_reg);
+		return -EACCES;
+	}
+	verbose(env, "R%u pointer arithmetic with %s operator prohibited (%s)\n", insn->dst_reg,
+		op_name(op), reg_type_str(src, b, sizeof(b)));
+	return -EACCES;
+}
+
+static int do_mov(struct verifier_env *env, const struct bpfrt_insn *insn,
+		  const struct isa_form *f, bool alu32)
+{
+	struct reg_state *regs = cur_regs(env);
+	struct reg_state *dst = &regs[insn->dst_reg];
+	if (BPFRT_SRC(insn->code) == BPFRT_K) {
+		mark_reg_known(dst, alu32 ? (uint32_t)insn->imm : (uint64_t)(int64_t)insn->imm);
+		return 0;
+	}
+	struct reg_state *src = &regs[insn->src_reg];
+	int err = check_read(env, insn->src_reg);
+	if (err)
+		return err;
+	if (isa_form_has(f, ISA_F_SIGNED)) { /* movsx */
+		if (src->type != SCALAR_VALUE) {
+			verbose(env, "R%u sign-extension part of pointer\n", insn->src_reg);
+			return -EACCES;
+		}
+		struct reg_state v = *src;
+		v.id = 0;
+		if (alu32)
+			coerce_subreg_to_size_sx(&v, insn->off / 8);
+		else
+			coerce_reg_to_size_sx(&v, insn->off / 8);
+		*dst = v;
+		return 0;
+	}
+	if (!alu32) {
+		copy_reg_linked(env, dst, src);
+		return 0;
+	}
+	if (src->type != SCALAR_VALUE) {
+		/* a pointer's low half is just a number */
+		mark_reg_unknown(dst);
+		coerce_reg_to_size(dst, 4);
+		return 0;
+	}
+	struct reg_state v = *src;
+	v.id = 0;
+	zext_32_to_64(&v);
+	*dst = v;
+	return 0;
+}
+
+static int do_unary(struct verifier_env *env, const struct bpfrt_insn *insn,
+		    const struct isa_form *f)
+{
+	struct reg_state *dst = &cur_regs(env)[insn->dst_reg];
+	if (dst->type != SCALAR_VALUE) {
+		verbose(env, "R%u pointer arithmetic prohibited\n", insn->dst_reg);
+		return -EACCES;
+	}
+	dst->id = 0;
+	if (f->op == ISA_OP_NEG64 || f->op == ISA_OP_NEG32) {
+		struct reg_state zero;
+		mark_reg_known_zero(&zero);
+		struct reg_state v = *dst;
+		scalar_alu(&zero, &v, BPFRT_SUB, f->op == ISA_OP_NEG32);
+		*dst = zero;
+		return 0;
+	}
+	/* byte order */
+	unsigned width = (unsigned)insn->imm;
+	bool swaps = f->op != ISA_OP_LE16 && f->op != ISA_OP_LE32 && f->op != ISA_OP_LE64;
+	if (reg_is_const(dst)) {
+		uint64_t v = dst->var_off.value;
+		if (swaps)
+			v = width == 16 ? __builtin_bswap16((uint16_t)v)
+			    : width == 32 ? __builtin_bswap32((uint32_t)v)
+					  : __builtin_bswap64(v);
+		else
+			v = width == 64 ? v : v & ((1ULL << width) - 1);
+		mark_reg_known(dst, v);
+		return 0;
+	}
+	if (swaps)
+		mark_reg_unknown(dst);
+	coerce_reg_to_size(dst, (int)width / 8);
+	return 0;
+}
+
+int do_alu(struct verifier_env *env, const struct bpfrt_insn *insn, int insn_idx)
+{
+	const struct isa_form *f = isa_form_of(insn);
+	struct reg_state *regs = cur_regs(env);
+	bool alu32 = BPFRT_CLASS(insn->code) == BPFRT_ALU;
+	uint8_t op = BPFRT_OP(insn->code);
+	int err;
+
+	if (alu32)
+		env->facts->insn[insn_idx].flags |= FACT_ZEXT;
+	if (isa_form_has(f, ISA_F_READS_DST) && (err = check_read(env, insn->dst_reg)))
+		return err;
+	if (op == BPFRT_MOV)
+		return do_mov(env, insn, f, alu32);
+	if (op == BPFRT_NEG || op == BPFRT_END)
+		return do_unary(env, insn, f);
+
+	struct reg_state *dst = &regs[insn->dst_reg];
+	struct reg_state src;
+	if (BPFRT_SRC(insn->code) == BPFRT_X) {
+		if ((err = check_read(env, insn->src_reg)))
+			return err;
+		src = regs[insn->src_reg];
+	} else {
+		mark_reg_known(&src, alu32 ? (uint32_t)insn->imm : (uint64_t)(int64_t)insn->imm);
+		if (env->opts->kernel_compat) {
+			if ((op == BPFRT_DIV || op == BPFRT_MOD) && !insn->imm) {
+				verbose(env, "div by zero\n");
+				return -EINVAL;
+			}
+			if ((op == BPFRT_LSH || op == BPFRT_RSH || op == BPFRT_ARSH) &&
+			    (uint32_t)insn->imm >= (alu32 ? 32u : 64u)) {
+				verbose(env, "invalid shift %d\n", insn->imm);
+				return -EINVAL;
+			}
+		}
+	}
+	if (reg_is_pointer(dst) || reg_is_pointer(&src))
+		return alu_pointer(env, insn, op, alu32, dst, &src);
+	if ((op == BPFRT_LSH || op == BPFRT_RSH || op == BPFRT_ARSH) && reg_is_const(&src))
+		mark_reg_known(&src, src.var_off.value & (alu32 ? 31 : 63));
+	scalar_alu(dst, &src, isa_form_has(f, ISA_F_SIGNED) && op != BPFRT_ARSH ? op | 1 : op,
+		   alu32);
+	return 0;
+}
+
+int do_ld_imm64(struct verifier_env *env, const struct bpfrt_insn *insn, int insn_idx)
+{
+	struct reg_state *dst = &cur_regs(env)[insn->dst_reg];
+	const struct bpfrt_verify_opts *o = env->opts;
+	uint64_t imm64 = (uint32_t)insn[0].imm | ((uint64_t)(uint32_t)insn[1].imm << 32);
+	switch (insn->src_reg) {
+	case 0:
+		mark_reg_known(dst, imm64);
+		return 0;
+	case BPFRT_PSEUDO_MAP_FD:
+	case BPFRT_PSEUDO_MAP_IDX:
+	case BPFRT_PSEUDO_MAP_VALUE:
+	case BPFRT_PSEUDO_MAP_IDX_VALUE: {
+		uint32_t idx = (uint32_t)insn->imm;
+		if (idx >= o->map_cnt) {
+			verbose(env, "fd %d is not pointing to valid bpf_map\n", insn->imm);
+			return -EINVAL;
+		}
+		if (insn->src_reg == BPFRT_PSEUDO_MAP_FD || insn->src_reg == BPFRT_PSEUDO_MAP_IDX) {
+			mark_ptr(dst, CONST_PTR_TO_MAP);
+			dst->map_idx = idx;
+			return 0;
+		}
+		const struct bpfrt_verify_map *m = &o->maps[idx];
+		uint32_t off = (uint32_t)insn[1].imm;
+		if (m->type != 2 /* array */ || m->max_entries < 1) {
+			verbose(env, "map %u has no direct value access (array maps only)\n", idx);
+			return -EINVAL;
+		}
+		if (off >= m->value_size) {
+			verbose(env, "invalid access to map value pointer, value_size=%u off=%u\n",
+				m->value_size, off);
+			return -EACCES;
+		}
+		mark_ptr(dst, PTR_TO_MAP_VALUE);
+		dst->map_idx = idx;
+		dst->off = (int32_t)off;
+		if (m->flags & (1u << 7))
+			dst->flags |= MEM_RDONLY;
+		return 0;
+	}
+	case BPFRT_PSEUDO_FUNC: {
+		int64_t target = (int64_t)insn_idx + insn->imm + 1;
+		int sp = target >= 0 && target < env->insn_cnt ? find_subprog(env, (uint32_t)target)
+							      : -1;
+		if (sp < 0) {
+			verbose(env, "function pointer to insn %" PRId64 " is not a subprogram\n",
+				target);
+			return -EINVAL;
+		}
+		mark_ptr(dst, PTR_TO_FUNC);
+		dst->subprog = (uint32_t)sp;
+		return 0;
+	}
+	default:
+		verbose(env, "unsupported ld_imm64 kind src_reg=%u (BTF ksyms are not supported)\n",
+			insn->src_reg);
+		return -EINVAL;
+	}
+}

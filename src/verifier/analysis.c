@@ -1,0 +1,277 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The walk: every path from the entry, depth first, one instruction at a
+ * time on an abstract state; at conditional jumps the other way is pushed on
+ * a stack of pending branches. A path ends at the main exit, when it joins a
+ * state already verified (prune.c), or at an error, which ends it all.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "isa/opcodes.h"
+#include "verifier/log.h"
+#include "verifier/state.h"
+
+void update_branch_counts(struct verifier_env *env, struct stored_state *ss);
+
+int push_branch(struct verifier_env *env, uint32_t insn_idx, uint32_t prev_idx)
+{
+	if (env->stack_len == env->stack_cap) {
+		uint32_t cap = env->stack_cap ? env->stack_cap * 2 : 64;
+		if (cap > 1u << 20) {
+			verbose(env, "BPF program is too complex (%u pending branches)\n", cap);
+			return -E2BIG;
+		}
+		struct pending *s = realloc(env->stack, cap * sizeof(*s));
+		if (!s)
+			return env->err = -ENOMEM;
+		env->stack = s;
+		env->stack_cap = cap;
+	}
+	struct vstate *st = state_dup(env->cur);
+	if (!st)
+		return env->err = -ENOMEM;
+	st->insn_idx = insn_idx;
+	if (st->parent_ss)
+		st->parent_ss->branches++;
+	env->stack[env->stack_len++] = (struct pending){ st, insn_idx, prev_idx };
+	return 0;
+}
+
+/* The current path is done: take the next pending one. */
+static bool pop_branch(struct verifier_env *env, int *insn_idx)
+{
+	update_branch_counts(env, env->cur->parent_ss);
+	state_free(env->cur);
+	env->cur = NULL;
+	if (!env->stack_len)
+		return false;
+	struct pending p = env->stack[--env->stack_len];
+	env->cur = p.st;
+	*insn_idx = (int)p.insn_idx;
+	if (log_enabled(env, 2)) {
+		log_write(env->log, "from %u to %u:", p.prev_insn, p.insn_idx);
+		log_state(env, env->cur, true);
+	}
+	return true;
+}
+
+static int init_state(struct verifier_env *env)
+{
+	struct vstate *st = calloc(1, sizeof(*st));
+	struct func_state *f = calloc(1, sizeof(*f));
+	if (!st || !f) {
+		free(st), free(f);
+		return env->err = -ENOMEM;
+	}
+	for (int i = 0; i < MAX_BPF_REG; i++)
+		mark_reg_not_init(&f->regs[i]);
+	mark_ptr(&f->regs[BPFRT_REG_FP], PTR_TO_STACK);
+	ctx_init_regs(env, f->regs);
+	st->frame[0] = f;
+	env->cur = st;
+	return 0;
+}
+
+static int check_reg_read(struct verifier_env *env, uint32_t regno)
+{
+	if (cur_regs(env)[regno].type == NOT_INIT) {
+		verbose(env, "R%u !read_ok\n", regno);
+		return -EACCES;
+	}
+	return 0;
+}
+
+static int do_atomic(struct verifier_env *env, const struct bpfrt_insn *insn,
+		     const struct isa_form *f, int idx)
+{
+	struct reg_state *regs = cur_regs(env);
+	int err, size = f->size;
+	if ((err = check_reg_read(env, insn->src_reg)) || (err = check_reg_read(env, insn->dst_reg)))
+		return err;
+	bool cmpxchg = f->op == ISA_OP_ATOMIC_CMPXCHG64 || f->op == ISA_OP_ATOMIC_CMPXCHG32;
+	if (cmpxchg && (err = check_reg_read(env, 0)))
+		return err;
+	if (reg_is_pointer(&regs[insn->src_reg])) {
+		verbose(env, "R%u leaks addr into mem\n", insn->src_reg);
+		return -EACCES;
+	}
+	if (regs[insn->dst_reg].type == PTR_TO_CTX) {
+		verbose(env, "BPF_ATOMIC stores into R%u ctx is not allowed\n", insn->dst_reg);
+		return -EACCES;
+	}
+	/* read the old value, then store */
+	struct reg_state old, val = regs[insn->src_reg];
+	mark_reg_unknown(&old);
+	int load_reg = isa_form_has(f, ISA_F_FETCH) ? (cmpxchg ? 0 : insn->src_reg) : -1;
+	struct reg_state saved = load_reg >= 0 ? regs[load_reg] : old;
+	err = check_mem_access(env, idx, insn->dst_reg, insn->off, size, ACCESS_READ,
+			       load_reg >= 0 ? load_reg : -1, NULL, false);
+	if (err)
+		return err;
+	if (load_reg >= 0) {
+		old = regs[load_reg];
+		regs[load_reg] = saved;
+	}
+	struct reg_state unknown;
+	mark_reg_unknown(&unknown);
+	err = check_mem_access(env, idx, insn->dst_reg, insn->off, size, ACCESS_WRITE, -1,
+			       f->op == ISA_OP_ATOMIC_XCHG64 ? &val : &unknown, false);
+	if (err)
+		return err;
+	if (load_reg >= 0) {
+		if (old.type != SCALAR_VALUE)
+			mark_reg_unknown(&old);
+		if (size == 4) {
+			old.id = 0;
+			coerce_reg_to_size(&old, 4);
+		}
+		regs[load_reg] = old;
+	}
+	return 0;
+}
+
+/* One instruction. *next: the next insn index, -1 when the path ended. */
+static int do_insn(struct verifier_env *env, int idx, int *next)
+{
+	const struct bpfrt_insn *insn = &env->insns[idx];
+	const struct isa_form *f = isa_form_of(insn);
+	struct reg_state *regs = cur_regs(env);
+	int err = 0;
+	*next = idx + 1;
+	switch (BPFRT_CLASS(insn->code)) {
+	case BPFRT_ALU:
+	case BPFRT_ALU64:
+		return do_alu(env, insn, idx);
+	case BPFRT_LDX:
+		if ((err = check_reg_read(env, insn->src_reg)))
+			return err;
+		if (f->size < 8)
+			env->facts->insn[idx].flags |= FACT_ZEXT;
+		return check_mem_access(env, idx, insn->src_reg, insn->off, f->size, ACCESS_READ,
+					insn->dst_reg, NULL, isa_form_has(f, ISA_F_SIGNED));
+	case BPFRT_ST: {
+		if ((err = check_reg_read(env, insn->dst_reg)))
+			return err;
+		struct reg_state v;
+		mark_reg_known(&v, (uint64_t)(int64_t)insn->imm);
+		if (f->size < 8)
+			coerce_reg_to_size(&v, f->size);
+		return check_mem_access(env, idx, insn->dst_reg, insn->off, f->size, ACCESS_WRITE,
+					-1, &v, false);
+	}
+	case BPFRT_STX:
+		if (BPFRT_MODE(insn->code) == BPFRT_ATOMIC)
+			return do_atomic(env, insn, f, idx);
+		if ((err = check_reg_read(env, insn->src_reg)) ||
+		    (err = check_reg_read(env, insn->dst_reg)))
+			return err;
+		if (regs[insn->dst_reg].type == PTR_TO_CTX && reg_is_pointer(&regs[insn->src_reg])) {
+			verbose(env, "R%u leaks addr into ctx\n", insn->src_reg);
+			return -EACCES;
+		}
+		return check_mem_access(env, idx, insn->dst_reg, insn->off, f->size, ACCESS_WRITE,
+					insn->src_reg, &regs[insn->src_reg], false);
+	case BPFRT_LD:
+		*next = idx + 2;
+		return do_ld_imm64(env, insn, idx);
+	default: /* JMP, JMP32 */
+		break;
+	}
+	switch (f->op) {
+	case ISA_OP_JA:
+		*next = idx + insn->off + 1;
+		return 0;
+	case ISA_OP_JA32:
+		*next = idx + insn->imm + 1;
+		return 0;
+	case ISA_OP_EXIT: {
+		bool done;
+		err = do_exit(env, next, &done);
+		if (!err && done)
+			*next = -1;
+		return err;
+	}
+	case ISA_OP_CALL_HELPER:
+		return do_helper_call(env, insn, idx, (uint32_t)insn->imm, next);
+	case ISA_OP_CALL_LOCAL:
+		return do_local_call(env, idx, (uint32_t)(idx + insn->imm + 1), next);
+	case ISA_OP_CALLX: {
+		const struct reg_state *t = &regs[insn->dst_reg];
+		if ((err = check_reg_read(env, insn->dst_reg)))
+			return err;
+		if (!reg_is_const(t) || t->var_off.value > UINT32_MAX) {
+			char b[48];
+			verbose(env, "callx R%u: target must be a known helper id, not %s\n",
+				insn->dst_reg, reg_type_str(t, b, sizeof(b)));
+			return -EINVAL;
+		}
+		return do_helper_call(env, insn, idx, (uint32_t)t->var_off.value, next);
+	}
+	default:
+		*next = idx;
+		return do_cond_jmp(env, insn, next);
+	}
+}
+
+int do_check(struct verifier_env *env)
+{
+	int err = init_state(env);
+	if (err)
+		return err;
+	int idx = 0;
+	for (;;) {
+		if (env->err)
+			return env->err;
+		if (idx < 0) {
+			if (!pop_branch(env, &idx))
+				return 0;
+			continue;
+		}
+		if ((uint32_t)idx >= env->insn_cnt) {
+			verbose(env, "invalid insn idx %d insn_cnt %u\n", idx, env->insn_cnt);
+			return -EFAULT;
+		}
+		if (++env->insns_processed > env->budget) {
+			verbose(env, "BPF program is too large. Processed %llu insn\n",
+				(unsigned long long)env->insns_processed);
+			return -E2BIG;
+		}
+		env->cur->insn_idx = (uint32_t)idx;
+		err = is_state_visited(env, (uint32_t)idx);
+		if (err < 0)
+			return err;
+		if (err == 1) {
+			if (log_enabled(env, 2))
+				log_write(env->log, "%d: safe\n", idx);
+			idx = -1;
+			continue;
+		}
+		env->facts->insn[idx].flags |= FACT_SEEN;
+		if (log_enabled(env, 2)) {
+			log_write(env->log, "%d:", idx);
+			log_state(env, env->cur, false);
+			log_insn(env, (uint32_t)idx);
+		}
+		env->prev_insn = (uint32_t)idx;
+		int next;
+		err = do_insn(env, idx, &next);
+		if (err)
+			return err;
+		if (log_enabled(env, 2))
+			log_flush_msg(env);
+		idx = next;
+	}
+}
+
+void free_pending(struct verifier_env *env)
+{
+	while (env->stack_len)
+		state_free(env->stack[--env->stack_len].st);
+	free(env->stack);
+	env->stack = NULL;
+	env->stack_cap = 0;
+	state_free(env->cur);
+	env->cur = NULL;
+}

@@ -1,0 +1,582 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Calls: helpers (arguments checked against the helper table's prototypes,
+ * map/helper compatibility, references, callbacks run by bpf_loop and
+ * for_each_map_elem), BPF-to-BPF calls with a frame per call, exits, and
+ * the 512-byte stack limit across call chains.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "helpers/helpers.h"
+#include "isa/opcodes.h"
+#include "verifier/state.h"
+
+int push_branch(struct verifier_env *env, uint32_t insn_idx, uint32_t prev_idx);
+
+/* Map types (kernel enum bpf_map_type) and the helpers tied to them. */
+enum {
+	MAP_HASH = 1, MAP_ARRAY = 2, MAP_PROG_ARRAY = 3, MAP_PERF_EVENT_ARRAY = 4,
+	MAP_PERCPU_HASH = 5, MAP_PERCPU_ARRAY = 6, MAP_STACK_TRACE = 7, MAP_LRU_HASH = 9,
+	MAP_LRU_PERCPU_HASH = 10, MAP_QUEUE = 22, MAP_STACK = 23, MAP_RINGBUF = 27,
+	MAP_BLOOM_FILTER = 30,
+};
+enum {
+	FN_map_lookup_elem = 1, FN_map_update_elem = 2, FN_map_delete_elem = 3,
+	FN_tail_call = 12, FN_perf_event_output = 25, FN_get_stackid = 27,
+	FN_map_push_elem = 87, FN_map_pop_elem = 88, FN_map_peek_elem = 89,
+	FN_ringbuf_output = 130, FN_ringbuf_reserve = 131, FN_ringbuf_query = 134,
+	FN_for_each_map_elem = 164, FN_loop = 181,
+};
+
+/* Which map types a map-taking helper accepts (bit per type; 0: the
+ * generic key/value maps). */
+#define MT(t) (1ULL << (t))
+#define KV_MAPS                                                                            \
+	(MT(MAP_HASH) | MT(MAP_ARRAY) | MT(MAP_PERCPU_HASH) | MT(MAP_PERCPU_ARRAY) |       \
+	 MT(MAP_LRU_HASH) | MT(MAP_LRU_PERCPU_HASH))
+static const struct {
+	uint32_t func;
+	uint64_t maps;
+} map_func_table[] = {
+	{ FN_map_lookup_elem, KV_MAPS },
+	{ FN_map_update_elem, KV_MAPS },
+	{ FN_map_delete_elem, KV_MAPS },
+	{ FN_for_each_map_elem, KV_MAPS },
+	{ FN_tail_call, MT(MAP_PROG_ARRAY) },
+	{ FN_perf_event_output, MT(MAP_PERF_EVENT_ARRAY) },
+	{ FN_get_stackid, MT(MAP_STACK_TRACE) },
+	{ FN_map_push_elem, MT(MAP_QUEUE) | MT(MAP_STACK) | MT(MAP_BLOOM_FILTER) },
+	{ FN_map_pop_elem, MT(MAP_QUEUE) | MT(MAP_STACK) },
+	{ FN_map_peek_elem, MT(MAP_QUEUE) | MT(MAP_STACK) | MT(MAP_BLOOM_FILTER) },
+	{ FN_ringbuf_output, MT(MAP_RINGBUF) },
+	{ FN_ringbuf_reserve, MT(MAP_RINGBUF) },
+	{ FN_ringbuf_query, MT(MAP_RINGBUF) },
+};
+
+static int check_map_func(struct verifier_env *env, const struct helper_proto *p,
+			  uint32_t map_idx)
+{
+	uint32_t type = env->opts->maps[map_idx].type;
+	for (size_t i = 0; i < sizeof(map_func_table) / sizeof(map_func_table[0]); i++) {
+		if (map_func_table[i].func != p->id)
+			continue;
+		if (type < 64 && (map_func_table[i].maps & MT(type)))
+			return 0;
+		break;
+	}
+	/* helpers not in the table take any map (e.g. bpf_map_sum_elem_count) */
+	bool listed = false;
+	for (size_t i = 0; i < sizeof(map_func_table) / sizeof(map_func_table[0]); i++)
+		listed |= map_func_table[i].func == p->id;
+	if (!listed)
+		return 0;
+	verbose(env, "cannot pass map_type %u into func %s#%u\n", type, p->name, p->id);
+	return -EINVAL;
+}
+
+struct call_meta {
+	int map_idx; /* from the CONST_MAP_PTR argument, -1 none */
+	int mem_regno;
+	bool mem_uninit, mem_or_null;
+	int64_t alloc_size;
+	int callback_subprog;
+	uint32_t release_ref;
+	uint32_t ctx_regno; /* callback context argument (bpf_loop r3, for_each r3) */
+};
+
+static int arg_type_err(struct verifier_env *env, uint32_t regno, const struct reg_state *r,
+			const char *expected)
+{
+	char b[48];
+	verbose(env, "R%u type=%s expected=%s\n", regno, reg_type_str(r, b, sizeof(b)), expected);
+	return -EACCES;
+}
+
+static int check_arg(struct verifier_env *env, const struct helper_proto *p, uint32_t regno,
+		     enum helper_arg kind, struct call_meta *meta)
+{
+	struct reg_state *r = &cur_regs(env)[regno];
+	const struct bpfrt_verify_opts *o = env->opts;
+	if (kind == HELPER_ARG_NONE)
+		return 0;
+	if (r->type == NOT_INIT) {
+		verbose(env, "R%u !read_ok\n", regno);
+		return -EACCES;
+	}
+	switch (kind) {
+	case HELPER_ARG_ANYTHING:
+		return 0;
+	case HELPER_ARG_CONST_MAP_PTR:
+		if (r->type != CONST_PTR_TO_MAP)
+			return arg_type_err(env, regno, r, "map_ptr");
+		meta->map_idx = (int)r->map_idx;
+		return check_map_func(env, p, r->map_idx);
+	case HELPER_ARG_PTR_TO_MAP_KEY:
+	case HELPER_ARG_PTR_TO_MAP_VALUE:
+	case HELPER_ARG_PTR_TO_UNINIT_MAP_VALUE: {
+		if (meta->map_idx < 0) {
+			verbose(env, "invalid map_ptr to access map->%s\n",
+				kind == HELPER_ARG_PTR_TO_MAP_KEY ? "key" : "value");
+			return -EACCES;
+		}
+		const struct bpfrt_verify_map *m = &o->maps[meta->map_idx];
+		uint32_t size = kind == HELPER_ARG_PTR_TO_MAP_KEY ? m->key_size : m->value_size;
+		return check_helper_mem(env, regno, NULL, size,
+					kind == HELPER_ARG_PTR_TO_UNINIT_MAP_VALUE, false);
+	}
+	case HELPER_ARG_PTR_TO_MEM:
+	case HELPER_ARG_PTR_TO_MEM_OR_NULL:
+	case HELPER_ARG_PTR_TO_UNINIT_MEM:
+	case HELPER_ARG_PTR_TO_UNINIT_MEM_OR_NULL:
+		meta->mem_regno = (int)regno;
+		meta->mem_uninit = kind == HELPER_ARG_PTR_TO_UNINIT_MEM ||
+				   kind == HELPER_ARG_PTR_TO_UNINIT_MEM_OR_NULL;
+		meta->mem_or_null = kind == HELPER_ARG_PTR_TO_MEM_OR_NULL ||
+				    kind == HELPER_ARG_PTR_TO_UNINIT_MEM_OR_NULL;
+		if (r->type == SCALAR_VALUE && !(meta->mem_or_null && reg_is_const(r) &&
+						 !r->var_off.value))
+			return arg_type_err(env, regno, r, "fp, map_value, mem");
+		return 0;
+	case HELPER_ARG_CONST_SIZE:
+	case HELPER_ARG_CONST_SIZE_OR_ZERO:
+		if (r->type != SCALAR_VALUE)
+			return arg_type_err(env, regno, r, "scalar");
+		if (meta->mem_regno < 0) {
+			verbose(env, "R%u size argument without a memory argument\n", regno);
+			return -EACCES;
+		}
+		return check_helper_mem(env, (uint32_t)meta->mem_regno, r, 0, meta->mem_uninit,
+					kind == HELPER_ARG_CONST_SIZE_OR_ZERO);
+	case HELPER_ARG_CONST_ALLOC_SIZE_OR_ZERO:
+		if (!reg_is_const(r)) {
+			verbose(env, "R%u is not a known constant'\n", regno);
+			return -EACCES;
+		}
+		meta->alloc_size = (int64_t)r->var_off.value;
+		return 0;
+	case HELPER_ARG_PTR_TO_CTX:
+		if (r->type == PTR_TO_CTX ||
+		    (o->attach == BPFRT_ATTACH_UNSPEC && r->type == PTR_TO_MEM && !(r->flags & MEM_RINGBUF))) {
+			if (r->off || !tnum_equals_const(r->var_off, 0)) {
+				verbose(env, "dereference of modified ctx ptr R%u off=%d disallowed\n",
+					regno, r->off);
+				return -EACCES;
+			}
+			return 0;
+		}
+		return arg_type_err(env, regno, r, "ctx");
+	case HELPER_ARG_PTR_TO_CONST_STR:
+		if (r->type != PTR_TO_MAP_VALUE || !(r->flags & MEM_RDONLY)) {
+			verbose(env, "R%u does not point to a readonly map'\n", regno);
+			return -EACCES;
+		}
+		return check_helper_mem(env, regno, NULL, 1, false, false);
+	case HELPER_ARG_PTR_TO_FUNC:
+		if (r->type != PTR_TO_FUNC)
+			return arg_type_err(env, regno, r, "func");
+		meta->callback_subprog = (int)r->subprog;
+		return 0;
+	case HELPER_ARG_PTR_TO_STACK_OR_NULL:
+		if (reg_is_const(r) && !r->var_off.value)
+			return 0;
+		if (r->type != PTR_TO_STACK)
+			return arg_type_err(env, regno, r, "fp");
+		meta->ctx_regno = regno;
+		return 0;
+	case HELPER_ARG_PTR_TO_RINGBUF_MEM:
+		if (r->type != PTR_TO_MEM || !(r->flags & MEM_RINGBUF) || (r->flags & PTR_MAYBE_NULL))
+			return arg_type_err(env, regno, r, "ringbuf_mem");
+		if (r->off || !tnum_equals_const(r->var_off, 0)) {
+			verbose(env, "R%u must have zero offset when passed to release func\n", regno);
+			return -EACCES;
+		}
+		meta->release_ref = r->ref_obj_id;
+		return 0;
+	case HELPER_ARG_PTR_TO_SPIN_LOCK:
+		if (r->type != PTR_TO_MAP_VALUE || !tnum_is_const(r->var_off))
+			return arg_type_err(env, regno, r, "map_value");
+		return check_helper_mem(env, regno, NULL, 4, false, false);
+	case HELPER_ARG_PTR_TO_LONG:
+		return check_helper_mem(env, regno, NULL, 8, true, false);
+	case HELPER_ARG_PTR_TO_DYNPTR:
+		if (r->type != PTR_TO_STACK)
+			return arg_type_err(env, regno, r, "fp");
+		return check_helper_mem(env, regno, NULL, 16, false, false);
+	default:
+		verbose(env, "R%u unsupported argument kind %d\n", regno, kind);
+		return -EINVAL;
+	}
+}
+
+static void clobber_caller_saved(struct reg_state *regs)
+{
+	for (int i = 1; i <= 5; i++)
+		mark_reg_not_init(&regs[i]);
+}
+
+static void invalidate_ref(struct reg_state *r, void *arg)
+{
+	(void)arg;
+	mark_reg_unknown(r);
+}
+
+static int release_reference(struct verifier_env *env, uint32_t ref)
+{
+	struct vstate *st = env->cur;
+	for (uint32_t i = 0; i < st->refcnt; i++) {
+		if (st->refs[i].id != ref)
+			continue;
+		st->refs[i] = st->refs[--st->refcnt];
+		for (uint32_t f = 0; f <= st->curframe; f++) {
+			struct func_state *fs = st->frame[f];
+			for (int r = 0; r < MAX_BPF_REG; r++)
+				if (fs->regs[r].ref_obj_id == ref)
+					invalidate_ref(&fs->regs[r], NULL);
+			for (uint32_t s = 0; s < fs->nslots; s++)
+				if (fs->stack[s].kind[7] == STACK_SPILL &&
+				    fs->stack[s].spilled.ref_obj_id == ref)
+					invalidate_ref(&fs->stack[s].spilled, NULL);
+		}
+		return 0;
+	}
+	verbose(env, "reference has not been acquired before\n");
+	return -EINVAL;
+}
+
+static struct func_state *new_frame(struct verifier_env *env, uint32_t subprog, uint32_t callsite,
+				    uint32_t frameno)
+{
+	struct func_state *f = calloc(1, sizeof(*f));
+	if (!f) {
+		env->err = -ENOMEM;
+		return NULL;
+	}
+	for (int i = 0; i < MAX_BPF_REG; i++)
+		mark_reg_not_init(&f->regs[i]);
+	mark_ptr(&f->regs[BPFRT_REG_FP], PTR_TO_STACK);
+	f->regs[BPFRT_REG_FP].frameno = (uint8_t)frameno;
+	f->subprog = subprog;
+	f->callsite = callsite;
+	f->frameno = frameno;
+	return f;
+}
+
+/* The arguments the helper passes its callback. */
+static void callback_args(struct func_state *f, const struct func_state *caller)
+{
+	struct reg_state *r = f->regs;
+	const struct reg_state *cr = caller->regs;
+	if (f->cb_helper == FN_loop) {
+		/* long callback(u64 index, void *ctx) */
+		mark_reg_unknown(&r[1]);
+		coerce_reg_to_size(&r[1], 4);
+		r[2] = cr[3];
+		return;
+	}
+	/* long callback(map, key, value, ctx) */
+	mark_ptr(&r[1], CONST_PTR_TO_MAP);
+	mark_ptr(&r[2], PTR_TO_MAP_KEY);
+	mark_ptr(&r[3], PTR_TO_MAP_VALUE);
+	r[1].map_idx = r[2].map_idx = r[3].map_idx = f->cb_map;
+	r[4] = cr[3];
+}
+
+/* Enters a callback subprogram from helper call at insn_idx. */
+static int enter_callback(struct verifier_env *env, const struct helper_proto *p,
+			  const struct call_meta *meta, int insn_idx, int *next_idx)
+{
+	struct vstate *st = env->cur;
+	if (st->curframe + 1 >= MAX_FRAMES) {
+		verbose(env, "the call stack of %u frames is too deep\n", st->curframe + 2);
+		return -E2BIG;
+	}
+	uint32_t sp = (uint32_t)meta->callback_subprog;
+	struct func_state *f = new_frame(env, sp, (uint32_t)insn_idx, st->curframe + 1);
+	if (!f)
+		return env->err;
+	f->in_callback = true;
+	f->cb_helper = p->id;
+	f->cb_map = meta->map_idx >= 0 ? (uint32_t)meta->map_idx : 0;
+	callback_args(f, cur_frame(env));
+	st->frame[++st->curframe] = f;
+	env->facts->insn[insn_idx].flags |= FACT_CALLBACK;
+	*next_idx = (int)env->subprogs[sp].start;
+	return 0;
+}
+
+static const struct bpfrt_verify_helper *embedder_helper(struct verifier_env *env, uint32_t id)
+{
+	for (size_t i = 0; i < env->opts->helper_cnt; i++)
+		if (env->opts->helpers[i].id == id)
+			return &env->opts->helpers[i];
+	return NULL;
+}
+
+int do_helper_call(struct verifier_env *env, const struct bpfrt_insn *insn, int insn_idx,
+		   uint32_t helper_id, int *next_idx)
+{
+	struct reg_state *regs = cur_regs(env);
+	struct insn_fact *fact = &env->facts->insn[insn_idx];
+	(void)insn;
+	*next_idx = insn_idx + 1;
+	if (fact->flags & FACT_CALL_HELPER && (uint32_t)fact->call_target != helper_id)
+		fact->call_target = -1; /* callx with different targets on different paths */
+	else
+		fact->call_target = (int32_t)helper_id;
+	fact->flags |= FACT_CALL_HELPER;
+
+	const struct bpfrt_verify_helper *eh = embedder_helper(env, helper_id);
+	if (eh) {
+		for (uint32_t i = 1; i <= eh->nargs && i <= 5; i++) {
+			if (regs[i].type == NOT_INIT) {
+				verbose(env, "R%u !read_ok\n", i);
+				return -EACCES;
+			}
+		}
+		clobber_caller_saved(regs);
+		mark_reg_unknown(&regs[0]);
+		return 0;
+	}
+	const struct helper_proto *p = helper_proto_find(helper_id);
+	if (!p) {
+		verbose(env, "invalid func unknown#%u\n", helper_id);
+		return -EINVAL;
+	}
+	if ((p->flags & HELPER_F_GPL_ONLY) && !env->opts->gpl) {
+		verbose(env, "cannot call GPL-restricted function from non-GPL compatible program\n");
+		return -EINVAL;
+	}
+	struct call_meta meta = { .map_idx = -1, .mem_regno = -1, .callback_subprog = -1 };
+	for (int i = 0; i < 5; i++) {
+		enum helper_arg k = p->args[i];
+		if (k == HELPER_ARG_NONE)
+			break;
+		int err = check_arg(env, p, (uint32_t)i + 1, k, &meta);
+		if (err)
+			return err;
+		/* a memory argument not followed by its size is a fixed-size one */
+	}
+	if (meta.release_ref) {
+		int err = release_reference(env, meta.release_ref);
+		if (err)
+			return err;
+	}
+	if (p->flags & HELPER_F_TAIL_CALL)
+		env->subprogs[subprog_of(env, (uint32_t)insn_idx)].has_tail_call = true;
+
+	if ((p->flags & HELPER_F_CALLBACK) && meta.callback_subprog >= 0) {
+		/* The helper may run the callback zero times: that path returns
+		 * at once; the walk then enters the callback. */
+		struct vstate *saved = env->cur;
+		struct vstate *none = state_dup(saved);
+		if (!none)
+			return env->err = -ENOMEM;
+		struct reg_state *nr = none->frame[none->curframe]->regs;
+		clobber_caller_saved(nr);
+		mark_reg_unknown(&nr[0]);
+		env->cur = none;
+		int err = push_branch(env, (uint32_t)insn_idx + 1, (uint32_t)insn_idx);
+		env->cur = saved;
+		state_free(none);
+		if (err)
+			return err;
+		return enter_callback(env, p, &meta, insn_idx, next_idx);
+	}
+
+	clobber_caller_saved(regs);
+	struct reg_state *r0 = &regs[0];
+	switch (p->ret) {
+	case HELPER_RET_VOID:
+		mark_reg_not_init(r0);
+		break;
+	case HELPER_RET_PTR_TO_MAP_VALUE_OR_NULL:
+		if (meta.map_idx < 0) {
+			verbose(env, "kernel subsystem misconfigured verifier\n");
+			return -EINVAL;
+		}
+		mark_ptr(r0, PTR_TO_MAP_VALUE);
+		r0->flags = PTR_MAYBE_NULL;
+		if (env->opts->maps[meta.map_idx].flags & (1u << 7))
+			r0->flags |= MEM_RDONLY;
+		r0->map_idx = (uint32_t)meta.map_idx;
+		r0->id = new_id(env);
+		break;
+	case HELPER_RET_PTR_TO_MEM_OR_NULL:
+		mark_ptr(r0, PTR_TO_MEM);
+		r0->flags = PTR_MAYBE_NULL | MEM_RINGBUF;
+		r0->mem_size = meta.alloc_size > 0 ? (uint32_t)meta.alloc_size : 0;
+		r0->id = new_id(env);
+		break;
+	default:
+		mark_reg_unknown(r0);
+		break;
+	}
+	if (p->flags & HELPER_F_ACQUIRE) {
+		struct vstate *st = env->cur;
+		if (st->refcnt >= MAX_REFS) {
+			verbose(env, "too many references held (max %d)\n", MAX_REFS);
+			return -EINVAL;
+		}
+		uint32_t ref = r0->id ? r0->id : new_id(env);
+		st->refs[st->refcnt].id = ref;
+		st->refs[st->refcnt].insn_idx = (uint32_t)insn_idx;
+		st->refcnt++;
+		r0->ref_obj_id = ref;
+	}
+	return 0;
+}
+
+int do_local_call(struct verifier_env *env, int insn_idx, uint32_t target, int *next_idx)
+{
+	struct vstate *st = env->cur;
+	int sp = find_subprog(env, target);
+	if (sp < 0) {
+		verbose(env, "call to invalid destination %u\n", target);
+		return -EINVAL;
+	}
+	if (st->curframe + 1 >= MAX_FRAMES) {
+		verbose(env, "the call stack of %u frames is too deep !\n", st->curframe + 2);
+		return -E2BIG;
+	}
+	struct func_state *caller = cur_frame(env);
+	struct func_state *f = new_frame(env, (uint32_t)sp, (uint32_t)insn_idx, st->curframe + 1);
+	if (!f)
+		return env->err;
+	for (int i = 1; i <= 5; i++)
+		f->regs[i] = caller->regs[i];
+	st->frame[++st->curframe] = f;
+	struct insn_fact *fact = &env->facts->insn[insn_idx];
+	fact->flags |= FACT_CALL_LOCAL;
+	fact->call_target = (int32_t)target;
+	*next_idx = (int)target;
+	return 0;
+}
+
+static void free_frame(struct func_state *f)
+{
+	if (f) {
+		free(f->stack);
+		free(f);
+	}
+}
+
+int do_exit(struct verifier_env *env, int *insn_idx, bool *path_done)
+{
+	struct vstate *st = env->cur;
+	struct reg_state *r0 = &cur_regs(env)[0];
+	char b[48];
+	*path_done = false;
+	if (r0->type == NOT_INIT) {
+		verbose(env, "R0 !read_ok\n");
+		return -EACCES;
+	}
+	if (!st->curframe) {
+		if (r0->type != SCALAR_VALUE) {
+			verbose(env, "At program exit the register R0 is not a known value (%s)\n",
+				reg_type_str(r0, b, sizeof(b)));
+			return -EINVAL;
+		}
+		if (st->refcnt) {
+			verbose(env, "Unreleased reference id=%u alloc_insn=%u\n", st->refs[0].id,
+				st->refs[0].insn_idx);
+			return -EINVAL;
+		}
+		*path_done = true;
+		return 0;
+	}
+	struct func_state *callee = cur_frame(env);
+	struct func_state *caller = st->frame[st->curframe - 1];
+	if (r0->type == PTR_TO_STACK && r0->frameno == st->curframe) {
+		verbose(env, "cannot return stack pointer to the caller\n");
+		return -EINVAL;
+	}
+	if (callee->in_callback) {
+		if (r0->type != SCALAR_VALUE || r0->smin_value < 0 || r0->smax_value > 1) {
+			verbose(env,
+				"At callback return the register R0 has smin=%lld smax=%lld should have been in [0, 1]\n",
+				(long long)r0->smin_value, (long long)r0->smax_value);
+			return -EINVAL;
+		}
+		/* The helper may call it again: walk another call from here
+		 * (pruned at the callback's start once nothing changes). */
+		uint32_t sp = callee->subprog;
+		struct func_state *again =
+			new_frame(env, sp, callee->callsite, st->curframe);
+		if (!again)
+			return env->err;
+		again->in_callback = true;
+		again->cb_helper = callee->cb_helper;
+		again->cb_map = callee->cb_map;
+		callback_args(again, caller);
+		st->frame[st->curframe] = again;
+		int err;
+		err = push_branch(env, env->subprogs[sp].start, (uint32_t)*insn_idx);
+		st->frame[st->curframe] = callee;
+		free_frame(again);
+		if (err)
+			return err;
+		/* ... and return to the caller, r0 being the helper's result */
+		clobber_caller_saved(caller->regs);
+		mark_reg_unknown(&caller->regs[0]);
+	} else {
+		caller->regs[0] = *r0;
+		clobber_caller_saved(caller->regs);
+	}
+	*insn_idx = (int)callee->callsite + 1;
+	st->frame[st->curframe] = NULL;
+	st->curframe--;
+	free_frame(callee);
+	return 0;
+}
+
+/* ---- the stack limit across call chains ---- */
+
+static uint32_t frame_size(const struct subprog_info *s)
+{
+	return (s->stack_depth + 15) & ~15u;
+}
+
+static int chain_depth(struct verifier_env *env, uint32_t sp, uint32_t depth, uint32_t level,
+		       uint32_t *max)
+{
+	if (level > MAX_FRAMES) {
+		verbose(env, "the call stack of %u frames is too deep\n", level);
+		return -E2BIG;
+	}
+	depth += frame_size(&env->subprogs[sp]);
+	if (depth > *max)
+		*max = depth;
+	if (depth > BPFRT_STACK_SIZE) {
+		verbose(env, "combined stack size of %u calls is %u. Too large\n", level, depth);
+		return -EACCES;
+	}
+	const struct subprog_info *s = &env->subprogs[sp];
+	for (uint32_t i = s->start; i < s->end; i++) {
+		const struct insn_fact *f = &env->facts->insn[i];
+		int32_t target = -1;
+		if ((f->flags & FACT_CALL_LOCAL) && f->call_target >= 0)
+			target = f->call_target;
+		else if (BPFRT_INSN_IS_LDDW(&env->insns[i]) &&
+			 env->insns[i].src_reg == BPFRT_PSEUDO_FUNC && (f->flags & FACT_SEEN))
+			target = (int32_t)i + env->insns[i].imm + 1;
+		if (target < 0)
+			continue;
+		int callee = find_subprog(env, (uint32_t)target);
+		if (callee < 0)
+			continue;
+		int err = chain_depth(env, (uint32_t)callee, depth, level + 1, max);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+int check_max_stack_depth(struct verifier_env *env)
+{
+	uint32_t max = 0;
+	int err = chain_depth(env, 0, 0, 1, &max);
+	env->facts->max_stack_depth = max;
+	return err;
+}

@@ -1,0 +1,185 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Context access by attach kind. Each attach mechanism states which fields
+ * of its context exist and which it genuinely provides (MISSION.md: no
+ * context field is ever made up); a read of a field the mechanism cannot
+ * provide is rejected with a message naming the field and what to do.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "verifier/state.h"
+
+/* x86-64 struct pt_regs as BPF programs see it (kernel layout). */
+enum { PT_REGS_FIELDS = 21 };
+static const char *const pt_regs_names[PT_REGS_FIELDS] = {
+	"r15", "r14", "r13", "r12", "bp", "bx", "r11", "r10", "r9", "r8", "ax",
+	"cx",  "dx",  "si",  "di",  "orig_ax", "ip", "cs", "flags", "sp", "ss",
+};
+
+/* Bit per pt_regs field (in the order above) that a mechanism saves. */
+#define F(i) (1u << (i))
+#define PT_ALL ((1u << PT_REGS_FIELDS) - 1)
+#define PT_ARGS (F(14) | F(13) | F(12) | F(11) | F(9) | F(8)) /* di si dx cx r8 r9 */
+#define PT_SP_IP (F(19) | F(16))
+#define PT_RET (F(10) | F(12))				       /* ax dx */
+
+enum ctx_layout {
+	CTX_NONE,    /* a kernel-only context: not runnable in user space */
+	CTX_RAW,     /* a memory block (r1) and its size (r2) */
+	CTX_PT_REGS, /* struct pt_regs, read-only */
+	CTX_ARGS,    /* u64 args[nr_args] (+ return value), read-only */
+	CTX_BYTES,   /* a record of ctx_size bytes, read-only */
+};
+
+struct ctx_desc {
+	const char *name;
+	const char *how; /* what the mechanism saves, for messages */
+	enum ctx_layout layout;
+	uint32_t genuine; /* CTX_PT_REGS: fields provided */
+	uint32_t extra;	  /* bytes after pt_regs (perf_event: sample_period, addr) */
+	bool has_ret;	  /* CTX_ARGS: the return value follows the arguments */
+};
+
+static const struct ctx_desc raw_ctx = { "raw", "a memory block", CTX_RAW, 0, 0, false };
+static const struct ctx_desc int3_ctx = { "int3 probe", "int3 probes save every register",
+					  CTX_PT_REGS, PT_ALL, 0, false };
+static const struct ctx_desc entry_ctx = {
+	"trampoline", "trampolines at a function entry save only the argument registers "
+		      "(di si dx cx r8 r9), sp and ip",
+	CTX_PT_REGS, PT_ARGS | PT_SP_IP, 0, false
+};
+static const struct ctx_desc ret_ctx = {
+	"return probe", "return probes save only the return value (ax dx), sp and ip",
+	CTX_PT_REGS, PT_RET | PT_SP_IP, 0, false
+};
+static const struct ctx_desc args_ctx = { "fentry", "an array of u64 arguments", CTX_ARGS, 0, 0,
+					  false };
+static const struct ctx_desc args_ret_ctx = {
+	"fexit", "an array of u64 arguments and the return value", CTX_ARGS, 0, 0, true
+};
+static const struct ctx_desc perf_ctx = { "perf_event", "sampled registers", CTX_PT_REGS, PT_ALL,
+					  16, false };
+static const struct ctx_desc tp_ctx = { "tracepoint", "the tracepoint's record", CTX_BYTES, 0, 0,
+					false };
+static const struct ctx_desc none_ctx = { "kernel-only", "nothing", CTX_NONE, 0, 0, false };
+
+static const struct ctx_desc *desc_of(const struct verifier_env *env)
+{
+	bool tramp = env->opts->probe_mech == BPFRT_PROBE_TRAMPOLINE;
+	switch (env->opts->attach) {
+	case BPFRT_ATTACH_UNSPEC:
+		return &raw_ctx;
+	case BPFRT_ATTACH_UPROBE:
+	case BPFRT_ATTACH_UPROBE_MULTI:
+	case BPFRT_ATTACH_UPROBE_SESSION:
+	case BPFRT_ATTACH_USDT:
+	case BPFRT_ATTACH_KPROBE:
+	case BPFRT_ATTACH_KPROBE_MULTI:
+	case BPFRT_ATTACH_KPROBE_SESSION:
+		return tramp ? &entry_ctx : &int3_ctx;
+	case BPFRT_ATTACH_URETPROBE:
+	case BPFRT_ATTACH_URETPROBE_MULTI:
+	case BPFRT_ATTACH_KRETPROBE:
+	case BPFRT_ATTACH_KRETPROBE_MULTI:
+		return &ret_ctx;
+	case BPFRT_ATTACH_FENTRY:
+	case BPFRT_ATTACH_RAW_TP:
+		return &args_ctx;
+	case BPFRT_ATTACH_FEXIT:
+	case BPFRT_ATTACH_FSESSION:
+	case BPFRT_ATTACH_FMOD_RET:
+		return &args_ret_ctx;
+	case BPFRT_ATTACH_TRACEPOINT:
+		return &tp_ctx;
+	case BPFRT_ATTACH_PERF_EVENT:
+		return &perf_ctx;
+	default:
+		return &none_ctx;
+	}
+}
+
+int ctx_check_kind(struct verifier_env *env)
+{
+	if (desc_of(env)->layout != CTX_NONE)
+		return 0;
+	verbose(env, "attach kind %d has a kernel-only context (socket, xdp, tc, cgroup, ...): "
+		     "bpfrt cannot run it in user space\n",
+		env->opts->attach);
+	return -EINVAL;
+}
+
+void ctx_init_regs(struct verifier_env *env, struct reg_state *regs)
+{
+	const struct ctx_desc *d = desc_of(env);
+	if (d->layout == CTX_RAW) {
+		mark_ptr(&regs[1], PTR_TO_MEM);
+		regs[1].mem_size = env->opts->ctx_size;
+		mark_reg_known(&regs[2], env->opts->ctx_size);
+		return;
+	}
+	mark_ptr(&regs[1], PTR_TO_CTX);
+}
+
+static uint32_t nr_args(const struct verifier_env *env)
+{
+	return env->opts->nr_args ? env->opts->nr_args : 6;
+}
+
+static int bad_access(struct verifier_env *env, int off, int size)
+{
+	verbose(env, "invalid bpf_context access off=%d size=%d\n", off, size);
+	return -EACCES;
+}
+
+int ctx_check_access(struct verifier_env *env, uint32_t regno, int off, int size,
+		     enum access t, struct reg_state *dst)
+{
+	const struct ctx_desc *d = desc_of(env);
+	(void)regno;
+	if (off < 0 || size <= 0)
+		return bad_access(env, off, size);
+	if (t == ACCESS_WRITE) {
+		verbose(env, "invalid bpf_context access off=%d size=%d: the %s context is read-only\n",
+			off, size, d->name);
+		return -EACCES;
+	}
+	switch (d->layout) {
+	case CTX_PT_REGS: {
+		int end = PT_REGS_FIELDS * 8 + (int)d->extra;
+		if (off + size > end || (off % size))
+			return bad_access(env, off, size);
+		int field = off / 8;
+		if ((off + size - 1) / 8 != field)
+			return bad_access(env, off, size);
+		if (field < PT_REGS_FIELDS && !(d->genuine & (1u << field))) {
+			verbose(env,
+				"invalid bpf_context access off=%d size=%d: pt_regs->%s is not provided by %s attachments (%s); attach with an int3 uprobe to read it\n",
+				off, size, pt_regs_names[field], d->name, d->how);
+			return -EACCES;
+		}
+		break;
+	}
+	case CTX_ARGS: {
+		uint32_t n = nr_args(env) + d->has_ret;
+		if (off % 8 || size > 8)
+			return bad_access(env, off, size);
+		if ((uint32_t)off / 8 >= n) {
+			verbose(env,
+				"invalid bpf_context access off=%d size=%d: %s programs get %u u64 arguments%s\n",
+				off, size, d->name, nr_args(env), d->has_ret ? " and the return value" : "");
+			return -EACCES;
+		}
+		break;
+	}
+	case CTX_BYTES:
+		if ((uint64_t)off + (uint64_t)size > env->opts->ctx_size)
+			return bad_access(env, off, size);
+		break;
+	default:
+		return bad_access(env, off, size);
+	}
+	mark_reg_unknown(dst);
+	coerce_reg_to_size(dst, size);
+	return 0;
+}

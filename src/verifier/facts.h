@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What the verifier proved, per instruction, for the stages after it: the
+ * fixups stage (which rewrites instructions) and the backends (which must
+ * not re-derive it). Filled only for accepted programs.
+ */
+#ifndef BPFRT_VERIFIER_FACTS_H
+#define BPFRT_VERIFIER_FACTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bpfrt/verifier.h"
+
+/* The pointer kind a load/store/atomic accessed on every path. */
+enum fact_mem {
+	FACT_MEM_NONE = 0,  /* not a memory access, or never reached */
+	FACT_MEM_STACK,
+	FACT_MEM_CTX,
+	FACT_MEM_MAP_VALUE, /* a map value (or key handed to a callback) */
+	FACT_MEM_MEM,	    /* raw memory: the RAW context, ringbuf records */
+	FACT_MEM_MIXED,	    /* different kinds on different paths */
+};
+
+enum {
+	FACT_SEEN = 1 << 0,	     /* reached on some path (else dead code) */
+	FACT_ZEXT = 1 << 1,	     /* 32-bit def whose upper half must be zeroed */
+	FACT_BRANCH_TAKEN = 1 << 2,  /* conditional jump: taken on some path */
+	FACT_BRANCH_FALLS = 1 << 3,  /* conditional jump: falls through on some path */
+	FACT_CALL_HELPER = 1 << 4,   /* call (or callx) of helper call_target */
+	FACT_CALL_LOCAL = 1 << 5,    /* call of the subprogram at insn call_target */
+	FACT_CALLBACK = 1 << 6,	     /* helper call that runs a callback subprogram */
+};
+
+struct insn_fact {
+	uint8_t mem_kind;     /* enum fact_mem */
+	uint8_t flags;	      /* FACT_* */
+	uint16_t subprog;     /* index of the subprogram holding the insn */
+	int32_t call_target;  /* helper id or subprogram start insn */
+};
+
+struct subprog_fact {
+	uint32_t start;	      /* first insn */
+	uint32_t stack_depth; /* bytes of stack it uses (rounded up to 8) */
+};
+
+struct verifier_facts {
+	size_t insn_cnt;
+	struct insn_fact *insn; /* insn_cnt entries (second ld_imm64 slots zero) */
+	uint32_t subprog_cnt;
+	struct subprog_fact *subprogs;
+	uint32_t max_stack_depth; /* deepest call chain, bytes */
+	uint64_t insns_processed;
+	bool widened;
+};
+
+/* Verifies like bpfrt_verify() and on success hands back the facts
+ * (*facts, freed with verifier_facts_free). */
+int verifier_run(const struct bpfrt_insn *insns, size_t cnt, const struct bpfrt_verify_opts *opts,
+		 struct verifier_facts **facts);
+void verifier_facts_free(struct verifier_facts *facts);
+
+#endif /* BPFRT_VERIFIER_FACTS_H */

@@ -1,0 +1,166 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Conditional jumps: decide the branch when the ranges do, otherwise
+ * explore both, each with what its condition proves (ranges of scalars and
+ * of the registers linked to them; null checks of pointers).
+ */
+#include <errno.h>
+
+#include "verifier/state.h"
+
+static void set_reg_to(struct reg_state *r, void *arg)
+{
+	*r = *(const struct reg_state *)arg;
+}
+
+static void mark_nonnull(struct reg_state *r, void *arg)
+{
+	(void)arg;
+	r->flags &= (uint8_t)~PTR_MAYBE_NULL;
+}
+
+static void mark_null(struct reg_state *r, void *arg)
+{
+	(void)arg;
+	mark_reg_known_zero(r);
+}
+
+static void release_ref(struct vstate *st, uint32_t ref_obj_id)
+{
+	for (uint32_t i = 0; i < st->refcnt; i++) {
+		if (st->refs[i].id == ref_obj_id) {
+			st->refs[i] = st->refs[--st->refcnt];
+			return;
+		}
+	}
+}
+
+/* Applies "dst op src" to state st. Returns false if no value satisfies it. */
+static bool refine(struct vstate *st, const struct bpfrt_insn *insn, uint8_t op, bool jmp32)
+{
+	struct reg_state *regs = st->frame[st->curframe]->regs;
+	struct reg_state *dst = &regs[insn->dst_reg];
+	bool is_x = BPFRT_SRC(insn->code) == BPFRT_X;
+	struct reg_state srcv, *src = &srcv;
+	if (is_x)
+		src = &regs[insn->src_reg];
+	else
+		mark_reg_known(&srcv, jmp32 ? (uint32_t)insn->imm : (uint64_t)(int64_t)insn->imm);
+
+	/* null checks: ptr_or_null ==/!= 0 */
+	if ((dst->flags & PTR_MAYBE_NULL) && reg_is_const(src) && !src->var_off.value && !jmp32 &&
+	    (op == BPFRT_JEQ || op == BPFRT_JNE)) {
+		uint32_t id = dst->id, ref = dst->ref_obj_id;
+		if (op == BPFRT_JEQ) {
+			if (ref)
+				release_ref(st, ref);
+			if (id)
+				for_each_reg_with_id(st, id, mark_null, NULL);
+			else
+				mark_reg_known_zero(dst);
+		} else if (id) {
+			for_each_reg_with_id(st, id, mark_nonnull, NULL);
+		} else {
+			dst->flags &= (uint8_t)~PTR_MAYBE_NULL;
+		}
+		return true;
+	}
+	if (dst->type != SCALAR_VALUE || src->type != SCALAR_VALUE)
+		return true;
+	struct reg_state d = *dst, s = *src;
+	scalar_refine(&d, &s, op, jmp32);
+	if (!reg_bounds_sane(&d) || !reg_bounds_sane(&s))
+		return false;
+	if (dst->id)
+		for_each_reg_with_id(st, dst->id, set_reg_to, &d);
+	else
+		*dst = d;
+	if (is_x) {
+		if (src->id)
+			for_each_reg_with_id(st, src->id, set_reg_to, &s);
+		else
+			*src = s;
+	}
+	return true;
+}
+
+/* 1 taken, 0 not, -1 unknown. */
+static int branch_taken(const struct reg_state *dst, const struct reg_state *src, uint8_t op,
+			bool jmp32)
+{
+	if (dst->type == SCALAR_VALUE && src->type == SCALAR_VALUE)
+		return scalar_branch_taken(dst, src, op, jmp32);
+	/* a pointer that cannot be NULL is never equal to 0 */
+	const struct reg_state *p = reg_is_pointer(dst) ? dst : src;
+	const struct reg_state *k = reg_is_pointer(dst) ? src : dst;
+	if (!jmp32 && reg_is_const(k) && !k->var_off.value && !(p->flags & PTR_MAYBE_NULL)) {
+		if (op == BPFRT_JEQ)
+			return 0;
+		if (op == BPFRT_JNE)
+			return 1;
+	}
+	return -1;
+}
+
+int push_branch(struct verifier_env *env, uint32_t insn_idx, uint32_t prev_idx);
+
+int do_cond_jmp(struct verifier_env *env, const struct bpfrt_insn *insn, int *insn_idx)
+{
+	struct reg_state *regs = cur_regs(env);
+	uint8_t op = BPFRT_OP(insn->code);
+	bool jmp32 = BPFRT_CLASS(insn->code) == BPFRT_JMP32;
+	bool is_x = BPFRT_SRC(insn->code) == BPFRT_X;
+	int idx = *insn_idx, target = idx + insn->off + 1;
+
+	if (regs[insn->dst_reg].type == NOT_INIT) {
+		verbose(env, "R%u !read_ok\n", insn->dst_reg);
+		return -EACCES;
+	}
+	if (is_x && regs[insn->src_reg].type == NOT_INIT) {
+		verbose(env, "R%u !read_ok\n", insn->src_reg);
+		return -EACCES;
+	}
+	struct reg_state srcv;
+	if (is_x)
+		srcv = regs[insn->src_reg];
+	else
+		mark_reg_known(&srcv, jmp32 ? (uint32_t)insn->imm : (uint64_t)(int64_t)insn->imm);
+	int taken = branch_taken(&regs[insn->dst_reg], &srcv, op, jmp32);
+	struct insn_fact *fact = &env->facts->insn[idx];
+	if (taken == 1) {
+		fact->flags |= FACT_BRANCH_TAKEN;
+		*insn_idx = target;
+		return 0;
+	}
+	if (taken == 0) {
+		fact->flags |= FACT_BRANCH_FALLS;
+		*insn_idx = idx + 1;
+		return 0;
+	}
+	/* Both ways: the branch state is pushed, the walk goes on falling through. */
+	struct vstate *other = state_dup(env->cur);
+	if (!other)
+		return env->err = -ENOMEM;
+	bool other_ok = refine(other, insn, op, jmp32);
+	bool fall_ok = refine(env->cur, insn, jmp_negate(op), jmp32);
+	if (other_ok) {
+		fact->flags |= FACT_BRANCH_TAKEN;
+		struct vstate *saved = env->cur;
+		env->cur = other;
+		int err = push_branch(env, (uint32_t)target, (uint32_t)idx);
+		env->cur = saved;
+		if (err) {
+			state_free(other);
+			return err;
+		}
+	}
+	state_free(other);
+	if (!fall_ok) {
+		/* the fall-through is impossible: continue with the branch */
+		*insn_idx = -1;
+		return 0;
+	}
+	fact->flags |= FACT_BRANCH_FALLS;
+	*insn_idx = idx + 1;
+	return 0;
+}

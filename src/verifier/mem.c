@@ -1,0 +1,258 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Memory accesses through pointers: loads, stores and atomics of
+ * instructions, and the memory arguments of helpers. Each pointer kind has a
+ * region (the stack frame, a map value, a memory block, the context) and
+ * every path's offset range must stay inside it.
+ */
+#include <errno.h>
+#include <inttypes.h>
+
+#include "verifier/state.h"
+
+#define MAX_VAR_OFF (1 << 29) /* kernel BPF_MAX_VAR_OFF */
+
+static const char *region_name(const struct reg_state *r)
+{
+	switch (r->type) {
+	case PTR_TO_MAP_VALUE: return "map value";
+	case PTR_TO_MAP_KEY: return "map key";
+	default: return "memory";
+	}
+}
+
+static uint32_t region_size(struct verifier_env *env, const struct reg_state *r)
+{
+	const struct bpfrt_verify_opts *o = env->opts;
+	switch (r->type) {
+	case PTR_TO_MAP_VALUE:
+		return r->map_idx < o->map_cnt ? o->maps[r->map_idx].value_size : 0;
+	case PTR_TO_MAP_KEY:
+		return r->map_idx < o->map_cnt ? o->maps[r->map_idx].key_size : 0;
+	default:
+		return r->mem_size;
+	}
+}
+
+/* [off + var range, + size) inside a region of `rsize` bytes. */
+static int check_region(struct verifier_env *env, uint32_t regno, const struct reg_state *r,
+			int off, int64_t size, bool zero_ok)
+{
+	uint32_t rsize = region_size(env, r);
+	const char *what = region_name(r);
+	int64_t lo = (int64_t)r->off + off;
+	if (r->smin_value < 0) {
+		verbose(env,
+			"R%u min value is negative, either use unsigned index or do a if (index >=0) check.\n",
+			regno);
+		return -EACCES;
+	}
+	if (r->umax_value >= MAX_VAR_OFF) {
+		verbose(env, "R%u unbounded memory access, make sure to bounds check any such access\n",
+			regno);
+		return -EACCES;
+	}
+	int64_t min = lo + r->smin_value, max = lo + (int64_t)r->umax_value;
+	if (min < 0 || max + size > rsize || (size == 0 && !zero_ok)) {
+		int64_t bad = min < 0 ? min : max;
+		if (r->type == PTR_TO_MAP_VALUE)
+			verbose(env, "invalid access to map value, value_size=%u off=%" PRId64
+				" size=%" PRId64 "\n",
+				rsize, bad, size);
+		else if (r->type == PTR_TO_MAP_KEY)
+			verbose(env, "invalid access to map key, key_size=%u off=%" PRId64
+				" size=%" PRId64 "\n",
+				rsize, bad, size);
+		else
+			verbose(env, "invalid access to %s, mem_size=%u off=%" PRId64 " size=%" PRId64 "\n",
+				what, rsize, bad, size);
+		if (r->umax_value || r->smin_value)
+			verbose(env, "R%u max value is outside of the allowed memory range\n", regno);
+		return -EACCES;
+	}
+	return 0;
+}
+
+static int check_stack_range(struct verifier_env *env, uint32_t regno, const struct reg_state *r,
+			     int off, int64_t size, bool write, const char *kind, int64_t *min_out,
+			     int64_t *max_out)
+{
+	int64_t min = (int64_t)r->off + off + r->smin_value;
+	int64_t max = (int64_t)r->off + off + r->smax_value;
+	if (!tnum_is_const(r->var_off) &&
+	    (r->smin_value < -BPFRT_STACK_SIZE || r->smax_value > BPFRT_STACK_SIZE)) {
+		verbose(env, "R%u unbounded indirect variable offset stack access\n", regno);
+		return -EACCES;
+	}
+	if (min < -BPFRT_STACK_SIZE || max + size > 0 || size < 0) {
+		if (tnum_is_const(r->var_off))
+			verbose(env, "invalid %s stack R%u off=%" PRId64 " size=%" PRId64 "\n", kind,
+				regno, min, size);
+		else
+			verbose(env, "invalid variable-offset %s stack R%u off=%" PRId64
+				" size=%" PRId64 "\n",
+				kind, regno, min, size);
+		return -EACCES;
+	}
+	(void)write;
+	*min_out = min;
+	*max_out = max;
+	return 0;
+}
+
+static void note_mem_kind(struct verifier_env *env, int insn_idx, const struct reg_state *r)
+{
+	uint8_t kind;
+	switch (r->type) {
+	case PTR_TO_STACK: kind = FACT_MEM_STACK; break;
+	case PTR_TO_CTX: kind = FACT_MEM_CTX; break;
+	case PTR_TO_MAP_VALUE: kind = FACT_MEM_MAP_VALUE; break;
+	case PTR_TO_MAP_KEY: kind = FACT_MEM_MAP_VALUE; break;
+	default: kind = FACT_MEM_MEM; break;
+	}
+	struct insn_fact *f = &env->facts->insn[insn_idx];
+	if (f->mem_kind == FACT_MEM_NONE)
+		f->mem_kind = kind;
+	else if (f->mem_kind != kind)
+		f->mem_kind = FACT_MEM_MIXED;
+}
+
+static int invalid_mem(struct verifier_env *env, uint32_t regno, const struct reg_state *r)
+{
+	char b[48];
+	verbose(env, "R%u invalid mem access '%s'\n", regno, reg_type_str(r, b, sizeof(b)));
+	return -EACCES;
+}
+
+int check_mem_access(struct verifier_env *env, int insn_idx, uint32_t regno, int off, int size,
+		     enum access t, int value_regno, const struct reg_state *wval, bool sign_ext)
+{
+	struct reg_state *regs = cur_regs(env);
+	struct reg_state *r = &regs[regno];
+	struct reg_state val;
+	bool read = t == ACCESS_READ;
+	int err;
+
+	if (r->type == SCALAR_VALUE || r->type == NOT_INIT || (r->flags & PTR_MAYBE_NULL) ||
+	    r->type == CONST_PTR_TO_MAP || r->type == PTR_TO_FUNC)
+		return invalid_mem(env, regno, r);
+	note_mem_kind(env, insn_idx, r);
+
+	switch (r->type) {
+	case PTR_TO_STACK: {
+		struct func_state *f = env->cur->frame[r->frameno];
+		int64_t min, max;
+		err = check_stack_range(env, regno, r, off, size, !read, read ? "read from" : "write to",
+					&min, &max);
+		if (err)
+			return err;
+		if (env->opts->kernel_compat && tnum_is_const(r->var_off) && (min % size)) {
+			verbose(env, "misaligned stack access off %" PRId64 " size %d\n", min, size);
+			return -EACCES;
+		}
+		if (tnum_is_const(r->var_off)) {
+			if (read)
+				return stack_read(env, f, (int)min, size,
+						  value_regno >= 0 ? &regs[value_regno] : NULL,
+						  sign_ext);
+			return stack_write(env, f, (int)min, size, wval, (uint32_t)value_regno,
+					   false, insn_idx);
+		}
+		return stack_var_access(env, f, (int)min, (int)max, size, !read,
+					value_regno >= 0 && read ? &regs[value_regno] : NULL);
+	}
+	case PTR_TO_CTX:
+		if (!tnum_is_const(r->var_off) || r->var_off.value) {
+			char b[48];
+			verbose(env, "dereference of modified ctx ptr R%u off=%d disallowed\n", regno,
+				r->off);
+			(void)b;
+			return -EACCES;
+		}
+		err = ctx_check_access(env, regno, r->off + off, size, t, &val);
+		if (err)
+			return err;
+		break;
+	case PTR_TO_MAP_VALUE:
+	case PTR_TO_MAP_KEY:
+	case PTR_TO_MEM:
+		if (!read && (r->flags & MEM_RDONLY)) {
+			if (r->type == PTR_TO_MAP_VALUE)
+				verbose(env, "write into map forbidden, value_size=%u off=%d size=%d\n",
+					region_size(env, r), r->off + off, size);
+			else {
+				char b[48];
+				verbose(env, "R%u cannot write into %s\n", regno,
+					reg_type_str(r, b, sizeof(b)));
+			}
+			return -EACCES;
+		}
+		err = check_region(env, regno, r, off, size, false);
+		if (err)
+			return err;
+		mark_reg_unknown(&val);
+		if (sign_ext)
+			coerce_reg_to_size_sx(&val, size);
+		else
+			coerce_reg_to_size(&val, size);
+		break;
+	default:
+		return invalid_mem(env, regno, r);
+	}
+	if (read && value_regno >= 0)
+		regs[value_regno] = val;
+	return 0;
+}
+
+int check_helper_mem(struct verifier_env *env, uint32_t regno, const struct reg_state *size_reg,
+		     int64_t size, bool write, bool zero_ok)
+{
+	struct reg_state *r = &cur_regs(env)[regno];
+	int64_t max_size = size;
+	if (size_reg) {
+		if (size_reg->smin_value < 0) {
+			verbose(env,
+				"R%u min value is negative, either use unsigned index or do a if (index >=0) check.\n",
+				regno + 1);
+			return -EACCES;
+		}
+		if (size_reg->umin_value == 0 && !zero_ok) {
+			verbose(env, "R%u invalid zero-sized read\n", regno + 1);
+			return -EACCES;
+		}
+		if (size_reg->umax_value >= MAX_VAR_OFF) {
+			verbose(env,
+				"R%u unbounded memory access, use 'var &= const' or 'if (var < const)'\n",
+				regno + 1);
+			return -EACCES;
+		}
+		max_size = (int64_t)size_reg->umax_value;
+	}
+	if (max_size == 0 && zero_ok && r->type == SCALAR_VALUE && reg_is_const(r) &&
+	    r->var_off.value == 0)
+		return 0; /* NULL with size 0 */
+	if (r->type == SCALAR_VALUE || r->type == NOT_INIT || (r->flags & PTR_MAYBE_NULL) ||
+	    r->type == CONST_PTR_TO_MAP || r->type == PTR_TO_FUNC || r->type == PTR_TO_CTX) {
+		char b[48];
+		verbose(env, "R%u type=%s expected=fp, pkt, pkt_meta, map_key, map_value, mem, ringbuf_mem, buf, trusted_ptr_\n",
+			regno, reg_type_str(r, b, sizeof(b)));
+		return -EACCES;
+	}
+	if (max_size == 0)
+		return 0;
+	if (r->type == PTR_TO_STACK) {
+		int64_t min, max;
+		int err = check_stack_range(env, regno, r, 0, max_size, write, "indirect access to",
+					    &min, &max);
+		if (err)
+			return err;
+		struct func_state *f = env->cur->frame[r->frameno];
+		return stack_check_init(env, f, (int)min, (int)(max - min + max_size), regno, write);
+	}
+	if (write && (r->flags & MEM_RDONLY)) {
+		char b[48];
+		verbose(env, "R%u cannot write into %s\n", regno, reg_type_str(r, b, sizeof(b)));
+		return -EACCES;
+	}
+	return check_region(env, regno, r, 0, max_size, zero_ok);
+}

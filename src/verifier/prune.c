@@ -1,0 +1,444 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * State pruning: a path reaching an instruction in a state covered by one
+ * already verified from there (every register range within the old one's,
+ * tnums included, stack bytes at least as initialised, same references) need
+ * not be walked again. Dead registers (static liveness) are not compared.
+ *
+ * Also here: infinite-loop detection (a loop head reached again in exactly
+ * the state of an ancestor) and, beyond the kernel, widening of
+ * loop-carried scalars at loop heads (docs/verifier.md, "Loops").
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "verifier/state.h"
+
+#define MAX_STATES 200000 /* about 300 MB of states at most */
+
+/* ---- copying ---- */
+
+static struct func_state *frame_dup(const struct func_state *src)
+{
+	struct func_state *f = malloc(sizeof(*f));
+	if (!f)
+		return NULL;
+	*f = *src;
+	f->stack = NULL;
+	if (src->nslots) {
+		f->stack = malloc(src->nslots * sizeof(*f->stack));
+		if (!f->stack) {
+			free(f);
+			return NULL;
+		}
+		memcpy(f->stack, src->stack, src->nslots * sizeof(*f->stack));
+	}
+	return f;
+}
+
+struct vstate *state_dup(const struct vstate *src)
+{
+	struct vstate *st = calloc(1, sizeof(*st));
+	if (!st)
+		return NULL;
+	if (state_copy(st, src)) {
+		free(st);
+		return NULL;
+	}
+	return st;
+}
+
+int state_copy(struct vstate *dst, const struct vstate *src)
+{
+	*dst = *src;
+	memset(dst->frame, 0, sizeof(dst->frame));
+	for (uint32_t i = 0; i <= src->curframe; i++) {
+		dst->frame[i] = frame_dup(src->frame[i]);
+		if (!dst->frame[i]) {
+			for (uint32_t j = 0; j < i; j++) {
+				free(dst->frame[j]->stack);
+				free(dst->frame[j]);
+			}
+			return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+static void state_free_frames(struct vstate *st)
+{
+	for (uint32_t i = 0; i < MAX_FRAMES; i++) {
+		if (st->frame[i]) {
+			free(st->frame[i]->stack);
+			free(st->frame[i]);
+			st->frame[i] = NULL;
+		}
+	}
+}
+
+void state_free(struct vstate *st)
+{
+	if (!st)
+		return;
+	state_free_frames(st);
+	free(st);
+}
+
+void free_stored_states(struct verifier_env *env)
+{
+	if (!env->aux)
+		return;
+	for (uint32_t i = 0; i < env->insn_cnt; i++) {
+		for (int l = 0; l < 2; l++) {
+			struct stored_state *s = l ? env->aux[i].active : env->aux[i].states;
+			while (s) {
+				struct stored_state *next = s->next;
+				state_free_frames(&s->st);
+				free(s);
+				s = next;
+			}
+		}
+		env->aux[i].states = env->aux[i].active = NULL;
+	}
+}
+
+/* ---- comparing ---- */
+
+struct idmap {
+	uint32_t n;
+	uint32_t old[64], cur[64];
+};
+
+static bool check_ids(uint32_t old, uint32_t cur, struct idmap *m)
+{
+	if (!old)
+		return true;
+	if (!cur)
+		return false;
+	for (uint32_t i = 0; i < m->n; i++) {
+		if (m->old[i] == old)
+			return m->cur[i] == cur;
+		if (m->cur[i] == cur)
+			return false;
+	}
+	if (m->n == 64)
+		return false;
+	m->old[m->n] = old;
+	m->cur[m->n++] = cur;
+	return true;
+}
+
+static bool range_within(const struct reg_state *old, const struct reg_state *cur)
+{
+	return old->umin_value <= cur->umin_value && cur->umax_value <= old->umax_value &&
+	       old->smin_value <= cur->smin_value && cur->smax_value <= old->smax_value &&
+	       old->u32_min_value <= cur->u32_min_value &&
+	       cur->u32_max_value <= old->u32_max_value &&
+	       old->s32_min_value <= cur->s32_min_value &&
+	       cur->s32_max_value <= old->s32_max_value;
+}
+
+static bool regsafe(const struct reg_state *old, const struct reg_state *cur, struct idmap *m)
+{
+	if (old->type == NOT_INIT)
+		return true;
+	if (cur->type != old->type)
+		return false;
+	if (!range_within(old, cur) || !tnum_in(old->var_off, cur->var_off))
+		return false;
+	if (old->type == SCALAR_VALUE)
+		return check_ids(old->id, cur->id, m);
+	return old->flags == cur->flags && old->off == cur->off && old->frameno == cur->frameno &&
+	       old->map_idx == cur->map_idx && old->mem_size == cur->mem_size &&
+	       old->subprog == cur->subprog && check_ids(old->id, cur->id, m) &&
+	       check_ids(old->ref_obj_id, cur->ref_obj_id, m);
+}
+
+static uint8_t kind_of(const struct func_state *f, uint32_t spi, uint32_t b)
+{
+	return spi < f->nslots ? f->stack[spi].kind[b] : STACK_INVALID;
+}
+
+static bool stacksafe(const struct func_state *old, const struct func_state *cur,
+		      struct idmap *m)
+{
+	for (uint32_t spi = 0; spi < old->nslots; spi++) {
+		const struct stack_slot *os = &old->stack[spi];
+		if (os->kind[7] == STACK_SPILL) {
+			if (kind_of(cur, spi, 7) != STACK_SPILL ||
+			    !regsafe(&os->spilled, &cur->stack[spi].spilled, m))
+				return false;
+		}
+		for (uint32_t b = 0; b < 8; b++) {
+			uint8_t ok = os->kind[b], ck = kind_of(cur, spi, b);
+			if (ok == STACK_INVALID || (ok == STACK_SPILL && os->kind[7] == STACK_SPILL))
+				continue;
+			if (ck == STACK_INVALID)
+				return false;
+			if (ck == STACK_SPILL && cur->stack[spi].spilled.type != SCALAR_VALUE)
+				return false;
+			if (ok == STACK_ZERO) {
+				if (ck == STACK_ZERO)
+					continue;
+				const struct reg_state *sp = &cur->stack[spi].spilled;
+				if (ck == STACK_SPILL && reg_is_const(sp) && !sp->var_off.value)
+					continue;
+				return false;
+			}
+			if (ok == STACK_SPILL) /* a scrubbed partial spill: plain data */
+				continue;
+		}
+	}
+	return true;
+}
+
+/* Every concrete state of cur is one of old's (for the live parts). */
+static bool covers(const struct verifier_env *env, const struct vstate *old,
+		   const struct vstate *cur, uint32_t insn_idx)
+{
+	struct idmap m;
+	m.n = 0;
+	if (old->curframe != cur->curframe || old->refcnt != cur->refcnt)
+		return false;
+	for (uint32_t f = 0; f <= old->curframe; f++) {
+		const struct func_state *of = old->frame[f], *cf = cur->frame[f];
+		if (of->callsite != cf->callsite || of->in_callback != cf->in_callback)
+			return false;
+		uint16_t live = f == old->curframe ? env->aux[insn_idx].live_in : 0x3c0;
+		for (int r = 0; r < MAX_BPF_REG; r++)
+			if ((live & (1u << r)) && !regsafe(&of->regs[r], &cf->regs[r], &m))
+				return false;
+		if (!stacksafe(of, cf, &m))
+			return false;
+	}
+	for (uint32_t i = 0; i < old->refcnt; i++)
+		if (!check_ids(old->refs[i].id, cur->refs[i].id, &m))
+			return false;
+	return true;
+}
+
+/* Cheap test before the exact one (kernel states_maybe_looping). */
+static bool maybe_looping(const struct vstate *old, const struct vstate *cur)
+{
+	if (old->curframe != cur->curframe)
+		return false;
+	const struct func_state *of = old->frame[old->curframe], *cf = cur->frame[cur->curframe];
+	return !memcmp(of->regs, cf->regs, sizeof(of->regs));
+}
+
+/* ---- widening ---- */
+
+/* A value that counts iterations: a constant that changed (in a register
+ * some conditional jump compares, or spilled), or a moved pointer. */
+static bool is_counter(const struct reg_state *a, const struct reg_state *c, bool compared)
+{
+	if (a->type != c->type)
+		return false;
+	if (a->type == SCALAR_VALUE)
+		return compared && reg_is_const(a) && reg_is_const(c) &&
+		       a->var_off.value != c->var_off.value;
+	return a->type != NOT_INIT && a->off != c->off;
+}
+
+static void widen_reg(const struct reg_state *a, struct reg_state *c, bool all, bool compared)
+{
+	if (a->type != SCALAR_VALUE || c->type != SCALAR_VALUE)
+		return;
+	if (!all && compared && reg_is_const(a) && reg_is_const(c))
+		return; /* a counter: walked exactly */
+	if (reg_is_const(a) && reg_is_const(c) && a->var_off.value == c->var_off.value)
+		return;
+	struct reg_state w = *c;
+	w.umin_value = c->umin_value < a->umin_value ? 0 : a->umin_value;
+	w.umax_value = c->umax_value > a->umax_value ? UINT64_MAX : a->umax_value;
+	w.smin_value = c->smin_value < a->smin_value ? INT64_MIN : a->smin_value;
+	w.smax_value = c->smax_value > a->smax_value ? INT64_MAX : a->smax_value;
+	w.u32_min_value = c->u32_min_value < a->u32_min_value ? 0 : a->u32_min_value;
+	w.u32_max_value = c->u32_max_value > a->u32_max_value ? UINT32_MAX : a->u32_max_value;
+	w.s32_min_value = c->s32_min_value < a->s32_min_value ? INT32_MIN : a->s32_min_value;
+	w.s32_max_value = c->s32_max_value > a->s32_max_value ? INT32_MAX : a->s32_max_value;
+	/* known bits that changed are let go all at once, like the ranges */
+	w.var_off = tnum_in(a->var_off, c->var_off) ? a->var_off : tnum_unknown;
+	w.id = 0;
+	reg_bounds_sync(&w);
+	if (reg_bounds_sane(&w))
+		*c = w;
+}
+
+static bool widen_frames(const struct verifier_env *env, const struct vstate *anc,
+			 struct vstate *cur, bool apply, bool all)
+{
+	bool counter = false;
+	for (uint32_t f = 0; f <= cur->curframe; f++) {
+		const struct func_state *af = anc->frame[f];
+		struct func_state *cf = cur->frame[f];
+		uint16_t cmp = env->subprogs[cf->subprog].cond_regs;
+		for (int r = 0; r < BPFRT_REG_FP; r++) {
+			bool compared = cmp & (1u << r);
+			if (apply)
+				widen_reg(&af->regs[r], &cf->regs[r], all, compared);
+			else
+				counter |= is_counter(&af->regs[r], &cf->regs[r], compared);
+		}
+		uint32_t n = af->nslots < cf->nslots ? af->nslots : cf->nslots;
+		for (uint32_t s = 0; s < n; s++) {
+			if (af->stack[s].kind[7] != STACK_SPILL || cf->stack[s].kind[7] != STACK_SPILL)
+				continue;
+			if (apply)
+				widen_reg(&af->stack[s].spilled, &cf->stack[s].spilled, all, true);
+			else
+				counter |= is_counter(&af->stack[s].spilled, &cf->stack[s].spilled,
+						      true);
+		}
+	}
+	return counter;
+}
+
+/* At a loop head reached again below `anc` (the same head in an earlier
+ * iteration): if some value counts iterations exactly (a constant that
+ * changed, a pointer offset that moved), let every other changed scalar go
+ * to its widest range in the direction it moved. The counters keep the walk
+ * exact enough to prove termination; the widened values stop the paths
+ * through the body from multiplying. */
+static void widen_loop_state(struct verifier_env *env, const struct vstate *anc, uint32_t idx,
+			     bool callback)
+{
+	struct vstate *cur = env->cur;
+	if (anc->curframe != cur->curframe)
+		return;
+	for (uint32_t f = 0; f <= cur->curframe; f++)
+		if (anc->frame[f]->callsite != cur->frame[f]->callsite)
+			return;
+	if (callback) {
+		/* the helper bounds the calls: no counter needed */
+		widen_frames(env, anc, cur, true, true);
+		return;
+	}
+	if (!widen_frames(env, anc, cur, false, false))
+		return;
+	widen_frames(env, anc, cur, true, false);
+	if (!env->widened && log_enabled(env, 2))
+		verbose(env, "%u: widening loop-carried scalars\n", idx);
+	env->widened = true;
+}
+
+/* ---- the list of states at an instruction ---- */
+
+static void list_del(struct stored_state **head, struct stored_state *ss)
+{
+	if (ss->prev)
+		ss->prev->next = ss->next;
+	else
+		*head = ss->next;
+	if (ss->next)
+		ss->next->prev = ss->prev;
+	ss->next = ss->prev = NULL;
+}
+
+static void list_add(struct stored_state **head, struct stored_state *ss)
+{
+	ss->prev = NULL;
+	ss->next = *head;
+	if (*head)
+		(*head)->prev = ss;
+	*head = ss;
+}
+
+/* A path ended: states whose last live path it was are now verified. */
+void update_branch_counts(struct verifier_env *env, struct stored_state *ss)
+{
+	while (ss) {
+		if (ss->branches)
+			ss->branches--;
+		if (ss->branches)
+			break;
+		struct insn_aux *aux = &env->aux[ss->st.insn_idx];
+		list_del(&aux->active, ss);
+		list_add(&aux->states, ss);
+		ss = ss->parent;
+	}
+}
+
+int is_state_visited(struct verifier_env *env, uint32_t idx)
+{
+	struct insn_aux *aux = &env->aux[idx];
+	struct vstate *cur = env->cur;
+	if (!aux->prune_point)
+		return 0;
+	uint32_t n = 0;
+	if (aux->callback_head) {
+		/* the helper bounds the calls: a fixpoint may be reached
+		 * against a state still in progress */
+		for (struct stored_state *sl = aux->active; sl; sl = sl->next) {
+			if (covers(env, &sl->st, cur, idx)) {
+				sl->hit_cnt++;
+				return 1;
+			}
+		}
+	}
+	for (struct stored_state *sl = aux->states, *next; sl; sl = next) {
+		next = sl->next;
+		if (covers(env, &sl->st, cur, idx)) {
+			sl->hit_cnt++;
+			return 1;
+		}
+		/* A verified state that keeps missing is dropped (the kernel's
+		 * heuristic); nothing live points to a verified state. */
+		if (++sl->miss_cnt > sl->hit_cnt * 3 + 3 && n > 4) {
+			list_del(&aux->states, sl);
+			state_free_frames(&sl->st);
+			free(sl);
+			env->cur_states--;
+			continue;
+		}
+		n++;
+	}
+	if (aux->loop_head || aux->callback_head) {
+		/* the same loop head in an earlier turn of this path */
+		struct stored_state *anc = NULL;
+		int seen = 0, steps = 0;
+		for (struct stored_state *p = cur->parent_ss; p && seen < 8 && steps < 256;
+		     p = p->parent, steps++) {
+			if (p->st.insn_idx != idx || !p->branches)
+				continue;
+			if (!seen++)
+				anc = p;
+			/* a few turns back: catches loops cycling through states */
+			if (!aux->callback_head && maybe_looping(&p->st, cur) &&
+			    covers(env, &p->st, cur, idx) && covers(env, cur, &p->st, idx)) {
+				verbose(env, "infinite loop detected at insn %u\n", idx);
+				return -EINVAL;
+			}
+		}
+		if (anc && ((env->widen && aux->loop_head) || aux->callback_head))
+			widen_loop_state(env, &anc->st, idx, aux->callback_head);
+	}
+	/* As the kernel: a new state only every so often on a path, which
+	 * bounds the lists tight loops would otherwise grow at every turn. */
+	env->jmps_processed++;
+	if (!aux->callback_head && !(env->widen && aux->loop_head) &&
+	    env->jmps_processed - env->prev_jmps < 20 &&
+	    env->insns_processed - env->prev_insns < 100)
+		return 0;
+	env->prev_jmps = env->jmps_processed;
+	env->prev_insns = env->insns_processed;
+	if (env->cur_states >= MAX_STATES) {
+		verbose(env, "BPF program is too complex: more than %u states kept\n", MAX_STATES);
+		return -E2BIG;
+	}
+	struct stored_state *ss = calloc(1, sizeof(*ss));
+	if (!ss || state_copy(&ss->st, cur)) {
+		free(ss);
+		return env->err = -ENOMEM;
+	}
+	ss->st.insn_idx = idx;
+	ss->parent = cur->parent_ss;
+	ss->branches = 1;
+	list_add(&aux->active, ss);
+	cur->parent_ss = ss;
+	env->total_states++;
+	if (++env->cur_states > env->peak_states)
+		env->peak_states = env->cur_states;
+	return 0;
+}

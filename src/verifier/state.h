@@ -1,0 +1,288 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The verifier's abstract state: what every register and stack byte may hold
+ * at one instruction of one path, and the environment one verification runs
+ * in. Modelled on the kernel's bpf_reg_state / bpf_func_state /
+ * bpf_verifier_state, trimmed to what bpfrt checks.
+ */
+#ifndef BPFRT_VERIFIER_STATE_H
+#define BPFRT_VERIFIER_STATE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "bpfrt/verifier.h"
+#include "verifier/facts.h"
+#include "verifier/tnum.h"
+
+#define MAX_BPF_REG 11 /* r0..r10 */
+#define MAX_FRAMES BPFRT_MAX_CALL_DEPTH
+#define STACK_SLOTS (BPFRT_STACK_SIZE / 8)
+#define MAX_REFS 16
+
+/* What a register holds. Pointers carry a fixed offset `off` and a variable
+ * offset described by var_off and the bounds. */
+enum reg_type {
+	NOT_INIT = 0,
+	SCALAR_VALUE,
+	PTR_TO_CTX,	  /* the context; only constant offsets may be accessed */
+	CONST_PTR_TO_MAP, /* a map from ld_imm64 */
+	PTR_TO_MAP_VALUE, /* a value of map `map_idx` */
+	PTR_TO_MAP_KEY,	  /* a key handed to a for_each callback */
+	PTR_TO_STACK,	  /* frame `frameno`'s stack; off is relative to its r10 */
+	PTR_TO_MEM,	  /* mem_size bytes: raw context, ringbuf records */
+	PTR_TO_FUNC,	  /* a subprogram (ld_imm64 PSEUDO_FUNC), for callbacks */
+	REG_TYPE_COUNT
+};
+
+/* Flags on pointer types (kernel PTR_MAYBE_NULL, MEM_RDONLY, MEM_RINGBUF). */
+enum {
+	PTR_MAYBE_NULL = 1 << 0,
+	MEM_RDONLY = 1 << 1,
+	MEM_RINGBUF = 1 << 2,
+};
+
+struct reg_state {
+	uint8_t type;	 /* enum reg_type */
+	uint8_t flags;	 /* PTR_MAYBE_NULL, ... */
+	uint8_t frameno; /* PTR_TO_STACK: whose stack */
+	uint8_t precise; /* reserved for precision tracking */
+	int32_t off;	 /* pointers: fixed offset */
+	/* Scalars: the value. Pointers: the variable part of the offset. */
+	struct tnum var_off;
+	int64_t smin_value, smax_value;
+	uint64_t umin_value, umax_value;
+	int32_t s32_min_value, s32_max_value;
+	uint32_t u32_min_value, u32_max_value;
+	/* Null-check propagation: pointers from one lookup share an id.
+	 * Scalars: registers copied from one another share an id (linked
+	 * registers), so a branch on one refines the others. */
+	uint32_t id;
+	uint32_t ref_obj_id; /* acquired reference this pointer belongs to */
+	uint32_t map_idx;    /* CONST_PTR_TO_MAP, PTR_TO_MAP_VALUE/KEY */
+	uint32_t mem_size;   /* PTR_TO_MEM */
+	uint32_t subprog;    /* PTR_TO_FUNC: subprogram index */
+};
+
+/* Kind of each stack byte (kernel STACK_*). */
+enum slot_kind {
+	STACK_INVALID = 0, /* never written */
+	STACK_SPILL,	   /* part of a spilled register (spilled_ptr of the slot) */
+	STACK_MISC,	   /* some initialised data */
+	STACK_ZERO,	   /* known zero */
+};
+
+struct stack_slot {
+	uint8_t kind[8];
+	struct reg_state spilled; /* valid when kind[7] == STACK_SPILL */
+};
+
+struct func_state {
+	struct reg_state regs[MAX_BPF_REG];
+	uint32_t callsite;   /* insn index of the call that made this frame */
+	uint32_t subprog;    /* which subprogram runs in it */
+	uint32_t frameno;
+	/* Callback frames (bpf_loop, for_each): the return value must be 0/1
+	 * and control returns into the helper call. */
+	bool in_callback;
+	uint32_t cb_helper, cb_map; /* callback frames: which helper, which map */
+	/* stack[i] holds r10-8*(i+1) .. r10-8*i-1; byte `off` (< 0) is
+	 * stack[(-off-1)/8].kind[(-off-1)%8]. nslots grow as accessed. */
+	uint32_t nslots;
+	struct stack_slot *stack;
+};
+
+struct ref_state {
+	uint32_t id;
+	uint32_t insn_idx; /* where it was acquired */
+};
+
+struct vstate {
+	struct func_state *frame[MAX_FRAMES];
+	uint32_t curframe;
+	uint32_t insn_idx;
+	uint32_t refcnt;
+	struct ref_state refs[MAX_REFS];
+	/* The last state stored on this path (kernel: parent). */
+	struct stored_state *parent_ss;
+};
+
+struct subprog_info {
+	uint32_t start;	      /* first insn */
+	uint32_t end;	      /* one past the last insn */
+	uint32_t stack_depth; /* bytes, deepest access seen */
+	bool is_callback;
+	bool has_tail_call;
+	uint16_t cond_regs;   /* registers some conditional jump of it compares */
+};
+
+struct verifier_log;
+
+/* The state list stored at one prune point. */
+struct stored_state {
+	struct vstate st;
+	struct stored_state *next, *prev; /* neighbours in its insn's list */
+	struct stored_state *parent; /* the stored state this one descends from */
+	/* Paths (the current one and pending branches) still exploring its
+	 * subtree; 0 once its subtree is fully verified. */
+	uint32_t branches;
+	uint32_t miss_cnt;
+	uint32_t hit_cnt;
+};
+
+/* One instruction's verifier-private data. */
+struct insn_aux {
+	bool prune_point;
+	bool loop_head;	  /* target of a back edge */
+	bool callback_head; /* start of a callback subprogram */
+	bool seen;
+	uint16_t live_in; /* registers live before it (bit per register) */
+	struct stored_state *states; /* verified states (their subtree done) */
+	struct stored_state *active; /* states whose subtree is in progress */
+	uint32_t visits;  /* times the walk reached it (loop-head widening) */
+};
+
+struct verifier_env {
+	const struct bpfrt_insn *insns;
+	uint32_t insn_cnt;
+	const struct bpfrt_verify_opts *opts;
+	struct insn_aux *aux;
+	struct verifier_facts *facts;
+	struct subprog_info subprogs[256];
+	uint32_t subprog_cnt;
+	struct vstate *cur;
+	uint32_t id_gen;
+	uint64_t insns_processed;
+	uint64_t jmps_processed, prev_jmps, prev_insns; /* when a state was last stored */
+	uint64_t budget;
+	uint32_t total_states, peak_states, cur_states;
+	bool widen;	    /* widen loop-carried scalars at loop heads */
+	bool widened;	    /* widening was applied */
+	int err;	    /* first fatal error (-ENOMEM) */
+	struct verifier_log *log;
+	uint32_t prev_insn; /* for the log */
+	/* The pending branches (a stack of states to explore). */
+	struct pending {
+		struct vstate *st;
+		uint32_t insn_idx;
+		uint32_t prev_insn;
+	} *stack;
+	uint32_t stack_len, stack_cap;
+	char msg[1024];			 /* the current instruction's messages */
+	size_t msg_len;
+};
+
+static inline struct func_state *cur_frame(const struct verifier_env *env)
+{
+	return env->cur->frame[env->cur->curframe];
+}
+
+static inline struct reg_state *cur_regs(const struct verifier_env *env)
+{
+	return cur_frame(env)->regs;
+}
+
+static inline bool reg_is_pointer(const struct reg_state *r)
+{
+	return r->type != NOT_INIT && r->type != SCALAR_VALUE;
+}
+
+/* ---- regs.c ---- */
+const char *reg_type_str(const struct reg_state *r, char *buf, unsigned size);
+void mark_reg_not_init(struct reg_state *r);
+void mark_reg_unknown(struct reg_state *r);
+void mark_reg_known(struct reg_state *r, uint64_t value);
+void mark_reg_known_zero(struct reg_state *r);
+void mark_ptr(struct reg_state *r, enum reg_type type);
+bool reg_is_const(const struct reg_state *r);
+/* Copies with a fresh id when `src` is a scalar without one (linked regs). */
+void copy_reg_linked(struct verifier_env *env, struct reg_state *dst, struct reg_state *src);
+uint32_t new_id(struct verifier_env *env);
+/* Every register whose id is `id` in every frame: apply fn. */
+void for_each_reg_with_id(struct vstate *st, uint32_t id,
+			  void (*fn)(struct reg_state *r, void *arg), void *arg);
+
+/* ---- bounds.c ---- */
+void reg_bounds_sync(struct reg_state *r);
+void reg_bounds_from_tnum(struct reg_state *r);
+void mark_reg_unbounded(struct reg_state *r);
+void reg_set_range(struct reg_state *r, int64_t smin, int64_t smax);
+void zext_32_to_64(struct reg_state *r);
+void coerce_reg_to_size(struct reg_state *r, int size);
+void coerce_reg_to_size_sx(struct reg_state *r, int size);
+void coerce_subreg_to_size_sx(struct reg_state *r, int size);
+bool reg_bounds_sane(const struct reg_state *r);
+/* dst = dst OP src for scalars; op is BPFRT_ADD.., alu32 for 32-bit ops. */
+void scalar_alu(struct reg_state *dst, const struct reg_state *src, uint8_t op, bool alu32);
+/* Branch: 1 taken, 0 not taken, -1 unknown (scalars). */
+int scalar_branch_taken(const struct reg_state *a, const struct reg_state *b, uint8_t op,
+			bool is_jmp32);
+/* Refines a (and b) assuming `a op b` holds. */
+void scalar_refine(struct reg_state *a, struct reg_state *b, uint8_t op, bool is_jmp32);
+/* Inverse condition for the fall-through branch. */
+uint8_t jmp_negate(uint8_t op);
+
+/* ---- stack.c ---- */
+int stack_write(struct verifier_env *env, struct func_state *f, int off, int size,
+		const struct reg_state *val, uint32_t value_regno, bool is_imm_zero, int insn_idx);
+int stack_read(struct verifier_env *env, struct func_state *f, int off, int size,
+	       struct reg_state *dst, bool sign_ext);
+int stack_var_access(struct verifier_env *env, struct func_state *f, int min_off, int max_off,
+		     int size, bool write, struct reg_state *dst);
+/* Checks that [off, off+size) of the stack is initialised (helper memory args). */
+int stack_check_init(struct verifier_env *env, struct func_state *f, int min_off, int size,
+		     uint32_t regno, bool write);
+int grow_stack(struct verifier_env *env, struct func_state *f, int off);
+
+/* ---- mem.c ---- */
+/* Checks and performs a load (t == READ, dst set) or store through `regno`. */
+enum access { ACCESS_READ, ACCESS_WRITE };
+int check_mem_access(struct verifier_env *env, int insn_idx, uint32_t regno, int off, int size,
+		     enum access t, int value_regno, const struct reg_state *wval, bool sign_ext);
+/* Helper memory arguments: [ptr, ptr+size) readable (or writable). */
+int check_helper_mem(struct verifier_env *env, uint32_t regno, const struct reg_state *size_reg,
+		     int64_t size, bool write, bool zero_ok);
+
+/* ---- ctx.c ---- */
+int ctx_check_access(struct verifier_env *env, uint32_t regno, int off, int size,
+		     enum access t, struct reg_state *dst);
+void ctx_init_regs(struct verifier_env *env, struct reg_state *regs);
+/* Rejects attach kinds whose context only the kernel has. */
+int ctx_check_kind(struct verifier_env *env);
+
+/* ---- alu.c ---- */
+int do_alu(struct verifier_env *env, const struct bpfrt_insn *insn, int insn_idx);
+int do_ld_imm64(struct verifier_env *env, const struct bpfrt_insn *insn, int insn_idx);
+
+/* ---- jmp.c ---- */
+/* Returns the other branch state via *other (to push) or NULL if dead. */
+int do_cond_jmp(struct verifier_env *env, const struct bpfrt_insn *insn, int *insn_idx);
+
+/* ---- calls.c ---- */
+int do_helper_call(struct verifier_env *env, const struct bpfrt_insn *insn, int insn_idx,
+		   uint32_t helper_id, int *next_idx);
+int do_local_call(struct verifier_env *env, int insn_idx, uint32_t target, int *next_idx);
+int do_exit(struct verifier_env *env, int *insn_idx, bool *path_done);
+int check_max_stack_depth(struct verifier_env *env);
+
+/* ---- cfg.c ---- */
+int check_cfg(struct verifier_env *env);
+uint32_t subprog_of(const struct verifier_env *env, uint32_t insn_idx);
+int find_subprog(const struct verifier_env *env, uint32_t start);
+
+/* ---- prune.c ---- */
+/* 1: the current state is covered by a stored one (prune the path), 0: go
+ * on, <0 error. May widen the current state at loop heads. */
+int is_state_visited(struct verifier_env *env, uint32_t insn_idx);
+struct vstate *state_dup(const struct vstate *src);
+int state_copy(struct vstate *dst, const struct vstate *src);
+void state_free(struct vstate *st);
+void free_stored_states(struct verifier_env *env);
+
+/* ---- log.c ---- */
+void verbose(struct verifier_env *env, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void log_insn(struct verifier_env *env, uint32_t insn_idx);
+void log_state(struct verifier_env *env, const struct vstate *st, bool all_frames);
+bool log_enabled(const struct verifier_env *env, uint32_t level);
+
+#endif /* BPFRT_VERIFIER_STATE_H */

@@ -1,0 +1,218 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The accept/reject suite: every `.case` file in cases/ holds cases written in
+ * assembler text, each with the verdict and, for rejections, a substring of
+ * the expected message:
+ *
+ *	== a name saying what the case checks
+ *	-- opts                      (optional, one per line)
+ *	attach uprobe | mech trampoline | ctx 64 | nr_args 2
+ *	map TYPE KEY VALUE ENTRIES [FLAGS]   (referred to as map[idx:N] in order)
+ *	helper ID NARGS | kernel_compat | gpl
+ *	-- asm
+ *	mov %r0, 0
+ *	exit
+ *	-- accept                    or   -- reject
+ *	                                  R1 invalid mem access 'scalar'
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "bpfrt/asm.h"
+#include "bpfrt/verifier.h"
+
+struct vcase {
+	char name[160];
+	struct bpfrt_verify_opts o;
+	struct bpfrt_verify_map maps[8];
+	struct bpfrt_verify_helper helpers[8];
+	char *asm_text;
+	size_t asm_len, asm_cap;
+	int expect; /* 1 accept, 0 reject, -1 unset */
+	char message[256];
+};
+
+static int total, failed;
+
+static void append(struct vcase *c, const char *line)
+{
+	size_t n = strlen(line);
+	if (c->asm_len + n + 2 > c->asm_cap) {
+		c->asm_cap = (c->asm_len + n + 2) * 2;
+		c->asm_text = realloc(c->asm_text, c->asm_cap);
+		assert_non_null(c->asm_text);
+	}
+	memcpy(c->asm_text + c->asm_len, line, n);
+	c->asm_len += n;
+	c->asm_text[c->asm_len++] = '\n';
+	c->asm_text[c->asm_len] = 0;
+}
+
+static int parse_opt(struct vcase *c, const char *line)
+{
+	struct bpfrt_verify_opts *o = &c->o;
+	char word[32], arg[64];
+	unsigned a, b, d, e, f = 0;
+	if (sscanf(line, "%31s", word) != 1)
+		return 0;
+	if (!strcmp(word, "kernel_compat"))
+		o->kernel_compat = true;
+	else if (!strcmp(word, "gpl"))
+		o->gpl = true;
+	else if (!strcmp(word, "ctx") && sscanf(line, "%*s %u", &a) == 1)
+		o->ctx_size = a;
+	else if (!strcmp(word, "nr_args") && sscanf(line, "%*s %u", &a) == 1)
+		o->nr_args = a;
+	else if (!strcmp(word, "mech") && sscanf(line, "%*s %63s", arg) == 1)
+		o->probe_mech = !strcmp(arg, "trampoline") ? BPFRT_PROBE_TRAMPOLINE : BPFRT_PROBE_INT3;
+	else if (!strcmp(word, "attach") && sscanf(line, "%*s %63s", arg) == 1) {
+		int k;
+		for (k = 0; k < BPFRT_ATTACH_KIND_COUNT; k++) {
+			const char *n = bpfrt_attach_kind_name((enum bpfrt_attach_kind)k);
+			if (n && !strcmp(n, arg))
+				break;
+		}
+		if (k == BPFRT_ATTACH_KIND_COUNT)
+			return -1;
+		o->attach = (enum bpfrt_attach_kind)k;
+	} else if (!strcmp(word, "map") &&
+		   sscanf(line, "%*s %u %u %u %u %u", &a, &b, &d, &e, &f) >= 4 && o->map_cnt < 8) {
+		c->maps[o->map_cnt++] = (struct bpfrt_verify_map){ a, b, d, e, f, NULL };
+	} else if (!strcmp(word, "helper") && sscanf(line, "%*s %u %u", &a, &b) == 2 &&
+		   o->helper_cnt < 8) {
+		c->helpers[o->helper_cnt++] = (struct bpfrt_verify_helper){ a, b };
+	} else
+		return -1;
+	return 0;
+}
+
+static void run_case(const char *file, struct vcase *c)
+{
+	char log[16384], alog[512] = "";
+	struct bpfrt_insn *insns = NULL;
+	size_t cnt = 0;
+	total++;
+	if (c->expect < 0) {
+		printf("%s: %s: no verdict\n", file, c->name);
+		failed++;
+		return;
+	}
+	struct bpfrt_asm_opts ao = { .sz = sizeof(ao), .filename = c->name, .log_buf = alog,
+				     .log_size = sizeof(alog) };
+	if (bpfrt_asm(c->asm_text ? c->asm_text : "", &ao, &insns, &cnt)) {
+		printf("%s: %s: does not assemble: %s\n", file, c->name, alog);
+		failed++;
+		return;
+	}
+	c->o.sz = sizeof(c->o);
+	c->o.maps = c->o.map_cnt ? c->maps : NULL;
+	c->o.helpers = c->o.helper_cnt ? c->helpers : NULL;
+	c->o.log_level = 1;
+	c->o.log_buf = log;
+	c->o.log_size = sizeof(log);
+	int err = bpfrt_verify(insns, cnt, &c->o);
+	free(insns);
+	if (c->expect && err) {
+		printf("%s: %s: rejected, expected accepted:\n%s\n", file, c->name, log);
+		failed++;
+	} else if (!c->expect && !err) {
+		printf("%s: %s: accepted, expected rejected (%s)\n", file, c->name, c->message);
+		failed++;
+	} else if (!c->expect && c->message[0] && !strstr(log, c->message)) {
+		printf("%s: %s: rejected, but the log lacks '%s':\n%s\n", file, c->name, c->message,
+		       log);
+		failed++;
+	}
+}
+
+static void run_file(const char *dir, const char *file)
+{
+	char path[1024], line[1024];
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	FILE *f = fopen(path, "r");
+	assert_non_null(f);
+	struct vcase c;
+	bool have = false;
+	enum { NONE, OPTS, ASM, VERDICT } sec = NONE;
+	while (fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = 0;
+		if (!strncmp(line, "== ", 3)) {
+			if (have) {
+				run_case(file, &c);
+				free(c.asm_text);
+			}
+			memset(&c, 0, sizeof(c));
+			c.expect = -1;
+			snprintf(c.name, sizeof(c.name), "%.159s", line + 3);
+			have = true;
+			sec = NONE;
+			continue;
+		}
+		if (!have)
+			continue;
+		if (!strcmp(line, "-- opts")) {
+			sec = OPTS;
+		} else if (!strcmp(line, "-- asm")) {
+			sec = ASM;
+		} else if (!strcmp(line, "-- accept")) {
+			c.expect = 1;
+			sec = VERDICT;
+		} else if (!strcmp(line, "-- reject")) {
+			c.expect = 0;
+			sec = VERDICT;
+		} else if (sec == OPTS && line[0] && line[0] != '#') {
+			if (parse_opt(&c, line)) {
+				printf("%s: %s: bad option line '%s'\n", file, c.name, line);
+				failed++;
+			}
+		} else if (sec == ASM) {
+			append(&c, line);
+		} else if (sec == VERDICT && line[0] && !c.message[0]) {
+			snprintf(c.message, sizeof(c.message), "%.255s", line);
+		}
+	}
+	if (have) {
+		run_case(file, &c);
+		free(c.asm_text);
+	}
+	fclose(f);
+}
+
+static int by_name(const struct dirent **a, const struct dirent **b)
+{
+	return strcmp((*a)->d_name, (*b)->d_name);
+}
+
+static void every_case_has_its_verdict(void **state)
+{
+	(void)state;
+	struct dirent **list;
+	int n = scandir(BPFRT_VERIFIER_CASES, &list, NULL, by_name);
+	assert_true(n > 0);
+	for (int i = 0; i < n; i++) {
+		size_t len = strlen(list[i]->d_name);
+		if (len > 5 && !strcmp(list[i]->d_name + len - 5, ".case"))
+			run_file(BPFRT_VERIFIER_CASES, list[i]->d_name);
+		free(list[i]);
+	}
+	free(list);
+	printf("%d of %d verifier cases as expected\n", total - failed, total);
+	assert_int_equal(failed, 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(every_case_has_its_verdict),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
