@@ -27,10 +27,15 @@ typedef bpfrt_helper_fn (*jit_helper_lookup_fn)(const void *arg, uint32_t id);
  * it at call time (helpers may be replaced after loading). */
 typedef bpfrt_helper_fn const *(*jit_helper_slot_fn)(const void *arg, uint32_t id);
 
+enum {
+	JIT_F_NO_BMI2 = 1 << 0, /* do not use BMI2 even where the CPU has it (tests) */
+};
+
 struct jit_env {
 	jit_helper_lookup_fn helper;
 	jit_helper_slot_fn helper_slot;
 	const void *helper_arg; /* must outlive the compiled program */
+	unsigned flags;		/* JIT_F_* */
 };
 
 /* Compiles `cnt` instructions. On success *out owns executable pages that

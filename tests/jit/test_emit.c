@@ -269,6 +269,17 @@ static void test_mul_unary_shift(void **state)
 				BUF(0);
 				emit_shift_cl(&b, shifts[k], sz, d);
 				CHECK(sh[shifts[k]], false, REG(sz, d), REG(1, X86_RCX), NOP, "shift_cl");
+				static const ZydisMnemonic shx[] = {[X86_SHL] = ZYDIS_MNEMONIC_SHLX,
+								    [X86_SHR] = ZYDIS_MNEMONIC_SHRX,
+								    [X86_SAR] = ZYDIS_MNEMONIC_SARX};
+				if (shifts[k] < X86_SHL)
+					continue;
+				for (int r = 0; r < 16; r++) {
+					BUF(0);
+					emit_shiftx(&b, shifts[k], sz, d, r, 15 - r);
+					CHECK(shx[shifts[k]], false, REG(sz, d), REG(sz, r), REG(sz, 15 - r),
+					      "shiftx");
+				}
 			}
 			BUF(0);
 			emit_bswap(&b, sz, d);

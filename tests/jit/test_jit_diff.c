@@ -4,6 +4,9 @@
  * mode, so a generator bug shows as a fault rather than as corruption) and
  * the JIT must agree on the result code, r0 and the memory after.
  *
+ * The JIT runs twice: through the VM, and compiled directly without BMI2
+ * (so variable shifts take the path through cl).
+ *
  * Programs are drawn from the opcode table: every form except kfunc calls
  * and unresolved ld_imm64 kinds, with forward branches, bounded loops,
  * helper calls (one of them aborts the run when its argument is 0), callx,
@@ -29,6 +32,9 @@
 #include "bpfrt/asm.h"
 #include "bpfrt/vm.h"
 #include "isa/opcodes.h"
+#include "jit/jit.h"
+#include "vm/prog.h"
+#include "vm/run_ctx.h"
 
 #define MEM_SIZE 512
 #define DUMP_AT (MEM_SIZE - 72) /* r0-r8 stored here at the end */
@@ -385,18 +391,46 @@ static int run(struct bpfrt_vm *vm, const struct gen *g, enum bpfrt_backend be,
 	return 0;
 }
 
+/* The JIT without BMI2 (variable shifts through cl), compiled and run
+ * directly, so that both code paths meet the interpreter. */
+static bpfrt_helper_fn vm_lookup(const void *vm, uint32_t id)
+{
+	return vm_helper_fn(vm, id);
+}
+
+static int run_no_bmi2(struct bpfrt_vm *vm, const struct gen *g, const uint8_t *mem,
+		       struct outcome *o)
+{
+	struct jit_env env = {.helper = vm_lookup, .helper_arg = vm, .flags = JIT_F_NO_BMI2};
+	struct jit_prog *jp;
+	char log[256];
+	int err = jit_compile(g->p, g->n, &env, &jp, log, sizeof(log));
+	if (err) {
+		fprintf(stderr, "jit_compile: %s\n", log);
+		return err;
+	}
+	memcpy(o->mem, mem, MEM_SIZE);
+	struct bpfrt_run_ctx rc = {.ctx = o->mem, .ctx_size = MEM_SIZE};
+	o->r0 = 0;
+	o->err = jit_run(jp, &rc, &o->r0);
+	if (!o->err && rc.aborted)
+		o->r0 = rc.abort_r0;
+	jit_free(jp);
+	return 0;
+}
+
 static void test_random_programs(void **state)
 {
 	(void)state;
-	const char *s = getenv("BPFRT_DIFF_SEED"), *c = getenv("BPFRT_DIFF_COUNT");
+	const char *s = getenv("BPFRT_DIFF_SEED"), *cnt = getenv("BPFRT_DIFF_COUNT");
 	uint64_t seed = s ? strtoull(s, NULL, 0) : 1;
-	unsigned count = c ? (unsigned)strtoul(c, NULL, 0) : 10000;
+	unsigned count = cnt ? (unsigned)strtoul(cnt, NULL, 0) : 10000;
 	struct bpfrt_vm *vm = bpfrt_vm__new();
 	assert_non_null(vm);
 	assert_int_equal(bpfrt_vm__register_helper(vm, 1, "mix", h_mix), 0);
 	assert_int_equal(bpfrt_vm__register_helper(vm, 5, "unwind", h_unwind), 0);
 	static struct gen g;
-	static struct outcome a, b;
+	static struct outcome a, b, c;
 	uint8_t mem[MEM_SIZE];
 	unsigned aborted = 0, slots = 0;
 	for (unsigned k = 0; k < count; k++) {
@@ -407,16 +441,18 @@ static void test_random_programs(void **state)
 		slots += (unsigned)g.n;
 		int le = run(vm, &g, BPFRT_BACKEND_INTERP, mem, &a);
 		int lj = run(vm, &g, BPFRT_BACKEND_JIT, mem, &b);
-		bool same = le == 0 && lj == 0 && a.err == b.err && (a.err || a.r0 == b.r0) &&
-			    !memcmp(a.mem, b.mem, MEM_SIZE);
+		int ln = run_no_bmi2(vm, &g, mem, &c);
+		bool same = le == 0 && lj == 0 && ln == 0 && a.err == b.err && a.err == c.err &&
+			    (a.err || (a.r0 == b.r0 && a.r0 == c.r0)) &&
+			    !memcmp(a.mem, b.mem, MEM_SIZE) && !memcmp(a.mem, c.mem, MEM_SIZE);
 		if (!same || (a.err && a.err != -E2BIG)) {
 			fprintf(stderr, "seed %" PRIu64 " program %u: interp err %d r0 %#" PRIx64
-					", jit err %d r0 %#" PRIx64 "\n",
-				seed, k, a.err, a.r0, b.err, b.r0);
+					", jit err %d r0 %#" PRIx64 ", without bmi2 err %d r0 %#" PRIx64 "\n",
+				seed, k, a.err, a.r0, b.err, b.r0, c.err, c.r0);
 			for (size_t q = 0; q < MEM_SIZE; q++)
-				if (a.mem[q] != b.mem[q])
-					fprintf(stderr, "  mem[%zu]: interp %02x jit %02x\n", q, a.mem[q],
-						b.mem[q]);
+				if (a.mem[q] != b.mem[q] || a.mem[q] != c.mem[q])
+					fprintf(stderr, "  mem[%zu]: interp %02x jit %02x jit without bmi2 %02x\n",
+						q, a.mem[q], b.mem[q], c.mem[q]);
 			dump_program(g.p, g.n);
 			fail();
 		}

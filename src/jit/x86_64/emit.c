@@ -220,6 +220,17 @@ void emit_shift_cl(struct x86_buf *b, enum x86_shift op, int sz, int r)
 	enc1(b, size_flags(sz), sz == 1 ? 0xd2 : 0xd3, op, r, 0);
 }
 
+void emit_shiftx(struct x86_buf *b, enum x86_shift op, int sz, int dst, int src, int count)
+{
+	/* VEX.LZ.{66,F2,F3}.0F38.W{0,1} F7 /r: reg = dst, rm = src, vvvv = count */
+	uint8_t pp = op == X86_SHL ? 1 : op == X86_SAR ? 2 : 3;
+	emit_u8(b, 0xc4);
+	emit_u8(b, (uint8_t)(((dst & 8) ? 0 : 0x80) | 0x40 | ((src & 8) ? 0 : 0x20) | 0x02));
+	emit_u8(b, (uint8_t)((sz == 8 ? 0x80 : 0) | ((~count & 15) << 3) | pp));
+	emit_u8(b, 0xf7);
+	emit_u8(b, (uint8_t)(0xc0 | (dst & 7) << 3 | (src & 7)));
+}
+
 void emit_lea(struct x86_buf *b, int sz, int dst, int base, int32_t disp)
 {
 	enc1(b, size_flags(sz) | E_MEM, 0x8d, dst, base, disp);

@@ -83,6 +83,9 @@ void emit_unary(struct x86_buf *b, enum x86_unary op, int sz, int r);
 void emit_shift_ri(struct x86_buf *b, enum x86_shift op, int sz, int r, uint8_t imm);
 /* shift r, cl */
 void emit_shift_cl(struct x86_buf *b, enum x86_shift op, int sz, int r);
+/* BMI2 shlx/shrx/sarx dst, src, count (sz 4 or 8): three registers, no
+ * flags, the count masked like BPF's. Only SHL, SHR and SAR. */
+void emit_shiftx(struct x86_buf *b, enum x86_shift op, int sz, int dst, int src, int count);
 /* lea dst, [base + disp] */
 void emit_lea(struct x86_buf *b, int sz, int dst, int base, int32_t disp);
 /* lea dst, [base + index] */

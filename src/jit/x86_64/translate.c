@@ -455,6 +455,7 @@ int jit_compile(const struct bpfrt_insn *insns, size_t cnt, const struct jit_env
 	jp->env = *env;
 	struct jit_compiler c = {
 		.insns = insns, .n = cnt, .env = &jp->env, .log = log, .log_size = log_size,
+		.bmi2 = !(env->flags & JIT_F_NO_BMI2) && __builtin_cpu_supports("bmi2"),
 	};
 	int err = compile(&c, jp);
 	compiler_free(&c);

@@ -40,6 +40,7 @@ struct jit_compiler {
 	struct jit_func *funcs;
 	size_t nfuncs;
 	bool need_rc; /* some call needs the run context in r12 */
+	bool bmi2;    /* the CPU has BMI2 (shlx/shrx/sarx) */
 	/* Offsets from the previous pass (-1: unknown) and this pass. */
 	int64_t *addr, *next_addr; /* per instruction, [n] = end of code */
 	int64_t *func_addr, *next_func_addr;

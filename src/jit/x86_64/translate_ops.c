@@ -56,10 +56,14 @@ static void alu_k(struct x86_buf *b, enum x86_alu op, int sz, int dst, int32_t i
 	emit_alu_ri(b, op, sz, dst, imm);
 }
 
-/* Variable shift: x86 wants the count in cl, and rcx is BPF r4. */
-static void shift_x(struct x86_buf *b, enum x86_shift op, int sz, int dst, int src)
+/* Variable shift: BMI2's shlx/shrx/sarx take any registers; without them
+ * x86 wants the count in cl, and rcx is BPF r4. */
+static void shift_x(struct jit_compiler *c, enum x86_shift op, int sz, int dst, int src)
 {
-	if (src == X86_RCX) {
+	struct x86_buf *b = &c->buf;
+	if (c->bmi2) {
+		emit_shiftx(b, op, sz, dst, dst, src);
+	} else if (src == X86_RCX) {
 		emit_shift_cl(b, op, sz, dst);
 	} else if (dst == X86_RCX) {
 		emit_mov_rr(b, 8, JIT_AUX2, X86_RCX);
@@ -425,7 +429,7 @@ int jit_translate_insn(struct jit_compiler *c, const struct jit_func *fn, size_t
 	}
 	case ISA_OP_LSH64_X: case ISA_OP_LSH32_X: case ISA_OP_RSH64_X: case ISA_OP_RSH32_X:
 	case ISA_OP_ARSH64_X: case ISA_OP_ARSH32_X:
-		shift_x(b, (enum x86_shift)shift_op[bop], sz, dst, src);
+		shift_x(c, (enum x86_shift)shift_op[bop], sz, dst, src);
 		return 0;
 	case ISA_OP_DIV64_K: case ISA_OP_DIV32_K: case ISA_OP_MOD64_K: case ISA_OP_MOD32_K:
 	case ISA_OP_SDIV64_K: case ISA_OP_SDIV32_K: case ISA_OP_SMOD64_K: case ISA_OP_SMOD32_K:
