@@ -58,11 +58,21 @@ static int jit_backend_run(const struct bpfrt_prog *prog, struct bpfrt_run_ctx *
 	return err;
 }
 
+static int jit_backend_call(const struct bpfrt_prog *prog, struct bpfrt_run_ctx *rc, uint32_t insn,
+			    const uint64_t args[5], uint64_t *r0)
+{
+	int err = jit_call(prog->backend_data, rc, insn, args, r0);
+	if (err == -EINVAL)
+		vm_log_line(rc->log, "callback: no function of the program starts at insn %u", insn);
+	return err;
+}
+
 const struct vm_backend vm_backend_jit = {
 	.name = "jit",
 	.prepare = jit_prepare,
 	.release = jit_release,
 	.run = jit_backend_run,
+	.call = jit_backend_call,
 };
 
 static bool is_jited(const struct bpfrt_prog *prog)

@@ -53,6 +53,15 @@ void jit_free(struct jit_prog *jp);
  * helper's bpfrt_run_ctx__abort() ends the run with its r0. */
 int jit_run(const struct jit_prog *jp, struct bpfrt_run_ctx *rc, uint64_t *ret);
 
+/* For helpers that call back into the program (vm_backend.call): runs
+ * the function starting at instruction `insn` with r1..r5 = args, during
+ * jit_run() of the same program, and stores its r0. An abort inside ends
+ * the callback with the abort's r0 and leaves rc->aborted set for the
+ * helper to see. Errors: -EINVAL (no function starts at `insn`, or no run
+ * in progress), -E2BIG (call depth). */
+int jit_call(const struct jit_prog *jp, struct bpfrt_run_ctx *rc, uint32_t insn,
+	     const uint64_t args[5], uint64_t *ret);
+
 /* The machine code, and where the code of instruction `idx` starts in it
  * (for idx == insn count: the end of the last function). */
 const uint8_t *jit_code(const struct jit_prog *jp, size_t *size);

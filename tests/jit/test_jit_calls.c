@@ -122,6 +122,49 @@ static void test_abort_from_deepest_frame(void **state)
 	bpfrt_prog__free(jit);
 }
 
+/* bpf_loop (helper 181) with a callback that sums i into the caller's
+ * stack through its context pointer; with `abort_at` >= 0 the callback
+ * calls the unwinding helper with 0 at that i. The lddw loads the
+ * callback's instruction index, as fixups leave it. */
+static void run_loop(int abort_at, uint64_t want)
+{
+	char text[1024];
+	snprintf(text, sizeof(text),
+		 "stdw [%%r10-8], 0\n"			/* 0 */
+		 "mov %%r1, 10\n"			/* 1 */
+		 "lddw %%r2, 10\n"			/* 2, 3 */
+		 "mov %%r3, %%r10\n"			/* 4 */
+		 "add %%r3, -8\n"			/* 5 */
+		 "mov %%r4, 0\n"			/* 6 */
+		 "call 181\n"				/* 7 */
+		 "ldxdw %%r0, [%%r10-8]\n"		/* 8 */
+		 "exit\n"				/* 9 */
+		 "ldxdw %%r0, [%%r2]\n"		/* 10: callback(i, ctx) */
+		 "add %%r0, %%r1\n"
+		 "stxdw [%%r2], %%r0\n"
+		 "jne %%r1, %d, +2\n"
+		 "mov %%r1, 0\n"
+		 "call 5\n"
+		 "mov %%r0, 0\n"
+		 "exit\n",
+		 abort_at);
+	for (int be = 0; be < 2; be++) {
+		struct bpfrt_prog *p = load(text, be ? BPFRT_BACKEND_JIT : BPFRT_BACKEND_INTERP);
+		uint64_t r0 = 0, ctx = 0;
+		int err = bpfrt_prog__run(p, &ctx, sizeof(ctx), &r0, NULL);
+		assert_int_equal(err, 0);
+		assert_int_equal(r0, want);
+		bpfrt_prog__free(p);
+	}
+}
+
+static void test_bpf_loop_callbacks(void **state)
+{
+	(void)state;
+	run_loop(-1, 45);
+	run_loop(3, 0xdead);
+}
+
 static void test_callx_unknown_helper(void **state)
 {
 	(void)state;
@@ -194,6 +237,7 @@ static int setup(void **state)
 {
 	(void)state;
 	vm = bpfrt_vm__new();
+	bpfrt_vm__register_kernel_helpers(vm);
 	bpfrt_vm__register_helper(vm, 5, "unwind", h_unwind);
 	bpfrt_vm__register_helper(vm, 6, "check_maps", h_check_maps);
 	return vm ? 0 : -1;
@@ -212,6 +256,7 @@ int main(void)
 		cmocka_unit_test(test_recursion_limit),
 		cmocka_unit_test(test_abort_from_deepest_frame),
 		cmocka_unit_test(test_callx_unknown_helper),
+		cmocka_unit_test(test_bpf_loop_callbacks),
 		cmocka_unit_test(test_code_pages_never_wx),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -59,6 +59,35 @@ int jit_run(const struct jit_prog *jp, struct bpfrt_run_ctx *rc, uint64_t *ret)
 	return 0;
 }
 
+typedef uint64_t (*jit_callback_fn)(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t,
+				    struct bpfrt_run_ctx *, const void *fn);
+
+int jit_call(const struct jit_prog *jp, struct bpfrt_run_ctx *rc, uint32_t insn,
+	     const uint64_t args[5], uint64_t *ret)
+{
+	struct jit_state *st = rc->engine;
+	if (!st || st->jp != jp || jp->callback_entry < 0)
+		return -EINVAL;
+	const void *fn = NULL;
+	for (size_t k = 1; k < jp->nfuncs && !fn; k++)
+		if (jp->func_insn[k] == insn)
+			fn = jp->code + jp->func_code[k];
+	if (!fn)
+		return -EINVAL;
+	if (st->depth + 1 >= BPFRT_MAX_CALL_DEPTH)
+		return -E2BIG;
+	uint64_t unwind_sp = st->unwind_sp;
+	uint32_t depth = st->depth++;
+	jit_callback_fn entry = (jit_callback_fn)(uintptr_t)(jp->code + jp->callback_entry);
+	uint64_t r0 = entry(args[0], args[1], args[2], args[3], args[4], rc, fn);
+	st->unwind_sp = unwind_sp;
+	st->depth = depth;
+	if (st->err)
+		return st->err;
+	*ret = r0;
+	return 0;
+}
+
 /* callx: the helper whose id the JIT-ed code stored in the state. An
  * unknown id ends the run with -EINVAL through the abort path. */
 uint64_t jit_callx_trampoline(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5,

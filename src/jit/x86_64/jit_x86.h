@@ -55,6 +55,7 @@ struct jit_prog {
 	uint32_t *func_insn; /* first instruction of each function */
 	uint32_t *func_code; /* code offset of each function's prologue */
 	size_t nfuncs;
+	int64_t callback_entry; /* code offset of the callback entry, or -1 */
 	struct jit_env env;
 };
 

@@ -148,6 +148,56 @@ static int scan(struct jit_compiler *c)
 	return 0;
 }
 
+static bool ends_flow(const struct isa_form *f)
+{
+	return f && (f->op == ISA_OP_EXIT || f->op == ISA_OP_JA || f->op == ISA_OP_JA32);
+}
+
+/* Callbacks (bpf_loop and friends): after fixups a callback's ld_imm64
+ * holds the instruction index of its function (vm_backend.call), which
+ * looks like any other constant. An index is taken for a function entry
+ * when the code before it cannot fall into it and no branch crosses it;
+ * then it cannot be reached in any other way, and compiling it as a
+ * function of its own is right whether or not it is a callback. */
+static void find_callbacks(struct jit_compiler *c)
+{
+	size_t n = c->n;
+	for (size_t i = 0; i + 1 < n; i++) {
+		if (!c->form[i] || c->form[i]->op != ISA_OP_LDDW)
+			continue;
+		uint64_t v = (uint64_t)(uint32_t)c->insns[i].imm |
+			     (uint64_t)(uint32_t)c->insns[i + 1].imm << 32;
+		if (v == 0 || v >= n || (c->flags[v] & (JIT_I_SLOT2 | JIT_I_ENTRY)) ||
+		    !ends_flow(c->form[v - 1]))
+			continue;
+		c->flags[v] |= JIT_I_ENTRY | JIT_I_CALLBACK;
+	}
+	for (bool changed = true; changed;) {
+		changed = false;
+		size_t fi = 0;
+		for (size_t i = 0; i < n; i++) {
+			fi += i && (c->flags[i] & JIT_I_ENTRY);
+			c->func_of[i] = (uint32_t)fi;
+		}
+		for (size_t i = 0; i < n; i++) {
+			const struct isa_form *f = c->form[i];
+			if (!f || !(f->flags & ISA_F_BRANCH) || f->syntax == ISA_SYN_CALL_LOCAL)
+				continue;
+			size_t t = (size_t)branch_target(&c->insns[i], f, i);
+			if (c->func_of[t] == c->func_of[i])
+				continue;
+			size_t lo = t < i ? t : i, hi = t < i ? i : t;
+			for (size_t k = lo + 1; k <= hi; k++)
+				if (c->flags[k] & JIT_I_CALLBACK) {
+					c->flags[k] &= ~(JIT_I_ENTRY | JIT_I_CALLBACK);
+					changed = true;
+				}
+		}
+	}
+	for (size_t i = 0; i < n; i++)
+		c->has_callbacks |= (c->flags[i] & JIT_I_CALLBACK) != 0;
+}
+
 /* Splits into functions and sizes each one's frame. */
 static int plan_functions(struct jit_compiler *c)
 {
@@ -291,6 +341,32 @@ static void emit_prologue(struct jit_compiler *c, const struct jit_func *fn)
 		emit_alu_ri(b, X86_SUB, 8, X86_RSP, (int32_t)fn->frame);
 }
 
+/* The entry helpers use to run a callback (jit_call):
+ *	uint64_t entry(a1, a2, a3, a4, a5, rc, fn)
+ * It pushes what the main function pushes and makes its own rsp the
+ * unwinding point, so that an abort inside the callback returns here (to
+ * the helper, which sees rc->aborted) instead of leaving through the
+ * helper's C frames. jit_call() restores the main function's point. */
+static void emit_callback_entry(struct jit_compiler *c)
+{
+	struct x86_buf *b = &c->buf;
+	const struct jit_func *m = &c->funcs[0];
+	c->next_stub[JIT_STUB_CALLBACK] = (int64_t)b->len;
+	for (int r = 0; r < m->npush; r++)
+		emit_push(b, m->pushed[r]);
+	emit_mov_rr(b, 8, JIT_REG_CTX, X86_R9);
+	emit_load(b, 8, false, JIT_AUX2, JIT_REG_CTX, offsetof(struct bpfrt_run_ctx, engine));
+	emit_store(b, 8, JIT_AUX2, offsetof(struct jit_state, unwind_sp), X86_RSP);
+	emit_load(b, 8, false, JIT_AUX2, X86_RSP, 8 * m->npush + 8); /* fn, the 7th argument */
+	bool pad = !(m->npush & 1);
+	if (pad)
+		emit_alu_ri(b, X86_SUB, 8, X86_RSP, 8);
+	emit_call_r(b, JIT_AUX2);
+	if (pad)
+		emit_alu_ri(b, X86_ADD, 8, X86_RSP, 8);
+	emit_pops(b, m);
+}
+
 /* The run-time error and unwinding stubs after the last function. */
 static void emit_stubs(struct jit_compiler *c)
 {
@@ -311,6 +387,8 @@ static void emit_stubs(struct jit_compiler *c)
 	emit_load(b, 8, false, JIT_AUX2, JIT_REG_CTX, offsetof(struct bpfrt_run_ctx, engine));
 	emit_load(b, 8, false, X86_RSP, JIT_AUX2, offsetof(struct jit_state, unwind_sp));
 	emit_pops(b, &c->funcs[0]);
+	if (c->has_callbacks)
+		emit_callback_entry(c);
 }
 
 static int emit_pass(struct jit_compiler *c)
@@ -372,8 +450,10 @@ static int compile(struct jit_compiler *c, struct jit_prog *jp)
 	if (!c->form || !c->flags || !c->func_of || !c->helper || !c->addr || !c->next_addr)
 		return -ENOMEM;
 	int err = scan(c);
-	if (!err)
+	if (!err) {
+		find_callbacks(c);
 		err = plan_functions(c);
+	}
 	if (err)
 		return err;
 	c->func_addr = malloc(c->nfuncs * sizeof(*c->func_addr));
@@ -436,6 +516,7 @@ static int compile(struct jit_compiler *c, struct jit_prog *jp)
 		jp->func_insn[k] = c->funcs[k].start;
 		jp->func_code[k] = (uint32_t)c->func_addr[k];
 	}
+	jp->callback_entry = c->has_callbacks && c->need_rc ? c->stub[JIT_STUB_CALLBACK] : -1;
 	return jit_code_map(jp, c->buf.p, c->buf.len);
 }
 

@@ -15,9 +15,10 @@ enum {
 	JIT_I_TARGET = 1 << 0, /* some branch goes here */
 	JIT_I_ENTRY = 1 << 1,  /* a function starts here */
 	JIT_I_SLOT2 = 1 << 2,  /* second slot of ld_imm64 */
+	JIT_I_CALLBACK = 1 << 3, /* may be a callback: some ld_imm64 loads its index */
 };
 
-enum { JIT_STUB_DEPTH, JIT_STUB_ZERO, JIT_STUB_ABORT, JIT_STUB_COUNT };
+enum { JIT_STUB_DEPTH, JIT_STUB_ZERO, JIT_STUB_ABORT, JIT_STUB_CALLBACK, JIT_STUB_COUNT };
 
 struct jit_func {
 	uint32_t start, end; /* instruction range */
@@ -41,6 +42,7 @@ struct jit_compiler {
 	size_t nfuncs;
 	bool need_rc; /* some call needs the run context in r12 */
 	bool bmi2;    /* the CPU has BMI2 (shlx/shrx/sarx) */
+	bool has_callbacks; /* some functions may be callbacks (JIT_I_CALLBACK) */
 	/* Offsets from the previous pass (-1: unknown) and this pass. */
 	int64_t *addr, *next_addr; /* per instruction, [n] = end of code */
 	int64_t *func_addr, *next_func_addr;
