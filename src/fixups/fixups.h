@@ -45,6 +45,11 @@ struct fixup_env {
 	 * (kfunc_find_by_name()). */
 	const struct fixup_kfunc_site *kfunc_sites;
 	size_t kfunc_site_cnt;
+	/* Helper inlining (fixups_inline): writes the instructions of an
+	 * inline bpf_map_lookup_elem on `map` (a fixup_map.map) into insns:
+	 * in r2 = key, out r0 = value or 0, r1 clobbered. Returns the count,
+	 * 0 when the map has no inline form. NULL: nothing is inlined. */
+	int (*gen_lookup)(const void *map, struct bpfrt_insn *insns, size_t cap);
 };
 
 /* Rewrites `insns` in place. 0, or -EINVAL / -ENOENT / -EOPNOTSUPP with one
@@ -54,5 +59,13 @@ struct fixup_env {
  * program). `log` may be NULL. Nothing is rewritten on failure. */
 int fixups_apply(struct bpfrt_insn *insns, size_t insn_cnt, const struct fixup_env *env,
 		 char *log, size_t log_size);
+
+/* Replaces each `call map_lookup_elem` whose map is known (r1 loaded by
+ * `lddw r1, map` in the same straight-line run) with env->gen_lookup's
+ * instructions, adjusting branch offsets. Runs before fixups_apply (it
+ * reads the map references). *insns is malloc'ed and may be replaced;
+ * *insn_cnt grows. 0 (also when nothing or nothing safely could be
+ * inlined) or -ENOMEM. */
+int fixups_inline(struct bpfrt_insn **insns, size_t *insn_cnt, const struct fixup_env *env);
 
 #endif /* BPFRT_FIXUPS_FIXUPS_H */

@@ -298,6 +298,11 @@ bool bpfrt_runtime__prog_verified(const struct bpfrt_runtime *rt, const char *na
 	return false;
 }
 
+static int rt_gen_lookup(const void *map, struct bpfrt_insn *insns, size_t cap)
+{
+	return map_gen_lookup(map, insns, cap);
+}
+
 /* Verification, fixups and backend load for one program. */
 static int load_prog(struct bpfrt_runtime *rt, struct rt_prog *p)
 {
@@ -305,7 +310,9 @@ static int load_prog(struct bpfrt_runtime *rt, struct rt_prog *p)
 	size_t cnt = bpfrt_program__insn_cnt(p->src), nk = 0;
 	const struct bpfrt_kfunc_call *kc = bpfrt_program__kfunc_calls(p->src, &nk);
 	struct bpfrt_insn *insns = malloc((cnt + 1) * sizeof(*insns));
-	struct fixup_env env = { .maps = rt->fmaps, .map_cnt = rt->map_cnt };
+	struct fixup_env env = {
+		.maps = rt->fmaps, .map_cnt = rt->map_cnt, .gen_lookup = rt_gen_lookup,
+	};
 	char why[400] = "";
 	int err = -ENOMEM;
 
@@ -329,8 +336,10 @@ static int load_prog(struct bpfrt_runtime *rt, struct rt_prog *p)
 	}
 	if (rt->verify != BPFRT_VERIFY_OFF && (err = judge(rt, p, insns, cnt)) < 0)
 		goto out;
-	err = fixups_apply(insns, cnt, &env, why, sizeof(why));
-	if (err) {
+	if ((err = fixups_inline(&insns, &cnt, &env)) ||
+	    (err = fixups_apply(insns, cnt, &env, why, sizeof(why)))) {
+		if (err == -ENOMEM)
+			snprintf(why, sizeof(why), "out of memory");
 		rt_fail(rt->log, sizeof(rt->log), err, "program %s: %s", name, why);
 		goto out;
 	}

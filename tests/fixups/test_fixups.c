@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -136,6 +137,75 @@ static void call_targets_stay_inside(void **state)
 	assert_int_equal(imm64(&cbok[1]), 0);
 }
 
+/* A stand-in map lookup: r0 = r2; r0 += 8; r1 = 0 (three instructions). */
+static int fake_gen_lookup(const void *map, struct bpfrt_insn *insns, size_t cap)
+{
+	const struct bpfrt_insn code[] = {
+		{ .code = BPFRT_ALU64 | BPFRT_MOV | BPFRT_X, .dst_reg = 0, .src_reg = 2 },
+		{ .code = BPFRT_ALU64 | BPFRT_ADD | BPFRT_K, .dst_reg = 0, .imm = 8 },
+		{ .code = BPFRT_ALU64 | BPFRT_MOV | BPFRT_K, .dst_reg = 1, .imm = 0 },
+	};
+
+	if (map != &dummy_map_a)
+		return 0; /* only map 0 has an inline form */
+	assert_true(cap >= 3);
+	memcpy(insns, code, sizeof(code));
+	return 3;
+}
+
+#define JEQ_IMM(dst, imm_, off_)                                                                   \
+	{ .code = BPFRT_JMP | BPFRT_JEQ | BPFRT_K, .dst_reg = dst, .imm = imm_, .off = off_ }
+
+static void lookups_of_known_maps_are_inlined(void **state)
+{
+	(void)state;
+	struct bpfrt_insn p[] = {
+		JEQ_IMM(3, 0, 4),		   /* 0: over the site, to 5 */
+		LDDW(1, BPFRT_PSEUDO_MAP_IDX, 0, 0), /* 1-2 */
+		CALL(0, 1),			   /* 3: inlined */
+		JEQ_IMM(0, 0, -5),		   /* 4: back to 0 */
+		LDDW(1, BPFRT_PSEUDO_MAP_IDX, 1, 0), /* 5-6: map 1: no inline form */
+		CALL(0, 1),			   /* 7 */
+		EXIT,				   /* 8 */
+	};
+	struct fixup_env e = { .maps = maps, .map_cnt = 2, .gen_lookup = fake_gen_lookup };
+	struct bpfrt_insn *insns = malloc(sizeof(p));
+	size_t cnt = 9;
+
+	memcpy(insns, p, sizeof(p));
+	assert_int_equal(fixups_inline(&insns, &cnt, &e), 0);
+	assert_int_equal(cnt, 11);
+	assert_int_equal(insns[0].off, 6); /* to the old 5, now 7 */
+	assert_int_equal(insns[3].code, BPFRT_ALU64 | BPFRT_MOV | BPFRT_X);
+	assert_int_equal(insns[5].code, BPFRT_ALU64 | BPFRT_MOV | BPFRT_K);
+	assert_int_equal(insns[6].off, -7); /* back to 0 */
+	assert_int_equal(insns[9].code, BPFRT_JMP | BPFRT_CALL);
+	free(insns);
+}
+
+static void lookups_after_a_jump_target_stay_calls(void **state)
+{
+	(void)state;
+	struct bpfrt_insn p[] = {
+		LDDW(1, BPFRT_PSEUDO_MAP_IDX, 0, 0), /* 0-1 */
+		JEQ_IMM(3, 0, 0),		   /* 2: lands on 3 */
+		CALL(0, 1),			   /* 3: a jump target: r1 unknown */
+		LDDW(1, BPFRT_PSEUDO_MAP_IDX, 0, 0), /* 4-5 */
+		{ .code = BPFRT_ALU64 | BPFRT_ADD | BPFRT_K, .dst_reg = 1, .imm = 0 }, /* 6 */
+		CALL(0, 1),			   /* 7: r1 was written */
+		EXIT,
+	};
+	struct fixup_env e = { .maps = maps, .map_cnt = 2, .gen_lookup = fake_gen_lookup };
+	struct bpfrt_insn *insns = malloc(sizeof(p));
+	size_t cnt = 9;
+
+	memcpy(insns, p, sizeof(p));
+	assert_int_equal(fixups_inline(&insns, &cnt, &e), 0);
+	assert_int_equal(cnt, 9);
+	assert_memory_equal(insns, p, sizeof(p));
+	free(insns);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -144,6 +214,8 @@ int main(void)
 		cmocka_unit_test(helper_ids_are_checked),
 		cmocka_unit_test(kfuncs_resolve_by_name),
 		cmocka_unit_test(call_targets_stay_inside),
+		cmocka_unit_test(lookups_of_known_maps_are_inlined),
+		cmocka_unit_test(lookups_after_a_jump_target_stay_calls),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
