@@ -4,7 +4,9 @@
  *
  * Assembly reads the conformance syntax (`mov %r0, 1`, `ldxw %r0, [%r1+4]`,
  * `jeq %r1, 0, +3`, labels, `#` comments) and the kernel/llvm-objdump syntax
- * (`r0 = *(u32 *)(r1 + 4)`); disassembly writes either.
+ * (`r0 = *(u32 *)(r1 + 4)`), line by line; disassembly writes either, and
+ * what it writes assembles back to the same bytes. docs/asm.md has both.
+ * No global state: every call may run concurrently with any other.
  */
 #ifndef BPFRT_ASM_H
 #define BPFRT_ASM_H
@@ -40,9 +42,12 @@ BPFRT_API int bpfrt_asm(const char *text, const struct bpfrt_asm_opts *opts,
 			struct bpfrt_insn **insns, size_t *cnt);
 
 /* Disassembles the instruction at insns[0] (`remaining` slots available)
- * into buf. Returns the number of slots it took (1 or 2), or -EINVAL for an
- * invalid instruction (buf then holds a `.invalid` line naming the raw
- * bytes, so listings can go on). */
+ * into buf (NUL-terminated, truncated to `size`; 128 bytes always suffice),
+ * without a newline. Jump and call targets are written as offsets (+3).
+ * Returns the number of slots it took (1 or 2), or -EINVAL for a slot no
+ * instruction text can say: an unknown opcode, nonzero unused fields, or
+ * ld_imm64 without a valid second slot (buf then holds a `.invalid` line
+ * naming the slot's 8 bytes, which assembles back to them). */
 BPFRT_API int bpfrt_disasm_insn(const struct bpfrt_insn *insns, size_t remaining,
 				enum bpfrt_syntax syntax, char *buf, size_t size);
 

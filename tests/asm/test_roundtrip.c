@@ -60,6 +60,7 @@ static void every_form_round_trips(enum bpfrt_syntax syntax)
 			if (slots != (int)n)
 				fail_msg("%s variant %u: disasm gave %d (%s)", isa_forms[op].name, v,
 					 slots, text);
+			assert_true(strlen(text) < 100); /* asm.h promises 128 bytes suffice */
 			assemble_same(text, insn, n);
 		}
 	}
