@@ -32,9 +32,8 @@
 
 #include "bench_time.h"
 #include "kbpf.h"
-#if __has_include("bpfrt/runtime.h") /* bpfrt's object runtime, when built */
+#ifdef BENCH_HAVE_RUNTIME /* set by CMake when bpfrt/runtime.h exists */
 #include "bpfrt/runtime.h"
-#define BENCH_HAVE_RUNTIME 1
 #endif
 
 #define OPS 256	 /* operations per program run (maps_ops.bpf.c) */
@@ -176,6 +175,10 @@ static int kernel_child(void *arg, void *shm)
 		snprintf(out->err, sizeof(out->err), "open %s: %s", obj_path, strerror(errno));
 		return 0;
 	}
+	struct bpf_program *bp;
+	bpf_object__for_each_program(bp, obj) /* NAME_u: bpfrt's copies */
+		if (strcmp(bpf_program__section_name(bp), "xdp"))
+			bpf_program__set_autoload(bp, false);
 	int err = bpf_object__load(obj);
 	if (err) {
 		snprintf(out->err, sizeof(out->err), "load: %s", strerror(-err));
@@ -300,7 +303,9 @@ static void bench_bpfrt(struct bpfrt_object *obj, enum bpfrt_backend be, int e)
 
 	for (size_t p = 0; p < NPROGS; p++) {
 		struct cell *c = &cells[p][e];
-		struct bpfrt_prog *prog = rt ? bpfrt_runtime__prog(rt, progs[p]) : NULL;
+		char uname[64];
+		snprintf(uname, sizeof(uname), "%s_u", progs[p]); /* the uprobe copy */
+		struct bpfrt_prog *prog = rt ? bpfrt_runtime__prog(rt, uname) : NULL;
 		bool ring = strstr(progs[p], "ringbuf") != NULL;
 		if (!prog) {
 			snprintf(c->why, sizeof(c->why), "n/a");

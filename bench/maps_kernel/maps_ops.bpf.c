@@ -53,23 +53,31 @@ static __always_inline __u64 updates(void *map)
 	return OPS - fails;
 }
 
-SEC("xdp") int array_lookup(struct xdp_md *ctx) { return (int)lookups(&array); }
-SEC("xdp") int hash_lookup(struct xdp_md *ctx) { return (int)lookups(&hash); }
-SEC("xdp") int lru_hash_lookup(struct xdp_md *ctx) { return (int)lookups(&lru_hash); }
-SEC("xdp") int percpu_array_lookup(struct xdp_md *ctx) { return (int)lookups(&percpu_array); }
-SEC("xdp") int array_update(struct xdp_md *ctx) { return (int)updates(&array); }
-SEC("xdp") int hash_update(struct xdp_md *ctx) { return (int)updates(&hash); }
-SEC("xdp") int lru_hash_update(struct xdp_md *ctx) { return (int)updates(&lru_hash); }
+/* Each operation twice: an XDP program for the kernel's BPF_PROG_TEST_RUN,
+ * and NAME_u in a uprobe section, a context bpfrt's verifier accepts (it
+ * refuses kernel-only contexts such as XDP), so bpfrt runs it trusted. */
+#define PROG(name, expr)                                                       \
+	SEC("xdp") int name(struct xdp_md *ctx) { return (int)(expr); }        \
+	SEC("uprobe") int name##_u(void *ctx) { return (int)(expr); }
 
-/* OPS 8-byte records; the consumer busy-polls, so no wakeups. */
-SEC("xdp") int ringbuf_output(struct xdp_md *ctx)
+static __always_inline __u32 ringbuf_outputs(void)
 {
 	__u32 ok = 0;
 	for (__u32 i = 0; i < OPS; i++) {
 		__u64 ev = i;
 		ok += bpf_ringbuf_output(&ringbuf, &ev, sizeof(ev), BPF_RB_NO_WAKEUP) == 0;
 	}
-	return (int)ok;
+	return ok;
 }
+
+PROG(array_lookup, lookups(&array))
+PROG(hash_lookup, lookups(&hash))
+PROG(lru_hash_lookup, lookups(&lru_hash))
+PROG(percpu_array_lookup, lookups(&percpu_array))
+PROG(array_update, updates(&array))
+PROG(hash_update, updates(&hash))
+PROG(lru_hash_update, updates(&lru_hash))
+/* OPS 8-byte records; the consumer busy-polls, so no wakeups. */
+PROG(ringbuf_output, ringbuf_outputs())
 
 char LICENSE[] SEC("license") = "GPL";

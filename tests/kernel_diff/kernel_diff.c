@@ -38,9 +38,8 @@
 
 #include "bpfrt/vm.h"
 #include "kbpf.h"
-#if __has_include("bpfrt/verifier.h")
+#ifdef HAVE_VERIFIER /* set by CMake when bpfrt/verifier.h exists */
 #include "bpfrt/verifier.h"
-#define HAVE_VERIFIER 1
 #endif
 
 #define MAX_INSNS 4096
