@@ -348,6 +348,14 @@ int elf_collect_maps(struct elf_loader *l)
 	int err = 0;
 	if (l->maps_idx)
 		err = collect_btf_maps(l, &ml, &inner);
+	/* in section (= source) order, not clang's DATASEC order */
+	for (size_t i = 1; !err && i < ml.n; i++)
+		for (size_t k = i; k > 0 && ml.off[k - 1] > ml.off[k]; k--) {
+			struct bpfrt_map_spec m = ml.v[k];
+			uint64_t o = ml.off[k];
+			ml.v[k] = ml.v[k - 1], ml.off[k] = ml.off[k - 1];
+			ml.v[k - 1] = m, ml.off[k - 1] = o;
+		}
 	if (!err && l->legacy_maps_idx)
 		err = collect_legacy_maps(l, &ml);
 	if (!err)
