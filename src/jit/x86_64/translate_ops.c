@@ -134,6 +134,117 @@ static int log2_exact(uint64_t v)
 	return __builtin_ctzll(v);
 }
 
+/* Division by a constant as a multiplication by its reciprocal (Hacker's
+ * Delight ch. 10, libdivide's unsigned variant), as compilers do: BPF has
+ * no high-half multiply, so clang leaves 64-bit constant divisions to the
+ * engine. */
+struct magic {
+	uint64_t m;
+	int shift;
+	bool add; /* unsigned: q = (((n - t) >> 1) + t) >> shift, t = mulhi(m, n) */
+};
+
+/* Unsigned 64-bit: d >= 3, not a power of two. */
+static struct magic magic_u64(uint64_t d)
+{
+	int s = 63 - __builtin_clzll(d); /* floor(log2 d) */
+	unsigned __int128 num = (unsigned __int128)1 << (64 + s);
+	uint64_t m = (uint64_t)(num / d), rem = (uint64_t)(num % d);
+	if (d - rem < (1ull << s))
+		return (struct magic){m + 1, s, false};
+	uint64_t twice = rem + rem;
+	m += m;
+	if (twice >= d || twice < rem)
+		m += 1;
+	return (struct magic){m + 1, s, true};
+}
+
+/* Signed 64-bit: |d| >= 3, not a power of two (Hacker's Delight 10-1).
+ * q = mulhs(m, n) (+ n when d > 0 > m, - n when d < 0 < m), >> shift
+ * (arithmetic), + 1 when negative. */
+static struct magic magic_s64(int64_t d)
+{
+	const uint64_t two63 = 1ull << 63;
+	uint64_t ad = d < 0 ? -(uint64_t)d : (uint64_t)d;
+	uint64_t t = two63 + ((uint64_t)d >> 63);
+	uint64_t anc = t - 1 - t % ad;
+	int p = 63;
+	uint64_t q1 = two63 / anc, r1 = two63 - q1 * anc;
+	uint64_t q2 = two63 / ad, r2 = two63 - q2 * ad, delta;
+	do {
+		p++;
+		q1 *= 2;
+		r1 *= 2;
+		if (r1 >= anc) {
+			q1++;
+			r1 -= anc;
+		}
+		q2 *= 2;
+		r2 *= 2;
+		if (r2 >= ad) {
+			q2++;
+			r2 -= ad;
+		}
+		delta = ad - r2;
+	} while (q1 < delta || (q1 == delta && r1 == 0));
+	uint64_t m = q2 + 1;
+	return (struct magic){d < 0 ? -m : m, p - 64, false};
+}
+
+/* 64-bit dst / d or dst % d for a constant d that magic_u64/magic_s64
+ * accept (|d| < 2^31, so q * d fits an imul immediate). rax:rdx are
+ * borrowed as in divide(). */
+static void div_magic(struct x86_buf *b, bool is_signed, bool is_mod, int dst, int64_t d)
+{
+	struct magic g = is_signed ? magic_s64(d) : magic_u64((uint64_t)d);
+	int n = dst;
+	if (dst == X86_RAX || dst == X86_RDX) {
+		emit_mov_rr(b, 8, JIT_AUX2, dst);
+		n = JIT_AUX2;
+	}
+	if (dst != X86_RAX)
+		emit_mov_rr(b, 8, JIT_AUX1, X86_RAX);
+	if (dst != X86_RDX)
+		emit_mov_rr(b, 8, JIT_AUX0, X86_RDX);
+	emit_mov_ri(b, 8, X86_RAX, (int64_t)g.m);
+	emit_unary(b, is_signed ? X86_IMUL1 : X86_MUL, 8, n); /* rdx = high half */
+	int q = X86_RDX;
+	if (is_signed) {
+		if (d > 0 && (int64_t)g.m < 0)
+			emit_alu_rr(b, X86_ADD, 8, X86_RDX, n);
+		else if (d < 0 && (int64_t)g.m > 0)
+			emit_alu_rr(b, X86_SUB, 8, X86_RDX, n);
+		if (g.shift)
+			emit_shift_ri(b, X86_SAR, 8, X86_RDX, (uint8_t)g.shift);
+		emit_mov_rr(b, 8, X86_RAX, X86_RDX);
+		emit_shift_ri(b, X86_SHR, 8, X86_RAX, 63);
+		emit_alu_rr(b, X86_ADD, 8, X86_RDX, X86_RAX);
+	} else if (g.add) {
+		emit_mov_rr(b, 8, X86_RAX, n);
+		emit_alu_rr(b, X86_SUB, 8, X86_RAX, X86_RDX);
+		emit_shift_ri(b, X86_SHR, 8, X86_RAX, 1);
+		emit_alu_rr(b, X86_ADD, 8, X86_RAX, X86_RDX);
+		if (g.shift)
+			emit_shift_ri(b, X86_SHR, 8, X86_RAX, (uint8_t)g.shift);
+		q = X86_RAX;
+	} else if (g.shift) {
+		emit_shift_ri(b, X86_SHR, 8, X86_RDX, (uint8_t)g.shift);
+	}
+	if (is_mod) {
+		/* n - q * d */
+		emit_imul_rri(b, 8, q, q, (int32_t)d);
+		emit_alu_rr(b, X86_SUB, 8, n, q);
+		if (n != dst)
+			emit_mov_rr(b, 8, dst, n);
+	} else {
+		emit_mov_rr(b, 8, dst, q);
+	}
+	if (dst != X86_RAX)
+		emit_mov_rr(b, 8, X86_RAX, JIT_AUX1);
+	if (dst != X86_RDX)
+		emit_mov_rr(b, 8, X86_RDX, JIT_AUX0);
+}
+
 static void div_k(struct x86_buf *b, int sz, bool is_signed, bool is_mod, int dst, int32_t imm)
 {
 	if (imm == 0) {
@@ -155,6 +266,11 @@ static void div_k(struct x86_buf *b, int sz, bool is_signed, bool is_mod, int ds
 			emit_shift_ri(b, X86_SHR, sz, dst, (uint8_t)sh);
 		else if (sz == 4)
 			zext32(b, dst);
+		return;
+	}
+	uint64_t ad = imm < 0 ? -(uint64_t)(int64_t)imm : (uint64_t)imm;
+	if (sz == 8 && ad >= 3 && (ad & (ad - 1)) && (is_signed || imm > 0)) {
+		div_magic(b, is_signed, is_mod, dst, imm);
 		return;
 	}
 	emit_mov_ri(b, sz == 4 ? 4 : 8, JIT_AUX2, sz == 4 ? (int64_t)d : (int64_t)imm);
