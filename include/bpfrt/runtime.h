@@ -103,7 +103,11 @@ struct bpfrt_runtime_run_opts {
 /* Runs `prog` as BPF_PROG_TEST_RUN does, on `ctx` (ctx_size bytes, may be
  * 0). For fentry/fexit/fsession/fmod_ret programs ctx holds the u64
  * arguments and the program sees a tracing frame around them
- * (get_func_arg and friends work); other programs get ctx as is. In
+ * (get_func_arg and friends work). For xdp, tc and socket programs ctx is
+ * the packet (BPF_PROG_TEST_RUN's data_in): the program gets a struct
+ * xdp_md / __sk_buff around it whose data, data_end and data_meta point
+ * into it (src/fixups/fixups.h: the layouts and the load conversion).
+ * Other programs get ctx as is. In
  * checked mode every map's memory is accessible. 0 or the run's -errno. */
 BPFRT_API int bpfrt_runtime__run(struct bpfrt_runtime *rt, const struct bpfrt_prog *prog,
 				 void *ctx, size_t ctx_size, uint64_t *ret,

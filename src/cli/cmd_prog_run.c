@@ -21,7 +21,8 @@
 
 static const char usage_text[] =
 	"usage: bpfrt prog run OBJ --prog NAME [--ctx FILE | --data-in FILE] [--repeat N]\n"
-	"                          [--interp | --jit] [--verify auto|require|off] [--json]\n"
+	"                          [--interp | --jit] [--verify auto|require|off | --no-verify]\n"
+	"                          [--json]\n"
 	"                          [--map-set MAP KEY VALUE]... [--dump-maps] [--dump-map MAP]...\n"
 	"\n"
 	"Runs program NAME of the BPF object OBJ as `bpftool prog run` does and prints\n"
@@ -29,12 +30,16 @@ static const char usage_text[] =
 	"\n"
 	"  --ctx FILE        the context (r1) is the bytes of FILE; for fentry/fexit\n"
 	"                    programs FILE holds the u64 arguments\n"
-	"  --data-in FILE    the context is the bytes of FILE (packet data)\n"
+	"  --data-in FILE    packet data: xdp, tc and socket programs get a context\n"
+	"                    (xdp_md, __sk_buff) pointing at the bytes of FILE; other\n"
+	"                    programs get the bytes as the context\n"
 	"  --repeat N        run N times (default 1); the duration is the average\n"
 	"  --interp, --jit   the engine (default: the interpreter)\n"
 	"  --verify MODE     auto (default): a verified program runs unchecked, others\n"
 	"                    run bounds-checked (with a warning); require: refuse\n"
 	"                    programs the verifier rejects; off: run checked\n"
+	"  --no-verify       --verify off: no verification, the program runs checked\n"
+	"                    in the interpreter (the JIT runs verified programs only)\n"
 	"  --json            {\"retval\": R, \"duration\": D, \"trace\": [...]}\n"
 	"  --map-set MAP KEY VALUE  before the run, set MAP[KEY] = VALUE (hex bytes,\n"
 	"                    e.g. \"01 00 00 00\"; prog arrays take a program index)\n"
@@ -187,6 +192,8 @@ int cmd_prog_run(int argc, char **argv)
 			backend = BPFRT_BACKEND_JIT;
 		} else if (!strcmp(a, "--interp")) {
 			backend = BPFRT_BACKEND_INTERP;
+		} else if (!strcmp(a, "--no-verify")) {
+			verify = BPFRT_VERIFY_OFF;
 		} else if (!strcmp(a, "--verify") && i + 1 < argc) {
 			if (cli_parse_verify(argv[++i], &verify))
 				return cli_error("prog run: --verify '%s': auto, require or off",

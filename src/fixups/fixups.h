@@ -68,4 +68,38 @@ int fixups_apply(struct bpfrt_insn *insns, size_t insn_cnt, const struct fixup_e
  * inlined) or -ENOMEM. */
 int fixups_inline(struct bpfrt_insn **insns, size_t *insn_cnt, const struct fixup_env *env);
 
+/*
+ * Packet program contexts. The UAPI structs (struct xdp_md, struct
+ * __sk_buff) hold data, data_end and data_meta as u32 although they are
+ * pointers at run time: the kernel converts those loads. bpfrt's run-time
+ * context is the UAPI struct (its other fields as the program reads them)
+ * followed by the three pointers as u64; fixups_convert_ctx() rewrites
+ * `ldxw rD, [ctx + offsetof(uapi, data)]` into `ldxdw rD, [ctx +
+ * offsetof(bpfrt ctx, data)]` (same instruction count, no jump moves).
+ * The runtime builds these from the packet (bpfrt_runtime__run).
+ */
+struct bpfrt_xdp_ctx {
+	uint8_t uapi[24]; /* struct xdp_md (ingress_ifindex, rx_queue_index, ...) */
+	uint64_t data, data_end, data_meta;
+};
+
+struct bpfrt_skb_ctx {
+	uint8_t uapi[192]; /* struct __sk_buff (len, protocol, mark, cb, ...) */
+	uint64_t data, data_end, data_meta;
+};
+
+enum fixup_ctx_kind {
+	FIXUP_CTX_NONE = 0,
+	FIXUP_CTX_XDP, /* struct xdp_md -> struct bpfrt_xdp_ctx */
+	FIXUP_CTX_SKB, /* struct __sk_buff -> struct bpfrt_skb_ctx */
+};
+
+/* Rewrites the context pointer loads of `kind` in place. A load is
+ * converted when its base register holds the context pointer (r1 at entry,
+ * or a copy) on every path to it; loads through a context pointer spilled
+ * to the stack or passed to a subprogram are not found. *converted: how
+ * many loads were rewritten. 0 or -ENOMEM. */
+int fixups_convert_ctx(struct bpfrt_insn *insns, size_t cnt, enum fixup_ctx_kind kind,
+		       size_t *converted);
+
 #endif /* BPFRT_FIXUPS_FIXUPS_H */

@@ -19,6 +19,9 @@
 #include "vm/prog.h"
 
 #define VERIFIER_LOG_SIZE (64 * 1024)
+/* The context a verified program gets at least (zero-padded): more than
+ * any attach kind's context (struct pt_regs, bpf_perf_event_data, ...). */
+#define RT_MIN_CTX_SIZE 512
 
 struct rt_prog {
 	struct bpfrt_program *src; /* the object's program */
@@ -303,6 +306,14 @@ static int rt_gen_lookup(const void *map, struct bpfrt_insn *insns, size_t cap)
 	return map_gen_lookup(map, insns, cap);
 }
 
+/* Packet programs whose context the fixups convert (fixups.h). */
+static enum fixup_ctx_kind ctx_kind(enum bpfrt_attach_kind k)
+{
+	return k == BPFRT_ATTACH_XDP				  ? FIXUP_CTX_XDP
+	       : k == BPFRT_ATTACH_TC || k == BPFRT_ATTACH_SOCKET ? FIXUP_CTX_SKB
+								  : FIXUP_CTX_NONE;
+}
+
 /* Verification, fixups and backend load for one program. */
 static int load_prog(struct bpfrt_runtime *rt, struct rt_prog *p)
 {
@@ -336,7 +347,9 @@ static int load_prog(struct bpfrt_runtime *rt, struct rt_prog *p)
 	}
 	if (rt->verify != BPFRT_VERIFY_OFF && (err = judge(rt, p, insns, cnt)) < 0)
 		goto out;
-	if ((err = fixups_inline(&insns, &cnt, &env)) ||
+	if ((err = fixups_convert_ctx(insns, cnt, ctx_kind(bpfrt_program__attach_kind(p->src)),
+				      NULL)) ||
+	    (err = fixups_inline(&insns, &cnt, &env)) ||
 	    (err = fixups_apply(insns, cnt, &env, why, sizeof(why)))) {
 		if (err == -ENOMEM)
 			snprintf(why, sizeof(why), "out of memory");
@@ -417,12 +430,50 @@ int bpfrt_runtime__run(struct bpfrt_runtime *rt, const struct bpfrt_prog *prog, 
 	};
 	struct trace_frame *frame = NULL;
 	struct bpfrt_mem_region *regions = NULL;
+	union {
+		struct bpfrt_xdp_ctx xdp;
+		struct bpfrt_skb_ctx skb;
+	} pkt_ctx;
+	uint64_t small_ctx[RT_MIN_CTX_SIZE / 8];
+	void *user_ctx = NULL;
+	size_t user_ctx_size = 0;
 	int err = 0;
 
 	if (!p || !ret)
 		return -EINVAL;
 	if (!repeat)
 		repeat = 1;
+	enum fixup_ctx_kind kind = ctx_kind(bpfrt_program__attach_kind(p->src));
+
+	if (kind != FIXUP_CTX_NONE) {
+		/* ctx is the packet (BPF_PROG_TEST_RUN's data_in); the program
+		 * gets the context struct around it, and checked programs the
+		 * packet's bytes. */
+		uint64_t data = (uint64_t)(uintptr_t)ctx, end = data + ctx_size;
+
+		memset(&pkt_ctx, 0, sizeof(pkt_ctx));
+		if (kind == FIXUP_CTX_XDP) {
+			pkt_ctx.xdp.data = pkt_ctx.xdp.data_meta = data;
+			pkt_ctx.xdp.data_end = end;
+		} else {
+			uint32_t len = (uint32_t)ctx_size;
+
+			memcpy(pkt_ctx.skb.uapi, &len, sizeof(len)); /* __sk_buff.len */
+			if (ctx_size >= 14) /* __sk_buff.protocol: the Ethernet type */
+				memcpy(pkt_ctx.skb.uapi + 16, (uint8_t *)ctx + 12, 2);
+			pkt_ctx.skb.data = pkt_ctx.skb.data_meta = data;
+			pkt_ctx.skb.data_end = end;
+		}
+		regions = malloc((rt->map_cnt + 1) * sizeof(*regions));
+		if (!regions)
+			return -ENOMEM;
+		memcpy(regions, rt->regions, rt->map_cnt * sizeof(*regions));
+		regions[rt->map_cnt] = (struct bpfrt_mem_region){ ctx, ctx_size, true };
+		ro.regions = regions;
+		ro.region_cnt = rt->map_cnt + 1;
+		ctx = &pkt_ctx;
+		ctx_size = kind == FIXUP_CTX_XDP ? sizeof(pkt_ctx.xdp) : sizeof(pkt_ctx.skb);
+	}
 	if (has_trace_frame(bpfrt_program__attach_kind(p->src))) {
 		/* The arguments, then one more word for the return value. */
 		size_t nargs = ctx_size / 8;
@@ -453,12 +504,26 @@ int bpfrt_runtime__run(struct bpfrt_runtime *rt, const struct bpfrt_prog *prog, 
 		ro.regions = regions;
 		ro.region_cnt = rt->map_cnt + 1;
 	}
+	if (p->verified && !frame && kind == FIXUP_CTX_NONE && ctx_size < sizeof(small_ctx)) {
+		/* BPF_PROG_TEST_RUN's zeroed context: a verified program reads
+		 * its context's fields (pt_regs, ...) unchecked, so a shorter or
+		 * missing ctx is padded with zeroes (written back after the run). */
+		memset(small_ctx, 0, sizeof(small_ctx));
+		if (ctx_size)
+			memcpy(small_ctx, ctx, ctx_size);
+		user_ctx = ctx;
+		user_ctx_size = ctx_size;
+		ctx = small_ctx;
+		ctx_size = sizeof(small_ctx);
+	}
 	t0 = now_ns();
 	for (uint64_t i = 0; i < repeat && !err; i++)
 		err = bpfrt_prog__run(prog, ctx, ctx_size, &r0, &ro);
 	if (opts && opts->sz >= offsetof(struct bpfrt_runtime_run_opts, duration_ns) + 8)
 		opts->duration_ns = (now_ns() - t0) / repeat;
 	*ret = r0;
+	if (user_ctx && user_ctx_size)
+		memcpy(user_ctx, small_ctx, user_ctx_size);
 	free(frame);
 	free(regions);
 	return err;
