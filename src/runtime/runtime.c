@@ -365,7 +365,18 @@ static int load_prog(struct bpfrt_runtime *rt, struct rt_prog *p)
 		.log_size = sizeof(why),
 	};
 	p->prog = bpfrt_prog__load(rt->vm, insns, cnt, &o);
-	if (!p->prog) {
+	if (!p->prog && !p->verified && rt->log[0]) {
+		/* the JIT refuses checked programs: say why it is not verified */
+		char *tail = strstr(rt->log, "; it runs checked");
+		size_t n;
+
+		err = -errno;
+		if (tail)
+			*tail = '\0';
+		n = strlen(rt->log);
+		snprintf(rt->log + n, sizeof(rt->log) - n, "; the %s runs verified programs only",
+			 rt->backend == BPFRT_BACKEND_JIT ? "JIT" : "backend");
+	} else if (!p->prog) {
 		err = -errno;
 		trim_newline(why);
 		rt_fail(rt->log, sizeof(rt->log), err, "program %s: %s", name,

@@ -331,6 +331,44 @@ static void verification(void **state)
 	unload(&l);
 }
 
+/* The same programs through the JIT (verified programs only). */
+static void through_the_jit(void **state)
+{
+	(void)state;
+	char path[512], log[512] = "";
+	uint8_t ctx[64] = { 0 };
+	uint64_t r0 = 1;
+
+	snprintf(path, sizeof(path), "%s/maps.bpf.o", PROGS_DIR);
+	struct bpfrt_object *obj = bpfrt_object__open_file(path, NULL);
+	struct bpfrt_runtime_opts ro = {
+		.sz = sizeof(ro), .backend = BPFRT_BACKEND_JIT, .log_buf = log, .log_size = sizeof(log),
+	};
+	struct bpfrt_runtime *rt = bpfrt_runtime__new(obj, &ro);
+	struct bpfrt_vm *vm = rt ? bpfrt_runtime__vm(rt) : NULL;
+
+	assert_non_null(rt);
+	if (!bpfrt_vm__has_backend(vm, BPFRT_BACKEND_JIT)) {
+		bpfrt_runtime__free(rt);
+		bpfrt_object__close(obj);
+		skip();
+	}
+	static const char *const progs[] = { "hash_ops", "queue_stack_ops", "loop", "for_each",
+					     "spin" };
+	for (size_t i = 0; i < sizeof(progs) / sizeof(progs[0]); i++) {
+		struct bpfrt_prog *p = bpfrt_runtime__prog(rt, progs[i]);
+
+		if (!p)
+			fail_msg("%s: %s", progs[i], bpfrt_runtime__log(rt));
+		assert_string_equal(bpfrt_prog__backend_name(p), "jit");
+		assert_int_equal(bpfrt_runtime__run(rt, p, ctx, sizeof(ctx), &r0, NULL), 0);
+		if (r0)
+			fail_msg("%s returned %llu under the JIT", progs[i], (unsigned long long)r0);
+	}
+	bpfrt_runtime__free(rt);
+	bpfrt_object__close(obj);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -338,6 +376,7 @@ int main(void)
 		cmocka_unit_test(tail_call),	  cmocka_unit_test(output_helpers),
 		cmocka_unit_test(misc_helpers),	  cmocka_unit_test(tracing_helpers),
 		cmocka_unit_test(global_data),	  cmocka_unit_test(verification),
+		cmocka_unit_test(through_the_jit),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
