@@ -103,9 +103,9 @@ int ctx_check_kind(struct verifier_env *env)
 {
 	if (desc_of(env)->layout != CTX_NONE)
 		return 0;
-	verbose(env, "attach kind %d has a kernel-only context (socket, xdp, tc, cgroup, ...): "
-		     "bpfrt cannot run it in user space\n",
-		env->opts->attach);
+	verbose(env, "attach kind %d (%s) has a kernel-only context the verifier does not model "
+		     "(packet pointers)\n",
+		env->opts->attach, bpfrt_attach_kind_name(env->opts->attach));
 	return -EINVAL;
 }
 
