@@ -31,10 +31,20 @@ uint32_t helper_cpu(const struct bpfrt_map *map)
 	return map->ncpus ? (uint32_t)cpu % map->ncpus : 0;
 }
 
+/* Only per-CPU maps' lookups depend on the CPU: the others skip the
+ * sched_getcpu() call (a lookup's largest cost after the hash). */
+static bool lookup_needs_cpu(const struct bpfrt_map *map)
+{
+	return map->type == BPFRT_MAP_TYPE_PERCPU_HASH || map->type == BPFRT_MAP_TYPE_PERCPU_ARRAY ||
+	       map->type == BPFRT_MAP_TYPE_LRU_PERCPU_HASH ||
+	       map->type == BPFRT_MAP_TYPE_PERCPU_CGROUP_STORAGE;
+}
+
 HELPER_FN(map_lookup_elem)
 {
 	UNUSED_ARGS;
-	return (uint64_t)(uintptr_t)map_lookup_elem(MAP(r1), PTR(r2), helper_cpu(MAP(r1)));
+	return (uint64_t)(uintptr_t)map_lookup_elem(MAP(r1), PTR(r2),
+						    lookup_needs_cpu(MAP(r1)) ? helper_cpu(MAP(r1)) : 0);
 }
 
 HELPER_FN(map_update_elem)
