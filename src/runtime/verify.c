@@ -7,7 +7,6 @@
 
 #include "runtime/runtime_priv.h"
 
-#if __has_include("bpfrt/verifier.h")
 #include "bpfrt/verifier.h"
 
 /* The kernel's license_is_gpl_compatible(). */
@@ -60,14 +59,3 @@ int runtime_verify(const struct bpfrt_object *obj, const struct bpfrt_program *p
 	return err;
 }
 
-#else /* a build without src/verifier: nothing is verified */
-
-int runtime_verify(const struct bpfrt_object *obj, const struct bpfrt_program *prog,
-		   const struct bpfrt_insn *insns, size_t cnt, char *log, size_t log_size)
-{
-	(void)obj, (void)prog, (void)insns, (void)cnt;
-	if (log && log_size)
-		strncpy(log, "no verifier is built in", log_size - 1);
-	return -EOPNOTSUPP;
-}
-#endif
