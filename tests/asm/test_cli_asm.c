@@ -13,47 +13,34 @@
 
 #include <cmocka.h>
 
+#include "support/cli_run.h"
+
 static const char *bpfrt;
 static char dir[] = "/tmp/bpfrt-cli-asm-XXXXXX";
 
-/* Runs a shell command line; returns its exit status and its output. */
-static int run(char *out, size_t size, const char *fmt, ...)
-{
-	char cmd[2048];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	FILE *p = popen(cmd, "r");
-	assert_non_null(p);
-	size_t n = fread(out, 1, size - 1, p);
-	out[n] = 0;
-	int status = pclose(p);
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
 
 static void help_and_round_trip(void **state)
 {
 	(void)state;
 	static char out[1 << 16], again[1 << 16];
-	assert_int_equal(run(out, sizeof(out), "%s asm --help", bpfrt), 0);
+	assert_int_equal(cli_run(out, sizeof(out), "%s asm --help", bpfrt), 0);
 	assert_non_null(strstr(out, "usage: bpfrt asm"));
-	assert_int_equal(run(out, sizeof(out), "%s disasm --help", bpfrt), 0);
+	assert_int_equal(cli_run(out, sizeof(out), "%s disasm --help", bpfrt), 0);
 	assert_non_null(strstr(out, "--syntax"));
 
 	const char *example = getenv("EXAMPLE");
-	assert_int_equal(run(out, sizeof(out), "%s asm %s -o %s/a.bin", bpfrt, example, dir), 0);
+	assert_int_equal(cli_run(out, sizeof(out), "%s asm %s -o %s/a.bin", bpfrt, example, dir), 0);
 	for (int k = 0; k < 2; k++) {
 		const char *syn = k ? "kernel" : "conformance";
-		assert_int_equal(run(out, sizeof(out), "%s disasm --syntax %s %s/a.bin > %s/a.txt && "
+		assert_int_equal(cli_run(out, sizeof(out), "%s disasm --syntax %s %s/a.bin > %s/a.txt && "
 					  "%s asm %s/a.txt -o %s/b.bin && cmp %s/a.bin %s/b.bin && cat %s/a.txt",
 				     bpfrt, syn, dir, dir, bpfrt, dir, dir, dir, dir, dir), 0);
 		assert_non_null(strstr(out, k ? "if r2 == 0x0 goto L" : "jeq %r2, 0, L"));
 	}
 	/* --hex out and in. */
-	assert_int_equal(run(out, sizeof(out), "printf 'mov %%%%r0, 1\\nexit\\n' | %s asm - --hex", bpfrt), 0);
+	assert_int_equal(cli_run(out, sizeof(out), "printf 'mov %%%%r0, 1\\nexit\\n' | %s asm - --hex", bpfrt), 0);
 	assert_string_equal(out, "b7 00 00 00 01 00 00 00 95 00 00 00 00 00 00 00\n");
-	assert_int_equal(run(again, sizeof(again), "printf '%%s' '%s' | %s disasm --hex -", out, bpfrt), 0);
+	assert_int_equal(cli_run(again, sizeof(again), "printf '%%s' '%s' | %s disasm --hex -", out, bpfrt), 0);
 	assert_string_equal(again, "    mov %r0, 1\n    exit\n");
 }
 
@@ -61,22 +48,22 @@ static void bad_input_is_one_line(void **state)
 {
 	(void)state;
 	static char out[4096];
-	assert_int_equal(run(out, sizeof(out), "printf 'mov %%%%r0, 1\\n  ldxw %%%%r0, 4\\n' > %s/bad.asm; "
+	assert_int_equal(cli_run(out, sizeof(out), "printf 'mov %%%%r0, 1\\n  ldxw %%%%r0, 4\\n' > %s/bad.asm; "
 				  "%s asm %s/bad.asm -o %s/x.bin 2>&1", dir, bpfrt, dir, dir), 1);
 	char want[256];
 	snprintf(want, sizeof(want), "bpfrt: %s/bad.asm:2:13: expected a memory operand", dir);
 	assert_memory_equal(out, want, strlen(want));
 	assert_int_equal(strchr(out, '\n') - out + 1, (long)strlen(out)); /* one line */
 
-	assert_int_equal(run(out, sizeof(out), "printf '123456789' > %s/odd.bin; %s disasm %s/odd.bin 2>&1",
+	assert_int_equal(cli_run(out, sizeof(out), "printf '123456789' > %s/odd.bin; %s disasm %s/odd.bin 2>&1",
 			     dir, bpfrt, dir), 1);
 	assert_non_null(strstr(out, "9 bytes is not a whole number of 8-byte instructions"));
-	assert_int_equal(run(out, sizeof(out), "%s asm %s/missing.asm 2>&1", bpfrt, dir), 1);
+	assert_int_equal(cli_run(out, sizeof(out), "%s asm %s/missing.asm 2>&1", bpfrt, dir), 1);
 	assert_non_null(strstr(out, "missing.asm: No such file or directory"));
-	assert_int_equal(run(out, sizeof(out), "%s disasm --syntax intel %s/odd.bin 2>&1", bpfrt, dir), 1);
+	assert_int_equal(cli_run(out, sizeof(out), "%s disasm --syntax intel %s/odd.bin 2>&1", bpfrt, dir), 1);
 	assert_non_null(strstr(out, "unknown syntax 'intel'"));
 	/* Invalid slots are listed, and the status says so. */
-	assert_int_equal(run(out, sizeof(out), "printf '\\217\\0\\0\\0\\0\\0\\0\\0' > %s/inv.bin; "
+	assert_int_equal(cli_run(out, sizeof(out), "printf '\\217\\0\\0\\0\\0\\0\\0\\0' > %s/inv.bin; "
 				  "%s disasm %s/inv.bin 2>&1", dir, bpfrt, dir), 1);
 	assert_non_null(strstr(out, ".invalid 8f 00 00 00 00 00 00 00"));
 	assert_non_null(strstr(out, "1 slot is not a valid instruction"));

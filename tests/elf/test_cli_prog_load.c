@@ -12,32 +12,20 @@
 
 #include <cmocka.h>
 
+#include "support/cli_run.h"
+
 static const char *bpfrt;
 
-static int run(char *out, size_t size, const char *fmt, ...)
-{
-	char cmd[2048];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	FILE *p = popen(cmd, "r");
-	assert_non_null(p);
-	size_t n = fread(out, 1, size - 1, p);
-	out[n] = 0;
-	int status = pclose(p);
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
 
 static void help(void **state)
 {
 	(void)state;
 	static char out[8192];
-	assert_int_equal(run(out, sizeof(out), "%s prog --help", bpfrt), 0);
+	assert_int_equal(cli_run(out, sizeof(out), "%s prog --help", bpfrt), 0);
 	assert_non_null(strstr(out, "load "));
-	assert_int_equal(run(out, sizeof(out), "%s prog load --help", bpfrt), 0);
+	assert_int_equal(cli_run(out, sizeof(out), "%s prog load --help", bpfrt), 0);
 	assert_non_null(strstr(out, "usage: bpfrt prog load OBJ [--json]"));
-	assert_int_equal(run(out, sizeof(out), "%s prog frob 2>&1", bpfrt), 2);
+	assert_int_equal(cli_run(out, sizeof(out), "%s prog frob 2>&1", bpfrt), 2);
 	assert_string_equal(out, "bpfrt: prog: unknown subcommand 'frob' (see 'bpfrt prog --help')\n");
 }
 
@@ -45,17 +33,17 @@ static void listing(void **state)
 {
 	(void)state;
 	static char out[8192];
-	assert_int_equal(run(out, sizeof(out), "%s prog load %s/subprog.v4.o", bpfrt, BPF_EXAMPLES_DIR), 0);
+	assert_int_equal(cli_run(out, sizeof(out), "%s prog load %s/subprog.v4.o", bpfrt, BPF_EXAMPLES_DIR), 0);
 	assert_string_equal(out,
 			    "object subprog.v4.o  license \"GPL\"\n"
 			    "prog subprog_tc  section tc  attach tc  insns 15 (5 own, 10 in subprograms)\n"
 			    "prog subprog_tp  section tp/syscalls/sys_enter_openat  attach tracepoint  category syscalls"
 			    "  name sys_enter_openat  insns 7 (4 own, 3 in subprograms)\n");
-	assert_int_equal(run(out, sizeof(out), "%s prog load %s/uprobe.v4.o", bpfrt, BPF_EXAMPLES_DIR), 0);
+	assert_int_equal(cli_run(out, sizeof(out), "%s prog load %s/uprobe.v4.o", bpfrt, BPF_EXAMPLES_DIR), 0);
 	assert_non_null(strstr(out, "prog on_request  section uprobe//usr/bin/bpfrt-target:handle_request+4  "
 				    "attach uprobe  binary /usr/bin/bpfrt-target  func handle_request  offset 0x4"));
 	assert_non_null(strstr(out, "map totals  type array  key 4  value 8  max_entries 2  flags 0\n"));
-	assert_int_equal(run(out, sizeof(out), "%s prog load --json %s/hash_counter.v3.o", bpfrt,
+	assert_int_equal(cli_run(out, sizeof(out), "%s prog load --json %s/hash_counter.v3.o", bpfrt,
 			     BPF_EXAMPLES_DIR), 0);
 	assert_string_equal(out,
 			    "{\"object\": \"hash_counter.v3.o\", \"license\": \"GPL\", \"version\": 0, \"programs\": "
@@ -69,11 +57,11 @@ static void errors(void **state)
 {
 	(void)state;
 	static char out[8192];
-	assert_int_equal(run(out, sizeof(out), "%s prog load /nonexistent.o 2>&1", bpfrt), 1);
+	assert_int_equal(cli_run(out, sizeof(out), "%s prog load /nonexistent.o 2>&1", bpfrt), 1);
 	assert_string_equal(out, "bpfrt: /nonexistent.o: cannot open: No such file or directory\n");
-	assert_int_equal(run(out, sizeof(out), "%s prog load /etc/passwd 2>&1", bpfrt), 1);
+	assert_int_equal(cli_run(out, sizeof(out), "%s prog load /etc/passwd 2>&1", bpfrt), 1);
 	assert_string_equal(out, "bpfrt: /etc/passwd: not an ELF object\n");
-	assert_int_equal(run(out, sizeof(out), "%s prog load --frob x 2>&1", bpfrt), 1);
+	assert_int_equal(cli_run(out, sizeof(out), "%s prog load --frob x 2>&1", bpfrt), 1);
 	assert_string_equal(out, "bpfrt: prog load: unknown option '--frob' (see 'bpfrt prog load --help')\n");
 }
 
