@@ -59,14 +59,11 @@ HELPER_FN(spin_lock);
 #define HELPER_IMPL_spin_lock helper_spin_lock
 HELPER_FN(spin_unlock);
 #define HELPER_IMPL_spin_unlock helper_spin_unlock
-HELPER_FN(probe_read_user);
-#define HELPER_IMPL_probe_read_user helper_probe_read_user
-HELPER_FN(probe_read_kernel);
-#define HELPER_IMPL_probe_read_kernel helper_probe_read_kernel
-HELPER_FN(probe_read_user_str);
-#define HELPER_IMPL_probe_read_user_str helper_probe_read_user_str
-HELPER_FN(probe_read_kernel_str);
-#define HELPER_IMPL_probe_read_kernel_str helper_probe_read_kernel_str
+/* In user space, user and "kernel" addresses are the same memory. */
+#define HELPER_IMPL_probe_read_user helper_probe_read
+#define HELPER_IMPL_probe_read_kernel helper_probe_read
+#define HELPER_IMPL_probe_read_user_str helper_probe_read_str
+#define HELPER_IMPL_probe_read_kernel_str helper_probe_read_str
 HELPER_FN(jiffies64);
 #define HELPER_IMPL_jiffies64 helper_jiffies64
 HELPER_FN(ktime_get_boot_ns);

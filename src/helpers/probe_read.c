@@ -110,31 +110,7 @@ HELPER_FN(probe_read)
 	return read_mem(r1, r2, r3);
 }
 
-HELPER_FN(probe_read_user)
-{
-	UNUSED3;
-	return read_mem(r1, r2, r3);
-}
-
-HELPER_FN(probe_read_kernel)
-{
-	UNUSED3;
-	return read_mem(r1, r2, r3);
-}
-
 HELPER_FN(probe_read_str)
-{
-	UNUSED3;
-	return read_str(r1, r2, r3);
-}
-
-HELPER_FN(probe_read_user_str)
-{
-	UNUSED3;
-	return read_str(r1, r2, r3);
-}
-
-HELPER_FN(probe_read_kernel_str)
 {
 	UNUSED3;
 	return read_str(r1, r2, r3);
