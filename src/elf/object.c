@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "elf_priv.h"
+#include "util/opts.h"
 
 #ifndef EM_BPF
 #define EM_BPF 247
@@ -319,7 +320,7 @@ struct bpfrt_object *bpfrt_object__open_mem(const void *buf, size_t size,
 {
 	struct elf_loader l = { 0 };
 	const char *name = "<memory>";
-	if (opts && opts->sz >= offsetof(struct bpfrt_object_opts, log_size) + sizeof(size_t)) {
+	if (OPTS_HAS(opts, log_size)) {
 		l.log = opts->log_buf;
 		l.log_size = opts->log_size;
 		if (opts->name)
@@ -367,7 +368,7 @@ out:
 struct bpfrt_object *bpfrt_object__open_file(const char *path, const struct bpfrt_object_opts *opts)
 {
 	struct bpfrt_object_opts o = { .sz = sizeof(o) };
-	if (opts && opts->sz >= offsetof(struct bpfrt_object_opts, log_size) + sizeof(size_t))
+	if (OPTS_HAS(opts, log_size))
 		o = *opts, o.sz = sizeof(o);
 	if (!o.name) {
 		const char *slash = strrchr(path, '/');

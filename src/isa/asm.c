@@ -300,9 +300,9 @@ int bpfrt_asm(const char *text, const struct bpfrt_asm_opts *opts, struct bpfrt_
 	if (!text || !insns || !cnt)
 		return -EINVAL;
 	struct asm_state st = {
-		.file = ISA_OPT(opts, filename, "<input>"),
-		.log = ISA_OPT(opts, log_buf, NULL),
-		.log_size = ISA_OPT(opts, log_size, 0),
+		.file = OPTS_GET(opts, filename, NULL) ?: "<input>",
+		.log = OPTS_GET(opts, log_buf, NULL),
+		.log_size = OPTS_GET(opts, log_size, 0),
 	};
 	if (st.log && st.log_size)
 		st.log[0] = 0;

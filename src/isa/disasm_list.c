@@ -60,8 +60,8 @@ int bpfrt_disasm(const struct bpfrt_insn *insns, size_t cnt, const struct bpfrt_
 {
 	if ((!insns && cnt) || !text)
 		return -EINVAL;
-	enum bpfrt_syntax syntax = ISA_OPT(opts, syntax, BPFRT_SYNTAX_CONFORMANCE);
-	unsigned flags = ISA_OPT(opts, flags, 0);
+	enum bpfrt_syntax syntax = OPTS_GET(opts, syntax, BPFRT_SYNTAX_CONFORMANCE);
+	unsigned flags = OPTS_GET(opts, flags, 0);
 	/* starts[i]: an instruction starts at slot i; labelled[i]: it is a target. */
 	uint8_t *starts = calloc(cnt + 1, 2);
 	if (!starts)

@@ -15,14 +15,7 @@
 #include <stdint.h>
 
 #include "isa/opcodes.h"
-
-/* An options field, or `def` when the caller's struct is too old (small) to
- * have it or leaves it 0 (bpfrt_asm_opts, bpfrt_disasm_opts). */
-#define ISA_OPT(opts, field, def)                                                              \
-	((opts) && (opts)->sz >= offsetof(__typeof__(*(opts)), field) + sizeof((opts)->field) &&  \
-			 (opts)->field                                                           \
-		 ? (opts)->field                                                                 \
-		 : (def))
+#include "util/opts.h"
 
 /* One operand of the conformance syntax and the instruction field it fills. */
 enum syn_opnd {

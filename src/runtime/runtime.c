@@ -16,6 +16,7 @@
 #include "helpers/trace_frame.h"
 #include "maps/map_ops.h"
 #include "runtime/runtime_priv.h"
+#include "util/opts.h"
 #include "vm/prog.h"
 
 #define VERIFIER_LOG_SIZE (64 * 1024)
@@ -124,8 +125,8 @@ struct bpfrt_runtime *bpfrt_runtime__new(const struct bpfrt_object *obj,
 					 const struct bpfrt_runtime_opts *opts)
 {
 	struct bpfrt_runtime *rt;
-	char *log = VM_OPT(opts, log_buf, NULL);
-	size_t log_size = VM_OPT(opts, log_size, 0);
+	char *log = OPTS_GET(opts, log_buf, NULL);
+	size_t log_size = OPTS_GET(opts, log_size, 0);
 	int err = -ENOMEM;
 
 	if (!obj) {
@@ -138,8 +139,8 @@ struct bpfrt_runtime *bpfrt_runtime__new(const struct bpfrt_object *obj,
 	if (!rt)
 		goto fail_errno;
 	rt->obj = obj;
-	rt->backend = VM_OPT(opts, backend, BPFRT_BACKEND_INTERP);
-	rt->verify = VM_OPT(opts, verify, BPFRT_VERIFY_AUTO);
+	rt->backend = OPTS_GET(opts, backend, BPFRT_BACKEND_INTERP);
+	rt->verify = OPTS_GET(opts, verify, BPFRT_VERIFY_AUTO);
 	rt->map_cnt = bpfrt_object__map_cnt(obj);
 	rt->prog_cnt = bpfrt_object__prog_cnt(obj);
 	rt->maps = calloc(rt->map_cnt + 1, sizeof(*rt->maps));
@@ -151,8 +152,8 @@ struct bpfrt_runtime *bpfrt_runtime__new(const struct bpfrt_object *obj,
 		goto fail;
 	if ((err = bpfrt_vm__register_kernel_helpers(rt->vm)))
 		goto fail;
-	bpfrt_vm__set_trace_output(rt->vm, VM_OPT(opts, trace_fn, NULL),
-				   VM_OPT(opts, trace_ctx, NULL));
+	bpfrt_vm__set_trace_output(rt->vm, OPTS_GET(opts, trace_fn, NULL),
+				   OPTS_GET(opts, trace_ctx, NULL));
 	for (size_t i = 0; i < rt->prog_cnt; i++)
 		rt->progs[i].src = bpfrt_object__prog(obj, i);
 	for (size_t i = 0; i < rt->map_cnt; i++)
@@ -431,13 +432,13 @@ int bpfrt_runtime__run(struct bpfrt_runtime *rt, const struct bpfrt_prog *prog, 
 		       size_t ctx_size, uint64_t *ret, struct bpfrt_runtime_run_opts *opts)
 {
 	struct rt_prog *p = rt_prog_of(rt, prog);
-	uint64_t repeat = VM_OPT(opts, repeat, 1), t0, r0 = 0;
+	uint64_t repeat = OPTS_GET(opts, repeat, 1), t0, r0 = 0;
 	struct bpfrt_run_opts ro = {
 		.sz = sizeof(ro),
 		.regions = rt->regions,
 		.region_cnt = rt->map_cnt,
-		.log_buf = VM_OPT(opts, log_buf, NULL),
-		.log_size = VM_OPT(opts, log_size, 0),
+		.log_buf = OPTS_GET(opts, log_buf, NULL),
+		.log_size = OPTS_GET(opts, log_size, 0),
 	};
 	struct trace_frame *frame = NULL;
 	struct bpfrt_mem_region *regions = NULL;
@@ -530,7 +531,7 @@ int bpfrt_runtime__run(struct bpfrt_runtime *rt, const struct bpfrt_prog *prog, 
 	t0 = now_ns();
 	for (uint64_t i = 0; i < repeat && !err; i++)
 		err = bpfrt_prog__run(prog, ctx, ctx_size, &r0, &ro);
-	if (opts && opts->sz >= offsetof(struct bpfrt_runtime_run_opts, duration_ns) + 8)
+	if (OPTS_HAS(opts, duration_ns))
 		opts->duration_ns = (now_ns() - t0) / repeat;
 	*ret = r0;
 	if (user_ctx && user_ctx_size)

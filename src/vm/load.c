@@ -112,10 +112,10 @@ struct bpfrt_prog *bpfrt_prog__load(struct bpfrt_vm *vm, const struct bpfrt_insn
 		errno = EINVAL;
 		return NULL;
 	}
-	struct vm_log log = vm_log_init(VM_OPT(opts, log_buf, NULL), VM_OPT(opts, log_size, 0));
-	enum bpfrt_exec_mode mode = VM_OPT(opts, mode, BPFRT_EXEC_CHECKED);
-	enum bpfrt_backend which = VM_OPT(opts, backend, BPFRT_BACKEND_INTERP);
-	const char *name = VM_OPT(opts, name, NULL);
+	struct vm_log log = vm_log_init(OPTS_GET(opts, log_buf, NULL), OPTS_GET(opts, log_size, 0));
+	enum bpfrt_exec_mode mode = OPTS_GET(opts, mode, BPFRT_EXEC_CHECKED);
+	enum bpfrt_backend which = OPTS_GET(opts, backend, BPFRT_BACKEND_INTERP);
+	const char *name = OPTS_GET(opts, name, NULL);
 	int err;
 
 	if (insn_cnt == 0) {

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "bpfrt/vm.h"
+#include "util/opts.h"
 
 struct vm_helper {
 	bpfrt_helper_fn fn; /* NULL: not registered */
@@ -33,13 +34,6 @@ struct bpfrt_prog {
 	const struct vm_backend *backend;
 	void *backend_data; /* owned by the backend (prepare/release) */
 };
-
-/* An options field, or `dflt` when the caller's struct is too old (small)
- * to have it: options structs grow at their end, `sz` says how far. */
-#define VM_OPT(opts, field, dflt)                                                        \
-	((opts) && (opts)->sz >= offsetof(__typeof__(*(opts)), field) + sizeof((opts)->field) \
-		 ? (opts)->field                                                         \
-		 : (dflt))
 
 /* The helper registered as `id`, or NULL. Helpers may be registered or
  * replaced after a program was loaded; engines look them up at call time. */

@@ -81,16 +81,16 @@ int bpfrt_prog__run(const struct bpfrt_prog *prog, void *ctx, size_t ctx_size, u
 {
 	if (!prog || !ret || (opts && opts->sz < sizeof(size_t)))
 		return -EINVAL;
-	struct vm_log log = vm_log_init(VM_OPT(opts, log_buf, NULL), VM_OPT(opts, log_size, 0));
-	uint64_t budget = VM_OPT(opts, insn_budget, 0);
+	struct vm_log log = vm_log_init(OPTS_GET(opts, log_buf, NULL), OPTS_GET(opts, log_size, 0));
+	uint64_t budget = OPTS_GET(opts, insn_budget, 0);
 	struct bpfrt_run_ctx rc = {
 		.prog = prog,
-		.user_data = VM_OPT(opts, user_data, NULL),
-		.regions = VM_OPT(opts, regions, NULL),
-		.region_cnt = VM_OPT(opts, region_cnt, 0),
+		.user_data = OPTS_GET(opts, user_data, NULL),
+		.regions = OPTS_GET(opts, regions, NULL),
+		.region_cnt = OPTS_GET(opts, region_cnt, 0),
 		.ctx = ctx,
 		.ctx_size = ctx ? ctx_size : 0,
-		.ctx_readonly = VM_OPT(opts, ctx_readonly, false),
+		.ctx_readonly = OPTS_GET(opts, ctx_readonly, false),
 		.insn_budget = budget ? budget : DEFAULT_INSN_BUDGET,
 		.log = &log,
 	};
