@@ -61,6 +61,11 @@ struct bpfrt_verify_map {
 	/* Frozen read-only array maps (.rodata): the value's bytes, so loads
 	 * at constant offsets give constants, as in the kernel. May be NULL. */
 	const void *frozen_data;
+	/* The value's BTF as the loader found it: value_btf says it is known,
+	 * spin_lock_off is then the offset of its struct bpf_spin_lock field
+	 * (-1: none). bpf_spin_lock needs it, as in the kernel. */
+	bool value_btf;
+	int32_t spin_lock_off;
 };
 
 /* A helper the embedder registered itself (bpfrt_vm__register_helper):

@@ -9,6 +9,7 @@
 #include "bpfrt/object.h"
 #include "bpfrt/verifier.h"
 #include "cli.h"
+#include "runtime/verify.h"
 
 #define MAX_MAPS 64
 #define MAX_HELPERS 64
@@ -116,22 +117,7 @@ static int verify_obj(const char *path, const char *only, struct bpfrt_verify_op
 	struct bpfrt_object *obj = bpfrt_object__open_file(path, &oo);
 	if (!obj)
 		return cli_error("%s: %s", path, olog[0] ? olog : strerror(errno));
-	size_t nmaps = bpfrt_object__map_cnt(obj);
-	struct bpfrt_verify_map *maps = calloc(nmaps ? nmaps : 1, sizeof(*maps));
-	if (!maps) {
-		bpfrt_object__close(obj);
-		return cli_error("%s: out of memory", path);
-	}
-	for (size_t i = 0; i < nmaps; i++) {
-		const struct bpfrt_map_spec *m = bpfrt_object__map(obj, i);
-		maps[i] = (struct bpfrt_verify_map){ m->type, m->key_size, m->value_size,
-						     m->max_entries, m->map_flags,
-						     m->frozen ? m->init_data : NULL };
-	}
-	o->maps = maps;
-	o->map_cnt = nmaps;
-	const char *lic = bpfrt_object__license(obj);
-	o->gpl = o->gpl || strstr(lic, "GPL") || !strcmp(lic, "Dual MIT/GPL");
+	bool gpl = o->gpl;
 	int rc = 0, found = 0;
 	for (size_t i = 0; i < bpfrt_object__prog_cnt(obj); i++) {
 		struct bpfrt_program *p = bpfrt_object__prog(obj, i);
@@ -139,12 +125,25 @@ static int verify_obj(const char *path, const char *only, struct bpfrt_verify_op
 		if (only && strcmp(only, name))
 			continue;
 		found++;
-		o->attach = bpfrt_program__attach_kind(p);
-		rc |= verify_one(path, name, bpfrt_program__insns(p), bpfrt_program__insn_cnt(p), o);
+		size_t cnt = bpfrt_program__insn_cnt(p);
+		struct bpfrt_insn *insns = malloc((cnt ? cnt : 1) * sizeof(*insns));
+		char why[256];
+		if (!insns || verify_input_build(obj, p, o)) {
+			free(insns);
+			rc = cli_error("%s: out of memory", path);
+			break;
+		}
+		o->gpl |= gpl;
+		memcpy(insns, bpfrt_program__insns(p), cnt * sizeof(*insns));
+		if (verify_resolve_kfuncs(p, insns, cnt, why, sizeof(why)))
+			rc |= cli_error("%s: program %s: %s", path, name, why);
+		else
+			rc |= verify_one(path, name, insns, cnt, o);
+		verify_input_free(o);
+		free(insns);
 	}
 	if (only && !found)
 		rc = cli_error("%s: no program named '%s'", path, only);
-	free(maps);
 	bpfrt_object__close(obj);
 	return rc;
 }

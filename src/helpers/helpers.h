@@ -35,8 +35,11 @@ enum helper_arg {
 	HELPER_ARG_PTR_TO_RINGBUF_MEM, /* memory from bpf_ringbuf_reserve (released) */
 	HELPER_ARG_PTR_TO_SPIN_LOCK,   /* a struct bpf_spin_lock inside a map value */
 	HELPER_ARG_PTR_TO_LONG,	       /* writable 8 bytes */
-	HELPER_ARG_PTR_TO_DYNPTR,      /* a dynptr on the stack */
+	HELPER_ARG_PTR_TO_DYNPTR,      /* an initialised dynptr on the stack */
 	HELPER_ARG_PTR_TO_UNINIT_MEM_OR_NULL, /* writable memory or NULL; size next (snprintf) */
+	HELPER_ARG_PTR_TO_DYNPTR_UNINIT, /* stack for a dynptr the call initialises (MEM_UNINIT) */
+	HELPER_ARG_PTR_TO_DYNPTR_RINGBUF, /* a ring buffer dynptr, released (OBJ_RELEASE) */
+	HELPER_ARG_PTR_TO_ITER,	       /* kfuncs: an iterator on the stack (KF_ITER_* say how) */
 	HELPER_ARG_KIND_COUNT
 };
 
@@ -45,6 +48,7 @@ enum helper_ret {
 	HELPER_RET_VOID,		/* nothing (r0 undefined) */
 	HELPER_RET_PTR_TO_MAP_VALUE_OR_NULL, /* value of the map in argument 1 */
 	HELPER_RET_PTR_TO_MEM_OR_NULL,	/* memory sized by the ALLOC_SIZE argument (ringbuf) */
+	HELPER_RET_PTR_TO_DYNPTR_MEM_OR_NULL, /* a slice of the dynptr argument, ALLOC_SIZE bytes */
 	HELPER_RET_KIND_COUNT
 };
 

@@ -108,5 +108,13 @@ HELPER_FN(dynptr_read);
 HELPER_FN(dynptr_write);
 #define HELPER_IMPL_dynptr_write helper_dynptr_write
 #define HELPER_IMPL_ktime_get_tai_ns helper_ktime_get_tai_ns
+HELPER_FN(ringbuf_reserve_dynptr);
+#define HELPER_IMPL_ringbuf_reserve_dynptr helper_ringbuf_reserve_dynptr
+HELPER_FN(ringbuf_submit_dynptr);
+#define HELPER_IMPL_ringbuf_submit_dynptr helper_ringbuf_submit_dynptr
+HELPER_FN(ringbuf_discard_dynptr);
+#define HELPER_IMPL_ringbuf_discard_dynptr helper_ringbuf_discard_dynptr
+HELPER_FN(dynptr_data);
+#define HELPER_IMPL_dynptr_data helper_dynptr_data
 
 #endif /* BPFRT_HELPERS_IMPL_H */

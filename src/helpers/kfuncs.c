@@ -135,13 +135,20 @@ static const struct kfunc_proto kfuncs[] = {
 	{ "bpf_dynptr_is_rdonly", KFUNC_RET_INTEGER, { A(PTR_TO_DYNPTR) }, 0,
 	  k_dynptr_is_rdonly },
 	{ "bpf_dynptr_size", KFUNC_RET_INTEGER, { A(PTR_TO_DYNPTR) }, 0, k_dynptr_size },
-	{ "bpf_dynptr_clone", KFUNC_RET_INTEGER, { A(PTR_TO_DYNPTR), A(PTR_TO_DYNPTR) }, 0,
+	{ "bpf_dynptr_clone", KFUNC_RET_INTEGER, { A(PTR_TO_DYNPTR), A(PTR_TO_DYNPTR_UNINIT) }, 0,
 	  k_dynptr_clone },
 	{ "bpf_throw", KFUNC_RET_VOID, { A(ANYTHING) }, KFUNC_F_THROWS, k_throw },
 	{ "bpf_session_cookie", KFUNC_RET_PTR_TO_U64, { A(PTR_TO_CTX) }, KFUNC_F_SESSION,
 	  k_session_cookie },
 	{ "bpf_session_is_return", KFUNC_RET_INTEGER, { A(PTR_TO_CTX) }, KFUNC_F_SESSION,
 	  k_session_is_return },
+	/* kernel/bpf/bpf_iter.c: struct bpf_iter_num (src/helpers/iter.c) */
+	{ "bpf_iter_num_new", KFUNC_RET_INTEGER, { A(PTR_TO_ITER), A(ANYTHING), A(ANYTHING) },
+	  KFUNC_F_ITER_NEW, kfunc_iter_num_new },
+	{ "bpf_iter_num_next", KFUNC_RET_PTR_TO_INT, { A(PTR_TO_ITER) },
+	  KFUNC_F_ITER_NEXT | KFUNC_F_RET_NULL, kfunc_iter_num_next },
+	{ "bpf_iter_num_destroy", KFUNC_RET_VOID, { A(PTR_TO_ITER) }, KFUNC_F_ITER_DESTROY,
+	  kfunc_iter_num_destroy },
 };
 
 #define KFUNC_CNT (sizeof(kfuncs) / sizeof(kfuncs[0]))

@@ -96,11 +96,19 @@ static const struct helper_proto protos[] = {
 	H(map_lookup_percpu_elem, R(PTR_TO_MAP_VALUE_OR_NULL), 0, A(CONST_MAP_PTR),
 	  A(PTR_TO_MAP_KEY), A(ANYTHING)),
 	H(dynptr_from_mem, R(INTEGER), 0, A(PTR_TO_UNINIT_MEM), A(CONST_SIZE_OR_ZERO), A(ANYTHING),
-	  A(PTR_TO_DYNPTR)),
+	  A(PTR_TO_DYNPTR_UNINIT)),
+	/* the dynptr holds the reference (released by submit/discard_dynptr) */
+	H(ringbuf_reserve_dynptr, R(INTEGER), 0, A(CONST_MAP_PTR), A(ANYTHING), A(ANYTHING),
+	  A(PTR_TO_DYNPTR_UNINIT)),
+	H(ringbuf_submit_dynptr, R(VOID), HELPER_F_RELEASE, A(PTR_TO_DYNPTR_RINGBUF), A(ANYTHING)),
+	H(ringbuf_discard_dynptr, R(VOID), HELPER_F_RELEASE, A(PTR_TO_DYNPTR_RINGBUF),
+	  A(ANYTHING)),
 	H(dynptr_read, R(INTEGER), 0, A(PTR_TO_UNINIT_MEM), A(CONST_SIZE_OR_ZERO), A(PTR_TO_DYNPTR),
 	  A(ANYTHING), A(ANYTHING)),
 	H(dynptr_write, R(INTEGER), 0, A(PTR_TO_DYNPTR), A(ANYTHING), A(PTR_TO_MEM),
 	  A(CONST_SIZE_OR_ZERO), A(ANYTHING)),
+	H(dynptr_data, R(PTR_TO_DYNPTR_MEM_OR_NULL), 0, A(PTR_TO_DYNPTR), A(ANYTHING),
+	  A(CONST_ALLOC_SIZE_OR_ZERO)),
 	H(ktime_get_tai_ns, R(INTEGER), 0),
 };
 

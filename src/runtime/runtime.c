@@ -13,6 +13,7 @@
 #include "bpfrt/runtime.h"
 #include "fixups/fixups.h"
 #include "helpers/kfuncs.h"
+#include "runtime/verify.h"
 #include "helpers/trace_frame.h"
 #include "maps/map_ops.h"
 #include "runtime/runtime_priv.h"
@@ -319,8 +320,7 @@ static enum fixup_ctx_kind ctx_kind(enum bpfrt_attach_kind k)
 static int load_prog(struct bpfrt_runtime *rt, struct rt_prog *p)
 {
 	const char *name = bpfrt_program__name(p->src);
-	size_t cnt = bpfrt_program__insn_cnt(p->src), nk = 0;
-	const struct bpfrt_kfunc_call *kc = bpfrt_program__kfunc_calls(p->src, &nk);
+	size_t cnt = bpfrt_program__insn_cnt(p->src);
 	struct bpfrt_insn *insns = malloc((cnt + 1) * sizeof(*insns));
 	struct fixup_env env = {
 		.maps = rt->fmaps, .map_cnt = rt->map_cnt, .gen_lookup = rt_gen_lookup,
@@ -335,16 +335,9 @@ static int load_prog(struct bpfrt_runtime *rt, struct rt_prog *p)
 	/* Kfuncs by name, before the verifier judges the calls (as libbpf
 	 * resolves them before the kernel's verifier): imm = the kfunc's index
 	 * in src/helpers/kfuncs.c's table. */
-	for (size_t i = 0; i < nk; i++) {
-		int idx = kfunc_find_by_name(kc[i].name);
-
-		if (idx < 0 || kc[i].insn_idx >= cnt) {
-			err = rt_fail(rt->log, sizeof(rt->log), -ENOENT,
-				      "program %s: insn %u: unknown kfunc %s", name, kc[i].insn_idx,
-				      kc[i].name);
-			goto out;
-		}
-		insns[kc[i].insn_idx].imm = idx;
+	if ((err = verify_resolve_kfuncs(p->src, insns, cnt, why, sizeof(why)))) {
+		rt_fail(rt->log, sizeof(rt->log), err, "program %s: %s", name, why);
+		goto out;
 	}
 	if (rt->verify != BPFRT_VERIFY_OFF && (err = judge(rt, p, insns, cnt)) < 0)
 		goto out;

@@ -1,13 +1,16 @@
 /* SPDX-License-Identifier: MIT */
-/* The runtime's call of the verifier: the object's maps and licence as the
- * verifier sees them. */
+/* The runtime's call of the verifier: the object's maps (with their value
+ * BTF), functions and licence as the verifier sees them. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "runtime/runtime_priv.h"
+#include <bpf/btf.h>
 
-#include "bpfrt/verifier.h"
+#include "helpers/kfuncs.h"
+#include "runtime/runtime_priv.h"
+#include "runtime/verify.h"
 
 /* The kernel's license_is_gpl_compatible(). */
 static bool gpl_compatible(const char *license)
@@ -23,17 +26,58 @@ static bool gpl_compatible(const char *license)
 	return false;
 }
 
-int runtime_verify(const struct bpfrt_object *obj, const struct bpfrt_program *prog,
-		   const struct bpfrt_insn *insns, size_t cnt, char *log, size_t log_size)
+int verify_resolve_kfuncs(const struct bpfrt_program *prog, struct bpfrt_insn *insns, size_t cnt,
+			  char *why, size_t why_size)
+{
+	size_t nk = 0;
+	const struct bpfrt_kfunc_call *kc = bpfrt_program__kfunc_calls(prog, &nk);
+
+	for (size_t i = 0; i < nk; i++) {
+		int idx = kfunc_find_by_name(kc[i].name);
+
+		if (idx < 0 || kc[i].insn_idx >= cnt) {
+			snprintf(why, why_size, "insn %u: unknown kfunc %s", kc[i].insn_idx,
+				 kc[i].name);
+			return -ENOENT;
+		}
+		insns[kc[i].insn_idx].imm = idx;
+	}
+	return 0;
+}
+
+/* The offset of the struct bpf_spin_lock member of the value type, -1 if
+ * none (the kernel looks at the value struct's own members). */
+static int32_t spin_lock_off(const struct btf *btf, uint32_t type_id)
+{
+	const struct btf_type *t = btf__type_by_id(btf, btf__resolve_type(btf, type_id) > 0 ?
+						 (uint32_t)btf__resolve_type(btf, type_id) : type_id);
+
+	if (!t || !btf_is_struct(t))
+		return -1;
+	const struct btf_member *m = btf_members(t);
+	for (uint16_t i = 0; i < btf_vlen(t); i++, m++) {
+		int id = btf__resolve_type(btf, m->type);
+		const struct btf_type *mt = id > 0 ? btf__type_by_id(btf, (uint32_t)id) : NULL;
+		const char *name = mt ? btf__name_by_offset(btf, mt->name_off) : NULL;
+
+		if (mt && btf_is_struct(mt) && name && !strcmp(name, "bpf_spin_lock"))
+			return (int32_t)(btf_member_bit_offset(t, i) / 8);
+	}
+	return -1;
+}
+
+int verify_input_build(const struct bpfrt_object *obj, const struct bpfrt_program *prog,
+		       struct bpfrt_verify_opts *vo)
 {
 	size_t map_cnt = bpfrt_object__map_cnt(obj);
+	const struct btf *btf = bpfrt_object__btf(obj);
 	struct bpfrt_verify_map *maps = calloc(map_cnt + 1, sizeof(*maps));
-	int err;
 
 	if (!maps)
 		return -ENOMEM;
 	for (size_t i = 0; i < map_cnt; i++) {
 		const struct bpfrt_map_spec *s = bpfrt_object__map(obj, i);
+		bool vbtf = btf && s->btf_value_type_id;
 
 		maps[i] = (struct bpfrt_verify_map){
 			.type = s->type,
@@ -42,20 +86,38 @@ int runtime_verify(const struct bpfrt_object *obj, const struct bpfrt_program *p
 			.max_entries = s->max_entries,
 			.flags = s->map_flags,
 			.frozen_data = s->frozen && s->init_size >= s->value_size ? s->init_data : NULL,
+			.value_btf = vbtf,
+			.spin_lock_off = vbtf ? spin_lock_off(btf, s->btf_value_type_id) : -1,
 		};
 	}
+	vo->maps = maps;
+	vo->map_cnt = map_cnt;
+	vo->attach = bpfrt_program__attach_kind(prog);
+	vo->gpl = gpl_compatible(bpfrt_object__license(obj));
+	return 0;
+}
+
+void verify_input_free(struct bpfrt_verify_opts *vo)
+{
+	free((void *)vo->maps);
+	vo->maps = NULL;
+	vo->map_cnt = 0;
+}
+
+int runtime_verify(const struct bpfrt_object *obj, const struct bpfrt_program *prog,
+		   const struct bpfrt_insn *insns, size_t cnt, char *log, size_t log_size)
+{
 	struct bpfrt_verify_opts vo = {
 		.sz = sizeof(vo),
-		.attach = bpfrt_program__attach_kind(prog),
-		.maps = maps,
-		.map_cnt = map_cnt,
-		.gpl = gpl_compatible(bpfrt_object__license(obj)),
 		.log_level = 1,
 		.log_buf = log,
 		.log_size = log_size,
 	};
+	int err = verify_input_build(obj, prog, &vo);
+
+	if (err)
+		return err;
 	err = bpfrt_verify(insns, cnt, &vo);
-	free(maps);
+	verify_input_free(&vo);
 	return err;
 }
-

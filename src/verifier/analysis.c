@@ -195,6 +195,13 @@ static int do_insn(struct verifier_env *env, int idx, int *next)
 	}
 	case ISA_OP_CALL_HELPER:
 		return do_helper_call(env, insn, idx, (uint32_t)insn->imm, next);
+	case ISA_OP_CALL_KFUNC: {
+		bool done;
+		err = do_kfunc_call(env, idx, next, &done);
+		if (!err && done)
+			*next = -1;
+		return err;
+	}
 	case ISA_OP_CALL_LOCAL:
 		return do_local_call(env, idx, (uint32_t)(idx + insn->imm + 1), next);
 	case ISA_OP_CALLX: {

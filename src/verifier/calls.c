@@ -11,6 +11,7 @@
 
 #include "helpers/helpers.h"
 #include "isa/opcodes.h"
+#include "verifier/calls.h"
 #include "verifier/state.h"
 
 int push_branch(struct verifier_env *env, uint32_t insn_idx, uint32_t prev_idx);
@@ -27,7 +28,8 @@ enum {
 	FN_tail_call = 12, FN_perf_event_output = 25, FN_get_stackid = 27,
 	FN_map_push_elem = 87, FN_map_pop_elem = 88, FN_map_peek_elem = 89,
 	FN_ringbuf_output = 130, FN_ringbuf_reserve = 131, FN_ringbuf_query = 134,
-	FN_for_each_map_elem = 164, FN_loop = 181,
+	FN_for_each_map_elem = 164, FN_loop = 181, FN_ringbuf_reserve_dynptr = 198,
+	FN_spin_lock = 93, FN_spin_unlock = 94,
 };
 
 /* Which map types a map-taking helper accepts (bit per type; 0: the
@@ -53,6 +55,7 @@ static const struct {
 	{ FN_ringbuf_output, MT(MAP_RINGBUF) },
 	{ FN_ringbuf_reserve, MT(MAP_RINGBUF) },
 	{ FN_ringbuf_query, MT(MAP_RINGBUF) },
+	{ FN_ringbuf_reserve_dynptr, MT(MAP_RINGBUF) },
 };
 
 static int check_map_func(struct verifier_env *env, const struct helper_proto *p,
@@ -76,17 +79,14 @@ static int check_map_func(struct verifier_env *env, const struct helper_proto *p
 	return -EINVAL;
 }
 
-struct call_meta {
-	int map_idx; /* from the CONST_MAP_PTR argument, -1 none */
-	int mem_regno;
-	bool mem_uninit, mem_or_null;
-	int64_t alloc_size;
-	int callback_subprog;
-	uint32_t release_ref;
-	uint32_t ctx_regno; /* callback context argument (bpf_loop r3, for_each r3) */
-};
+void call_meta_init(struct call_meta *meta, const char *fname)
+{
+	*meta = (struct call_meta){ .fname = fname, .map_idx = -1, .mem_regno = -1,
+				    .const_size = -1, .callback_subprog = -1,
+				    .uninit_dynptr_regno = -1, .iter_regno = -1, .lock_map = -1 };
+}
 
-static int arg_type_err(struct verifier_env *env, uint32_t regno, const struct reg_state *r,
+int arg_type_err(struct verifier_env *env, uint32_t regno, const struct reg_state *r,
 			const char *expected)
 {
 	char b[48];
@@ -94,8 +94,8 @@ static int arg_type_err(struct verifier_env *env, uint32_t regno, const struct r
 	return -EACCES;
 }
 
-static int check_arg(struct verifier_env *env, const struct helper_proto *p, uint32_t regno,
-		     enum helper_arg kind, struct call_meta *meta)
+int check_arg(struct verifier_env *env, const struct helper_proto *p, uint32_t regno,
+	      enum helper_arg kind, struct call_meta *meta)
 {
 	struct reg_state *r = &cur_regs(env)[regno];
 	const struct bpfrt_verify_opts *o = env->opts;
@@ -112,7 +112,7 @@ static int check_arg(struct verifier_env *env, const struct helper_proto *p, uin
 		if (r->type != CONST_PTR_TO_MAP)
 			return arg_type_err(env, regno, r, "map_ptr");
 		meta->map_idx = (int)r->map_idx;
-		return check_map_func(env, p, r->map_idx);
+		return p ? check_map_func(env, p, r->map_idx) : 0;
 	case HELPER_ARG_PTR_TO_MAP_KEY:
 	case HELPER_ARG_PTR_TO_MAP_VALUE:
 	case HELPER_ARG_PTR_TO_UNINIT_MAP_VALUE: {
@@ -146,6 +146,13 @@ static int check_arg(struct verifier_env *env, const struct helper_proto *p, uin
 		if (meta->mem_regno < 0) {
 			verbose(env, "R%u size argument without a memory argument\n", regno);
 			return -EACCES;
+		}
+		meta->const_size = reg_is_const(r) ? (int64_t)r->var_off.value : -1;
+		if (!p && meta->mem_or_null) {
+			/* a kfunc's optional buffer (`buffer__opt`): NULL whatever the size */
+			const struct reg_state *m = &cur_regs(env)[meta->mem_regno];
+			if (m->type == SCALAR_VALUE && reg_is_const(m) && !m->var_off.value)
+				return 0;
 		}
 		return check_helper_mem(env, (uint32_t)meta->mem_regno, r, 0, meta->mem_uninit,
 					kind == HELPER_ARG_CONST_SIZE_OR_ZERO);
@@ -195,22 +202,20 @@ static int check_arg(struct verifier_env *env, const struct helper_proto *p, uin
 		meta->release_ref = r->ref_obj_id;
 		return 0;
 	case HELPER_ARG_PTR_TO_SPIN_LOCK:
-		if (r->type != PTR_TO_MAP_VALUE || !tnum_is_const(r->var_off))
-			return arg_type_err(env, regno, r, "map_value");
-		return check_helper_mem(env, regno, NULL, 4, false, false);
+		return lock_check_arg(env, regno, meta);
 	case HELPER_ARG_PTR_TO_LONG:
 		return check_helper_mem(env, regno, NULL, 8, true, false);
 	case HELPER_ARG_PTR_TO_DYNPTR:
-		if (r->type != PTR_TO_STACK)
-			return arg_type_err(env, regno, r, "fp");
-		return check_helper_mem(env, regno, NULL, 16, false, false);
+	case HELPER_ARG_PTR_TO_DYNPTR_UNINIT:
+	case HELPER_ARG_PTR_TO_DYNPTR_RINGBUF:
+		return dynptr_check_arg(env, regno, kind, meta);
 	default:
 		verbose(env, "R%u unsupported argument kind %d\n", regno, kind);
 		return -EINVAL;
 	}
 }
 
-static void clobber_caller_saved(struct reg_state *regs)
+void clobber_caller_saved(struct reg_state *regs)
 {
 	for (int i = 1; i <= 5; i++)
 		mark_reg_not_init(&regs[i]);
@@ -222,7 +227,21 @@ static void invalidate_ref(struct reg_state *r, void *arg)
 	mark_reg_unknown(r);
 }
 
-static int release_reference(struct verifier_env *env, uint32_t ref)
+uint32_t acquire_reference(struct verifier_env *env, int insn_idx)
+{
+	struct vstate *st = env->cur;
+	if (st->refcnt >= MAX_REFS) {
+		verbose(env, "too many references held (max %d)\n", MAX_REFS);
+		return 0;
+	}
+	uint32_t ref = new_id(env);
+	st->refs[st->refcnt].id = ref;
+	st->refs[st->refcnt].insn_idx = (uint32_t)insn_idx;
+	st->refcnt++;
+	return ref;
+}
+
+int release_reference(struct verifier_env *env, uint32_t ref)
 {
 	struct vstate *st = env->cur;
 	for (uint32_t i = 0; i < st->refcnt; i++) {
@@ -234,10 +253,18 @@ static int release_reference(struct verifier_env *env, uint32_t ref)
 			for (int r = 0; r < MAX_BPF_REG; r++)
 				if (fs->regs[r].ref_obj_id == ref)
 					invalidate_ref(&fs->regs[r], NULL);
-			for (uint32_t s = 0; s < fs->nslots; s++)
-				if (fs->stack[s].kind[7] == STACK_SPILL &&
-				    fs->stack[s].spilled.ref_obj_id == ref)
-					invalidate_ref(&fs->stack[s].spilled, NULL);
+			for (uint32_t s = 0; s < fs->nslots; s++) {
+				struct stack_slot *sl = &fs->stack[s];
+				if (sl->spilled.ref_obj_id != ref)
+					continue;
+				if (sl->kind[7] == STACK_SPILL) {
+					invalidate_ref(&sl->spilled, NULL);
+				} else if (sl->kind[0] == STACK_DYNPTR || sl->kind[0] == STACK_ITER) {
+					/* the object is gone: its bytes are invalid */
+					memset(sl->kind, STACK_INVALID, 8);
+					memset(&sl->spilled, 0, sizeof(sl->spilled));
+				}
+			}
 		}
 		return 0;
 	}
@@ -348,21 +375,27 @@ int do_helper_call(struct verifier_env *env, const struct bpfrt_insn *insn, int 
 		verbose(env, "cannot call GPL-restricted function from non-GPL compatible program\n");
 		return -EINVAL;
 	}
-	struct call_meta meta = { .map_idx = -1, .mem_regno = -1, .callback_subprog = -1 };
+	bool is_lock = p->id == FN_spin_lock, is_unlock = p->id == FN_spin_unlock;
+	int err = lock_check_call(env, p->name, is_unlock);
+	if (err)
+		return err;
+	struct call_meta meta;
+	call_meta_init(&meta, p->name);
 	for (int i = 0; i < 5; i++) {
 		enum helper_arg k = p->args[i];
 		if (k == HELPER_ARG_NONE)
 			break;
-		int err = check_arg(env, p, (uint32_t)i + 1, k, &meta);
+		err = check_arg(env, p, (uint32_t)i + 1, k, &meta);
 		if (err)
 			return err;
 		/* a memory argument not followed by its size is a fixed-size one */
 	}
-	if (meta.release_ref) {
-		int err = release_reference(env, meta.release_ref);
-		if (err)
-			return err;
-	}
+	if (meta.release_ref && (err = release_reference(env, meta.release_ref)))
+		return err;
+	if ((err = dynptr_finish_call(env, &meta, insn_idx)))
+		return err;
+	if ((is_lock || is_unlock) && (err = lock_finish_call(env, is_lock, &meta)))
+		return err;
 	if (p->flags & HELPER_F_TAIL_CALL)
 		env->subprogs[subprog_of(env, (uint32_t)insn_idx)].has_tail_call = true;
 
@@ -377,7 +410,7 @@ int do_helper_call(struct verifier_env *env, const struct bpfrt_insn *insn, int 
 		clobber_caller_saved(nr);
 		mark_reg_unknown(&nr[0]);
 		env->cur = none;
-		int err = push_branch(env, (uint32_t)insn_idx + 1, (uint32_t)insn_idx);
+		err = push_branch(env, (uint32_t)insn_idx + 1, (uint32_t)insn_idx);
 		env->cur = saved;
 		state_free(none);
 		if (err)
@@ -409,20 +442,20 @@ int do_helper_call(struct verifier_env *env, const struct bpfrt_insn *insn, int 
 		r0->mem_size = meta.alloc_size > 0 ? (uint32_t)meta.alloc_size : 0;
 		r0->id = new_id(env);
 		break;
+	case HELPER_RET_PTR_TO_DYNPTR_MEM_OR_NULL:
+		dynptr_mark_slice(env, r0, &meta, meta.alloc_size, false);
+		break;
 	default:
 		mark_reg_unknown(r0);
 		break;
 	}
 	if (p->flags & HELPER_F_ACQUIRE) {
-		struct vstate *st = env->cur;
-		if (st->refcnt >= MAX_REFS) {
-			verbose(env, "too many references held (max %d)\n", MAX_REFS);
+		/* the reference is the pointer's id: its null branch drops it */
+		uint32_t ref = acquire_reference(env, insn_idx);
+		if (!ref)
 			return -EINVAL;
-		}
-		uint32_t ref = r0->id ? r0->id : new_id(env);
-		st->refs[st->refcnt].id = ref;
-		st->refs[st->refcnt].insn_idx = (uint32_t)insn_idx;
-		st->refcnt++;
+		if (r0->id)
+			env->cur->refs[env->cur->refcnt - 1].id = ref = r0->id;
 		r0->ref_obj_id = ref;
 	}
 	return 0;
@@ -473,6 +506,9 @@ int do_exit(struct verifier_env *env, int *insn_idx, bool *path_done)
 		return -EACCES;
 	}
 	if (!st->curframe) {
+		int err = lock_check_exit(env);
+		if (err)
+			return err;
 		if (r0->type != SCALAR_VALUE) {
 			verbose(env, "At program exit the register R0 is not a known value (%s)\n",
 				reg_type_str(r0, b, sizeof(b)));

@@ -87,8 +87,7 @@ static int check_insns(struct verifier_env *env)
 			env->prev_insn = i;
 			return -EINVAL;
 		}
-		if (f->op == ISA_OP_CALL_KFUNC) {
-			verbose(env, "calling kernel function %d is not allowed\n", insns[i].imm);
+		if (f->op == ISA_OP_CALL_KFUNC && kfunc_check_insn(env, i)) {
 			env->prev_insn = i;
 			return -EINVAL;
 		}

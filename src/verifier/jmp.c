@@ -52,7 +52,9 @@ static bool refine(struct vstate *st, const struct bpfrt_insn *insn, uint8_t op,
 	    (op == BPFRT_JEQ || op == BPFRT_JNE)) {
 		uint32_t id = dst->id, ref = dst->ref_obj_id;
 		if (op == BPFRT_JEQ) {
-			if (ref)
+			/* the NULL of an acquiring call holds nothing (a slice's
+			 * reference is its dynptr's, not its own) */
+			if (ref && ref == id)
 				release_ref(st, ref);
 			if (id)
 				for_each_reg_with_id(st, id, mark_null, NULL);

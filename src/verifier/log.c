@@ -207,8 +207,8 @@ void log_state(struct verifier_env *env, const struct vstate *st, bool all_frame
 			char kinds[9];
 			bool any = false;
 			for (int b = 0; b < 8; b++) {
-				static const char k[] = { '?', 'r', 'm', '0' };
-				kinds[b] = k[sl->kind[7 - b] & 3];
+				static const char k[] = { '?', 'r', 'm', '0', 'd', 'i', '?', '?' };
+				kinds[b] = k[sl->kind[7 - b] & 7];
 				any |= sl->kind[7 - b] != STACK_INVALID;
 			}
 			kinds[8] = 0;

@@ -152,7 +152,8 @@ static bool regsafe(const struct reg_state *old, const struct reg_state *cur, st
 	return old->flags == cur->flags && old->off == cur->off && old->frameno == cur->frameno &&
 	       old->map_idx == cur->map_idx && old->mem_size == cur->mem_size &&
 	       old->subprog == cur->subprog && check_ids(old->id, cur->id, m) &&
-	       check_ids(old->ref_obj_id, cur->ref_obj_id, m);
+	       check_ids(old->ref_obj_id, cur->ref_obj_id, m) &&
+	       check_ids(old->parent_id, cur->parent_id, m);
 }
 
 static uint8_t kind_of(const struct func_state *f, uint32_t spi, uint32_t b)
@@ -165,6 +166,27 @@ static bool stacksafe(const struct func_state *old, const struct func_state *cur
 {
 	for (uint32_t spi = 0; spi < old->nslots; spi++) {
 		const struct stack_slot *os = &old->stack[spi];
+		bool old_obj = os->kind[0] == STACK_DYNPTR || os->kind[0] == STACK_ITER;
+		uint8_t ck0 = kind_of(cur, spi, 0);
+		if (old_obj || ck0 == STACK_DYNPTR || ck0 == STACK_ITER) {
+			/* dynptrs and iterators: the same object in the same state
+			 * (an iterator's depth is not compared, as in the kernel) */
+			const struct stack_slot *cs = &cur->stack[spi];
+			if (!old_obj) {
+				for (uint32_t b = 0; b < 8; b++)
+					if (os->kind[b] != STACK_INVALID)
+						return false;
+				continue;
+			}
+			if (ck0 != os->kind[0])
+				return false;
+			if (cs->obj_type != os->obj_type || cs->obj_first != os->obj_first ||
+			    cs->iter_state != os->iter_state ||
+			    !check_ids(os->spilled.id, cs->spilled.id, m) ||
+			    !check_ids(os->spilled.ref_obj_id, cs->spilled.ref_obj_id, m))
+				return false;
+			continue;
+		}
 		if (os->kind[7] == STACK_SPILL) {
 			if (kind_of(cur, spi, 7) != STACK_SPILL ||
 			    !regsafe(&os->spilled, &cur->stack[spi].spilled, m))
@@ -215,6 +237,9 @@ static bool covers(const struct verifier_env *env, const struct vstate *old,
 	for (uint32_t i = 0; i < old->refcnt; i++)
 		if (!check_ids(old->refs[i].id, cur->refs[i].id, &m))
 			return false;
+	if (old->lock_map != cur->lock_map || old->lock_off != cur->lock_off ||
+	    (old->lock_map && !check_ids(old->lock_id, cur->lock_id, &m)))
+		return false;
 	return true;
 }
 
@@ -367,7 +392,10 @@ int is_state_visited(struct verifier_env *env, uint32_t idx)
 	if (!aux->prune_point)
 		return 0;
 	uint32_t n = 0;
-	if (aux->callback_head) {
+	/* callback starts and iterator next calls: the helper or the iterator
+	 * bounds the turns, so a state still in progress may cover */
+	bool bounded = aux->callback_head || aux->iter_next;
+	if (bounded) {
 		/* the helper bounds the calls: a fixpoint may be reached
 		 * against a state still in progress */
 		for (struct stored_state *sl = aux->active; sl; sl = sl->next) {
@@ -394,7 +422,7 @@ int is_state_visited(struct verifier_env *env, uint32_t idx)
 		}
 		n++;
 	}
-	if (aux->loop_head || aux->callback_head) {
+	if (aux->loop_head || bounded) {
 		/* the same loop head in an earlier turn of this path */
 		struct stored_state *anc = NULL;
 		int seen = 0, steps = 0;
@@ -405,19 +433,19 @@ int is_state_visited(struct verifier_env *env, uint32_t idx)
 			if (!seen++)
 				anc = p;
 			/* a few turns back: catches loops cycling through states */
-			if (!aux->callback_head && maybe_looping(&p->st, cur) &&
+			if (!bounded && maybe_looping(&p->st, cur) &&
 			    covers(env, &p->st, cur, idx) && covers(env, cur, &p->st, idx)) {
 				verbose(env, "infinite loop detected at insn %u\n", idx);
 				return -EINVAL;
 			}
 		}
-		if (anc && ((env->widen && aux->loop_head) || aux->callback_head))
-			widen_loop_state(env, &anc->st, idx, aux->callback_head);
+		if (anc && ((env->widen && aux->loop_head) || bounded))
+			widen_loop_state(env, &anc->st, idx, bounded);
 	}
 	/* As the kernel: a new state only every so often on a path, which
 	 * bounds the lists tight loops would otherwise grow at every turn. */
 	env->jmps_processed++;
-	if (!aux->callback_head && !(env->widen && aux->loop_head) &&
+	if (!bounded && !(env->widen && aux->loop_head) &&
 	    env->jmps_processed - env->prev_jmps < 20 &&
 	    env->insns_processed - env->prev_insns < 100)
 		return 0;

@@ -41,6 +41,32 @@ static uint8_t *kind_at(struct func_state *f, int off)
 	return &f->stack[spi_of(off)].kind[byte_of(off)];
 }
 
+static bool is_obj(uint8_t k)
+{
+	return k == STACK_DYNPTR || k == STACK_ITER;
+}
+
+/* Bytes [off, off+size) are about to be written: a dynptr there is
+ * destroyed (refused when it holds a reference), an iterator refused. */
+static int clobber_objs(struct verifier_env *env, struct func_state *f, int off, int size)
+{
+	for (int i = 0; i < size; i++) {
+		uint32_t spi = spi_of(off + i);
+		if (spi < f->nslots && is_obj(f->stack[spi].kind[0])) {
+			int err = stack_obj_overwrite(env, f, spi);
+			if (err)
+				return err;
+		}
+	}
+	return 0;
+}
+
+static int obj_read_err(struct verifier_env *env, int off, int i, int size)
+{
+	verbose(env, "invalid read from stack off %d+%d size %d\n", off, i, size);
+	return -EACCES;
+}
+
 /* A byte of a spilled register is being overwritten: the rest of that
  * register's slot becomes plain data. */
 static void scrub_spill(struct func_state *f, uint32_t spi)
@@ -60,6 +86,8 @@ int stack_write(struct verifier_env *env, struct func_state *f, int off, int siz
 	(void)insn_idx;
 	int err = grow_stack(env, f, off);
 	if (err)
+		return err;
+	if ((err = clobber_objs(env, f, off, size)))
 		return err;
 	uint32_t spi = spi_of(off);
 	bool is_ptr = val && reg_is_pointer(val);
@@ -125,10 +153,8 @@ plain:;
 	bool zero = true;
 	for (int i = 0; i < size; i++) {
 		uint8_t k = *kind_at(f, off + i);
-		if (k == STACK_INVALID) {
-			verbose(env, "invalid read from stack off %d+%d size %d\n", off, i, size);
-			return -EACCES;
-		}
+		if (k == STACK_INVALID || is_obj(k))
+			return obj_read_err(env, off, i, size);
 		if (k == STACK_SPILL) {
 			const struct reg_state *sp = &f->stack[spi_of(off + i)].spilled;
 			if (sp->type != SCALAR_VALUE) {
@@ -159,8 +185,12 @@ int stack_var_access(struct verifier_env *env, struct func_state *f, int min_off
 	int err = grow_stack(env, f, min_off);
 	if (err)
 		return err;
+	if (write && (err = clobber_objs(env, f, min_off, max_off + size - min_off)))
+		return err;
 	for (int off = min_off; off < max_off + size; off++) {
 		uint8_t *k = kind_at(f, off);
+		if (!write && is_obj(*k))
+			return obj_read_err(env, min_off, off - min_off, size);
 		if (write) {
 			scrub_spill(f, spi_of(off));
 			*k = STACK_MISC;
@@ -183,9 +213,16 @@ int stack_check_init(struct verifier_env *env, struct func_state *f, int min_off
 	int err = grow_stack(env, f, min_off);
 	if (err)
 		return err;
+	if (write && (err = clobber_objs(env, f, min_off, size)))
+		return err;
 	for (int i = 0; i < size; i++) {
 		int off = min_off + i;
 		uint8_t *k = kind_at(f, off);
+		if (!write && is_obj(*k)) {
+			verbose(env, "invalid read from stack R%u off %d+%d size %d\n", regno, min_off,
+				i, size);
+			return -EACCES;
+		}
 		if (write) {
 			scrub_spill(f, spi_of(off));
 			*k = STACK_MISC;

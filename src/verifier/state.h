@@ -59,6 +59,9 @@ struct reg_state {
 	 * registers), so a branch on one refines the others. */
 	uint32_t id;
 	uint32_t ref_obj_id; /* acquired reference this pointer belongs to */
+	/* The object this one was derived from (a dynptr slice: the dynptr's
+	 * id): destroying the parent invalidates it. */
+	uint32_t parent_id;
 	uint32_t map_idx;    /* CONST_PTR_TO_MAP, PTR_TO_MAP_VALUE/KEY */
 	uint32_t mem_size;   /* PTR_TO_MEM */
 	uint32_t subprog;    /* PTR_TO_FUNC: subprogram index */
@@ -70,11 +73,22 @@ enum slot_kind {
 	STACK_SPILL,	   /* part of a spilled register (spilled_ptr of the slot) */
 	STACK_MISC,	   /* some initialised data */
 	STACK_ZERO,	   /* known zero */
+	STACK_DYNPTR,	   /* part of a struct bpf_dynptr (two slots) */
+	STACK_ITER,	   /* part of an iterator (struct bpf_iter_num: one slot) */
 };
+
+/* Iterator states (kernel bpf_iter_state). */
+enum { ITER_INVALID = 0, ITER_ACTIVE, ITER_DRAINED };
 
 struct stack_slot {
 	uint8_t kind[8];
-	struct reg_state spilled; /* valid when kind[7] == STACK_SPILL */
+	/* STACK_SPILL (kind[7]): the register. STACK_DYNPTR / STACK_ITER: the
+	 * object's id and ref_obj_id (ringbuf dynptrs, iterators). */
+	struct reg_state spilled;
+	uint8_t obj_type;   /* dynptr: enum dynptr_type; iterator: its kfunc family */
+	uint8_t obj_first;  /* dynptr: this slot holds its first 8 bytes */
+	uint8_t iter_state; /* ITER_ACTIVE, ITER_DRAINED */
+	uint32_t iter_depth; /* iterator: next calls that returned an element on this path */
 };
 
 struct func_state {
@@ -103,6 +117,11 @@ struct vstate {
 	uint32_t insn_idx;
 	uint32_t refcnt;
 	struct ref_state refs[MAX_REFS];
+	/* The bpf_spin_lock held (spinlock.c): map, offset of the lock in the
+	 * value and the id of the value pointer; lock_map 0 when none. */
+	uint32_t lock_map; /* map index + 1 */
+	int32_t lock_off;
+	uint32_t lock_id;
 	/* The last state stored on this path (kernel: parent). */
 	struct stored_state *parent_ss;
 };
@@ -140,6 +159,7 @@ struct insn_aux {
 	struct stored_state *states; /* verified states (their subtree done) */
 	struct stored_state *active; /* states whose subtree is in progress */
 	uint32_t visits;  /* times the walk reached it (loop-head widening) */
+	bool iter_next;	  /* a call of an iterator's next kfunc (iter.c) */
 };
 
 struct verifier_env {
@@ -234,6 +254,13 @@ int stack_check_init(struct verifier_env *env, struct func_state *f, int min_off
 		     uint32_t regno, bool write);
 int grow_stack(struct verifier_env *env, struct func_state *f, int off);
 
+/* ---- dynptr.c (stack objects: dynptrs and iterators) ---- */
+/* Slot `spi` of a dynptr or iterator is being overwritten by a store: a
+ * local dynptr is destroyed (its slices die), anything else refused. */
+int stack_obj_overwrite(struct verifier_env *env, struct func_state *f, uint32_t spi);
+/* Every register (and spill) whose parent_id is `id` becomes unknown. */
+void invalidate_children(struct vstate *st, uint32_t id);
+
 /* ---- mem.c ---- */
 /* Checks and performs a load (t == READ, dst set) or store through `regno`. */
 enum access { ACCESS_READ, ACCESS_WRITE };
@@ -264,6 +291,26 @@ int do_helper_call(struct verifier_env *env, const struct bpfrt_insn *insn, int 
 int do_local_call(struct verifier_env *env, int insn_idx, uint32_t target, int *next_idx);
 int do_exit(struct verifier_env *env, int *insn_idx, bool *path_done);
 int check_max_stack_depth(struct verifier_env *env);
+
+/* ---- kfunc.c ---- */
+/* Static check of a kfunc call (cfg.c): the index names a known kfunc. */
+int kfunc_check_insn(struct verifier_env *env, uint32_t insn_idx);
+int do_kfunc_call(struct verifier_env *env, int insn_idx, int *next_idx, bool *path_done);
+
+/* ---- spinlock.c ---- */
+/* Rejects calls (helpers, kfuncs, global functions) while a lock is held,
+ * except bpf_spin_unlock. */
+int lock_check_call(struct verifier_env *env, const char *what, bool is_unlock);
+/* At the program's exit: no lock held. */
+int lock_check_exit(struct verifier_env *env);
+
+/* ---- global.c ---- */
+/* A call of a global function: arguments checked against its signature,
+ * r0 an unknown scalar; 1 when `target` is global, 0 when not, <0 error. */
+int global_call(struct verifier_env *env, int insn_idx, uint32_t target, int *next_idx);
+/* Verifies each global function reached, once, from its signature. */
+int check_global_funcs(struct verifier_env *env);
+const struct bpfrt_verify_func *global_func_of(const struct verifier_env *env, uint32_t start);
 
 /* ---- cfg.c ---- */
 int check_cfg(struct verifier_env *env);

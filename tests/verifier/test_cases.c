@@ -9,6 +9,9 @@
  *	attach uprobe | mech trampoline | ctx 64 | nr_args 2
  *	map TYPE KEY VALUE ENTRIES [FLAGS]   (referred to as map[idx:N] in order)
  *	helper ID NARGS | kernel_compat | gpl
+ *	spin_lock OFF | btf           (the last map's value BTF: lock offset, or none)
+ *
+ * `call kfunc NAME` is assembled as a call of that kfunc's table index.
  *	-- asm
  *	mov %r0, 0
  *	exit
@@ -29,6 +32,7 @@
 
 #include "bpfrt/asm.h"
 #include "bpfrt/verifier.h"
+#include "helpers/kfuncs.h"
 
 struct vcase {
 	char name[160];
@@ -86,12 +90,42 @@ static int parse_opt(struct vcase *c, const char *line)
 		o->attach = (enum bpfrt_attach_kind)k;
 	} else if (!strcmp(word, "map") &&
 		   sscanf(line, "%*s %u %u %u %u %u", &a, &b, &d, &e, &f) >= 4 && o->map_cnt < 8) {
-		c->maps[o->map_cnt++] = (struct bpfrt_verify_map){ a, b, d, e, f, NULL };
+		c->maps[o->map_cnt++] = (struct bpfrt_verify_map){ a, b, d, e, f, NULL, false, -1 };
+	} else if ((!strcmp(word, "spin_lock") || !strcmp(word, "btf")) && o->map_cnt) {
+		int off = -1;
+		if (!strcmp(word, "spin_lock") && sscanf(line, "%*s %d", &off) != 1)
+			return -1;
+		c->maps[o->map_cnt - 1].value_btf = true;
+		c->maps[o->map_cnt - 1].spin_lock_off = off;
 	} else if (!strcmp(word, "helper") && sscanf(line, "%*s %u %u", &a, &b) == 2 &&
 		   o->helper_cnt < 8) {
 		c->helpers[o->helper_cnt++] = (struct bpfrt_verify_helper){ a, b };
 	} else
 		return -1;
+	return 0;
+}
+
+/* `kfunc NAME` -> `kfunc INDEX` (in place: the index is never longer). */
+static int resolve_kfuncs(char *text)
+{
+	for (char *p = text; (p = strstr(p, "kfunc ")); ) {
+		char *name = p + 6, *end = name;
+		while (*end == '_' || (*end >= 'a' && *end <= 'z') || (*end >= '0' && *end <= '9'))
+			end++;
+		if (end == name || (*name >= '0' && *name <= '9')) {
+			p = end;
+			continue;
+		}
+		char saved = *end;
+		*end = 0;
+		int idx = kfunc_find_by_name(name);
+		*end = saved;
+		if (idx < 0)
+			return -1;
+		int n = snprintf(name, (size_t)(end - name) + 1, "%d", idx);
+		memset(name + n, ' ', (size_t)(end - name - n));
+		p = end;
+	}
 	return 0;
 }
 
@@ -108,6 +142,11 @@ static void run_case(const char *file, struct vcase *c)
 	}
 	struct bpfrt_asm_opts ao = { .sz = sizeof(ao), .filename = c->name, .log_buf = alog,
 				     .log_size = sizeof(alog) };
+	if (c->asm_text && resolve_kfuncs(c->asm_text)) {
+		printf("%s: %s: unknown kfunc\n", file, c->name);
+		failed++;
+		return;
+	}
 	if (bpfrt_asm(c->asm_text ? c->asm_text : "", &ao, &insns, &cnt)) {
 		printf("%s: %s: does not assemble: %s\n", file, c->name, alog);
 		failed++;

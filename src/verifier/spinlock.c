@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * bpf_spin_lock / bpf_spin_unlock pairing, as the kernel's verifier checks
+ * it: the lock is the struct bpf_spin_lock field of a map value (the map's
+ * value BTF, from the loader, says where: bpfrt_verify_map.spin_lock_off),
+ * one lock is held at a time, no helper, kfunc or global function is called
+ * while it is held (static subprograms may be), the unlock names the same
+ * lock, and the program does not exit or throw holding it.
+ */
+#include <errno.h>
+
+#include "verifier/calls.h"
+
+int lock_check_call(struct verifier_env *env, const char *what, bool is_unlock)
+{
+	(void)what;
+	if (env->cur->lock_map && !is_unlock) {
+		verbose(env, "function calls are not allowed while holding a lock\n");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int lock_check_exit(struct verifier_env *env)
+{
+	if (env->cur->lock_map) {
+		verbose(env, "bpf_spin_unlock is missing\n");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int lock_check_arg(struct verifier_env *env, uint32_t regno, struct call_meta *meta)
+{
+	const struct reg_state *r = &cur_regs(env)[regno];
+	if (r->type != PTR_TO_MAP_VALUE || (r->flags & PTR_MAYBE_NULL))
+		return arg_type_err(env, regno, r, "map_value");
+	if (!tnum_is_const(r->var_off)) {
+		verbose(env,
+			"R%u doesn't have constant offset. bpf_spin_lock has to be at the constant offset\n",
+			regno);
+		return -EINVAL;
+	}
+	const struct bpfrt_verify_map *m = &env->opts->maps[r->map_idx];
+	if (!m->value_btf) {
+		verbose(env, "map 'map[idx:%u]' has to have BTF in order to use bpf_spin_lock\n",
+			r->map_idx);
+		return -EINVAL;
+	}
+	if (m->spin_lock_off < 0) {
+		verbose(env, "map 'map[idx:%u]' has no valid bpf_spin_lock\n", r->map_idx);
+		return -EINVAL;
+	}
+	int64_t off = r->off + (int64_t)r->var_off.value;
+	if (off != m->spin_lock_off) {
+		verbose(env, "off %lld doesn't point to 'struct bpf_spin_lock' that is at %d\n",
+			(long long)off, m->spin_lock_off);
+		return -EINVAL;
+	}
+	meta->lock_map = (int)r->map_idx;
+	meta->lock_off = (int32_t)off;
+	meta->lock_id = r->id;
+	return 0;
+}
+
+int lock_finish_call(struct verifier_env *env, bool lock, const struct call_meta *meta)
+{
+	struct vstate *st = env->cur;
+	if (lock) {
+		if (st->lock_map) {
+			verbose(env, "Locking two bpf_spin_locks are not allowed\n");
+			return -EINVAL;
+		}
+		st->lock_map = (uint32_t)meta->lock_map + 1;
+		st->lock_off = meta->lock_off;
+		st->lock_id = meta->lock_id;
+		return 0;
+	}
+	if (!st->lock_map) {
+		verbose(env, "bpf_spin_unlock without taking a lock\n");
+		return -EINVAL;
+	}
+	if (st->lock_map != (uint32_t)meta->lock_map + 1 || st->lock_off != meta->lock_off ||
+	    st->lock_id != meta->lock_id) {
+		verbose(env, "bpf_spin_unlock of different lock\n");
+		return -EINVAL;
+	}
+	st->lock_map = 0;
+	st->lock_off = 0;
+	st->lock_id = 0;
+	return 0;
+}
