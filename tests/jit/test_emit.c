@@ -47,12 +47,13 @@ struct xop {
 	int reg;
 	int base, index;
 	int64_t v; /* displacement, immediate or branch target */
+	int scale; /* memory: log2 of the index's scale (0: [a + b] in either order) */
 };
-#define REG(s, r) ((struct xop){K_REG, (s), (r), 0, -1, 0})
-#define MEM(s, b, d) ((struct xop){K_MEM, (s), 0, (b), -1, (d)})
-#define IMM(s, x) ((struct xop){K_IMM, (s), 0, 0, -1, (x)})
-#define REL(t) ((struct xop){K_REL, 0, 0, 0, -1, (t)})
-#define NOP ((struct xop){K_NONE, 0, 0, 0, -1, 0})
+#define REG(s, r) ((struct xop){K_REG, (s), (r), 0, -1, 0, 0})
+#define MEM(s, b, d) ((struct xop){K_MEM, (s), 0, (b), -1, (d), 0})
+#define IMM(s, x) ((struct xop){K_IMM, (s), 0, 0, -1, (x), 0})
+#define REL(t) ((struct xop){K_REL, 0, 0, 0, -1, (t), 0})
+#define NOP ((struct xop){K_NONE, 0, 0, 0, -1, 0, 0})
 
 static ZydisRegister zreg(int sz, int r)
 {
@@ -116,6 +117,9 @@ static void check(struct x86_buf *b, size_t at, ZydisMnemonic mn, bool lock, str
 			bool ok = disp == w->v;
 			if (w->index < 0)
 				ok &= op->mem.base == zreg(8, w->base) && op->mem.index == ZYDIS_REGISTER_NONE;
+			else if (w->scale)
+				ok &= op->mem.scale == 1 << w->scale && op->mem.base == zreg(8, w->base) &&
+				      op->mem.index == zreg(8, w->index);
 			else /* [a + b] in either order */
 				ok &= op->mem.scale <= 1 &&
 				      ((op->mem.base == zreg(8, w->base) && op->mem.index == zreg(8, w->index)) ||
@@ -370,6 +374,40 @@ static void test_memory(void **state)
 						continue;
 				}
 				CHECK(ZYDIS_MNEMONIC_LEA, false, REG(8, r), m, NOP, "lea_rr");
+				/* [base + index * 2^s + d], every index but rsp */
+				int index = (base + 3 * r + 1) & 15;
+				if (index == X86_RSP)
+					continue;
+				for (int s = 0; s < 4; s++) {
+					struct xop mi = MEM(0, base, d);
+					mi.index = index;
+					mi.scale = s;
+					if (!s && base == X86_RSP)
+						continue;
+					for (int sz = 4; sz <= 8; sz += 4) {
+						BUF(0);
+						emit_lea_idx(&b, sz, r, base, index, s, d);
+						CHECK(ZYDIS_MNEMONIC_LEA, false, REG(sz, r), mi, NOP, "lea_idx");
+					}
+					for (int q = 0; q < 4; q++) {
+						int sz = sizes[q];
+						mi.sz = sz;
+						BUF(0);
+						emit_load_idx(&b, sz, false, r, base, index, s, d);
+						CHECK(sz < 4 ? ZYDIS_MNEMONIC_MOVZX : ZYDIS_MNEMONIC_MOV, false,
+						      REG(sz < 8 ? 4 : 8, r), mi, NOP, "load_idx");
+						if (sz < 8) {
+							BUF(0);
+							emit_load_idx(&b, sz, true, r, base, index, s, d);
+							CHECK(sz < 4 ? ZYDIS_MNEMONIC_MOVSX : ZYDIS_MNEMONIC_MOVSXD,
+							      false, REG(8, r), mi, NOP, "load_idx sx");
+						}
+						BUF(0);
+						emit_store_idx(&b, sz, base, index, s, d, r);
+						CHECK(ZYDIS_MNEMONIC_MOV, false, mi, REG(sz, r), NOP, "store_idx");
+					}
+					mi.sz = 0;
+				}
 			}
 			for (int s = 0; s < 4; s++) {
 				BUF(0);
@@ -494,6 +532,28 @@ static void test_stack_and_branches(void **state)
 	assert_false(x86_patch8(&far, h));
 }
 
+/* Padding of every length decodes as nops, in as few instructions as the
+ * 9-byte form allows. */
+static void test_nops(void **state)
+{
+	(void)state;
+	for (size_t n = 0; n <= 40; n++) {
+		struct x86_buf b = {.p = code, .cap = sizeof(code)};
+		emit_nops(&b, n);
+		assert_int_equal(b.len, n);
+		size_t at = 0, count = 0;
+		while (at < n) {
+			ZydisDecodedInstruction zi;
+			ZydisDecodedOperand ops[ZYDIS_MAX_OPERAND_COUNT];
+			assert_true(ZYAN_SUCCESS(ZydisDecoderDecodeFull(&dec, code + at, n - at, &zi, ops)));
+			assert_int_equal(zi.mnemonic, ZYDIS_MNEMONIC_NOP);
+			at += zi.length;
+			count++;
+		}
+		assert_int_equal(count, (n + 8) / 9);
+	}
+}
+
 static void test_buffer_overflow(void **state)
 {
 	(void)state;
@@ -598,6 +658,7 @@ int main(void)
 		cmocka_unit_test(test_mul_unary_shift),
 		cmocka_unit_test(test_memory),
 		cmocka_unit_test(test_stack_and_branches),
+		cmocka_unit_test(test_nops),
 		cmocka_unit_test(test_buffer_overflow),
 		cmocka_unit_test(test_every_form_decodes),
 	};

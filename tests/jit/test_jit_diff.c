@@ -59,8 +59,8 @@ static unsigned below(unsigned n)
 /* Immediates that hit the edge cases more often than uniform ones would. */
 static int32_t rnd_imm(void)
 {
-	static const int32_t edge[] = {0, 1, -1, 2, 3, 7, 8, 16, 31, 32, 63, 64, 255, 256, 0x7fff,
-				       0x8000, 0xffff, INT32_MAX, INT32_MIN, -2, -8, 1 << 20};
+	static const int32_t edge[] = {0, 1, -1, 2, 3, 5, 7, 8, 9, 16, 31, 32, 63, 64, 255, 256,
+				       0x7fff, 0x8000, 0xffff, INT32_MAX, INT32_MIN, -2, -8, 1 << 20};
 	switch (below(4)) {
 	case 0: return edge[below(sizeof(edge) / sizeof(edge[0]))];
 	case 1: return (int32_t)below(200) - 100;
@@ -231,6 +231,76 @@ static const struct isa_form *random_generable_form(bool in_loop)
 	}
 }
 
+#define ALU(w, op, k) ((w) == 64 ? BPFRT_ALU64 : BPFRT_ALU) | (op) | (k)
+
+/* The sequences the JIT folds into fewer x86 instructions (fold.c), with
+ * random registers, so both the folded form and the values it must still
+ * leave in the other registers are compared. */
+static void idiom(struct gen *g)
+{
+	uint8_t a = wreg(), x = wreg();
+	switch (below(4)) {
+	case 0: { /* rotate: mov t, x; rsh t, w-b; lsh x, b; or x, t (shifts and or in
+		   * either order) */
+		int w = below(2) ? 64 : 32, bits = 1 + (int)below((unsigned)w - 1);
+		if (a == x)
+			return;
+		item(g);
+		put(g, INSN(ALU(w, BPFRT_MOV, BPFRT_X), a, x, 0, 0));
+		bool swap = below(2);
+		for (int q = 0; q < 2; q++) {
+			bool left = (q == 0) != swap;
+			item(g);
+			put(g, INSN(ALU(w, left ? BPFRT_LSH : BPFRT_RSH, BPFRT_K), (q == 0) != below(2) ? a : x,
+				    0, 0, left ? bits : w - bits));
+		}
+		/* mostly the well-formed rotate: shifts on different registers */
+		struct bpfrt_insn *s1 = &g->p[g->n - 2], *s2 = &g->p[g->n - 1];
+		if (below(4) && s1->dst_reg == s2->dst_reg)
+			s2->dst_reg = s1->dst_reg == a ? x : a;
+		item(g);
+		bool into_x = below(2);
+		put(g, INSN(ALU(w, BPFRT_OR, BPFRT_X), into_x ? x : a, into_x ? a : x, 0, 0));
+		break;
+	}
+	case 1: { /* scaled index: lsh x, s; [other]; mov a, b; add a, imm; add a, x */
+		uint8_t b = rreg();
+		item(g);
+		put(g, INSN(ALU(64, BPFRT_LSH, BPFRT_K), x, 0, 0, 1 + (int)below(3)));
+		if (below(2))
+			random_form(g, random_generable_form(true), true);
+		item(g);
+		put(g, INSN(ALU(64, BPFRT_MOV, BPFRT_X), a, b, 0, 0));
+		bool imm_first = below(2);
+		if (imm_first) {
+			item(g);
+			put(g, INSN(ALU(64, BPFRT_ADD, BPFRT_K), a, 0, 0, rnd_imm()));
+		}
+		item(g);
+		put(g, INSN(ALU(64, BPFRT_ADD, BPFRT_X), a, x, 0, 0));
+		if (!imm_first && below(2)) {
+			item(g);
+			put(g, INSN(ALU(64, BPFRT_ADD, BPFRT_K), a, 0, 0, rnd_imm()));
+		}
+		if (below(2))
+			mov_imm(g, x, rnd_imm()); /* the shifted index is dead */
+		break;
+	}
+	case 2: { /* multiplication by 3, 5, 9 or a power of two; xor with -1 */
+		static const int32_t k[] = {3, 5, 9, 4, 1 << 30, -1};
+		item(g);
+		put(g, INSN(ALU(below(2) ? 64 : 32, below(4) ? BPFRT_MUL : BPFRT_XOR, BPFRT_K), a, 0, 0,
+			    k[below(6)]));
+		break;
+	}
+	default: /* a conditional jump over an unconditional one */
+		item(g);
+		put(g, INSN(BPFRT_JMP | BPFRT_JGT | BPFRT_K, rreg(), 0, 1, rnd_imm()));
+		random_form(g, &isa_forms[below(2) ? ISA_OP_JA : ISA_OP_JA32], false);
+		break;
+	}
+}
+
 /* Function `k` of `nfuncs` (0 is main): stack init, random body, exit. */
 static void gen_function(struct gen *g, int k, int nfuncs)
 {
@@ -290,7 +360,9 @@ static void gen_function(struct gen *g, int k, int nfuncs)
 			for (uint8_t r = 1; r <= 5; r++)
 				mov_imm(g, r, rnd_imm());
 			no_target_since(g, after);
-		} else if (what < 12 && k + 1 < nfuncs) {
+		} else if (what < 16) {
+			idiom(g);
+		} else if (what < 19 && k + 1 < nfuncs) {
 			item(g);
 			g->calls[g->ncalls].slot = g->n;
 			g->calls[g->ncalls++].func = k + 1 + (int)below((unsigned)(nfuncs - k - 1));

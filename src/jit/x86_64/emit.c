@@ -51,15 +51,18 @@ static unsigned size_flags(int sz)
 
 /* One instruction: [lock] [66] [REX] opcode ModRM [SIB] [disp]. `reg` is
  * the ModRM.reg field (a register or a /digit), `rm` a register or, with
- * E_MEM, the base of [rm + disp]. */
-static void enc(struct x86_buf *b, unsigned fl, const uint8_t *op, int nop, int reg, int rm,
-		int32_t disp)
+ * E_MEM, the base of [rm + index * 2^scale + disp] (index < 0: none; never
+ * rsp, which SIB cannot name as an index). */
+static void enc_x(struct x86_buf *b, unsigned fl, const uint8_t *op, int nop, int reg, int rm,
+		  int index, int scale, int32_t disp)
 {
 	if (fl & E_LOCK)
 		emit_u8(b, 0xf0);
 	if (fl & E_66)
 		emit_u8(b, 0x66);
-	uint8_t rex = 0x40 | ((fl & E_W) ? 8 : 0) | ((reg & 8) ? 4 : 0) | ((rm & 8) ? 1 : 0);
+	bool idx = (fl & E_MEM) && index >= 0;
+	uint8_t rex = 0x40 | ((fl & E_W) ? 8 : 0) | ((reg & 8) ? 4 : 0) |
+		      (idx && (index & 8) ? 2 : 0) | ((rm & 8) ? 1 : 0);
 	/* spl/bpl/sil/dil exist only with a REX prefix (without it, 4-7 mean
 	 * ah/ch/dh/bh). */
 	bool need = rex != 0x40 || ((fl & E_BREG) && reg >= 4 && reg < 8) ||
@@ -72,13 +75,24 @@ static void enc(struct x86_buf *b, unsigned fl, const uint8_t *op, int nop, int 
 		return;
 	}
 	int mod = disp == 0 && (rm & 7) != X86_RBP ? 0 : x86_fits_s8(disp) ? 1 : 2;
-	emit_u8(b, mod << 6 | (reg & 7) << 3 | (rm & 7));
-	if ((rm & 7) == X86_RSP)
-		emit_u8(b, 0x24); /* SIB: no index, base rsp/r12 */
+	if (idx) {
+		emit_u8(b, mod << 6 | (reg & 7) << 3 | 4);
+		emit_u8(b, (uint8_t)(scale << 6 | (index & 7) << 3 | (rm & 7)));
+	} else {
+		emit_u8(b, mod << 6 | (reg & 7) << 3 | (rm & 7));
+		if ((rm & 7) == X86_RSP)
+			emit_u8(b, 0x24); /* SIB: no index, base rsp/r12 */
+	}
 	if (mod == 1)
 		emit_u8(b, (uint8_t)disp);
 	else if (mod == 2)
 		emit_u32(b, (uint32_t)disp);
+}
+
+static void enc(struct x86_buf *b, unsigned fl, const uint8_t *op, int nop, int reg, int rm,
+		int32_t disp)
+{
+	enc_x(b, fl, op, nop, reg, rm, -1, 0, disp);
 }
 
 static void enc1(struct x86_buf *b, unsigned fl, uint8_t op, int reg, int rm, int32_t disp)
@@ -238,44 +252,69 @@ void emit_lea(struct x86_buf *b, int sz, int dst, int base, int32_t disp)
 
 void emit_lea_rr(struct x86_buf *b, int sz, int dst, int base, int index)
 {
-	if ((index & 7) == X86_RSP && !(index & 8)) {
-		/* rsp cannot be an index; addition commutes */
-		int t = base;
-		base = index;
-		index = t;
+	emit_lea_idx(b, sz, dst, base, index, 0, 0);
+}
+
+/* rsp cannot be an index: with scale 1 the two swap (addition commutes). */
+static void fix_index(int *base, int *index, int scale)
+{
+	if (*index == X86_RSP && scale == 0) {
+		*index = *base;
+		*base = X86_RSP;
 	}
-	if (sz == 8 || (dst | base | index) & 8)
-		emit_u8(b, 0x40 | (sz == 8 ? 8 : 0) | ((dst & 8) ? 4 : 0) | ((index & 8) ? 2 : 0) |
-				   ((base & 8) ? 1 : 0));
-	emit_u8(b, 0x8d);
-	bool disp8 = (base & 7) == X86_RBP; /* [rbp + index] needs a displacement */
-	emit_u8(b, (disp8 ? 0x40 : 0x00) | (dst & 7) << 3 | 4);
-	emit_u8(b, (index & 7) << 3 | (base & 7));
-	if (disp8)
-		emit_u8(b, 0);
+}
+
+void emit_lea_idx(struct x86_buf *b, int sz, int dst, int base, int index, int scale,
+		  int32_t disp)
+{
+	fix_index(&base, &index, scale);
+	uint8_t op = 0x8d;
+	enc_x(b, size_flags(sz) | E_MEM, &op, 1, dst, base, index, scale, disp);
+}
+
+void emit_load_idx(struct x86_buf *b, int sz, bool sx, int dst, int base, int index, int scale,
+		   int32_t disp)
+{
+	fix_index(&base, &index, scale);
+	uint8_t op[2] = {0x0f, 0};
+	int nop = 2;
+	unsigned fl = E_MEM | (sx ? E_W : 0);
+	switch (sz) {
+	case 1:
+		op[1] = sx ? 0xbe : 0xb6;
+		break;
+	case 2:
+		op[1] = sx ? 0xbf : 0xb7;
+		break;
+	case 4:
+		op[0] = sx ? 0x63 : 0x8b;
+		nop = 1;
+		break;
+	default:
+		op[0] = 0x8b;
+		nop = 1;
+		fl |= E_W;
+		break;
+	}
+	enc_x(b, fl, op, nop, dst, base, index, scale, disp);
 }
 
 void emit_load(struct x86_buf *b, int sz, bool sx, int dst, int base, int32_t disp)
 {
-	switch (sz) {
-	case 1:
-		enc2(b, E_MEM | (sx ? E_W : 0), 0x0f, sx ? 0xbe : 0xb6, dst, base, disp);
-		break;
-	case 2:
-		enc2(b, E_MEM | (sx ? E_W : 0), 0x0f, sx ? 0xbf : 0xb7, dst, base, disp);
-		break;
-	case 4:
-		enc1(b, E_MEM | (sx ? E_W : 0), sx ? 0x63 : 0x8b, dst, base, disp);
-		break;
-	default:
-		enc1(b, E_MEM | E_W, 0x8b, dst, base, disp);
-		break;
-	}
+	emit_load_idx(b, sz, sx, dst, base, -1, 0, disp);
+}
+
+void emit_store_idx(struct x86_buf *b, int sz, int base, int index, int scale, int32_t disp,
+		    int src)
+{
+	fix_index(&base, &index, scale);
+	uint8_t op = sz == 1 ? 0x88 : 0x89;
+	enc_x(b, size_flags(sz) | E_MEM, &op, 1, src, base, index, scale, disp);
 }
 
 void emit_store(struct x86_buf *b, int sz, int base, int32_t disp, int src)
 {
-	enc1(b, size_flags(sz) | E_MEM, sz == 1 ? 0x88 : 0x89, src, base, disp);
+	emit_store_idx(b, sz, base, -1, 0, disp, src);
 }
 
 void emit_store_imm(struct x86_buf *b, int sz, int base, int32_t disp, int32_t imm)
@@ -449,4 +488,26 @@ bool x86_patch8(struct x86_buf *b, size_t hole)
 	if (hole < b->cap && !b->overflow)
 		b->p[hole] = (uint8_t)d;
 	return true;
+}
+
+void emit_nops(struct x86_buf *b, size_t n)
+{
+	/* The recommended multi-byte nops (0f 1f /0 with growing ModRM/SIB/disp
+	 * and a 66 prefix), at most 9 bytes each. */
+	static const uint8_t nops[9][9] = {
+		{0x90},
+		{0x66, 0x90},
+		{0x0f, 0x1f, 0x00},
+		{0x0f, 0x1f, 0x40, 0x00},
+		{0x0f, 0x1f, 0x44, 0x00, 0x00},
+		{0x66, 0x0f, 0x1f, 0x44, 0x00, 0x00},
+		{0x0f, 0x1f, 0x80, 0x00, 0x00, 0x00, 0x00},
+		{0x0f, 0x1f, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00},
+		{0x66, 0x0f, 0x1f, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00},
+	};
+	while (n) {
+		size_t k = n > 9 ? 9 : n;
+		emit_bytes(b, nops[k - 1], k);
+		n -= k;
+	}
 }

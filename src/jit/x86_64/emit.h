@@ -90,11 +90,21 @@ void emit_shiftx(struct x86_buf *b, enum x86_shift op, int sz, int dst, int src,
 void emit_lea(struct x86_buf *b, int sz, int dst, int base, int32_t disp);
 /* lea dst, [base + index] */
 void emit_lea_rr(struct x86_buf *b, int sz, int dst, int base, int index);
+/* lea dst, [base + index * 2^scale + disp] (scale 0-3; index never rsp
+ * unless scale is 0). sz 4 keeps the low 32 bits of the sum. */
+void emit_lea_idx(struct x86_buf *b, int sz, int dst, int base, int index, int scale,
+		  int32_t disp);
 /* dst = zero- (sx false) or sign-extended load of `sz` bytes from
  * [base + disp]; sign-extending loads extend to 64 bits. */
 void emit_load(struct x86_buf *b, int sz, bool sx, int dst, int base, int32_t disp);
 /* mov [base + disp], src (low sz bytes of src) */
 void emit_store(struct x86_buf *b, int sz, int base, int32_t disp, int src);
+/* emit_load / emit_store at [base + index * 2^scale + disp] (index < 0:
+ * none) */
+void emit_load_idx(struct x86_buf *b, int sz, bool sx, int dst, int base, int index, int scale,
+		   int32_t disp);
+void emit_store_idx(struct x86_buf *b, int sz, int base, int index, int scale, int32_t disp,
+		    int src);
 /* mov [base + disp], imm (sign-extended to 8 bytes for sz 8) */
 void emit_store_imm(struct x86_buf *b, int sz, int base, int32_t disp, int32_t imm);
 /* dst = zero-extension of the low `from` (1 or 2) bytes of src, 32-bit op */
@@ -120,6 +130,9 @@ void emit_cmp_mem8_i(struct x86_buf *b, int base, int32_t disp, int8_t imm);
 void emit_add_mem_i(struct x86_buf *b, int sz, int base, int32_t disp, int32_t imm);
 /* cmp [base + disp], imm (sz 4 or 8; imm8 form when it fits) */
 void emit_cmp_mem_i(struct x86_buf *b, int sz, int base, int32_t disp, int32_t imm);
+/* n bytes of nops, as few instructions as possible (padding before loop
+ * heads) */
+void emit_nops(struct x86_buf *b, size_t n);
 void emit_push(struct x86_buf *b, int r);
 void emit_pop(struct x86_buf *b, int r);
 void emit_ret(struct x86_buf *b);

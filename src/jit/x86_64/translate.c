@@ -110,6 +110,8 @@ static int scan(struct jit_compiler *c)
 				return -EINVAL;
 			}
 			c->flags[t] |= f->syntax == ISA_SYN_CALL_LOCAL ? JIT_I_ENTRY : JIT_I_TARGET;
+			if (f->syntax != ISA_SYN_CALL_LOCAL && t <= (int64_t)i)
+				c->flags[t] |= JIT_I_LOOP;
 		}
 		switch (f->op) {
 		case ISA_OP_CALL_HELPER:
@@ -401,6 +403,8 @@ static int emit_pass(struct jit_compiler *c)
 		c->next_func_addr[k] = (int64_t)b->len;
 		emit_prologue(c, fn);
 		for (size_t i = fn->start; i < fn->end; i++) {
+			if ((c->flags[i] & JIT_I_LOOP) && c->align_loops)
+				emit_nops(b, (16 - b->len % 16) % 16);
 			c->next_addr[i] = (int64_t)b->len;
 			if (c->flags[i] & JIT_I_SLOT2)
 				continue;
@@ -431,6 +435,8 @@ static void compiler_free(struct jit_compiler *c)
 	free(c->func_of);
 	free(c->funcs);
 	free(c->helper);
+	free(c->live_out);
+	free(c->scale);
 	free(c->addr);
 	free(c->next_addr);
 	free(c->func_addr);
@@ -447,15 +453,20 @@ static int compile(struct jit_compiler *c, struct jit_prog *jp)
 	c->helper = calloc(n, sizeof(*c->helper));
 	c->addr = malloc((n + 1) * sizeof(*c->addr));
 	c->next_addr = malloc((n + 1) * sizeof(*c->addr));
-	if (!c->form || !c->flags || !c->func_of || !c->helper || !c->addr || !c->next_addr)
+	c->scale = calloc(n, 1);
+	if (!c->form || !c->flags || !c->func_of || !c->helper || !c->addr || !c->next_addr ||
+	    !c->scale)
 		return -ENOMEM;
 	int err = scan(c);
 	if (!err) {
 		find_callbacks(c);
 		err = plan_functions(c);
 	}
+	if (!err)
+		err = jit_liveness(c);
 	if (err)
 		return err;
+	jit_plan_folds(c);
 	c->func_addr = malloc(c->nfuncs * sizeof(*c->func_addr));
 	c->next_func_addr = malloc(c->nfuncs * sizeof(*c->func_addr));
 	c->buf.cap = 64 * n + 256;
@@ -474,6 +485,10 @@ static int compile(struct jit_compiler *c, struct jit_prog *jp)
 			jit_log(c, 0, "branch offsets did not converge in %d passes", MAX_PASSES);
 			return -E2BIG;
 		}
+		/* Padding grows when code before a loop head shrinks, which can
+		 * keep offsets from settling: past a few passes, stop aligning
+		 * and code only shrinks again. */
+		c->align_loops = pass < MAX_PASSES / 2;
 		err = emit_pass(c);
 		if (err)
 			return err;

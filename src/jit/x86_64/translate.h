@@ -16,6 +16,8 @@ enum {
 	JIT_I_ENTRY = 1 << 1,  /* a function starts here */
 	JIT_I_SLOT2 = 1 << 2,  /* second slot of ld_imm64 */
 	JIT_I_CALLBACK = 1 << 3, /* may be a callback: some ld_imm64 loads its index */
+	JIT_I_LOOP = 1 << 4,	 /* a backward branch goes here: aligned */
+	JIT_I_FOLDED = 1 << 5,	 /* emits nothing: a later instruction does its work */
 };
 
 enum { JIT_STUB_DEPTH, JIT_STUB_ZERO, JIT_STUB_ABORT, JIT_STUB_CALLBACK, JIT_STUB_COUNT };
@@ -43,6 +45,9 @@ struct jit_compiler {
 	bool need_rc; /* some call needs the run context in r12 */
 	bool bmi2;    /* the CPU has BMI2 (shlx/shrx/sarx) */
 	bool has_callbacks; /* some functions may be callbacks (JIT_I_CALLBACK) */
+	bool align_loops;   /* pad loop heads to 16 bytes (off when passes do not converge) */
+	uint16_t *live_out; /* BPF registers live after each instruction (bit per register) */
+	uint8_t *scale;	    /* add64 of a register shifted by a folded lsh: the shift */
 	/* Offsets from the previous pass (-1: unknown) and this pass. */
 	int64_t *addr, *next_addr; /* per instruction, [n] = end of code */
 	int64_t *func_addr, *next_func_addr;
@@ -59,6 +64,13 @@ void jit_log(struct jit_compiler *c, size_t idx, const char *fmt, ...)
 int64_t jit_target(const struct jit_compiler *c, size_t i, int64_t prev_target);
 int64_t jit_insn_target(const struct jit_compiler *c, size_t i, size_t t);
 void jit_emit_epilogue(struct jit_compiler *c, const struct jit_func *fn);
+
+/* fold.c: liveness, the plan of folded shifts, and the sequences that
+ * become one x86 instruction. jit_fold() returns 1 when it emitted
+ * instruction *i (advancing *i past what it consumed), 0 otherwise. */
+int jit_liveness(struct jit_compiler *c);
+void jit_plan_folds(struct jit_compiler *c);
+int jit_fold(struct jit_compiler *c, size_t *i);
 
 /* Emits instruction *i (and may consume the next one when it folds two
  * into one x86 instruction, advancing *i). */

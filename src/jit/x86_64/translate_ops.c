@@ -447,30 +447,27 @@ static void call_local(struct jit_compiler *c, size_t i, size_t t)
 	emit_add_mem_i(b, 4, JIT_AUX2, depth, -1);
 }
 
-/* mov dst, src followed by add dst, imm|reg: one lea. */
-static bool fold_lea(struct jit_compiler *c, size_t *i)
+/* A conditional jump over an unconditional one: the inverted condition
+ * jumps straight to the second one's target (one taken branch per loop
+ * iteration instead of two, for the `if (done) break;` loops clang
+ * writes). */
+static size_t jumps_over_ja(const struct jit_compiler *c, size_t i, size_t *ja_target)
 {
-	size_t j = *i + 1;
-	if (j >= c->n || (c->flags[j] & (JIT_I_TARGET | JIT_I_ENTRY | JIT_I_SLOT2)))
-		return false;
-	const struct bpfrt_insn *a = &c->insns[*i], *n = &c->insns[j];
-	enum isa_op mov = c->form[*i]->op, add = c->form[j]->op;
-	int sz = mov == ISA_OP_MOV64_X ? 8 : 4;
-	if (n->dst_reg != a->dst_reg || a->dst_reg == a->src_reg)
-		return false;
-	if (add == (sz == 8 ? ISA_OP_ADD64_K : ISA_OP_ADD32_K))
-		emit_lea(&c->buf, sz, R(a->dst_reg), R(a->src_reg), n->imm);
-	else if (add == (sz == 8 ? ISA_OP_ADD64_X : ISA_OP_ADD32_X) && n->src_reg != n->dst_reg)
-		emit_lea_rr(&c->buf, sz, R(a->dst_reg), R(a->src_reg), R(n->src_reg));
-	else
-		return false;
-	*i = j;
-	c->next_addr[j] = (int64_t)c->buf.len;
-	return true;
+	size_t j = i + 1;
+	if (c->insns[i].off != 1 || j >= c->n || !c->form[j] ||
+	    (c->flags[j] & (JIT_I_TARGET | JIT_I_ENTRY)))
+		return 0;
+	const struct bpfrt_insn *ja = &c->insns[j];
+	int64_t off = c->form[j]->op == ISA_OP_JA ? ja->off : c->form[j]->op == ISA_OP_JA32 ? ja->imm : 0;
+	if (!off)
+		return 0;
+	*ja_target = (size_t)((int64_t)j + 1 + off);
+	return j;
 }
 
-static void cond_jump(struct jit_compiler *c, size_t i, const struct isa_form *f)
+static void cond_jump(struct jit_compiler *c, size_t *ip, const struct isa_form *f)
 {
+	size_t i = *ip;
 	const struct bpfrt_insn *in = &c->insns[i];
 	struct x86_buf *b = &c->buf;
 	size_t t = (size_t)((int64_t)i + 1 + in->off);
@@ -494,7 +491,15 @@ static void cond_jump(struct jit_compiler *c, size_t i, const struct isa_form *f
 	} else {
 		emit_alu_ri(b, X86_CMP, sz, dst, in->imm);
 	}
-	emit_jcc(b, (enum x86_cc)jump_cc[BPFRT_OP(in->code) >> 4], jit_insn_target(c, i, t));
+	enum x86_cc cc = (enum x86_cc)jump_cc[BPFRT_OP(in->code) >> 4];
+	size_t ja_target, ja = jumps_over_ja(c, i, &ja_target);
+	if (ja) {
+		emit_jcc(b, cc ^ 1, jit_insn_target(c, i, ja_target));
+		*ip = ja;
+		c->next_addr[ja] = (int64_t)b->len;
+		return;
+	}
+	emit_jcc(b, cc, jit_insn_target(c, i, t));
 }
 
 int jit_translate_insn(struct jit_compiler *c, const struct jit_func *fn, size_t *ip)
@@ -508,13 +513,13 @@ int jit_translate_insn(struct jit_compiler *c, const struct jit_func *fn, size_t
 	int src = in->src_reg <= BPFRT_REG_10 ? R(in->src_reg) : -1;
 	unsigned bop = BPFRT_OP(in->code) >> 4;
 
+	if (jit_fold(c, ip))
+		return 0;
 	switch (f->op) {
 	case ISA_OP_MOV64_K: case ISA_OP_MOV32_K:
 		emit_mov_ri(b, sz, dst, in->imm);
 		return 0;
 	case ISA_OP_MOV64_X: case ISA_OP_MOV32_X:
-		if (fold_lea(c, ip))
-			return 0;
 		if (dst != src || sz == 4)
 			emit_mov_rr(b, sz, dst, src);
 		return 0;
@@ -602,7 +607,7 @@ int jit_translate_insn(struct jit_compiler *c, const struct jit_func *fn, size_t
 	}
 	switch (f->syntax) {
 	case ISA_SYN_JCOND_K: case ISA_SYN_JCOND_X:
-		cond_jump(c, i, f);
+		cond_jump(c, ip, f);
 		return 0;
 	case ISA_SYN_LDX:
 		emit_load(b, f->size, f->flags & ISA_F_SIGNED, dst, src, in->off);

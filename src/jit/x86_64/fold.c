@@ -1,0 +1,323 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Instruction sequences that become fewer x86 instructions.
+ *
+ * BPF is a two-operand machine without rotates, scaled addressing or
+ * three-operand adds, so clang spells each of those as a short fixed
+ * sequence (a rotate is mov/rsh/lsh/or; an array element address is
+ * lsh/mov/add/add). Translated one instruction at a time, as the kernel's
+ * JIT does, each sequence costs three or four x86 instructions on the
+ * critical path of the loops it sits in; recognised, it is one rol or one
+ * lea. A sequence is only folded when no branch lands inside it.
+ *
+ * Some folds drop a value the sequence computed on the way (the shifted
+ * index of lsh/add, the other half of a rotate). They need to know that
+ * no later instruction reads it: jit_liveness() computes which BPF
+ * registers are live after each instruction. It is computed here rather
+ * than taken from the verifier because the JIT also compiles programs
+ * that were not verified (trusted mode), and the verifier keeps its own
+ * liveness private to state pruning.
+ */
+#include <errno.h>
+#include <stdlib.h>
+
+#include "jit/x86_64/translate.h"
+
+#define R(bpf) jit_reg_map[bpf]
+#define BIT(r) ((uint16_t)(1u << (r)))
+#define ARGS 0x3e /* r1-r5 */
+#define ALL 0x7ff
+
+/* What instruction i reads (use) and writes for certain (def). A def may
+ * be left out (that only keeps a register live longer), a use never. */
+static void use_def(const struct bpfrt_insn *in, const struct isa_form *f, uint16_t *use,
+		    uint16_t *def)
+{
+	uint16_t u = 0, d = 0;
+	unsigned fl = f->flags;
+	switch (f->syntax) {
+	case ISA_SYN_ALU_K: case ISA_SYN_ALU_X: case ISA_SYN_UNARY:
+		if (fl & ISA_F_READS_DST)
+			u |= BIT(in->dst_reg);
+		if (fl & ISA_F_READS_SRC)
+			u |= BIT(in->src_reg);
+		if (fl & ISA_F_WRITES_DST)
+			d |= BIT(in->dst_reg);
+		break;
+	case ISA_SYN_JCOND_X:
+		u |= BIT(in->src_reg);
+		/* fall through */
+	case ISA_SYN_JCOND_K:
+		u |= BIT(in->dst_reg);
+		break;
+	case ISA_SYN_JA: case ISA_SYN_JA32:
+		break;
+	case ISA_SYN_CALLX:
+		u |= BIT(in->dst_reg);
+		/* fall through */
+	case ISA_SYN_CALL_LOCAL:
+		/* BPF gives the callee no r0 or r6-r9, but an unverified one
+		 * may read the caller's, as the interpreter lets it */
+		u |= ALL;
+		/* fall through */
+	case ISA_SYN_CALL:
+		/* r1-r5 are arguments, then clobbered; r0 is the result */
+		u |= ARGS;
+		d = ARGS | 1;
+		break;
+	case ISA_SYN_EXIT:
+		u = 1 | ARGS; /* see jit_liveness() */
+		break;
+	case ISA_SYN_LDDW:
+		d = BIT(in->dst_reg);
+		break;
+	case ISA_SYN_LDX:
+		u = BIT(in->src_reg);
+		d = BIT(in->dst_reg);
+		break;
+	case ISA_SYN_ST:
+		u = BIT(in->dst_reg);
+		break;
+	case ISA_SYN_STX:
+		u = BIT(in->dst_reg) | BIT(in->src_reg);
+		break;
+	case ISA_SYN_ATOMIC:
+		u = BIT(in->dst_reg) | BIT(in->src_reg);
+		if (fl & ISA_F_WRITES_R0)
+			u |= 1, d = 1; /* cmpxchg: compares with r0, old value into r0 */
+		else if (fl & ISA_F_FETCH)
+			d = BIT(in->src_reg);
+		break;
+	case ISA_SYN_LDIND:
+		u = BIT(in->src_reg);
+		d = 1;
+		break;
+	case ISA_SYN_LDABS:
+		d = 1;
+		break;
+	default:
+		u = ALL;
+		break;
+	}
+	*use = u & ALL;
+	*def = d & ALL;
+}
+
+int jit_liveness(struct jit_compiler *c)
+{
+	size_t n = c->n;
+	uint16_t *in = calloc(n + 1, sizeof(*in));
+	c->live_out = calloc(n, sizeof(*c->live_out));
+	if (!in || !c->live_out) {
+		free(in);
+		return -ENOMEM;
+	}
+	for (bool changed = true; changed;) {
+		changed = false;
+		for (size_t i = n; i-- > 0;) {
+			const struct isa_form *f = c->form[i];
+			if (!f)
+				continue;
+			const struct bpfrt_insn *insn = &c->insns[i];
+			size_t next = i + (f->syntax == ISA_SYN_LDDW ? 2 : 1);
+			uint16_t out = BIT(BPFRT_REG_FP);
+			if (f->syntax == ISA_SYN_JA || f->syntax == ISA_SYN_JA32 ||
+			    f->syntax == ISA_SYN_JCOND_K || f->syntax == ISA_SYN_JCOND_X) {
+				int64_t t = (int64_t)i + 1 +
+					    (f->syntax == ISA_SYN_JA32 ? insn->imm : insn->off);
+				out |= in[t];
+			}
+			if (f->syntax != ISA_SYN_EXIT && f->syntax != ISA_SYN_JA &&
+			    f->syntax != ISA_SYN_JA32 && next < n)
+				out |= in[next];
+			uint16_t use, def;
+			use_def(insn, f, &use, &def);
+			/* The main function's exit reads r0 only. A function's
+			 * r1-r5 are its caller's after the call: BPF says they
+			 * are clobbered, but an unverified caller may read them
+			 * and must see what the interpreter shows. */
+			if (f->syntax == ISA_SYN_EXIT && c->func_of[i] == 0)
+				use = 1;
+			uint16_t li = use | (out & ~def) | BIT(BPFRT_REG_FP);
+			c->live_out[i] = out;
+			if (li != in[i]) {
+				in[i] = li;
+				changed = true;
+			}
+		}
+	}
+	free(in);
+	return 0;
+}
+
+static bool live_after(const struct jit_compiler *c, size_t i, int reg)
+{
+	return (c->live_out[i] >> reg) & 1;
+}
+
+/* Instruction j can be folded into a sequence that started before it. */
+static bool joinable(const struct jit_compiler *c, size_t first, size_t j)
+{
+	return j < c->n && c->form[j] && c->func_of[j] == c->func_of[first] &&
+	       !(c->flags[j] & (JIT_I_TARGET | JIT_I_ENTRY | JIT_I_SLOT2 | JIT_I_FOLDED)) &&
+	       !c->scale[j];
+}
+
+/* lsh X, 1..3 whose only reader is a later add Y, X in the same straight
+ * line, after which X is dead: the add becomes lea Y, [Y + X * 2^s] and the
+ * shift disappears (scaled array indexing). */
+void jit_plan_folds(struct jit_compiler *c)
+{
+	for (size_t i = 0; i < c->n; i++) {
+		const struct isa_form *f = c->form[i];
+		const struct bpfrt_insn *in = &c->insns[i];
+		if (!f || f->op != ISA_OP_LSH64_K || in->imm < 1 || in->imm > 3 ||
+		    (c->flags[i] & JIT_I_FOLDED))
+			continue;
+		int x = in->dst_reg;
+		for (size_t j = i + 1; j < i + 8 && joinable(c, i, j); j++) {
+			const struct isa_form *g = c->form[j];
+			const struct bpfrt_insn *jn = &c->insns[j];
+			if (g->flags & ISA_F_BRANCH || g->syntax == ISA_SYN_EXIT ||
+			    g->syntax == ISA_SYN_CALL || g->syntax == ISA_SYN_CALLX)
+				break;
+			uint16_t use, def;
+			use_def(jn, g, &use, &def);
+			if (!((use | def) & BIT(x)))
+				continue;
+			if (g->op == ISA_OP_ADD64_X && jn->src_reg == x && jn->dst_reg != x &&
+			    !live_after(c, j, x)) {
+				c->flags[i] |= JIT_I_FOLDED;
+				c->scale[j] = (uint8_t)in->imm;
+			}
+			break;
+		}
+	}
+}
+
+static void consumed(struct jit_compiler *c, size_t *ip, size_t last)
+{
+	for (size_t j = *ip + 1; j <= last; j++)
+		c->next_addr[j] = (int64_t)c->buf.len;
+	*ip = last;
+}
+
+/* mov T, X; rsh T, a; lsh X, b; or X, T with a + b = width (or with the
+ * shifts swapped, or the result in T): a rotate left by b. The register
+ * that is not the result keeps its shifted value when it is read later. */
+static bool fold_rotate(struct jit_compiler *c, size_t *ip)
+{
+	size_t i = *ip;
+	const struct bpfrt_insn *mv = &c->insns[i];
+	int sz = c->form[i]->op == ISA_OP_MOV64_X ? 8 : 4;
+	int t = mv->dst_reg, x = mv->src_reg, w = sz * 8;
+	if (t == x || !joinable(c, i, i + 1) || !joinable(c, i, i + 2) || !joinable(c, i, i + 3))
+		return false;
+	const struct bpfrt_insn *s1 = &c->insns[i + 1], *s2 = &c->insns[i + 2],
+				*o = &c->insns[i + 3];
+	enum isa_op lsh = sz == 8 ? ISA_OP_LSH64_K : ISA_OP_LSH32_K;
+	enum isa_op rsh = sz == 8 ? ISA_OP_RSH64_K : ISA_OP_RSH32_K;
+	enum isa_op op1 = c->form[i + 1]->op, op2 = c->form[i + 2]->op;
+	if (!((op1 == lsh && op2 == rsh) || (op1 == rsh && op2 == lsh)))
+		return false;
+	if (!((s1->dst_reg == t && s2->dst_reg == x) || (s1->dst_reg == x && s2->dst_reg == t)))
+		return false;
+	if (s1->imm < 1 || s2->imm < 1 || s1->imm + s2->imm != w)
+		return false;
+	if (c->form[i + 3]->op != (sz == 8 ? ISA_OP_OR64_X : ISA_OP_OR32_X) ||
+	    !((o->dst_reg == x && o->src_reg == t) || (o->dst_reg == t && o->src_reg == x)))
+		return false;
+	int res = o->dst_reg, other = o->src_reg;
+	const struct bpfrt_insn *other_shift = s1->dst_reg == other ? s1 : s2;
+	const struct bpfrt_insn *left = op1 == lsh ? s1 : s2;
+	enum x86_shift oop = c->form[other_shift == s1 ? i + 1 : i + 2]->op == lsh ? X86_SHL
+										   : X86_SHR;
+	struct x86_buf *b = &c->buf;
+	bool keep_other = live_after(c, i + 3, other);
+	if (res == t || keep_other)
+		emit_mov_rr(b, sz, R(t), R(x));
+	if (keep_other)
+		emit_shift_ri(b, oop, sz, R(other), (uint8_t)other_shift->imm);
+	emit_shift_ri(b, X86_ROL, sz, R(res), (uint8_t)left->imm);
+	consumed(c, ip, i + 3);
+	return true;
+}
+
+/* mov Y, B followed by add Y, imm and/or add Y, Z (any order): one lea. */
+static bool fold_lea(struct jit_compiler *c, size_t *ip)
+{
+	size_t i = *ip, last = i;
+	const struct bpfrt_insn *mv = &c->insns[i];
+	int sz = c->form[i]->op == ISA_OP_MOV64_X ? 8 : 4;
+	int y = mv->dst_reg, index = -1, scale = 0;
+	int64_t disp = 0;
+	if (y == mv->src_reg)
+		return false;
+	enum isa_op addk = sz == 8 ? ISA_OP_ADD64_K : ISA_OP_ADD32_K;
+	enum isa_op addx = sz == 8 ? ISA_OP_ADD64_X : ISA_OP_ADD32_X;
+	for (size_t j = i + 1; j <= i + 2; j++) {
+		if (j >= c->n || !c->form[j] || c->func_of[j] != c->func_of[i] ||
+		    (c->flags[j] & (JIT_I_TARGET | JIT_I_ENTRY | JIT_I_SLOT2 | JIT_I_FOLDED)))
+			break;
+		const struct bpfrt_insn *a = &c->insns[j];
+		if (a->dst_reg != y)
+			break;
+		if (c->form[j]->op == addk && x86_fits_s32(disp + a->imm)) {
+			disp += a->imm;
+		} else if (c->form[j]->op == addx && index < 0 && a->src_reg != y) {
+			index = a->src_reg;
+			scale = c->scale[j];
+		} else {
+			break;
+		}
+		last = j;
+	}
+	if (last == i)
+		return false;
+	if (index < 0)
+		emit_lea(&c->buf, sz, R(y), R(mv->src_reg), (int32_t)disp);
+	else
+		emit_lea_idx(&c->buf, sz, R(y), R(mv->src_reg), R(index), scale, (int32_t)disp);
+	consumed(c, ip, last);
+	return true;
+}
+
+int jit_fold(struct jit_compiler *c, size_t *ip)
+{
+	size_t i = *ip;
+	const struct bpfrt_insn *in = &c->insns[i];
+	struct x86_buf *b = &c->buf;
+	enum isa_op op = c->form[i]->op;
+	int sz = (c->form[i]->flags & ISA_F_ALU32) ? 4 : 8;
+
+	if (c->flags[i] & JIT_I_FOLDED)
+		return 1; /* a shift the scaled add after it does */
+	switch (op) {
+	case ISA_OP_MOV64_X: case ISA_OP_MOV32_X:
+		return fold_rotate(c, ip) || fold_lea(c, ip);
+	case ISA_OP_ADD64_X:
+		if (!c->scale[i])
+			return 0;
+		emit_lea_idx(b, 8, R(in->dst_reg), R(in->dst_reg), R(in->src_reg), c->scale[i], 0);
+		return 1;
+	case ISA_OP_MUL64_K: case ISA_OP_MUL32_K:
+		/* imul takes three cycles, lea and shl one */
+		if (in->imm == 3 || in->imm == 5 || in->imm == 9) {
+			int s = in->imm == 3 ? 1 : in->imm == 5 ? 2 : 3;
+			emit_lea_idx(b, sz, R(in->dst_reg), R(in->dst_reg), R(in->dst_reg), s, 0);
+			return 1;
+		}
+		if (in->imm >= 2 && !(in->imm & (in->imm - 1))) {
+			emit_shift_ri(b, X86_SHL, sz, R(in->dst_reg), (uint8_t)__builtin_ctz((unsigned)in->imm));
+			return 1;
+		}
+		return 0;
+	case ISA_OP_XOR64_K: case ISA_OP_XOR32_K:
+		if (in->imm != -1)
+			return 0;
+		emit_unary(b, X86_NOT, sz, R(in->dst_reg));
+		return 1;
+	default:
+		return 0;
+	}
+}
