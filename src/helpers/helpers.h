@@ -58,6 +58,7 @@ enum {
 	HELPER_F_ACQUIRE = 1 << 2,	/* returns a reference the program must release */
 	HELPER_F_RELEASE = 1 << 3,	/* releases the reference passed in */
 	HELPER_F_TAIL_CALL = 1 << 4,	/* does not return on success */
+	HELPER_F_PKT_ACCESS = 1 << 5,	/* memory arguments may point into the packet */
 };
 
 struct helper_proto {

@@ -15,6 +15,14 @@
 
 #define HELPER_IMPL_name NULL
 #define HELPER_IMPL_nm NULL
+/* Packet helpers the verifier knows, not implemented in user space yet. */
+#define HELPER_IMPL_skb_store_bytes NULL
+#define HELPER_IMPL_skb_load_bytes NULL
+#define HELPER_IMPL_csum_diff NULL
+#define HELPER_IMPL_skb_pull_data NULL
+#define HELPER_IMPL_xdp_adjust_head NULL
+#define HELPER_IMPL_xdp_adjust_meta NULL
+#define HELPER_IMPL_xdp_adjust_tail NULL
 HELPER_FN(map_lookup_elem);
 #define HELPER_IMPL_map_lookup_elem helper_map_lookup_elem
 HELPER_FN(map_update_elem);

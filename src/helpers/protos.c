@@ -24,6 +24,7 @@
 #define A(k) HELPER_ARG_##k
 #define R(k) HELPER_RET_##k
 #define GPL HELPER_F_GPL_ONLY
+#define PKT HELPER_F_PKT_ACCESS
 
 /* H(name, ret, flags, args...): the row for BPF_FUNC_name. */
 #define H(nm, r, fl, ...)                                                                           \
@@ -31,16 +32,21 @@
 	  .fn = HELPER_IMPL_##nm }
 
 static const struct helper_proto protos[] = {
-	H(map_lookup_elem, R(PTR_TO_MAP_VALUE_OR_NULL), 0, A(CONST_MAP_PTR), A(PTR_TO_MAP_KEY)),
-	H(map_update_elem, R(INTEGER), 0, A(CONST_MAP_PTR), A(PTR_TO_MAP_KEY),
+	H(map_lookup_elem, R(PTR_TO_MAP_VALUE_OR_NULL), PKT, A(CONST_MAP_PTR), A(PTR_TO_MAP_KEY)),
+	H(map_update_elem, R(INTEGER), PKT, A(CONST_MAP_PTR), A(PTR_TO_MAP_KEY),
 	  A(PTR_TO_MAP_VALUE), A(ANYTHING)),
-	H(map_delete_elem, R(INTEGER), 0, A(CONST_MAP_PTR), A(PTR_TO_MAP_KEY)),
+	H(map_delete_elem, R(INTEGER), PKT, A(CONST_MAP_PTR), A(PTR_TO_MAP_KEY)),
 	/* bpf_probe_read_compat_proto: on x86-64 a user address reads as user */
 	H(probe_read, R(INTEGER), GPL, A(PTR_TO_UNINIT_MEM), A(CONST_SIZE_OR_ZERO), A(ANYTHING)),
 	H(ktime_get_ns, R(INTEGER), 0),
 	H(trace_printk, R(INTEGER), GPL, A(PTR_TO_MEM), A(CONST_SIZE)),
 	H(get_prandom_u32, R(INTEGER), 0),
 	H(get_smp_processor_id, R(INTEGER), 0),
+	/* Packet helpers (net/core/filter.c): known to the verifier, which
+	 * checks their calls and what they do to packet pointers; not
+	 * implemented in user space yet. */
+	H(skb_store_bytes, R(INTEGER), 0, A(PTR_TO_CTX), A(ANYTHING), A(PTR_TO_MEM), A(CONST_SIZE),
+	  A(ANYTHING)),
 	/* The kernel's proto has no function: the fixups and engines do it. */
 	H(tail_call, R(VOID), HELPER_F_TAIL_CALL, A(PTR_TO_CTX), A(CONST_MAP_PTR), A(ANYTHING)),
 	H(get_current_pid_tgid, R(INTEGER), 0),
@@ -48,10 +54,18 @@ static const struct helper_proto protos[] = {
 	H(get_current_comm, R(INTEGER), 0, A(PTR_TO_UNINIT_MEM), A(CONST_SIZE)),
 	H(perf_event_output, R(INTEGER), GPL, A(PTR_TO_CTX), A(CONST_MAP_PTR), A(ANYTHING),
 	  A(PTR_TO_MEM), A(CONST_SIZE_OR_ZERO)),
+	H(skb_load_bytes, R(INTEGER), 0, A(PTR_TO_CTX), A(ANYTHING), A(PTR_TO_UNINIT_MEM),
+	  A(CONST_SIZE)),
 	H(get_stackid, R(INTEGER), GPL, A(PTR_TO_CTX), A(CONST_MAP_PTR), A(ANYTHING)),
+	H(csum_diff, R(INTEGER), PKT, A(PTR_TO_MEM_OR_NULL), A(CONST_SIZE_OR_ZERO),
+	  A(PTR_TO_MEM_OR_NULL), A(CONST_SIZE_OR_ZERO), A(ANYTHING)),
+	H(skb_pull_data, R(INTEGER), 0, A(PTR_TO_CTX), A(ANYTHING)),
 	H(get_numa_node_id, R(INTEGER), 0),
+	H(xdp_adjust_head, R(INTEGER), 0, A(PTR_TO_CTX), A(ANYTHING)),
 	H(probe_read_str, R(INTEGER), GPL, A(PTR_TO_UNINIT_MEM), A(CONST_SIZE_OR_ZERO),
 	  A(ANYTHING)),
+	H(xdp_adjust_meta, R(INTEGER), 0, A(PTR_TO_CTX), A(ANYTHING)),
+	H(xdp_adjust_tail, R(INTEGER), 0, A(PTR_TO_CTX), A(ANYTHING)),
 	H(get_stack, R(INTEGER), GPL, A(PTR_TO_CTX), A(PTR_TO_UNINIT_MEM), A(CONST_SIZE_OR_ZERO),
 	  A(ANYTHING)),
 	H(map_push_elem, R(INTEGER), 0, A(CONST_MAP_PTR), A(PTR_TO_MAP_VALUE), A(ANYTHING)),

@@ -36,6 +36,10 @@ static int ptr_arith(struct verifier_env *env, struct reg_state *dst, const stru
 			dst_regno, reg_type_str(ptr, b, sizeof(b)));
 		return -EACCES;
 	}
+	bool pkt;
+	int err = pkt_ptr_arith(env, dst, ptr, scalar, op, dst_regno, &pkt);
+	if (pkt)
+		return err;
 	if (ptr->type == CONST_PTR_TO_MAP || ptr->type == PTR_TO_FUNC) {
 		verbose(env, "R%u pointer arithmetic on %s prohibited\n", dst_regno,
 			reg_type_str(ptr, b, sizeof(b)));
@@ -94,7 +98,8 @@ static int alu_pointer(struct verifier_env *env, const struct bpfrt_insn *insn, 
 			mark_reg_unknown(dst);
 			return 0;
 		}
-		if (op == BPFRT_SUB && dst->type == src->type &&
+		if (op == BPFRT_SUB && (dst->type == src->type ||
+					(reg_is_pkt_any(dst) && reg_is_pkt_any(src))) &&
 		    !((dst->flags | src->flags) & PTR_MAYBE_NULL)) {
 			mark_reg_unknown(dst);
 			return 0;

@@ -381,6 +381,7 @@ int do_helper_call(struct verifier_env *env, const struct bpfrt_insn *insn, int 
 		return err;
 	struct call_meta meta;
 	call_meta_init(&meta, p->name);
+	env->helper_pkt_access = (p->flags & HELPER_F_PKT_ACCESS) && pkt_access_ok(env, false);
 	for (int i = 0; i < 5; i++) {
 		enum helper_arg k = p->args[i];
 		if (k == HELPER_ARG_NONE)
@@ -390,6 +391,7 @@ int do_helper_call(struct verifier_env *env, const struct bpfrt_insn *insn, int 
 			return err;
 		/* a memory argument not followed by its size is a fixed-size one */
 	}
+	env->helper_pkt_access = false;
 	if (meta.release_ref && (err = release_reference(env, meta.release_ref)))
 		return err;
 	if ((err = dynptr_finish_call(env, &meta, insn_idx)))
@@ -419,6 +421,8 @@ int do_helper_call(struct verifier_env *env, const struct bpfrt_insn *insn, int 
 	}
 
 	clobber_caller_saved(regs);
+	if (helper_changes_pkt_data(p->id))
+		clear_all_pkt_pointers(env->cur); /* packet.c */
 	struct reg_state *r0 = &regs[0];
 	switch (p->ret) {
 	case HELPER_RET_VOID:

@@ -6,7 +6,11 @@
  * provide is rejected with a message naming the field and what to do.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <string.h>
+
+#include <linux/bpf.h>
+#undef MAX_BPF_REG /* the UAPI's; state.h has the verifier's */
 
 #include "verifier/state.h"
 
@@ -30,6 +34,7 @@ enum ctx_layout {
 	CTX_PT_REGS, /* struct pt_regs, read-only */
 	CTX_ARGS,    /* u64 args[nr_args] (+ return value), read-only */
 	CTX_BYTES,   /* a record of ctx_size bytes, read-only */
+	CTX_PACKET,  /* struct xdp_md or struct __sk_buff: fields table below */
 };
 
 struct ctx_desc {
@@ -40,6 +45,90 @@ struct ctx_desc {
 	uint32_t extra;	  /* bytes after pt_regs (perf_event: sample_period, addr) */
 	bool has_ret;	  /* CTX_ARGS: the return value follows the arguments */
 };
+
+/*
+ * Packet contexts: the UAPI structs, field by field, with what each program
+ * kind may do with a field (the kernel's xdp_is_valid_access,
+ * tc_cls_act_is_valid_access, sk_filter_is_valid_access and
+ * bpf_skb_is_valid_access). data / data_end / data_meta load as packet
+ * pointers (packet.c). The other fields are what the runner passes in its
+ * context (bpfrt_runtime__run: len and protocol from the packet, the rest
+ * zero unless given), as BPF_PROG_TEST_RUN's ctx_in.
+ */
+enum pkt_access {
+	PA_NONE = 0,	 /* not accessible */
+	PA_READ,	 /* read: narrow loads of 1, 2 or 4 bytes (u64 fields: 8) */
+	PA_RW,		 /* and written with the field's size */
+	PA_CB,		 /* cb[]: any aligned size inside cb, read and write */
+	PA_EXACT,	 /* read only with the field's size */
+	PA_NOT_PROVIDED, /* a kernel object bpfrt has none of */
+};
+
+struct pkt_ctx_field {
+	const char *name;
+	uint16_t off, size;
+	uint8_t type;	   /* what a load gives: SCALAR_VALUE or PTR_TO_PACKET* */
+	uint8_t access[3]; /* enum pkt_access per column: xdp, tc, socket */
+};
+
+enum { COL_XDP, COL_TC, COL_SOCKET };
+
+#define XF(f, t, a) { #f, offsetof(struct xdp_md, f), 4, t, { a, 0, 0 } }
+static const struct pkt_ctx_field xdp_fields[] = {
+	XF(data, PTR_TO_PACKET, PA_EXACT),
+	XF(data_end, PTR_TO_PACKET_END, PA_EXACT),
+	XF(data_meta, PTR_TO_PACKET_META, PA_EXACT),
+	XF(ingress_ifindex, SCALAR_VALUE, PA_EXACT),
+	XF(rx_queue_index, SCALAR_VALUE, PA_EXACT),
+	/* egress_ifindex: devmap programs only */
+};
+
+#define SF(f, sz, t, tc, sock) \
+	{ #f, offsetof(struct __sk_buff, f), sz, t, { 0, tc, sock } }
+static const struct pkt_ctx_field skb_fields[] = {
+	SF(len, 4, SCALAR_VALUE, PA_READ, PA_READ),
+	SF(pkt_type, 4, SCALAR_VALUE, PA_READ, PA_READ),
+	SF(mark, 4, SCALAR_VALUE, PA_RW, PA_READ),
+	SF(queue_mapping, 4, SCALAR_VALUE, PA_RW, PA_READ),
+	SF(protocol, 4, SCALAR_VALUE, PA_READ, PA_READ),
+	SF(vlan_present, 4, SCALAR_VALUE, PA_READ, PA_READ),
+	SF(vlan_tci, 4, SCALAR_VALUE, PA_READ, PA_READ),
+	SF(vlan_proto, 4, SCALAR_VALUE, PA_READ, PA_READ),
+	SF(priority, 4, SCALAR_VALUE, PA_RW, PA_READ),
+	SF(ingress_ifindex, 4, SCALAR_VALUE, PA_READ, PA_READ),
+	SF(ifindex, 4, SCALAR_VALUE, PA_READ, PA_READ),
+	SF(tc_index, 4, SCALAR_VALUE, PA_RW, PA_READ),
+	SF(cb, 20, SCALAR_VALUE, PA_CB, PA_CB),
+	SF(hash, 4, SCALAR_VALUE, PA_READ, PA_READ),
+	SF(tc_classid, 4, SCALAR_VALUE, PA_RW, PA_NONE),
+	SF(data, 4, PTR_TO_PACKET, PA_EXACT, PA_NONE),
+	SF(data_end, 4, PTR_TO_PACKET_END, PA_EXACT, PA_NONE),
+	SF(napi_id, 4, SCALAR_VALUE, PA_READ, PA_READ),
+	/* family .. local_port: sk_skb programs only */
+	SF(data_meta, 4, PTR_TO_PACKET_META, PA_EXACT, PA_NONE),
+	SF(tstamp, 8, SCALAR_VALUE, PA_RW, PA_NONE),
+	SF(wire_len, 4, SCALAR_VALUE, PA_READ, PA_NONE),
+	SF(gso_segs, 4, SCALAR_VALUE, PA_READ, PA_READ),
+	SF(sk, 8, SCALAR_VALUE, PA_NOT_PROVIDED, PA_NOT_PROVIDED),
+	SF(gso_size, 4, SCALAR_VALUE, PA_READ, PA_READ),
+	SF(tstamp_type, 1, SCALAR_VALUE, PA_EXACT, PA_NONE),
+	SF(hwtstamp, 8, SCALAR_VALUE, PA_EXACT, PA_NONE),
+};
+
+struct pkt_ctx_desc {
+	const struct pkt_ctx_field *fields;
+	uint32_t nfields;
+	uint32_t size;	/* sizeof the UAPI struct */
+	uint8_t column; /* which access column of the table */
+};
+
+#define N(a) (uint32_t)(sizeof(a) / sizeof((a)[0]))
+static const struct pkt_ctx_desc xdp_pkt = { xdp_fields, N(xdp_fields), sizeof(struct xdp_md),
+					     COL_XDP };
+static const struct pkt_ctx_desc tc_pkt = { skb_fields, N(skb_fields), sizeof(struct __sk_buff),
+					    COL_TC };
+static const struct pkt_ctx_desc socket_pkt = { skb_fields, N(skb_fields),
+						sizeof(struct __sk_buff), COL_SOCKET };
 
 static const struct ctx_desc raw_ctx = { "raw", "a memory block", CTX_RAW, 0, 0, false };
 static const struct ctx_desc int3_ctx = { "int3 probe", "int3 probes save every register",
@@ -63,6 +152,10 @@ static const struct ctx_desc perf_ctx = { "perf_event", "sampled registers", CTX
 static const struct ctx_desc tp_ctx = { "tracepoint", "the tracepoint's record", CTX_BYTES, 0, 0,
 					false };
 static const struct ctx_desc none_ctx = { "kernel-only", "nothing", CTX_NONE, 0, 0, false };
+static const struct ctx_desc xdp_ctx = { "xdp", "struct xdp_md", CTX_PACKET, 0, 0, false };
+static const struct ctx_desc tc_ctx = { "tc", "struct __sk_buff", CTX_PACKET, 0, 0, false };
+static const struct ctx_desc socket_ctx = { "socket", "struct __sk_buff", CTX_PACKET, 0, 0,
+					    false };
 
 static const struct ctx_desc *desc_of(const struct verifier_env *env)
 {
@@ -94,6 +187,12 @@ static const struct ctx_desc *desc_of(const struct verifier_env *env)
 		return &tp_ctx;
 	case BPFRT_ATTACH_PERF_EVENT:
 		return &perf_ctx;
+	case BPFRT_ATTACH_XDP:
+		return &xdp_ctx;
+	case BPFRT_ATTACH_TC:
+		return &tc_ctx;
+	case BPFRT_ATTACH_SOCKET:
+		return &socket_ctx;
 	default:
 		return &none_ctx;
 	}
@@ -103,8 +202,7 @@ int ctx_check_kind(struct verifier_env *env)
 {
 	if (desc_of(env)->layout != CTX_NONE)
 		return 0;
-	verbose(env, "attach kind %d (%s) has a kernel-only context the verifier does not model "
-		     "(packet pointers)\n",
+	verbose(env, "attach kind %d (%s) has a kernel-only context the verifier does not model\n",
 		env->opts->attach, bpfrt_attach_kind_name(env->opts->attach));
 	return -EINVAL;
 }
@@ -132,13 +230,76 @@ static int bad_access(struct verifier_env *env, int off, int size)
 	return -EACCES;
 }
 
+/* A load or store of [off, off+size) of a packet context. */
+static int pkt_ctx_access(struct verifier_env *env, const struct ctx_desc *cd, uint32_t regno,
+			  int off, int size, enum access t, struct reg_state *dst)
+{
+	const struct reg_state *r = &cur_regs(env)[regno];
+	const struct pkt_ctx_desc *d = env->opts->attach == BPFRT_ATTACH_XDP ? &xdp_pkt
+				       : env->opts->attach == BPFRT_ATTACH_TC ? &tc_pkt
+									      : &socket_pkt;
+	const struct pkt_ctx_field *f = NULL;
+	if (r->off) {
+		verbose(env, "dereference of modified ctx ptr R%u off=%d disallowed\n", regno,
+			r->off);
+		return -EACCES;
+	}
+	if ((uint32_t)off >= d->size || off % size)
+		return bad_access(env, off, size);
+	for (uint32_t i = 0; i < d->nfields; i++)
+		if ((uint32_t)off >= d->fields[i].off &&
+		    (uint32_t)off < d->fields[i].off + d->fields[i].size)
+			f = &d->fields[i];
+	uint8_t a = f ? f->access[d->column] : PA_NONE;
+	bool ok;
+	switch (a) {
+	case PA_READ:
+		ok = t == ACCESS_READ && size <= f->size && off + size <= f->off + f->size;
+		break;
+	case PA_RW:
+		ok = t == ACCESS_READ ? size <= f->size && off + size <= f->off + f->size
+				      : size == f->size;
+		break;
+	case PA_CB:
+		ok = off + size <= f->off + f->size;
+		break;
+	case PA_EXACT:
+		ok = t == ACCESS_READ && size == f->size;
+		break;
+	case PA_NOT_PROVIDED:
+		verbose(env, "invalid bpf_context access off=%d size=%d: %s->%s is a kernel object "
+			     "bpfrt does not provide\n",
+			off, size, cd->how, f->name);
+		return -EACCES;
+	default:
+		ok = false;
+	}
+	if (!ok) {
+		if (f && a != PA_NONE && t == ACCESS_WRITE && (a == PA_READ || a == PA_EXACT))
+			verbose(env, "invalid bpf_context access off=%d size=%d: %s->%s is read-only "
+				     "in %s programs\n",
+				off, size, cd->how, f->name, cd->name);
+		else
+			bad_access(env, off, size);
+		return -EACCES;
+	}
+	if (t == ACCESS_READ && f->type != SCALAR_VALUE) {
+		mark_ptr(dst, (enum reg_type)f->type);
+		return 0;
+	}
+	mark_reg_unknown(dst);
+	coerce_reg_to_size(dst, size);
+	return 0;
+}
+
 int ctx_check_access(struct verifier_env *env, uint32_t regno, int off, int size,
 		     enum access t, struct reg_state *dst)
 {
 	const struct ctx_desc *d = desc_of(env);
-	(void)regno;
 	if (off < 0 || size <= 0)
 		return bad_access(env, off, size);
+	if (d->layout == CTX_PACKET)
+		return pkt_ctx_access(env, d, regno, off, size, t, dst);
 	if (t == ACCESS_WRITE) {
 		verbose(env, "invalid bpf_context access off=%d size=%d: the %s context is read-only\n",
 			off, size, d->name);

@@ -21,6 +21,7 @@ enum fact_mem {
 	FACT_MEM_MAP_VALUE, /* a map value (or key handed to a callback) */
 	FACT_MEM_MEM,	    /* raw memory: the RAW context, ringbuf records */
 	FACT_MEM_MIXED,	    /* different kinds on different paths */
+	FACT_MEM_PACKET,    /* the packet (data_meta .. data_end) */
 };
 
 enum {

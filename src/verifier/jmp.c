@@ -67,6 +67,17 @@ static bool refine(struct vstate *st, const struct bpfrt_insn *insn, uint8_t op,
 		}
 		return true;
 	}
+	/* ptr == ptr: a maybe-NULL pointer equal to one that is not NULL is
+	 * not NULL either (JEQ taken, JNE falling through) */
+	if (is_x && !jmp32 && op == BPFRT_JEQ && reg_is_pointer(dst) && reg_is_pointer(src) &&
+	    ((dst->flags ^ src->flags) & PTR_MAYBE_NULL)) {
+		struct reg_state *n = (dst->flags & PTR_MAYBE_NULL) ? dst : src;
+		if (n->id)
+			for_each_reg_with_id(st, n->id, mark_nonnull, NULL);
+		else
+			n->flags &= (uint8_t)~PTR_MAYBE_NULL;
+		return true;
+	}
 	if (dst->type != SCALAR_VALUE || src->type != SCALAR_VALUE)
 		return true;
 	struct reg_state d = *dst, s = *src;
@@ -92,6 +103,8 @@ static int branch_taken(const struct reg_state *dst, const struct reg_state *src
 {
 	if (dst->type == SCALAR_VALUE && src->type == SCALAR_VALUE)
 		return scalar_branch_taken(dst, src, op, jmp32);
+	if (reg_is_pkt_any(dst) && reg_is_pkt_any(src) && !jmp32)
+		return pkt_branch_taken(dst, src, op); /* packet.c */
 	/* a pointer that cannot be NULL is never equal to 0 */
 	const struct reg_state *p = reg_is_pointer(dst) ? dst : src;
 	const struct reg_state *k = reg_is_pointer(dst) ? src : dst;
@@ -145,6 +158,7 @@ int do_cond_jmp(struct verifier_env *env, const struct bpfrt_insn *insn, int *in
 		return env->err = -ENOMEM;
 	bool other_ok = refine(other, insn, op, jmp32);
 	bool fall_ok = refine(env->cur, insn, jmp_negate(op), jmp32);
+	pkt_try_match(env->cur, other, insn); /* packet.c: pkt vs pkt_end ranges */
 	if (other_ok) {
 		fact->flags |= FACT_BRANCH_TAKEN;
 		struct vstate *saved = env->cur;

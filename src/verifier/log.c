@@ -163,6 +163,10 @@ static void log_reg(struct verifier_env *env, const char *name, const struct reg
 			log_write(log, "%sref_obj_id=%u", sep, r->ref_obj_id);
 			sep = ",";
 		}
+		if (r->type == PTR_TO_PACKET || r->type == PTR_TO_PACKET_META) {
+			log_write(log, "%sr=%d", sep, r->range);
+			sep = ",";
+		}
 	} else if (r->id) {
 		log_write(log, "id=%u", r->id);
 		sep = ",";

@@ -108,6 +108,8 @@ static void note_mem_kind(struct verifier_env *env, int insn_idx, const struct r
 	case PTR_TO_CTX: kind = FACT_MEM_CTX; break;
 	case PTR_TO_MAP_VALUE: kind = FACT_MEM_MAP_VALUE; break;
 	case PTR_TO_MAP_KEY: kind = FACT_MEM_MAP_VALUE; break;
+	case PTR_TO_PACKET:
+	case PTR_TO_PACKET_META: kind = FACT_MEM_PACKET; break;
 	default: kind = FACT_MEM_MEM; break;
 	}
 	struct insn_fact *f = &env->facts->insn[insn_idx];
@@ -115,6 +117,19 @@ static void note_mem_kind(struct verifier_env *env, int insn_idx, const struct r
 		f->mem_kind = kind;
 	else if (f->mem_kind != kind)
 		f->mem_kind = FACT_MEM_MIXED;
+}
+
+/* The fixups rewrite context accesses (packet contexts' pointer fields):
+ * an instruction that reaches the context on one path must reach it on
+ * all (the kernel's reg_type_mismatch()). */
+static int check_ctx_mismatch(struct verifier_env *env, int insn_idx, const struct reg_state *r)
+{
+	uint8_t prev = env->facts->insn[insn_idx].mem_kind;
+	bool ctx = r->type == PTR_TO_CTX;
+	if (prev == FACT_MEM_NONE || (prev == FACT_MEM_CTX) == ctx)
+		return 0;
+	verbose(env, "same insn cannot be used with different pointers\n");
+	return -EINVAL;
 }
 
 static int invalid_mem(struct verifier_env *env, uint32_t regno, const struct reg_state *r)
@@ -136,6 +151,8 @@ int check_mem_access(struct verifier_env *env, int insn_idx, uint32_t regno, int
 	if (r->type == SCALAR_VALUE || r->type == NOT_INIT || (r->flags & PTR_MAYBE_NULL) ||
 	    r->type == CONST_PTR_TO_MAP || r->type == PTR_TO_FUNC)
 		return invalid_mem(env, regno, r);
+	if ((err = check_ctx_mismatch(env, insn_idx, r)))
+		return err;
 	note_mem_kind(env, insn_idx, r);
 
 	switch (r->type) {
@@ -196,6 +213,21 @@ int check_mem_access(struct verifier_env *env, int insn_idx, uint32_t regno, int
 		else
 			coerce_reg_to_size(&val, size);
 		break;
+	case PTR_TO_PACKET:
+	case PTR_TO_PACKET_META:
+		if (!read && !pkt_access_ok(env, true)) {
+			verbose(env, "cannot write into packet\n");
+			return -EACCES;
+		}
+		err = check_packet_access(env, regno, r->off + off, size, false);
+		if (err)
+			return err;
+		mark_reg_unknown(&val);
+		if (sign_ext)
+			coerce_reg_to_size_sx(&val, size);
+		else
+			coerce_reg_to_size(&val, size);
+		break;
 	default:
 		return invalid_mem(env, regno, r);
 	}
@@ -233,6 +265,19 @@ int check_helper_mem(struct verifier_env *env, uint32_t regno, const struct reg_
 		return 0; /* NULL with size 0 */
 	if (r->type == SCALAR_VALUE || r->type == NOT_INIT || (r->flags & PTR_MAYBE_NULL) ||
 	    r->type == CONST_PTR_TO_MAP || r->type == PTR_TO_FUNC || r->type == PTR_TO_CTX) {
+		char b[48];
+		verbose(env, "R%u type=%s expected=fp, pkt, pkt_meta, map_key, map_value, mem, ringbuf_mem, buf, trusted_ptr_\n",
+			regno, reg_type_str(r, b, sizeof(b)));
+		return -EACCES;
+	}
+	if (reg_is_pkt(r)) {
+		if (!env->helper_pkt_access) {
+			verbose(env, "helper access to the packet is not allowed\n");
+			return -EACCES;
+		}
+		return check_packet_access(env, regno, r->off, max_size, zero_ok);
+	}
+	if (r->type == PTR_TO_PACKET_END) {
 		char b[48];
 		verbose(env, "R%u type=%s expected=fp, pkt, pkt_meta, map_key, map_value, mem, ringbuf_mem, buf, trusted_ptr_\n",
 			regno, reg_type_str(r, b, sizeof(b)));

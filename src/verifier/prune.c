@@ -149,6 +149,8 @@ static bool regsafe(const struct reg_state *old, const struct reg_state *cur, st
 		return false;
 	if (old->type == SCALAR_VALUE)
 		return check_ids(old->id, cur->id, m);
+	if (reg_is_pkt(old)) /* packet.c: ranges, offsets */
+		return pkt_regsafe(old, cur) && check_ids(old->id, cur->id, m);
 	return old->flags == cur->flags && old->off == cur->off && old->frameno == cur->frameno &&
 	       old->map_idx == cur->map_idx && old->mem_size == cur->mem_size &&
 	       old->subprog == cur->subprog && check_ids(old->id, cur->id, m) &&

@@ -15,6 +15,9 @@ static const char *const type_names[REG_TYPE_COUNT] = {
 	[PTR_TO_STACK] = "fp",
 	[PTR_TO_MEM] = "mem",
 	[PTR_TO_FUNC] = "func",
+	[PTR_TO_PACKET_META] = "pkt_meta",
+	[PTR_TO_PACKET] = "pkt",
+	[PTR_TO_PACKET_END] = "pkt_end",
 };
 
 const char *reg_type_str(const struct reg_state *r, char *buf, unsigned size)

@@ -32,6 +32,12 @@ enum reg_type {
 	PTR_TO_STACK,	  /* frame `frameno`'s stack; off is relative to its r10 */
 	PTR_TO_MEM,	  /* mem_size bytes: raw context, ringbuf records */
 	PTR_TO_FUNC,	  /* a subprogram (ld_imm64 PSEUDO_FUNC), for callbacks */
+	/* Packet programs (xdp, tc, ...; packet.c): pointers into the packet
+	 * from the context's data_meta / data / data_end. `range` bytes from
+	 * the base of the pointer's id are known to be inside the packet. */
+	PTR_TO_PACKET_META,
+	PTR_TO_PACKET,
+	PTR_TO_PACKET_END,
 	REG_TYPE_COUNT
 };
 
@@ -65,6 +71,10 @@ struct reg_state {
 	uint32_t map_idx;    /* CONST_PTR_TO_MAP, PTR_TO_MAP_VALUE/KEY */
 	uint32_t mem_size;   /* PTR_TO_MEM */
 	uint32_t subprog;    /* PTR_TO_FUNC: subprogram index */
+	/* PTR_TO_PACKET(_META): bytes [base, base + range) of the pointers
+	 * sharing its id are in the packet (off is from that base); the
+	 * negative AT_PKT_END / BEYOND_PKT_END record a failed check. */
+	int32_t range;
 };
 
 /* Kind of each stack byte (kernel STACK_*). */
@@ -179,6 +189,7 @@ struct verifier_env {
 	bool widen;	    /* widen loop-carried scalars at loop heads */
 	bool widened;	    /* widening was applied */
 	int err;	    /* first fatal error (-ENOMEM) */
+	bool helper_pkt_access; /* the helper being checked may take packet memory */
 	struct verifier_log *log;
 	uint32_t prev_insn; /* for the log */
 	/* The pending branches (a stack of states to explore). */
@@ -276,6 +287,38 @@ int ctx_check_access(struct verifier_env *env, uint32_t regno, int off, int size
 void ctx_init_regs(struct verifier_env *env, struct reg_state *regs);
 /* Rejects attach kinds whose context only the kernel has. */
 int ctx_check_kind(struct verifier_env *env);
+
+/* ---- packet.c ---- */
+enum { AT_PKT_END = -1, BEYOND_PKT_END = -2 };
+static inline bool reg_is_pkt(const struct reg_state *r)
+{
+	return r->type == PTR_TO_PACKET || r->type == PTR_TO_PACKET_META;
+}
+static inline bool reg_is_pkt_any(const struct reg_state *r)
+{
+	return reg_is_pkt(r) || r->type == PTR_TO_PACKET_END;
+}
+/* Loads and stores through a packet pointer ([off, off+size) after its
+ * fixed offset); helper memory arguments too (helper: its name, or NULL). */
+int check_packet_access(struct verifier_env *env, uint32_t regno, int off, int64_t size,
+			bool zero_ok);
+/* ptr +/- scalar for packet pointers: the kernel's offset sanity checks,
+ * ids and ranges. *handled: false when ptr is no packet pointer. */
+int pkt_ptr_arith(struct verifier_env *env, struct reg_state *dst, const struct reg_state *ptr,
+		  const struct reg_state *scalar, uint8_t op, uint32_t regno, bool *handled);
+/* Branch on two packet pointers: 1 taken, 0 not, -1 unknown. */
+int pkt_branch_taken(const struct reg_state *dst, const struct reg_state *src, uint8_t op);
+/* pkt vs pkt_end (and pkt_meta vs pkt) comparisons: the range each branch
+ * proves. false when the insn compares no such pair. */
+bool pkt_try_match(struct vstate *this_branch, struct vstate *other_branch,
+		   const struct bpfrt_insn *insn);
+/* After a helper that may move the packet: every packet pointer dies. */
+bool helper_changes_pkt_data(uint32_t helper_id);
+void clear_all_pkt_pointers(struct vstate *st);
+/* Pruning: is cur's packet pointer covered by old's? */
+bool pkt_regsafe(const struct reg_state *old, const struct reg_state *cur);
+/* May the program's attach kind read (write) the packet directly? */
+bool pkt_access_ok(const struct verifier_env *env, bool write);
 
 /* ---- alu.c ---- */
 int do_alu(struct verifier_env *env, const struct bpfrt_insn *insn, int insn_idx);
