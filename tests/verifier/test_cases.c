@@ -10,6 +10,8 @@
  *	map TYPE KEY VALUE ENTRIES [FLAGS]   (referred to as map[idx:N] in order)
  *	helper ID NARGS | kernel_compat | gpl
  *	spin_lock OFF | btf           (the last map's value BTF: lock offset, or none)
+ *	kernel xdp|sched_cls|socket  (KERNEL_VERDICTS build: the kernel's
+ *	                              verdict and message must be the same)
  *
  * `call kfunc NAME` is assembled as a call of that kfunc's table index.
  *	-- asm
@@ -33,6 +35,12 @@
 #include "bpfrt/asm.h"
 #include "bpfrt/verifier.h"
 #include "helpers/kfuncs.h"
+#ifdef KERNEL_VERDICTS
+#include <linux/bpf.h>
+#include <unistd.h>
+
+#include "kbpf.h"
+#endif
 
 struct vcase {
 	char name[160];
@@ -43,6 +51,7 @@ struct vcase {
 	size_t asm_len, asm_cap;
 	int expect; /* 1 accept, 0 reject, -1 unset */
 	char message[256];
+	uint32_t kernel_type; /* `kernel TYPE`: BPF_PROG_TYPE_* + 1, 0 none */
 };
 
 static int total, failed;
@@ -72,6 +81,15 @@ static int parse_opt(struct vcase *c, const char *line)
 		o->kernel_compat = true;
 	else if (!strcmp(word, "gpl"))
 		o->gpl = true;
+	else if (!strcmp(word, "kernel") && sscanf(line, "%*s %63s", arg) == 1) {
+		static const char *const types[] = { "socket", "sched_cls", "xdp" };
+		static const uint32_t nums[] = { 1, 3, 6 }; /* BPF_PROG_TYPE_* */
+		for (size_t i = 0; i < 3; i++)
+			if (!strcmp(arg, types[i]))
+				c->kernel_type = nums[i] + 1;
+		if (!c->kernel_type)
+			return -1;
+	}
 	else if (!strcmp(word, "ctx") && sscanf(line, "%*s %u", &a) == 1)
 		o->ctx_size = a;
 	else if (!strcmp(word, "nr_args") && sscanf(line, "%*s %u", &a) == 1)
@@ -128,6 +146,65 @@ static int resolve_kfuncs(char *text)
 	}
 	return 0;
 }
+#ifdef KERNEL_VERDICTS
+/* The kernel's verdict on a case marked `kernel TYPE`: the program loaded
+ * as that type in a forked child (kbpf), its maps created in the kernel.
+ * Disagreements (verdict, or the expected message missing from the
+ * kernel's log) are printed and fail the test. */
+static int kernel_case(const char *file, struct vcase *c, struct bpfrt_insn *insns, size_t cnt)
+{
+	static char klog[1 << 16];
+	int fds[8], err = 0;
+	for (size_t i = 0; i < c->o.map_cnt; i++) {
+		const struct bpfrt_verify_map *m = &c->maps[i];
+		fds[i] = kbpf_map_create(m->type, m->key_size, m->value_size, m->max_entries,
+					 m->flags);
+		if (fds[i] < 0) {
+			printf("%s: %s: kernel map %zu: %s\n", file, c->name, i, strerror(-fds[i]));
+			for (size_t j = 0; j < i; j++)
+				close(fds[j]);
+			return -1;
+		}
+	}
+	for (size_t i = 0; i < cnt; i++) {
+		struct bpfrt_insn *in = &insns[i];
+		if (in->code == (BPFRT_LD | BPFRT_IMM | BPFRT_DW) &&
+		    (in->src_reg == BPF_PSEUDO_MAP_IDX || in->src_reg == BPF_PSEUDO_MAP_FD ||
+		     in->src_reg == BPF_PSEUDO_MAP_IDX_VALUE || in->src_reg == BPF_PSEUDO_MAP_VALUE) &&
+		    (uint32_t)in->imm < c->o.map_cnt) {
+			in->imm = fds[in->imm];
+			in->src_reg = in->src_reg == BPF_PSEUDO_MAP_IDX || in->src_reg == BPF_PSEUDO_MAP_FD
+					      ? BPF_PSEUDO_MAP_FD
+					      : BPF_PSEUDO_MAP_VALUE;
+		}
+	}
+	struct kbpf_prog kp = {
+		.insns = insns, .insn_cnt = cnt, .prog_type = c->kernel_type - 1,
+		.log_buf = klog, .log_size = sizeof(klog),
+	};
+	struct kbpf_result r;
+	klog[0] = 0;
+	kbpf_prog_check(&kp, 10000, &r);
+	for (size_t i = 0; i < c->o.map_cnt; i++)
+		close(fds[i]);
+	if (r.outcome != KBPF_OK && r.outcome != KBPF_REJECTED) {
+		printf("%s: %s: the kernel gave no verdict (%s)\n", file, c->name,
+		       kbpf_outcome_name(r.outcome));
+		return -1;
+	}
+	bool kaccepts = r.outcome == KBPF_OK;
+	if (kaccepts != (c->expect == 1)) {
+		printf("%s: %s: DISAGREE: the kernel %s, the case expects %s\n%s\n", file, c->name,
+		       kaccepts ? "accepts" : "rejects", c->expect ? "accepted" : "rejected", klog);
+		err = -1;
+	} else if (!kaccepts && c->message[0] && !strstr(klog, c->message)) {
+		printf("%s: %s: the kernel rejects, but its log lacks '%s':\n%s\n", file, c->name,
+		       c->message, klog);
+		err = -1;
+	}
+	return err;
+}
+#endif
 
 static void run_case(const char *file, struct vcase *c)
 {
@@ -152,6 +229,17 @@ static void run_case(const char *file, struct vcase *c)
 		failed++;
 		return;
 	}
+#ifdef KERNEL_VERDICTS
+	if (!c->kernel_type) {
+		total--;
+		free(insns);
+		return;
+	}
+	if (kernel_case(file, c, insns, cnt))
+		failed++;
+	free(insns);
+	return;
+#endif
 	c->o.sz = sizeof(c->o);
 	c->o.maps = c->o.map_cnt ? c->maps : NULL;
 	c->o.helpers = c->o.helper_cnt ? c->helpers : NULL;
@@ -249,12 +337,23 @@ static void every_case_has_its_verdict(void **state)
 		free(list[i]);
 	}
 	free(list);
+#ifdef KERNEL_VERDICTS
+	printf("%d of %d cases marked `kernel` get the kernel's verdict\n", total - failed, total);
+#else
 	printf("%d of %d verifier cases as expected\n", total - failed, total);
+#endif
 	assert_int_equal(failed, 0);
 }
 
 int main(void)
 {
+#ifdef KERNEL_VERDICTS
+	int kerr = kbpf_available();
+	if (kerr) {
+		printf("bpf() unavailable (%s): skipped\n", strerror(-kerr));
+		return 77;
+	}
+#endif
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(every_case_has_its_verdict),
 	};
