@@ -157,6 +157,8 @@ int check_mem_access(struct verifier_env *env, int insn_idx, uint32_t regno, int
 
 	switch (r->type) {
 	case PTR_TO_STACK: {
+		if (r->frameno > env->cur->curframe) /* cannot happen: see stack_write */
+			return invalid_mem(env, regno, r);
 		struct func_state *f = env->cur->frame[r->frameno];
 		int64_t min, max;
 		err = check_stack_range(env, regno, r, off, size, !read, read ? "read from" : "write to",
@@ -287,6 +289,8 @@ int check_helper_mem(struct verifier_env *env, uint32_t regno, const struct reg_
 		return 0;
 	if (r->type == PTR_TO_STACK) {
 		int64_t min, max;
+		if (r->frameno > env->cur->curframe)
+			return invalid_mem(env, regno, r);
 		int err = check_stack_range(env, regno, r, 0, max_size, write, "indirect access to",
 					    &min, &max);
 		if (err)

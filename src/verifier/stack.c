@@ -91,6 +91,12 @@ int stack_write(struct verifier_env *env, struct func_state *f, int off, int siz
 		return err;
 	uint32_t spi = spi_of(off);
 	bool is_ptr = val && reg_is_pointer(val);
+	/* A pointer into a deeper frame must not outlive that frame: once the
+	 * callee returns it would point into a stack that is gone. */
+	if (val && val->type == PTR_TO_STACK && val->frameno > f->frameno) {
+		verbose(env, "cannot spill pointers to stack into stack frame of the caller\n");
+		return -EACCES;
+	}
 	if (size == 8 && !(off % 8) && val) {
 		struct stack_slot *s = &f->stack[spi];
 		memset(s->kind, STACK_SPILL, 8);
