@@ -174,12 +174,33 @@ int check_arg(struct verifier_env *env, const struct helper_proto *p, uint32_t r
 			return 0;
 		}
 		return arg_type_err(env, regno, r, "ctx");
-	case HELPER_ARG_PTR_TO_CONST_STR:
+	case HELPER_ARG_PTR_TO_CONST_STR: {
 		if (r->type != PTR_TO_MAP_VALUE || !(r->flags & MEM_RDONLY)) {
 			verbose(env, "R%u does not point to a readonly map'\n", regno);
 			return -EACCES;
 		}
-		return check_helper_mem(env, regno, NULL, 1, false, false);
+		if (!tnum_is_const(r->var_off)) {
+			verbose(env, "R%u is not a constant address'\n", regno);
+			return -EACCES;
+		}
+		int err = check_helper_mem(env, regno, NULL, 1, false, false);
+		if (err)
+			return err;
+		/* The helper reads up to the NUL: it must be inside the value,
+		 * which only a frozen map's known bytes can prove. */
+		const struct bpfrt_verify_map *m = &o->maps[r->map_idx];
+		int64_t at = (int64_t)r->off + (int64_t)r->var_off.value;
+		const uint8_t *p = frozen_bytes(env, r, 0, (int)(m->value_size - at));
+		if (!p) {
+			verbose(env, "R%u does not point to a frozen map's constant string\n", regno);
+			return -EACCES;
+		}
+		if (!memchr(p, 0, m->value_size - (size_t)at)) {
+			verbose(env, "string is not zero-terminated\n");
+			return -EACCES;
+		}
+		return 0;
+	}
 	case HELPER_ARG_PTR_TO_FUNC:
 		if (r->type != PTR_TO_FUNC)
 			return arg_type_err(env, regno, r, "func");

@@ -100,6 +100,35 @@ static int check_stack_range(struct verifier_env *env, uint32_t regno, const str
 	return 0;
 }
 
+const uint8_t *frozen_bytes(struct verifier_env *env, const struct reg_state *r, int off,
+			    int size)
+{
+	if (r->type != PTR_TO_MAP_VALUE || !(r->flags & MEM_RDONLY) ||
+	    r->map_idx >= env->opts->map_cnt || !tnum_is_const(r->var_off))
+		return NULL;
+	const struct bpfrt_verify_map *m = &env->opts->maps[r->map_idx];
+	int64_t at = (int64_t)r->off + off + (int64_t)r->var_off.value;
+	if (!m->frozen_data || at < 0 || size < 0 || at + size > m->value_size)
+		return NULL;
+	return (const uint8_t *)m->frozen_data + at;
+}
+
+/* A load at a constant offset of a frozen read-only map value (.rodata)
+ * reads bytes that can never change: a known scalar, as in the kernel, so
+ * that branches on configuration constants are decided. */
+static bool frozen_const(struct verifier_env *env, const struct reg_state *r, int off, int size,
+			 struct reg_state *dst)
+{
+	const uint8_t *p = frozen_bytes(env, r, off, size);
+	if (!p || size > 8)
+		return false;
+	uint64_t v = 0;
+	for (int i = size; i-- > 0;) /* BPF memory is little-endian on our targets */
+		v = v << 8 | p[i];
+	mark_reg_known(dst, v);
+	return true;
+}
+
 static void note_mem_kind(struct verifier_env *env, int insn_idx, const struct reg_state *r)
 {
 	uint8_t kind;
@@ -209,6 +238,11 @@ int check_mem_access(struct verifier_env *env, int insn_idx, uint32_t regno, int
 		err = check_region(env, regno, r, off, size, false);
 		if (err)
 			return err;
+		if (read && frozen_const(env, r, off, size, &val)) {
+			if (sign_ext)
+				coerce_reg_to_size_sx(&val, size);
+			break;
+		}
 		mark_reg_unknown(&val);
 		if (sign_ext)
 			coerce_reg_to_size_sx(&val, size);

@@ -277,6 +277,10 @@ void invalidate_children(struct vstate *st, uint32_t id);
 enum access { ACCESS_READ, ACCESS_WRITE };
 int check_mem_access(struct verifier_env *env, int insn_idx, uint32_t regno, int off, int size,
 		     enum access t, int value_regno, const struct reg_state *wval, bool sign_ext);
+/* The bytes at r + off .. + size of a frozen read-only map value (.rodata),
+ * NULL when r does not point at a constant offset of one. */
+const uint8_t *frozen_bytes(struct verifier_env *env, const struct reg_state *r, int off,
+			    int size);
 /* Helper memory arguments: [ptr, ptr+size) readable (or writable). */
 int check_helper_mem(struct verifier_env *env, uint32_t regno, const struct reg_state *size_reg,
 		     int64_t size, bool write, bool zero_ok);

@@ -8,6 +8,8 @@
  *	-- opts                      (optional, one per line)
  *	attach uprobe | mech trampoline | ctx 64 | nr_args 2
  *	map TYPE KEY VALUE ENTRIES [FLAGS]   (referred to as map[idx:N] in order)
+ *	frozen HEX BYTES             (the last map is frozen with these bytes,
+ *	                              zero-padded to its value size: .rodata)
  *	helper ID NARGS | kernel_compat | gpl
  *	spin_lock OFF | btf           (the last map's value BTF: lock offset, or none)
  *	kernel xdp|sched_cls|socket  (KERNEL_VERDICTS build: the kernel's
@@ -46,6 +48,7 @@ struct vcase {
 	char name[160];
 	struct bpfrt_verify_opts o;
 	struct bpfrt_verify_map maps[8];
+	uint8_t frozen[8][512];
 	struct bpfrt_verify_helper helpers[8];
 	char *asm_text;
 	size_t asm_len, asm_cap;
@@ -115,6 +118,19 @@ static int parse_opt(struct vcase *c, const char *line)
 			return -1;
 		c->maps[o->map_cnt - 1].value_btf = true;
 		c->maps[o->map_cnt - 1].spin_lock_off = off;
+	} else if (!strcmp(word, "frozen") && o->map_cnt &&
+		   c->maps[o->map_cnt - 1].value_size <= sizeof(c->frozen[0])) {
+		uint8_t *bytes = c->frozen[o->map_cnt - 1];
+		const char *p = line + strlen("frozen");
+		char *end;
+		memset(bytes, 0, sizeof(c->frozen[0]));
+		for (size_t i = 0; i < sizeof(c->frozen[0]); i++, p = end) {
+			unsigned long v = strtoul(p, &end, 16);
+			if (end == p)
+				break;
+			bytes[i] = (uint8_t)v;
+		}
+		c->maps[o->map_cnt - 1].frozen_data = bytes;
 	} else if (!strcmp(word, "helper") && sscanf(line, "%*s %u %u", &a, &b) == 2 &&
 		   o->helper_cnt < 8) {
 		c->helpers[o->helper_cnt++] = (struct bpfrt_verify_helper){ a, b };
