@@ -29,7 +29,7 @@ enum {
 	FN_map_push_elem = 87, FN_map_pop_elem = 88, FN_map_peek_elem = 89,
 	FN_ringbuf_output = 130, FN_ringbuf_reserve = 131, FN_ringbuf_query = 134,
 	FN_for_each_map_elem = 164, FN_loop = 181, FN_ringbuf_reserve_dynptr = 198,
-	FN_spin_lock = 93, FN_spin_unlock = 94,
+	FN_spin_lock = 93, FN_spin_unlock = 94, FN_map_lookup_percpu_elem = 195,
 };
 
 /* Which map types a map-taking helper accepts (bit per type; 0: the
@@ -56,6 +56,8 @@ static const struct {
 	{ FN_ringbuf_reserve, MT(MAP_RINGBUF) },
 	{ FN_ringbuf_query, MT(MAP_RINGBUF) },
 	{ FN_ringbuf_reserve_dynptr, MT(MAP_RINGBUF) },
+	{ FN_map_lookup_percpu_elem,
+	  MT(MAP_PERCPU_HASH) | MT(MAP_PERCPU_ARRAY) | MT(MAP_LRU_PERCPU_HASH) },
 };
 
 static int check_map_func(struct verifier_env *env, const struct helper_proto *p,
