@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: MIT
+/* Programs the verifier must refuse: stack objects and locks misused. The
+ * section of each says nothing; test_objects.c holds the expected message. */
+#include <linux/types.h>
+#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+
+struct bpf_iter_num {
+	__u64 __opaque[1];
+} __attribute__((aligned(8)));
+
+extern int bpf_iter_num_new(struct bpf_iter_num *it, int start, int end) __ksym;
+extern int *bpf_iter_num_next(struct bpf_iter_num *it) __ksym;
+extern void bpf_iter_num_destroy(struct bpf_iter_num *it) __ksym;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 4096);
+} events SEC(".maps");
+
+struct counter {
+	struct bpf_spin_lock lock;
+	__u64 total;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct counter);
+} counters SEC(".maps");
+
+/* the iterator is never destroyed */
+SEC("uprobe")
+int iter_leak(void *ctx)
+{
+	struct bpf_iter_num it;
+	int *v, n = 0;
+
+	bpf_iter_num_new(&it, 0, 10);
+	while ((v = bpf_iter_num_next(&it)))
+		n += *v;
+	return n;
+}
+
+/* the ring buffer dynptr is not submitted when the slice is NULL */
+SEC("uprobe")
+int dynptr_leak(void *ctx)
+{
+	struct bpf_dynptr d;
+	__u64 *rec;
+
+	bpf_ringbuf_reserve_dynptr(&events, 8, 0, &d);
+	rec = bpf_dynptr_data(&d, 0, 8);
+	if (!rec)
+		return 1;
+	*rec = 1;
+	bpf_ringbuf_submit_dynptr(&d, 0);
+	return 0;
+}
+
+/* the slice is written after its record was submitted */
+SEC("uprobe")
+int slice_after_submit(void *ctx)
+{
+	struct bpf_dynptr d;
+	__u64 *volatile rec;
+
+	bpf_ringbuf_reserve_dynptr(&events, 8, 0, &d);
+	rec = bpf_dynptr_data(&d, 0, 8);
+	bpf_ringbuf_submit_dynptr(&d, 0);
+	if (rec)
+		*rec = 1;
+	return 0;
+}
+
+/* a helper is called while the lock is held */
+SEC("uprobe")
+int call_under_lock(void *ctx)
+{
+	__u32 key = 0;
+	struct counter *c = bpf_map_lookup_elem(&counters, &key);
+
+	if (!c)
+		return 1;
+	bpf_spin_lock(&c->lock);
+	c->total += bpf_ktime_get_ns();
+	bpf_spin_unlock(&c->lock);
+	return 0;
+}
+
+char LICENSE[] SEC("license") = "GPL";

@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Programs compiled by clang that use kfuncs, dynptrs, iterators and spin
+ * locks: the verifier accepts examples/bpf/dynptr_iter.bpf.c (v3 and v4
+ * objects), and they run verified, in the JIT where it is built and in the
+ * interpreter, returning 0 (their own checks passed); the misuses in
+ * progs/objects_bad.bpf.c are refused with the kernel's kind of message.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "bpfrt/object.h"
+#include "bpfrt/runtime.h"
+#include "bpfrt/vm.h"
+
+static struct bpfrt_runtime *open_rt(const char *path, enum bpfrt_backend backend,
+				     struct bpfrt_object **obj)
+{
+	char log[512] = "";
+	struct bpfrt_object_opts oo = { .sz = sizeof(oo), .log_buf = log, .log_size = sizeof(log) };
+
+	*obj = bpfrt_object__open_file(path, &oo);
+	if (!*obj)
+		fail_msg("%s: %s", path, log);
+	struct bpfrt_runtime_opts ro = { .sz = sizeof(ro), .backend = backend,
+					 .verify = BPFRT_VERIFY_REQUIRE, .log_buf = log,
+					 .log_size = sizeof(log) };
+	struct bpfrt_runtime *rt = bpfrt_runtime__new(*obj, &ro);
+	if (!rt)
+		fail_msg("%s: %s", path, log);
+	return rt;
+}
+
+static void run_examples(const char *cpu, enum bpfrt_backend backend)
+{
+	static const char *const progs[] = { "iter_sum", "dynptr_local", "dynptr_ringbuf",
+					     "locked_count" };
+	char path[512];
+	struct bpfrt_object *obj;
+
+	snprintf(path, sizeof(path), "%s/dynptr_iter.%s.o", BPF_EXAMPLES_DIR, cpu);
+	struct bpfrt_runtime *rt = open_rt(path, backend, &obj);
+	if (backend == BPFRT_BACKEND_JIT &&
+	    !bpfrt_vm__has_backend(bpfrt_runtime__vm(rt), BPFRT_BACKEND_JIT)) {
+		bpfrt_runtime__free(rt);
+		bpfrt_object__close(obj);
+		return;
+	}
+	for (size_t i = 0; i < sizeof(progs) / sizeof(progs[0]); i++) {
+		uint8_t ctx[64] = { 0 };
+		uint64_t r0 = ~0ull;
+		struct bpfrt_prog *p = bpfrt_runtime__prog(rt, progs[i]);
+
+		if (!p)
+			fail_msg("%s %s: %s", cpu, progs[i], bpfrt_runtime__log(rt));
+		assert_true(bpfrt_runtime__prog_verified(rt, progs[i]));
+		if (backend == BPFRT_BACKEND_JIT)
+			assert_string_equal(bpfrt_prog__backend_name(p), "jit");
+		/* twice: the lock, ring buffer and iterators leave nothing behind */
+		for (int n = 0; n < 2; n++) {
+			assert_int_equal(bpfrt_runtime__run(rt, p, ctx, sizeof(ctx), &r0, NULL), 0);
+			if (r0)
+				fail_msg("%s %s returned %llu", cpu, progs[i], (unsigned long long)r0);
+		}
+	}
+	bpfrt_runtime__free(rt);
+	bpfrt_object__close(obj);
+}
+
+static void examples_verified_and_run(void **state)
+{
+	(void)state;
+	run_examples("v3", BPFRT_BACKEND_INTERP);
+	run_examples("v4", BPFRT_BACKEND_INTERP);
+	run_examples("v3", BPFRT_BACKEND_JIT);
+	run_examples("v4", BPFRT_BACKEND_JIT);
+}
+
+static void misuses_refused(void **state)
+{
+	static const struct {
+		const char *prog, *msg;
+	} bad[] = {
+		{ "iter_leak", "Unreleased reference" },
+		{ "dynptr_leak", "Unreleased reference" },
+		{ "slice_after_submit", "invalid mem access 'scalar'" },
+		{ "call_under_lock", "function calls are not allowed while holding a lock" },
+	};
+	struct bpfrt_object *obj;
+
+	(void)state;
+	struct bpfrt_runtime *rt = open_rt(OBJECTS_BAD, BPFRT_BACKEND_INTERP, &obj);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_null(bpfrt_runtime__prog(rt, bad[i].prog));
+		if (!strstr(bpfrt_runtime__log(rt), bad[i].msg))
+			fail_msg("%s: '%s' lacks '%s'", bad[i].prog, bpfrt_runtime__log(rt),
+				 bad[i].msg);
+	}
+	bpfrt_runtime__free(rt);
+	bpfrt_object__close(obj);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(examples_verified_and_run),
+		cmocka_unit_test(misuses_refused),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
