@@ -76,6 +76,28 @@ struct bpfrt_verify_helper {
 	uint32_t nargs; /* 0..5 */
 };
 
+/* A function of the program as its BTF says (.BTF.ext func_info and its
+ * BTF_KIND_FUNC). A global (non-static, BTF_FUNC_GLOBAL) function is
+ * verified once, on its own, from its signature; each call of it is checked
+ * against the signature and returns an unknown scalar, as in the kernel.
+ * Functions not listed, or not global, are walked at each call. */
+enum bpfrt_verify_arg_kind {
+	BPFRT_VARG_SCALAR = 0, /* an integer */
+	BPFRT_VARG_CTX,	       /* the program's context */
+	BPFRT_VARG_MEM,	       /* pointer to `size` readable and writable bytes, or NULL */
+};
+
+struct bpfrt_verify_func {
+	uint32_t insn_idx; /* its first instruction */
+	bool global;
+	uint32_t nargs;	   /* 0..5 */
+	struct {
+		enum bpfrt_verify_arg_kind kind;
+		uint32_t size; /* BPFRT_VARG_MEM */
+	} args[5];
+	const char *name; /* for the log; may be NULL */
+};
+
 /* Filled on return (accepted or not) when bpfrt_verify_opts.stats is set. */
 struct bpfrt_verify_stats {
 	size_t sz;		   /* sizeof(struct bpfrt_verify_stats), set by the caller */
@@ -113,6 +135,10 @@ struct bpfrt_verify_opts {
 	char *log_buf;
 	size_t log_size;
 	struct bpfrt_verify_stats *stats; /* optional */
+	/* BTF signatures of the program's functions (global ones are
+	 * verified once, from their signature); optional. */
+	const struct bpfrt_verify_func *funcs;
+	size_t func_cnt;
 };
 
 /* Verifies `cnt` instruction slots. 0: accepted. -EINVAL: rejected (the log

@@ -66,6 +66,100 @@ static int32_t spin_lock_off(const struct btf *btf, uint32_t type_id)
 	return -1;
 }
 
+/* The context types a global function may take (the kernel's
+ * btf_is_prog_ctx_type, for the attach kinds bpfrt runs). */
+static bool is_ctx_type(const struct btf *btf, const struct btf_type *t, const char *param)
+{
+	static const char *const ctx_structs[] = { "pt_regs", "user_pt_regs", "bpf_perf_event_data",
+						   "xdp_md", "__sk_buff", "bpf_raw_tracepoint_args" };
+	const char *name = btf__name_by_offset(btf, t->name_off);
+
+	if (btf_is_void(t) || (btf_is_int(t) && t->size == 8)) /* void *ctx, u64 *ctx */
+		return param && strstr(param, "ctx");
+	for (size_t i = 0; btf_is_struct(t) && name && i < sizeof(ctx_structs) / sizeof(*ctx_structs);
+	     i++)
+		if (!strcmp(name, ctx_structs[i]))
+			return true;
+	return false;
+}
+
+/* The type behind typedefs and qualifiers; NULL for void. */
+static const struct btf_type *skip_mods(const struct btf *btf, uint32_t id, uint32_t *out_id)
+{
+	const struct btf_type *t = btf__type_by_id(btf, id);
+
+	while (t && (btf_is_typedef(t) || btf_is_mod(t))) {
+		id = t->type;
+		t = btf__type_by_id(btf, id);
+	}
+	if (out_id)
+		*out_id = id;
+	return t;
+}
+
+/* The signature of function `fi` as the verifier takes it; false when it is
+ * not global or its signature is not one the verifier can take (then it is
+ * walked at every call, which is as sound). */
+static bool func_signature(const struct btf *btf, const struct bpfrt_func_info *fi,
+			   struct bpfrt_verify_func *out)
+{
+	const struct btf_type *f = btf__type_by_id(btf, fi->type_id);
+	const struct btf_type *proto = f && btf_is_func(f) ? btf__type_by_id(btf, f->type) : NULL;
+
+	if (!proto || !btf_is_func_proto(proto) || btf_vlen(f) != BTF_FUNC_GLOBAL /* a FUNC's vlen is its linkage */ ||
+	    btf_vlen(proto) > 5)
+		return false;
+	const struct btf_type *ret = skip_mods(btf, proto->type, NULL);
+	if (proto->type && !(ret && (btf_is_int(ret) || btf_is_enum(ret))))
+		return false;
+	*out = (struct bpfrt_verify_func){ .insn_idx = fi->insn_idx, .global = true,
+					   .nargs = btf_vlen(proto), .name = fi->name };
+	const struct btf_param *p = btf_params(proto);
+	for (uint32_t i = 0; i < out->nargs; i++, p++) {
+		const struct btf_type *t = skip_mods(btf, p->type, NULL);
+		uint32_t pid;
+
+		if (t && (btf_is_int(t) || btf_is_enum(t) || btf_is_enum64(t))) {
+			out->args[i].kind = BPFRT_VARG_SCALAR;
+			continue;
+		}
+		if (!t || !btf_is_ptr(t))
+			return false;
+		const struct btf_type *pt = skip_mods(btf, t->type, &pid);
+		static const struct btf_type void_type;
+		if (is_ctx_type(btf, pt ? pt : &void_type, btf__name_by_offset(btf, p->name_off))) {
+			out->args[i].kind = BPFRT_VARG_CTX;
+			continue;
+		}
+		__s64 size = pt ? btf__resolve_size(btf, pid) : -1;
+		if (size <= 0 || size > 1 << 20)
+			return false;
+		out->args[i].kind = BPFRT_VARG_MEM;
+		out->args[i].size = (uint32_t)size;
+	}
+	return true;
+}
+
+static int build_funcs(const struct btf *btf, const struct bpfrt_program *prog,
+		       struct bpfrt_verify_opts *vo)
+{
+	size_t n = 0, k = 0;
+	const struct bpfrt_func_info *fi = bpfrt_program__func_info(prog, &n);
+	struct bpfrt_verify_func *funcs;
+
+	if (!btf || !n)
+		return 0;
+	funcs = calloc(n, sizeof(*funcs));
+	if (!funcs)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		if (fi[i].insn_idx && func_signature(btf, &fi[i], &funcs[k]))
+			k++;
+	vo->funcs = funcs;
+	vo->func_cnt = k;
+	return 0;
+}
+
 int verify_input_build(const struct bpfrt_object *obj, const struct bpfrt_program *prog,
 		       struct bpfrt_verify_opts *vo)
 {
@@ -94,14 +188,21 @@ int verify_input_build(const struct bpfrt_object *obj, const struct bpfrt_progra
 	vo->map_cnt = map_cnt;
 	vo->attach = bpfrt_program__attach_kind(prog);
 	vo->gpl = gpl_compatible(bpfrt_object__license(obj));
+	if (build_funcs(btf, prog, vo)) {
+		verify_input_free(vo);
+		return -ENOMEM;
+	}
 	return 0;
 }
 
 void verify_input_free(struct bpfrt_verify_opts *vo)
 {
 	free((void *)vo->maps);
+	free((void *)vo->funcs);
 	vo->maps = NULL;
 	vo->map_cnt = 0;
+	vo->funcs = NULL;
+	vo->func_cnt = 0;
 }
 
 int runtime_verify(const struct bpfrt_object *obj, const struct bpfrt_program *prog,

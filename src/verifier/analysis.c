@@ -227,7 +227,12 @@ int do_check(struct verifier_env *env)
 	int err = init_state(env);
 	if (err)
 		return err;
-	int idx = 0;
+	return do_walk(env, 0);
+}
+
+int do_walk(struct verifier_env *env, int idx)
+{
+	int err;
 	for (;;) {
 		if (env->err)
 			return env->err;

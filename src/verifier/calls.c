@@ -491,6 +491,9 @@ int do_helper_call(struct verifier_env *env, const struct bpfrt_insn *insn, int 
 int do_local_call(struct verifier_env *env, int insn_idx, uint32_t target, int *next_idx)
 {
 	struct vstate *st = env->cur;
+	int g = global_call(env, insn_idx, target, next_idx);
+	if (g)
+		return g < 0 ? g : 0;
 	int sp = find_subprog(env, target);
 	if (sp < 0) {
 		verbose(env, "call to invalid destination %u\n", target);
@@ -528,6 +531,8 @@ int do_exit(struct verifier_env *env, int *insn_idx, bool *path_done)
 	struct reg_state *r0 = &cur_regs(env)[0];
 	char b[48];
 	*path_done = false;
+	if (r0->type == NOT_INIT && !st->curframe && cur_frame(env)->subprog)
+		mark_reg_unknown(r0); /* a global function returning void */
 	if (r0->type == NOT_INIT) {
 		verbose(env, "R0 !read_ok\n");
 		return -EACCES;

@@ -1,2 +1,173 @@
 /* SPDX-License-Identifier: MIT */
-#include "verifier/state.h"
+/*
+ * Global functions (BTF_FUNC_GLOBAL in the object's BTF), as the kernel
+ * treats them: each is verified once, on its own, from its signature
+ * (scalars unknown, the context, pointers to `size` bytes that may be NULL),
+ * not at every call; a call checks the arguments against the signature and
+ * gets an unknown scalar back. Their stack still counts in the call chains.
+ * The signatures come from the embedder (bpfrt_verify_opts.funcs; the
+ * runtime reads them from .BTF and .BTF.ext).
+ */
+#include <errno.h>
+#include <stdlib.h>
+
+#include "verifier/calls.h"
+
+const struct bpfrt_verify_func *global_func_of(const struct verifier_env *env, uint32_t start)
+{
+	for (size_t i = 0; i < env->opts->func_cnt; i++) {
+		const struct bpfrt_verify_func *f = &env->opts->funcs[i];
+		if (f->global && f->insn_idx == start && start && f->nargs <= 5)
+			return f;
+	}
+	return NULL;
+}
+
+static const char *fname(const struct bpfrt_verify_func *f)
+{
+	return f->name ? f->name : "(anon)";
+}
+
+static bool is_ctx(const struct verifier_env *env, const struct reg_state *r)
+{
+	return r->type == PTR_TO_CTX ||
+	       (env->opts->attach == BPFRT_ATTACH_UNSPEC && r->type == PTR_TO_MEM &&
+		!(r->flags & MEM_RINGBUF) && !r->parent_id);
+}
+
+static int check_args(struct verifier_env *env, const struct bpfrt_verify_func *fn)
+{
+	struct reg_state *regs = cur_regs(env);
+	for (uint32_t i = 0; i < fn->nargs; i++) {
+		uint32_t regno = i + 1;
+		struct reg_state *r = &regs[regno];
+		if (r->type == NOT_INIT) {
+			verbose(env, "R%u !read_ok\n", regno);
+			return -EACCES;
+		}
+		switch (fn->args[i].kind) {
+		case BPFRT_VARG_SCALAR:
+			if (r->type != SCALAR_VALUE) {
+				verbose(env, "R%u is not a scalar\n", regno);
+				return -EINVAL;
+			}
+			break;
+		case BPFRT_VARG_CTX:
+			if (!is_ctx(env, r) || r->off || !tnum_equals_const(r->var_off, 0)) {
+				verbose(env, "arg#%u expects pointer to ctx\n", i);
+				return -EINVAL;
+			}
+			break;
+		case BPFRT_VARG_MEM: {
+			if (r->type == SCALAR_VALUE && reg_is_const(r) && !r->var_off.value)
+				break; /* NULL */
+			int err = check_helper_mem(env, regno, NULL, fn->args[i].size, false, false);
+			if (!err)
+				err = check_helper_mem(env, regno, NULL, fn->args[i].size, true, false);
+			if (err) {
+				verbose(env, "arg#%u expects pointer to %u bytes of memory or NULL\n", i,
+					fn->args[i].size);
+				return err;
+			}
+			break;
+		}
+		default:
+			verbose(env, "arg#%u of %s: unknown kind %d\n", i, fname(fn), fn->args[i].kind);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+int global_call(struct verifier_env *env, int insn_idx, uint32_t target, int *next_idx)
+{
+	const struct bpfrt_verify_func *fn = global_func_of(env, target);
+	if (!fn)
+		return 0;
+	int sp = find_subprog(env, target);
+	if (sp < 0) {
+		verbose(env, "call to invalid destination %u\n", target);
+		return -EINVAL;
+	}
+	if (env->cur->lock_map) {
+		verbose(env, "global function calls are not allowed while holding a lock,\n"
+			     "use static function instead\n");
+		return -EINVAL;
+	}
+	int err = check_args(env, fn);
+	if (err)
+		return err;
+	if (log_enabled(env, 2))
+		verbose(env, "Func#%d ('%s') is global and assumed valid.\n", sp, fname(fn));
+	env->subprogs[sp].global_called = true;
+	struct insn_fact *fact = &env->facts->insn[insn_idx];
+	fact->flags |= FACT_CALL_LOCAL;
+	fact->call_target = (int32_t)target;
+	struct reg_state *regs = cur_regs(env);
+	clobber_caller_saved(regs);
+	mark_reg_unknown(&regs[0]);
+	*next_idx = insn_idx + 1;
+	return 1;
+}
+
+/* The state a global function starts in: its arguments from the signature. */
+static int init_global_state(struct verifier_env *env, uint32_t sp,
+			     const struct bpfrt_verify_func *fn)
+{
+	struct vstate *st = calloc(1, sizeof(*st));
+	struct func_state *f = calloc(1, sizeof(*f));
+	if (!st || !f) {
+		free(st), free(f);
+		return env->err = -ENOMEM;
+	}
+	struct reg_state ctx[MAX_BPF_REG];
+	for (int i = 0; i < MAX_BPF_REG; i++) {
+		mark_reg_not_init(&f->regs[i]);
+		mark_reg_not_init(&ctx[i]);
+	}
+	ctx_init_regs(env, ctx);
+	mark_ptr(&f->regs[BPFRT_REG_FP], PTR_TO_STACK);
+	for (uint32_t i = 0; i < fn->nargs; i++) {
+		struct reg_state *r = &f->regs[i + 1];
+		switch (fn->args[i].kind) {
+		case BPFRT_VARG_CTX:
+			*r = ctx[1];
+			break;
+		case BPFRT_VARG_MEM:
+			mark_ptr(r, PTR_TO_MEM);
+			r->flags = PTR_MAYBE_NULL;
+			r->mem_size = fn->args[i].size;
+			r->id = new_id(env);
+			break;
+		default:
+			mark_reg_unknown(r);
+			break;
+		}
+	}
+	f->subprog = sp;
+	st->frame[0] = f;
+	env->cur = st;
+	return 0;
+}
+
+int check_global_funcs(struct verifier_env *env)
+{
+	for (bool again = true; again;) {
+		again = false;
+		for (uint32_t sp = 1; sp < env->subprog_cnt; sp++) {
+			struct subprog_info *s = &env->subprogs[sp];
+			if (!s->global_called || s->global_done)
+				continue;
+			const struct bpfrt_verify_func *fn = global_func_of(env, s->start);
+			s->global_done = again = true;
+			if (log_enabled(env, 2))
+				verbose(env, "Validating %s() func#%u...\n", fname(fn), sp);
+			int err = init_global_state(env, sp, fn);
+			if (!err)
+				err = do_walk(env, (int)s->start);
+			if (err)
+				return err;
+		}
+	}
+	return 0;
+}

@@ -142,6 +142,8 @@ struct subprog_info {
 	uint32_t stack_depth; /* bytes, deepest access seen */
 	bool is_callback;
 	bool has_tail_call;
+	bool global_called;   /* a global function some walk called (global.c) */
+	bool global_done;     /* ... and verified from its signature */
 	uint16_t cond_regs;   /* registers some conditional jump of it compares */
 };
 
@@ -350,6 +352,10 @@ int do_kfunc_call(struct verifier_env *env, int insn_idx, int *next_idx, bool *p
 int lock_check_call(struct verifier_env *env, const char *what, bool is_unlock);
 /* At the program's exit: no lock held. */
 int lock_check_exit(struct verifier_env *env);
+
+/* ---- analysis.c ---- */
+/* Walks every path from insn `idx` starting in state env->cur. */
+int do_walk(struct verifier_env *env, int idx);
 
 /* ---- global.c ---- */
 /* A call of a global function: arguments checked against its signature,

@@ -65,6 +65,8 @@ static int run_once(struct verifier_env *env, bool widen)
 	if (!err)
 		err = do_check(env);
 	if (!err)
+		err = check_global_funcs(env);
+	if (!err)
 		err = check_max_stack_depth(env);
 	if (env->err)
 		err = env->err;
@@ -118,7 +120,7 @@ int verifier_run(const struct bpfrt_insn *insns, size_t cnt, const struct bpfrt_
 	if (log.buf && log.size)
 		log.buf[0] = 0;
 	if ((unsigned)opts.attach >= BPFRT_ATTACH_KIND_COUNT || (unsigned)opts.probe_mech > 1 || (opts.map_cnt && !opts.maps) ||
-	    (opts.helper_cnt && !opts.helpers) || (cnt && !insns)) {
+	    (opts.helper_cnt && !opts.helpers) || (opts.func_cnt && !opts.funcs) || (cnt && !insns)) {
 		log_write(&log, "invalid verifier options\n");
 		return -EINVAL;
 	}

@@ -14,6 +14,7 @@
  *	spin_lock OFF | btf           (the last map's value BTF: lock offset, or none)
  *	kernel xdp|sched_cls|socket  (KERNEL_VERDICTS build: the kernel's
  *	                              verdict and message must be the same)
+ *	global LABEL [scalar|ctx|mem:SIZE]...  (the function at LABEL is global)
  *
  * `call kfunc NAME` is assembled as a call of that kfunc's table index.
  *	-- asm
@@ -50,6 +51,8 @@ struct vcase {
 	struct bpfrt_verify_map maps[8];
 	uint8_t frozen[8][512];
 	struct bpfrt_verify_helper helpers[8];
+	struct bpfrt_verify_func funcs[8];
+	char func_label[8][32];
 	char *asm_text;
 	size_t asm_len, asm_cap;
 	int expect; /* 1 accept, 0 reject, -1 unset */
@@ -131,6 +134,23 @@ static int parse_opt(struct vcase *c, const char *line)
 			bytes[i] = (uint8_t)v;
 		}
 		c->maps[o->map_cnt - 1].frozen_data = bytes;
+	} else if (!strcmp(word, "global") && o->func_cnt < 8) {
+		struct bpfrt_verify_func *fn = &c->funcs[o->func_cnt];
+		char label[32], args[5][32];
+		int n = sscanf(line, "%*s %31s %31s %31s %31s %31s %31s", label, args[0], args[1],
+			       args[2], args[3], args[4]);
+		if (n < 1)
+			return -1;
+		*fn = (struct bpfrt_verify_func){ .global = true, .nargs = (uint32_t)n - 1 };
+		for (int i = 0; i < n - 1; i++) {
+			if (!strcmp(args[i], "ctx"))
+				fn->args[i].kind = BPFRT_VARG_CTX;
+			else if (sscanf(args[i], "mem:%u", &fn->args[i].size) == 1)
+				fn->args[i].kind = BPFRT_VARG_MEM;
+			else if (strcmp(args[i], "scalar"))
+				return -1;
+		}
+		snprintf(c->func_label[o->func_cnt++], sizeof(c->func_label[0]), "%s", label);
 	} else if (!strcmp(word, "helper") && sscanf(line, "%*s %u %u", &a, &b) == 2 &&
 		   o->helper_cnt < 8) {
 		c->helpers[o->helper_cnt++] = (struct bpfrt_verify_helper){ a, b };
@@ -222,6 +242,31 @@ static int kernel_case(const char *file, struct vcase *c, struct bpfrt_insn *ins
 }
 #endif
 
+/* The instruction index of `label:` in the case's text (lddw takes two). */
+static int label_index(const char *text, const char *label)
+{
+	int idx = 0;
+	size_t n = strlen(label);
+	for (const char *l = text; l && *l; l = strchr(l, '\n'), l = l ? l + 1 : NULL) {
+		while (*l == ' ' || *l == '\t')
+			l++;
+		if (*l == '\n' || *l == '#' || *l == ';')
+			continue;
+		const char *e = strchr(l, '\n');
+		size_t len = e ? (size_t)(e - l) : strlen(l);
+		while (len && (l[len - 1] == ' ' || l[len - 1] == '\r'))
+			len--;
+		if (len && l[len - 1] == ':') {
+			if (len - 1 == n && !memcmp(l, label, n))
+				return idx;
+			continue;
+		}
+		if (len)
+			idx += strncmp(l, "lddw", 4) ? 1 : 2;
+	}
+	return -1;
+}
+
 static void run_case(const char *file, struct vcase *c)
 {
 	char log[16384], alog[512] = "";
@@ -259,6 +304,18 @@ static void run_case(const char *file, struct vcase *c)
 	c->o.sz = sizeof(c->o);
 	c->o.maps = c->o.map_cnt ? c->maps : NULL;
 	c->o.helpers = c->o.helper_cnt ? c->helpers : NULL;
+	c->o.funcs = c->o.func_cnt ? c->funcs : NULL;
+	for (size_t i = 0; i < c->o.func_cnt; i++) {
+		int at = c->asm_text ? label_index(c->asm_text, c->func_label[i]) : -1;
+		if (at < 0) {
+			printf("%s: %s: no label %s\n", file, c->name, c->func_label[i]);
+			failed++;
+			free(insns);
+			return;
+		}
+		c->funcs[i].insn_idx = (uint32_t)at;
+		c->funcs[i].name = c->func_label[i];
+	}
 	c->o.log_level = 1;
 	c->o.log_buf = log;
 	c->o.log_size = sizeof(log);

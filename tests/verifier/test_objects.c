@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Programs compiled by clang that use kfuncs, dynptrs, iterators and spin
- * locks: the verifier accepts examples/bpf/dynptr_iter.bpf.c (v3 and v4
- * objects), and they run verified, in the JIT where it is built and in the
+ * locks, global functions: the verifier accepts examples/bpf/dynptr_iter.bpf.c
+ * and global_func.bpf.c (v3 and v4 objects), and they run verified, in the JIT where it is built and in the
  * interpreter, returning 0 (their own checks passed); the misuses in
  * progs/objects_bad.bpf.c are refused with the kernel's kind of message.
  */
@@ -38,14 +38,18 @@ static struct bpfrt_runtime *open_rt(const char *path, enum bpfrt_backend backen
 	return rt;
 }
 
-static void run_examples(const char *cpu, enum bpfrt_backend backend)
+static void run_examples(const char *example, const char *cpu, enum bpfrt_backend backend)
 {
-	static const char *const progs[] = { "iter_sum", "dynptr_local", "dynptr_ringbuf",
-					     "locked_count" };
+	static const char *const all[] = { "iter_sum", "dynptr_local", "dynptr_ringbuf",
+					   "locked_count", "global_calls" };
+	const char *const *progs = all;
+	size_t n = 4;
 	char path[512];
 	struct bpfrt_object *obj;
 
-	snprintf(path, sizeof(path), "%s/dynptr_iter.%s.o", BPF_EXAMPLES_DIR, cpu);
+	if (!strcmp(example, "global_func"))
+		progs = all + 4, n = 1;
+	snprintf(path, sizeof(path), "%s/%s.%s.o", BPF_EXAMPLES_DIR, example, cpu);
 	struct bpfrt_runtime *rt = open_rt(path, backend, &obj);
 	if (backend == BPFRT_BACKEND_JIT &&
 	    !bpfrt_vm__has_backend(bpfrt_runtime__vm(rt), BPFRT_BACKEND_JIT)) {
@@ -53,8 +57,8 @@ static void run_examples(const char *cpu, enum bpfrt_backend backend)
 		bpfrt_object__close(obj);
 		return;
 	}
-	for (size_t i = 0; i < sizeof(progs) / sizeof(progs[0]); i++) {
-		uint8_t ctx[64] = { 0 };
+	for (size_t i = 0; i < n; i++) {
+		uint8_t ctx[256] = { 0 };
 		uint64_t r0 = ~0ull;
 		struct bpfrt_prog *p = bpfrt_runtime__prog(rt, progs[i]);
 
@@ -77,10 +81,13 @@ static void run_examples(const char *cpu, enum bpfrt_backend backend)
 static void examples_verified_and_run(void **state)
 {
 	(void)state;
-	run_examples("v3", BPFRT_BACKEND_INTERP);
-	run_examples("v4", BPFRT_BACKEND_INTERP);
-	run_examples("v3", BPFRT_BACKEND_JIT);
-	run_examples("v4", BPFRT_BACKEND_JIT);
+	static const char *const examples[] = { "dynptr_iter", "global_func" };
+	for (int e = 0; e < 2; e++) {
+		run_examples(examples[e], "v3", BPFRT_BACKEND_INTERP);
+		run_examples(examples[e], "v4", BPFRT_BACKEND_INTERP);
+		run_examples(examples[e], "v3", BPFRT_BACKEND_JIT);
+		run_examples(examples[e], "v4", BPFRT_BACKEND_JIT);
+	}
 }
 
 static void misuses_refused(void **state)
