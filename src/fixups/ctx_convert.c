@@ -9,6 +9,7 @@
 #include <linux/bpf.h>
 
 #include "fixups/fixups.h"
+#include "verifier/facts.h"
 
 /* One UAPI u32 field that is a pointer at run time, and its u64 slot in
  * the bpfrt context. */
@@ -141,8 +142,22 @@ static int ctx_regs_scan(const struct bpfrt_insn *insns, size_t cnt, uint16_t *i
 	return 0;
 }
 
+/* Converts insns[i] if it is a u32 load of one of the pointer fields. */
+static bool convert_load(struct bpfrt_insn *x, const struct ctx_ptr_field *f, size_t nf)
+{
+	if (x->code != (BPFRT_LDX | BPFRT_MEM | BPFRT_W))
+		return false;
+	for (size_t k = 0; k < nf; k++)
+		if (x->off == f[k].uapi_off) {
+			x->code = BPFRT_LDX | BPFRT_MEM | BPFRT_DW;
+			x->off = (int16_t)f[k].rt_off;
+			return true;
+		}
+	return false;
+}
+
 int fixups_convert_ctx(struct bpfrt_insn *insns, size_t cnt, enum fixup_ctx_kind kind,
-		       size_t *converted)
+		       const struct verifier_facts *facts, size_t *converted)
 {
 	const struct ctx_ptr_field *f;
 	size_t nf, n = 0;
@@ -161,6 +176,19 @@ int fixups_convert_ctx(struct bpfrt_insn *insns, size_t cnt, enum fixup_ctx_kind
 	default:
 		return 0;
 	}
+	if (facts) {
+		/* The verifier accepted context accesses only at the context's
+		 * own offset (no modified ctx pointers), and an insn that
+		 * reaches it reaches it on every path (no FACT_MEM_MIXED). */
+		if (facts->insn_cnt != cnt)
+			return -EINVAL;
+		for (size_t i = 0; i < cnt; i++)
+			if (facts->insn[i].mem_kind == FACT_MEM_CTX)
+				n += convert_load(&insns[i], f, nf);
+		if (converted)
+			*converted = n;
+		return 0;
+	}
 	in = malloc((cnt + 1) * sizeof(*in));
 	if (!in)
 		return -ENOMEM;
@@ -171,15 +199,8 @@ int fixups_convert_ctx(struct bpfrt_insn *insns, size_t cnt, enum fixup_ctx_kind
 	for (size_t i = 0; i < cnt; i++) {
 		struct bpfrt_insn *x = &insns[i];
 
-		if (x->code != (BPFRT_LDX | BPFRT_MEM | BPFRT_W) || !((in[i] >> x->src_reg) & 1))
-			continue;
-		for (size_t k = 0; k < nf; k++)
-			if (x->off == f[k].uapi_off) {
-				x->code = BPFRT_LDX | BPFRT_MEM | BPFRT_DW;
-				x->off = (int16_t)f[k].rt_off;
-				n++;
-				break;
-			}
+		if ((in[i] >> x->src_reg) & 1)
+			n += convert_load(x, f, nf);
 	}
 	free(in);
 	if (converted)

@@ -94,12 +94,18 @@ enum fixup_ctx_kind {
 	FIXUP_CTX_SKB, /* struct __sk_buff -> struct bpfrt_skb_ctx */
 };
 
-/* Rewrites the context pointer loads of `kind` in place. A load is
- * converted when its base register holds the context pointer (r1 at entry,
- * or a copy) on every path to it; loads through a context pointer spilled
- * to the stack or passed to a subprogram are not found. *converted: how
- * many loads were rewritten. 0 or -ENOMEM. */
+struct verifier_facts;
+
+/* Rewrites the context pointer loads of `kind` in place. With the
+ * verifier's `facts` (a verified program), every load of a pointer field
+ * the verifier saw reach the context (FACT_MEM_CTX: through any register,
+ * a spilled copy, in any subprogram) is converted. Without (facts NULL: an
+ * unverified program), a load is converted when its base register holds
+ * the context pointer (r1 at entry, or a copy) on every path to it; loads
+ * through a context pointer spilled to the stack or passed to a subprogram
+ * are not found. *converted: how many loads were rewritten. 0, -EINVAL
+ * (facts of another program) or -ENOMEM. */
 int fixups_convert_ctx(struct bpfrt_insn *insns, size_t cnt, enum fixup_ctx_kind kind,
-		       size_t *converted);
+		       const struct verifier_facts *facts, size_t *converted);
 
 #endif /* BPFRT_FIXUPS_FIXUPS_H */

@@ -17,6 +17,7 @@
 #include "helpers/trace_frame.h"
 #include "maps/map_ops.h"
 #include "runtime/runtime_priv.h"
+#include "verifier/facts.h"
 #include "util/opts.h"
 #include "vm/prog.h"
 
@@ -268,7 +269,7 @@ static const char *reason(char *log)
  * rejection is noted in rt->log and the program runs checked. 0 or the
  * error that stops the load. */
 static int judge(struct bpfrt_runtime *rt, struct rt_prog *p, const struct bpfrt_insn *insns,
-		 size_t cnt)
+		 size_t cnt, struct verifier_facts **facts)
 {
 	const char *name = bpfrt_program__name(p->src);
 	char *vlog = malloc(VERIFIER_LOG_SIZE);
@@ -277,7 +278,7 @@ static int judge(struct bpfrt_runtime *rt, struct rt_prog *p, const struct bpfrt
 	if (!vlog)
 		return -ENOMEM;
 	vlog[0] = '\0';
-	err = runtime_verify(rt->obj, p->src, insns, cnt, vlog, VERIFIER_LOG_SIZE);
+	err = runtime_verify(rt->obj, p->src, insns, cnt, vlog, VERIFIER_LOG_SIZE, facts);
 	p->verified = err == 0;
 	if (err == -ENOMEM) {
 		rt_fail(rt->log, sizeof(rt->log), err, "program %s: out of memory", name);
@@ -325,6 +326,7 @@ static int load_prog(struct bpfrt_runtime *rt, struct rt_prog *p)
 	struct fixup_env env = {
 		.maps = rt->fmaps, .map_cnt = rt->map_cnt, .gen_lookup = rt_gen_lookup,
 	};
+	struct verifier_facts *facts = NULL;
 	char why[400] = "";
 	int err = -ENOMEM;
 
@@ -339,10 +341,12 @@ static int load_prog(struct bpfrt_runtime *rt, struct rt_prog *p)
 		rt_fail(rt->log, sizeof(rt->log), err, "program %s: %s", name, why);
 		goto out;
 	}
-	if (rt->verify != BPFRT_VERIFY_OFF && (err = judge(rt, p, insns, cnt)) < 0)
+	if (rt->verify != BPFRT_VERIFY_OFF && (err = judge(rt, p, insns, cnt, &facts)) < 0)
 		goto out;
+	/* Verified programs: the context loads the verifier saw (facts);
+	 * others: the fixups' own scan. */
 	if ((err = fixups_convert_ctx(insns, cnt, ctx_kind(bpfrt_program__attach_kind(p->src)),
-				      NULL)) ||
+				      facts, NULL)) ||
 	    (err = fixups_inline(&insns, &cnt, &env)) ||
 	    (err = fixups_apply(insns, cnt, &env, why, sizeof(why)))) {
 		if (err == -ENOMEM)
@@ -377,6 +381,7 @@ static int load_prog(struct bpfrt_runtime *rt, struct rt_prog *p)
 			why[0] ? why : strerror(errno));
 	}
 out:
+	verifier_facts_free(facts);
 	free(insns);
 	return err;
 }

@@ -11,6 +11,7 @@
 #include "helpers/kfuncs.h"
 #include "runtime/runtime_priv.h"
 #include "runtime/verify.h"
+#include "verifier/facts.h"
 
 /* The kernel's license_is_gpl_compatible(). */
 static bool gpl_compatible(const char *license)
@@ -206,7 +207,8 @@ void verify_input_free(struct bpfrt_verify_opts *vo)
 }
 
 int runtime_verify(const struct bpfrt_object *obj, const struct bpfrt_program *prog,
-		   const struct bpfrt_insn *insns, size_t cnt, char *log, size_t log_size)
+		   const struct bpfrt_insn *insns, size_t cnt, char *log, size_t log_size,
+		   struct verifier_facts **facts)
 {
 	struct bpfrt_verify_opts vo = {
 		.sz = sizeof(vo),
@@ -218,7 +220,7 @@ int runtime_verify(const struct bpfrt_object *obj, const struct bpfrt_program *p
 
 	if (err)
 		return err;
-	err = bpfrt_verify(insns, cnt, &vo);
+	err = verifier_run(insns, cnt, &vo, facts);
 	verify_input_free(&vo);
 	return err;
 }
