@@ -97,8 +97,10 @@ static int do_atomic(struct verifier_env *env, const struct bpfrt_insn *insn,
 		verbose(env, "R%u leaks addr into mem\n", insn->src_reg);
 		return -EACCES;
 	}
-	if (regs[insn->dst_reg].type == PTR_TO_CTX) {
-		verbose(env, "BPF_ATOMIC stores into R%u ctx is not allowed\n", insn->dst_reg);
+	if (regs[insn->dst_reg].type == PTR_TO_CTX || reg_is_pkt(&regs[insn->dst_reg])) {
+		char b[48];
+		verbose(env, "BPF_ATOMIC stores into R%u %s is not allowed\n", insn->dst_reg,
+			reg_type_str(&regs[insn->dst_reg], b, sizeof(b)));
 		return -EACCES;
 	}
 	/* read the old value, then store */

@@ -61,6 +61,7 @@ enum pkt_access {
 	PA_RW,		 /* and written with the field's size */
 	PA_CB,		 /* cb[]: any aligned size inside cb, read and write */
 	PA_EXACT,	 /* read only with the field's size */
+	PA_RW_EXACT,	 /* read and written with the field's size only */
 	PA_NOT_PROVIDED, /* a kernel object bpfrt has none of */
 };
 
@@ -106,7 +107,7 @@ static const struct pkt_ctx_field skb_fields[] = {
 	SF(napi_id, 4, SCALAR_VALUE, PA_READ, PA_READ),
 	/* family .. local_port: sk_skb programs only */
 	SF(data_meta, 4, PTR_TO_PACKET_META, PA_EXACT, PA_NONE),
-	SF(tstamp, 8, SCALAR_VALUE, PA_RW, PA_NONE),
+	SF(tstamp, 8, SCALAR_VALUE, PA_RW_EXACT, PA_NONE),
 	SF(wire_len, 4, SCALAR_VALUE, PA_READ, PA_NONE),
 	SF(gso_segs, 4, SCALAR_VALUE, PA_READ, PA_READ),
 	SF(sk, 8, SCALAR_VALUE, PA_NOT_PROVIDED, PA_NOT_PROVIDED),
@@ -265,6 +266,9 @@ static int pkt_ctx_access(struct verifier_env *env, const struct ctx_desc *cd, u
 		break;
 	case PA_EXACT:
 		ok = t == ACCESS_READ && size == f->size;
+		break;
+	case PA_RW_EXACT:
+		ok = size == f->size;
 		break;
 	case PA_NOT_PROVIDED:
 		verbose(env, "invalid bpf_context access off=%d size=%d: %s->%s is a kernel object "

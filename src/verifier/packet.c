@@ -108,16 +108,18 @@ int pkt_ptr_arith(struct verifier_env *env, struct reg_state *dst, const struct 
 		verbose(env, "R%u pointer arithmetic on pkt_end prohibited\n", regno);
 		return -EACCES;
 	}
+	if (!sane_offset(env, scalar, ptr->type) || !sane_offset(env, ptr, ptr->type))
+		return -EACCES;
 	if (op != BPFRT_ADD && op != BPFRT_SUB) {
 		static const char *const names[16] = { "+=", "-=", "*=", "/=", "|=", "&=", "<<=",
 						       ">>=", "neg", "%=", "^=", "=", "s>>=",
 						       "endian", "?", "?" };
-		verbose(env, "R%u pointer arithmetic with %s operator prohibited\n", regno,
-			names[op >> 4]);
+		bool bitwise = op == BPFRT_AND || op == BPFRT_OR || op == BPFRT_XOR;
+		verbose(env, bitwise ? "R%u bitwise operator %s on pointer prohibited\n"
+				     : "R%u pointer arithmetic with %s operator prohibited\n",
+			regno, names[op >> 4]);
 		return -EACCES;
 	}
-	if (!sane_offset(env, scalar, ptr->type) || !sane_offset(env, ptr, ptr->type))
-		return -EACCES;
 	struct reg_state res = *ptr;
 	if (reg_is_const(scalar)) {
 		/* a constant moves the fixed offset; id and range stay */
