@@ -107,11 +107,19 @@ static int alu_pointer(struct verifier_env *env, const struct bpfrt_insn *insn, 
 		verbose(env, "R%u pointer %s pointer prohibited\n", insn->dst_reg, op_name(op));
 		return -EACCES;
 	}
-	if (dptr)
+	/* the scalar moves the pointer: its value matters */
+	int err;
+	if (dptr) {
+		if (BPFRT_SRC(insn->code) == BPFRT_X && (err = mark_chain_precision(env, insn->src_reg)))
+			return err;
 		return ptr_arith(env, dst, dst, src, op, insn->dst_reg);
+	}
 	/* scalar OP pointer */
-	if (op == BPFRT_ADD)
+	if (op == BPFRT_ADD) {
+		if ((err = mark_chain_precision(env, insn->dst_reg)))
+			return err;
 		return ptr_arith(env, dst, src, dst, op, insn->dst_reg);
+	}
 	if (op == BPFRT_SUB) {
 		verbose(env, "R%u tried to subtract pointer from scalar\n", insn->dst_reg);
 		return -EACCES;

@@ -33,6 +33,21 @@ int push_branch(struct verifier_env *env, uint32_t insn_idx, uint32_t prev_idx)
 	if (!st)
 		return env->err = -ENOMEM;
 	st->insn_idx = insn_idx;
+	/* the branching insn (prev_idx) is done on the branch's path: its
+	 * history entry, then how the branch arrives at insn_idx */
+	struct vstate *saved = env->cur;
+	env->cur = st;
+	int err = hist_record(env, prev_idx, 0, 0, 0);
+	env->cur = saved;
+	if (err) {
+		state_free(st);
+		return err;
+	}
+	const struct isa_form *pf = isa_form_of(&env->insns[prev_idx]);
+	st->arr_prev = prev_idx;
+	st->arr_edge = pf && pf->op == ISA_OP_EXIT ? EDGE_CB_AGAIN
+		       : insn_idx == prev_idx + isa_insn_slots(&env->insns[prev_idx]) ? EDGE_SEQ
+										: EDGE_JUMP;
 	if (st->parent_ss)
 		st->parent_ss->branches++;
 	env->stack[env->stack_len++] = (struct pending){ st, insn_idx, prev_idx };
@@ -134,6 +149,60 @@ static int do_atomic(struct verifier_env *env, const struct bpfrt_insn *insn,
 	return 0;
 }
 
+/* What precision.c's walk back needs of an instruction: the frame it ran
+ * in and, for fixed-offset stack accesses, the slot. */
+struct step {
+	uint32_t frame;
+	bool in_callback;
+	bool stack;
+	uint8_t frameno, spi;
+};
+
+static void step_begin(struct verifier_env *env, int idx, struct step *s)
+{
+	const struct bpfrt_insn *insn = &env->insns[idx];
+	uint8_t cls = BPFRT_CLASS(insn->code);
+	s->frame = env->cur->curframe;
+	s->in_callback = cur_frame(env)->in_callback;
+	s->stack = false;
+	s->frameno = s->spi = 0;
+	if (cls != BPFRT_LDX && cls != BPFRT_ST && cls != BPFRT_STX)
+		return;
+	const struct reg_state *base = &cur_regs(env)[cls == BPFRT_LDX ? insn->src_reg : insn->dst_reg];
+	if (base->type != PTR_TO_STACK || !tnum_is_const(base->var_off))
+		return;
+	int64_t off = (int64_t)base->off + insn->off + (int64_t)base->var_off.value;
+	int size = isa_form_of(insn)->size;
+	if (off >= 0 || off < -BPFRT_STACK_SIZE)
+		return;
+	/* loads: any fill of the slot; stores: only whole-slot spills;
+	 * atomics: always (the walk back gives up on them) */
+	if (cls != BPFRT_LDX && BPFRT_MODE(insn->code) != BPFRT_ATOMIC && (size != 8 || (off % 8)))
+		return;
+	s->stack = true;
+	s->frameno = base->frameno;
+	s->spi = (uint8_t)((-off - 1) / 8);
+}
+
+static int step_end(struct verifier_env *env, int idx, int next, const struct step *s)
+{
+	const struct isa_form *f = isa_form_of(&env->insns[idx]);
+	int err = hist_record(env, (uint32_t)idx, s->stack ? HIST_STACK : 0, s->frameno, s->spi);
+	if (err)
+		return err;
+	struct vstate *st = env->cur;
+	st->arr_prev = (uint32_t)idx;
+	if (st->curframe > s->frame)
+		st->arr_edge = f->op == ISA_OP_CALL_LOCAL ? EDGE_CALL : EDGE_CB_ENTER;
+	else if (st->curframe < s->frame)
+		st->arr_edge = s->in_callback ? EDGE_CB_RET : EDGE_RET;
+	else if ((uint32_t)next != (uint32_t)idx + isa_insn_slots(&env->insns[idx]))
+		st->arr_edge = EDGE_JUMP;
+	else
+		st->arr_edge = EDGE_SEQ;
+	return 0;
+}
+
 /* One instruction. *next: the next insn index, -1 when the path ended. */
 static int do_insn(struct verifier_env *env, int idx, int *next)
 {
@@ -210,6 +279,8 @@ static int do_insn(struct verifier_env *env, int idx, int *next)
 		const struct reg_state *t = &regs[insn->dst_reg];
 		if ((err = check_reg_read(env, insn->dst_reg)))
 			return err;
+		if ((err = mark_chain_precision(env, insn->dst_reg)))
+			return err;
 		if (!reg_is_const(t) || t->var_off.value > UINT32_MAX) {
 			char b[48];
 			verbose(env, "callx R%u: target must be a known helper id, not %s\n",
@@ -269,9 +340,16 @@ int do_walk(struct verifier_env *env, int idx)
 			log_insn(env, (uint32_t)idx);
 		}
 		env->prev_insn = (uint32_t)idx;
+		uint8_t cls = BPFRT_CLASS(env->insns[idx].code);
+		if (cls == BPFRT_JMP || cls == BPFRT_JMP32)
+			env->jmps_processed++;
 		int next;
+		struct step step;
+		step_begin(env, idx, &step);
 		err = do_insn(env, idx, &next);
 		if (err)
+			return err;
+		if (next >= 0 && (err = step_end(env, idx, next, &step)))
 			return err;
 		if (log_enabled(env, 2))
 			log_flush_msg(env);

@@ -132,6 +132,8 @@ int check_arg(struct verifier_env *env, const struct helper_proto *p, uint32_t r
 	case HELPER_ARG_PTR_TO_MEM_OR_NULL:
 	case HELPER_ARG_PTR_TO_UNINIT_MEM:
 	case HELPER_ARG_PTR_TO_UNINIT_MEM_OR_NULL:
+		if (mark_chain_precision(env, regno)) /* a scalar must be NULL */
+			return env->err = -ENOMEM;
 		meta->mem_regno = (int)regno;
 		meta->mem_uninit = kind == HELPER_ARG_PTR_TO_UNINIT_MEM ||
 				   kind == HELPER_ARG_PTR_TO_UNINIT_MEM_OR_NULL;
@@ -145,6 +147,8 @@ int check_arg(struct verifier_env *env, const struct helper_proto *p, uint32_t r
 	case HELPER_ARG_CONST_SIZE_OR_ZERO:
 		if (r->type != SCALAR_VALUE)
 			return arg_type_err(env, regno, r, "scalar");
+		if (mark_chain_precision(env, regno))
+			return env->err = -ENOMEM;
 		if (meta->mem_regno < 0) {
 			verbose(env, "R%u size argument without a memory argument\n", regno);
 			return -EACCES;
@@ -159,6 +163,8 @@ int check_arg(struct verifier_env *env, const struct helper_proto *p, uint32_t r
 		return check_helper_mem(env, (uint32_t)meta->mem_regno, r, 0, meta->mem_uninit,
 					kind == HELPER_ARG_CONST_SIZE_OR_ZERO);
 	case HELPER_ARG_CONST_ALLOC_SIZE_OR_ZERO:
+		if (mark_chain_precision(env, regno))
+			return env->err = -ENOMEM;
 		if (!reg_is_const(r)) {
 			verbose(env, "R%u is not a known constant'\n", regno);
 			return -EACCES;
@@ -209,6 +215,8 @@ int check_arg(struct verifier_env *env, const struct helper_proto *p, uint32_t r
 		meta->callback_subprog = (int)r->subprog;
 		return 0;
 	case HELPER_ARG_PTR_TO_STACK_OR_NULL:
+		if (mark_chain_precision(env, regno))
+			return env->err = -ENOMEM;
 		if (reg_is_const(r) && !r->var_off.value)
 			return 0;
 		if (r->type != PTR_TO_STACK)
@@ -561,6 +569,9 @@ int do_exit(struct verifier_env *env, int *insn_idx, bool *path_done)
 		return -EINVAL;
 	}
 	if (callee->in_callback) {
+		int err = mark_chain_precision(env, 0); /* its range is checked */
+		if (err)
+			return err;
 		if (r0->type != SCALAR_VALUE || r0->smin_value < 0 || r0->smax_value > 1) {
 			verbose(env,
 				"At callback return the register R0 has smin=%lld smax=%lld should have been in [0, 1]\n",
@@ -579,7 +590,6 @@ int do_exit(struct verifier_env *env, int *insn_idx, bool *path_done)
 		again->cb_map = callee->cb_map;
 		callback_args(again, caller);
 		st->frame[st->curframe] = again;
-		int err;
 		err = push_branch(env, env->subprogs[sp].start, (uint32_t)*insn_idx);
 		st->frame[st->curframe] = callee;
 		free_frame(again);

@@ -3,7 +3,7 @@
  * The static checks before the walk: every instruction well-formed, jumps
  * and calls landing on instructions inside their subprogram, subprograms
  * found, each ending in exit or a jump, unreachable code, back edges (loop
- * heads), prune points, and which registers are live at each instruction.
+ * heads), prune points; liveness.c then finds what is live where.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -54,7 +54,7 @@ uint32_t subprog_of(const struct verifier_env *env, uint32_t insn_idx)
 }
 
 /* Jump target of a branch instruction, or -1. */
-static int64_t jump_target(const struct bpfrt_insn *insn, const struct isa_form *f, uint32_t idx)
+int64_t jump_target(const struct bpfrt_insn *insn, const struct isa_form *f, uint32_t idx)
 {
 	if (!isa_form_has(f, ISA_F_BRANCH))
 		return -1;
@@ -130,7 +130,7 @@ static int check_jumps(struct verifier_env *env)
 		return env->err = -ENOMEM;
 	for (uint32_t i = 0; i < n; i += isa_insn_slots(&insns[i]))
 		if (BPFRT_INSN_IS_LDDW(&insns[i]) && i + 1 < n)
-			second[i + 1] = true;
+			second[i + 1] = env->aux[i + 1].second_slot = true;
 	for (uint32_t s = 0; s < env->subprog_cnt; s++) {
 		if (second[env->subprogs[s].start]) {
 			verbose(env, "call into the middle of ldimm64 insn %u\n", env->subprogs[s].start);
@@ -168,9 +168,13 @@ static int check_jumps(struct verifier_env *env)
 			err = -EINVAL;
 			break;
 		}
-		env->aux[t].prune_point = true;
-		if (i + 1 < n)
-			env->aux[i + 1].prune_point = true;
+		/* As the kernel: a conditional jump is a prune point itself (one
+		 * state there covers both ways), an unconditional one makes its
+		 * target one; loop heads are added by find_loops. */
+		if (f->op == ISA_OP_JA || f->op == ISA_OP_JA32)
+			env->aux[t].prune_point = true;
+		else
+			env->aux[i].prune_point = true;
 	}
 	/* Each subprogram must end in exit or an unconditional jump. */
 	for (uint32_t s = 0; s < env->subprog_cnt && !err; s++) {
@@ -235,7 +239,7 @@ static int find_loops(struct verifier_env *env)
 			if (t < 0 || t >= n)
 				continue;
 			if (color[t] == 1) {
-				env->aux[t].loop_head = true;
+				env->aux[t].loop_head = env->aux[t].prune_point = true;
 			} else if (!color[t]) {
 				color[t] = 1;
 				stk[sp++] = (uint32_t)t;
@@ -254,76 +258,6 @@ static int find_loops(struct verifier_env *env)
 	return err;
 }
 
-/* Registers read by an instruction (bit per register). */
-static uint16_t insn_uses(const struct verifier_env *env, const struct bpfrt_insn *insn,
-			  const struct isa_form *f)
-{
-	uint16_t u = 1u << BPFRT_REG_FP;
-	if (isa_form_has(f, ISA_F_READS_DST) || isa_form_has(f, ISA_F_MEM) ||
-	    f->syntax == ISA_SYN_ST)
-		u |= (uint16_t)(1u << (insn->dst_reg & 15));
-	if (isa_form_has(f, ISA_F_READS_SRC) || f->syntax == ISA_SYN_LDX)
-		u |= (uint16_t)(1u << (insn->src_reg & 15));
-	if (f->op == ISA_OP_ATOMIC_CMPXCHG64 || f->op == ISA_OP_ATOMIC_CMPXCHG32 ||
-	    f->op == ISA_OP_EXIT)
-		u |= 1u;
-	if (f->op == ISA_OP_CALL_HELPER || f->op == ISA_OP_CALL_LOCAL || f->op == ISA_OP_CALLX)
-		u |= 0x3e; /* r1-r5: arguments (conservative) */
-	(void)env;
-	return u & 0x7ff;
-}
-
-static uint16_t insn_defs(const struct bpfrt_insn *insn, const struct isa_form *f)
-{
-	uint16_t d = 0;
-	if (isa_form_has(f, ISA_F_WRITES_DST))
-		d |= (uint16_t)(1u << (insn->dst_reg & 15));
-	if (f->syntax == ISA_SYN_LDX)
-		d |= (uint16_t)(1u << (insn->dst_reg & 15));
-	if (f->op == ISA_OP_CALL_HELPER || f->op == ISA_OP_CALL_LOCAL || f->op == ISA_OP_CALLX)
-		d |= 0x3f; /* r0 result, r1-r5 clobbered */
-	return d & 0x7ff;
-}
-
-/* Backward liveness within each subprogram, iterated to a fixpoint. */
-static void compute_liveness(struct verifier_env *env)
-{
-	uint32_t n = env->insn_cnt;
-	bool changed = true;
-	for (int round = 0; changed && round < 64; round++) {
-		changed = false;
-		for (uint32_t k = n; k-- > 0;) {
-			const struct bpfrt_insn *insn = &env->insns[k];
-			if (k && BPFRT_INSN_IS_LDDW(&env->insns[k - 1]) &&
-			    !BPFRT_INSN_IS_LDDW(insn))
-				continue; /* (approximately) a second slot */
-			const struct isa_form *f = isa_form_of(insn);
-			if (!f)
-				continue;
-			uint16_t out = 0;
-			if (f->op != ISA_OP_EXIT) {
-				bool uncond = f->op == ISA_OP_JA || f->op == ISA_OP_JA32;
-				uint32_t ft = k + isa_insn_slots(insn);
-				if (!uncond && ft < n)
-					out |= env->aux[ft].live_in;
-				if (isa_form_has(f, ISA_F_BRANCH) && f->op != ISA_OP_CALL_LOCAL) {
-					int64_t t = jump_target(insn, f, k);
-					if (t >= 0 && t < n)
-						out |= env->aux[t].live_in;
-				}
-			}
-			uint16_t in = (uint16_t)((out & ~insn_defs(insn, f)) | insn_uses(env, insn, f));
-			if (in != env->aux[k].live_in) {
-				env->aux[k].live_in = in;
-				changed = true;
-			}
-		}
-	}
-	if (changed) /* no fixpoint within the rounds: everything live */
-		for (uint32_t k = 0; k < n; k++)
-			env->aux[k].live_in = 0x7ff;
-}
-
 int check_cfg(struct verifier_env *env)
 {
 	int err = add_subprog(env, 0);
@@ -335,5 +269,7 @@ int check_cfg(struct verifier_env *env)
 		err = find_loops(env);
 	if (!err)
 		compute_liveness(env);
+	if (!err)
+		err = compute_stack_liveness(env);
 	return err;
 }

@@ -119,6 +119,15 @@ static int branch_taken(const struct reg_state *dst, const struct reg_state *src
 
 int push_branch(struct verifier_env *env, uint32_t insn_idx, uint32_t prev_idx);
 
+/* The scalar operands of a jump whose outcome they decided (precision.c). */
+static int mark_jmp_precise(struct verifier_env *env, const struct bpfrt_insn *insn, bool is_x)
+{
+	int err = mark_chain_precision(env, insn->dst_reg);
+	if (!err && is_x)
+		err = mark_chain_precision(env, insn->src_reg);
+	return err;
+}
+
 int do_cond_jmp(struct verifier_env *env, const struct bpfrt_insn *insn, int *insn_idx)
 {
 	struct reg_state *regs = cur_regs(env);
@@ -142,6 +151,10 @@ int do_cond_jmp(struct verifier_env *env, const struct bpfrt_insn *insn, int *in
 		mark_reg_known(&srcv, jmp32 ? (uint32_t)insn->imm : (uint64_t)(int64_t)insn->imm);
 	int taken = branch_taken(&regs[insn->dst_reg], &srcv, op, jmp32);
 	struct insn_fact *fact = &env->facts->insn[idx];
+	int err;
+	/* a way not taken because of the operands' values: they matter */
+	if (taken >= 0 && (err = mark_jmp_precise(env, insn, is_x)))
+		return err;
 	if (taken == 1) {
 		fact->flags |= FACT_BRANCH_TAKEN;
 		*insn_idx = target;
@@ -152,6 +165,10 @@ int do_cond_jmp(struct verifier_env *env, const struct bpfrt_insn *insn, int *in
 		*insn_idx = idx + 1;
 		return 0;
 	}
+	/* a null check against a register: that it holds 0 matters */
+	if (is_x && (regs[insn->dst_reg].flags & PTR_MAYBE_NULL) &&
+	    (err = mark_chain_precision(env, insn->src_reg)))
+		return err;
 	/* Both ways: the branch state is pushed, the walk goes on falling through. */
 	struct vstate *other = state_dup(env->cur);
 	if (!other)
@@ -159,11 +176,15 @@ int do_cond_jmp(struct verifier_env *env, const struct bpfrt_insn *insn, int *in
 	bool other_ok = refine(other, insn, op, jmp32);
 	bool fall_ok = refine(env->cur, insn, jmp_negate(op), jmp32);
 	pkt_try_match(env->cur, other, insn); /* packet.c: pkt vs pkt_end ranges */
+	if (other_ok != fall_ok && (err = mark_jmp_precise(env, insn, is_x))) {
+		state_free(other);
+		return err;
+	}
 	if (other_ok) {
 		fact->flags |= FACT_BRANCH_TAKEN;
 		struct vstate *saved = env->cur;
 		env->cur = other;
-		int err = push_branch(env, (uint32_t)target, (uint32_t)idx);
+		err = push_branch(env, (uint32_t)target, (uint32_t)idx);
 		env->cur = saved;
 		if (err) {
 			state_free(other);

@@ -53,6 +53,8 @@ int state_copy(struct vstate *dst, const struct vstate *src)
 {
 	*dst = *src;
 	memset(dst->frame, 0, sizeof(dst->frame));
+	if (hist_copy(dst, src))
+		return -ENOMEM;
 	for (uint32_t i = 0; i <= src->curframe; i++) {
 		dst->frame[i] = frame_dup(src->frame[i]);
 		if (!dst->frame[i]) {
@@ -60,6 +62,7 @@ int state_copy(struct vstate *dst, const struct vstate *src)
 				free(dst->frame[j]->stack);
 				free(dst->frame[j]);
 			}
+			free(dst->hist);
 			return -ENOMEM;
 		}
 	}
@@ -75,6 +78,9 @@ static void state_free_frames(struct vstate *st)
 			st->frame[i] = NULL;
 		}
 	}
+	free(st->hist);
+	st->hist = NULL;
+	st->hist_len = st->hist_cap = 0;
 }
 
 void state_free(struct vstate *st)
@@ -139,12 +145,19 @@ static bool range_within(const struct reg_state *old, const struct reg_state *cu
 	       cur->s32_max_value <= old->s32_max_value;
 }
 
-static bool regsafe(const struct reg_state *old, const struct reg_state *cur, struct idmap *m)
+/* exact: compare every scalar's range (loop detection, states still being
+ * explored); otherwise an imprecise scalar of old matches any scalar, as
+ * long as the registers linked to it are linked in cur too (old keeps an
+ * id only when it is shared, see clear_singular_ids). */
+static bool regsafe(const struct reg_state *old, const struct reg_state *cur, struct idmap *m,
+		    bool exact)
 {
 	if (old->type == NOT_INIT)
 		return true;
 	if (cur->type != old->type)
 		return false;
+	if (old->type == SCALAR_VALUE && !old->precise && !exact)
+		return check_ids(old->id, cur->id, m);
 	if (!range_within(old, cur) || !tnum_in(old->var_off, cur->var_off))
 		return false;
 	if (old->type == SCALAR_VALUE)
@@ -163,11 +176,22 @@ static uint8_t kind_of(const struct func_state *f, uint32_t spi, uint32_t b)
 	return spi < f->nslots ? f->stack[spi].kind[b] : STACK_INVALID;
 }
 
+static bool all_misc(const struct func_state *f, uint32_t spi)
+{
+	for (uint32_t b = 0; b < 8; b++)
+		if (kind_of(f, spi, b) != STACK_MISC)
+			return false;
+	return true;
+}
+
+/* live: the slots that may be read from here (bit per slot). */
 static bool stacksafe(const struct func_state *old, const struct func_state *cur,
-		      struct idmap *m)
+		      struct idmap *m, uint64_t live, bool exact)
 {
 	for (uint32_t spi = 0; spi < old->nslots; spi++) {
 		const struct stack_slot *os = &old->stack[spi];
+		if (spi < 64 && !(live & (1ULL << spi)))
+			continue;
 		bool old_obj = os->kind[0] == STACK_DYNPTR || os->kind[0] == STACK_ITER;
 		uint8_t ck0 = kind_of(cur, spi, 0);
 		if (old_obj || ck0 == STACK_DYNPTR || ck0 == STACK_ITER) {
@@ -190,8 +214,12 @@ static bool stacksafe(const struct func_state *old, const struct func_state *cur
 			continue;
 		}
 		if (os->kind[7] == STACK_SPILL) {
+			/* an imprecise spilled scalar is any 8 bytes of data */
+			if (!exact && os->spilled.type == SCALAR_VALUE && !os->spilled.precise &&
+			    !os->spilled.id && all_misc(cur, spi))
+				continue;
 			if (kind_of(cur, spi, 7) != STACK_SPILL ||
-			    !regsafe(&os->spilled, &cur->stack[spi].spilled, m))
+			    !regsafe(&os->spilled, &cur->stack[spi].spilled, m, exact))
 				return false;
 		}
 		for (uint32_t b = 0; b < 8; b++) {
@@ -219,7 +247,7 @@ static bool stacksafe(const struct func_state *old, const struct func_state *cur
 
 /* Every concrete state of cur is one of old's (for the live parts). */
 static bool covers(const struct verifier_env *env, const struct vstate *old,
-		   const struct vstate *cur, uint32_t insn_idx)
+		   const struct vstate *cur, uint32_t insn_idx, bool exact)
 {
 	struct idmap m;
 	m.n = 0;
@@ -229,11 +257,12 @@ static bool covers(const struct verifier_env *env, const struct vstate *old,
 		const struct func_state *of = old->frame[f], *cf = cur->frame[f];
 		if (of->callsite != cf->callsite || of->in_callback != cf->in_callback)
 			return false;
-		uint16_t live = f == old->curframe ? env->aux[insn_idx].live_in : 0x3c0;
+		bool top = f == old->curframe;
+		uint16_t live = top ? env->aux[insn_idx].live_in : 0x3c0;
 		for (int r = 0; r < MAX_BPF_REG; r++)
-			if ((live & (1u << r)) && !regsafe(&of->regs[r], &cf->regs[r], &m))
+			if ((live & (1u << r)) && !regsafe(&of->regs[r], &cf->regs[r], &m, exact))
 				return false;
-		if (!stacksafe(of, cf, &m))
+		if (!stacksafe(of, cf, &m, top ? env->aux[insn_idx].live_stack : ~0ULL, exact))
 			return false;
 	}
 	for (uint32_t i = 0; i < old->refcnt; i++)
@@ -251,7 +280,52 @@ static bool maybe_looping(const struct vstate *old, const struct vstate *cur)
 	if (old->curframe != cur->curframe)
 		return false;
 	const struct func_state *of = old->frame[old->curframe], *cf = cur->frame[cur->curframe];
-	return !memcmp(of->regs, cf->regs, sizeof(of->regs));
+	for (int r = 0; r < MAX_BPF_REG; r++) {
+		struct reg_state a = of->regs[r], b = cf->regs[r];
+		a.precise = b.precise = 0;
+		if (memcmp(&a, &b, sizeof(a)))
+			return false;
+	}
+	return true;
+}
+
+/* ---- storing ---- */
+
+struct id_use {
+	uint32_t id;
+	struct reg_state *r;
+};
+
+static int by_id(const void *a, const void *b)
+{
+	uint32_t x = ((const struct id_use *)a)->id, y = ((const struct id_use *)b)->id;
+	return x < y ? -1 : x > y;
+}
+
+/* A scalar id no other register or slot shares links nothing: dropped from
+ * a stored state, so that pruning does not require cur to share it. */
+static void clear_singular_ids(struct vstate *st)
+{
+	struct id_use use[MAX_FRAMES * (MAX_BPF_REG + STACK_SLOTS)];
+	uint32_t n = 0;
+	for (uint32_t f = 0; f <= st->curframe; f++) {
+		struct func_state *fs = st->frame[f];
+		for (int r = 0; r < MAX_BPF_REG; r++)
+			if (fs->regs[r].type == SCALAR_VALUE && fs->regs[r].id)
+				use[n++] = (struct id_use){ fs->regs[r].id, &fs->regs[r] };
+		for (uint32_t s = 0; s < fs->nslots && s < STACK_SLOTS; s++) {
+			struct reg_state *r = &fs->stack[s].spilled;
+			if (fs->stack[s].kind[7] == STACK_SPILL && r->type == SCALAR_VALUE && r->id)
+				use[n++] = (struct id_use){ r->id, r };
+		}
+	}
+	qsort(use, n, sizeof(use[0]), by_id);
+	for (uint32_t i = 0; i < n; i++) {
+		bool shared = (i && use[i - 1].id == use[i].id) ||
+			      (i + 1 < n && use[i + 1].id == use[i].id);
+		if (!shared)
+			use[i].r->id = 0;
+	}
 }
 
 /* ---- widening ---- */
@@ -401,17 +475,20 @@ int is_state_visited(struct verifier_env *env, uint32_t idx)
 		/* the helper bounds the calls: a fixpoint may be reached
 		 * against a state still in progress */
 		for (struct stored_state *sl = aux->active; sl; sl = sl->next) {
-			if (covers(env, &sl->st, cur, idx)) {
+			if (covers(env, &sl->st, cur, idx, true)) {
 				sl->hit_cnt++;
+				/* its precision is not known yet: all of ours */
+				mark_all_precise(env);
 				return 1;
 			}
 		}
 	}
 	for (struct stored_state *sl = aux->states, *next; sl; sl = next) {
 		next = sl->next;
-		if (covers(env, &sl->st, cur, idx)) {
+		if (covers(env, &sl->st, cur, idx, false)) {
 			sl->hit_cnt++;
-			return 1;
+			int err = propagate_precision(env, &sl->st, idx);
+			return err ? err : 1;
 		}
 		/* A verified state that keeps missing is dropped (the kernel's
 		 * heuristic); nothing live points to a verified state. */
@@ -436,7 +513,7 @@ int is_state_visited(struct verifier_env *env, uint32_t idx)
 				anc = p;
 			/* a few turns back: catches loops cycling through states */
 			if (!bounded && maybe_looping(&p->st, cur) &&
-			    covers(env, &p->st, cur, idx) && covers(env, cur, &p->st, idx)) {
+			    covers(env, &p->st, cur, idx, true) && covers(env, cur, &p->st, idx, true)) {
 				verbose(env, "infinite loop detected at insn %u\n", idx);
 				return -EINVAL;
 			}
@@ -444,12 +521,15 @@ int is_state_visited(struct verifier_env *env, uint32_t idx)
 		if (anc && ((env->widen && aux->loop_head) || bounded))
 			widen_loop_state(env, &anc->st, idx, bounded);
 	}
-	/* As the kernel: a new state only every so often on a path, which
-	 * bounds the lists tight loops would otherwise grow at every turn. */
-	env->jmps_processed++;
+	/* As the kernel: a new state only once the path went through 2 jumps
+	 * and 8 instructions since the last one, which bounds the lists tight
+	 * loops would otherwise grow at every turn. */
+	/* In a loop (a state of this insn still being explored), rather
+	 * every 20 jumps and 100 insns: other turns' states rarely match. */
+	bool in_loop = aux->active != NULL;
 	if (!bounded && !(env->widen && aux->loop_head) &&
-	    env->jmps_processed - env->prev_jmps < 20 &&
-	    env->insns_processed - env->prev_insns < 100)
+	    (env->jmps_processed - env->prev_jmps < (in_loop ? 20u : 2u) ||
+	     env->insns_processed - env->prev_insns < (in_loop ? 100u : 8u)))
 		return 0;
 	env->prev_jmps = env->jmps_processed;
 	env->prev_insns = env->insns_processed;
@@ -465,8 +545,13 @@ int is_state_visited(struct verifier_env *env, uint32_t idx)
 	ss->st.insn_idx = idx;
 	ss->parent = cur->parent_ss;
 	ss->branches = 1;
+	clear_singular_ids(&ss->st);
 	list_add(&aux->active, ss);
 	cur->parent_ss = ss;
+	/* a new segment of the path starts here */
+	cur->hist_len = 0;
+	cur->seg_cnt = 0;
+	cur->start_idx = idx;
 	env->total_states++;
 	if (++env->cur_states > env->peak_states)
 		env->peak_states = env->cur_states;

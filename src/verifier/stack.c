@@ -109,6 +109,11 @@ int stack_write(struct verifier_env *env, struct func_state *f, int off, int siz
 		return -EACCES;
 	}
 	bool zero = is_imm_zero || (val && reg_is_const(val) && val->var_off.value == 0);
+	/* the slot's bytes are known zero because the register is: that
+	 * must hold on paths pruned here later (kernel: same) */
+	if (zero && !is_imm_zero && val && value_regno < MAX_BPF_REG &&
+	    &cur_regs(env)[value_regno] == val && (err = mark_chain_precision(env, value_regno)))
+		return err;
 	for (int i = 0; i < size; i++) {
 		scrub_spill(f, spi_of(off + i));
 		*kind_at(f, off + i) = zero ? STACK_ZERO : STACK_MISC;

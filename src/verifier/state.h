@@ -52,7 +52,7 @@ struct reg_state {
 	uint8_t type;	 /* enum reg_type */
 	uint8_t flags;	 /* PTR_MAYBE_NULL, ... */
 	uint8_t frameno; /* PTR_TO_STACK: whose stack */
-	uint8_t precise; /* reserved for precision tracking */
+	uint8_t precise; /* stored states: its exact value matters (precision.c) */
 	int32_t off;	 /* pointers: fixed offset */
 	/* Scalars: the value. Pointers: the variable part of the offset. */
 	struct tnum var_off;
@@ -121,6 +121,34 @@ struct ref_state {
 	uint32_t insn_idx; /* where it was acquired */
 };
 
+/* How the walk arrived at an instruction, for walking a path backwards
+ * (precision.c): from the previous instruction, by a jump, into or out of
+ * a subprogram or callback. */
+enum hist_edge {
+	EDGE_SEQ = 0,	/* from the previous instruction, same frame */
+	EDGE_JUMP,	/* from a jump, same frame */
+	EDGE_CALL,	/* entered a subprogram from its call */
+	EDGE_RET,	/* returned from a subprogram's exit */
+	EDGE_CB_ENTER,	/* entered a callback from the helper call running it */
+	EDGE_CB_AGAIN,	/* the callback's next call, from its previous exit */
+	EDGE_CB_RET,	/* returned from a callback's exit past the helper call */
+};
+
+enum {
+	HIST_STACK = 1 << 0,  /* a fixed-offset stack access: frame, spi valid */
+};
+
+/* One executed instruction of a path whose predecessor is not the previous
+ * instruction, or which accessed a stack slot (kernel jmp_history). */
+struct hist_entry {
+	uint32_t idx;  /* the instruction */
+	uint32_t prev; /* the one executed before it */
+	uint8_t edge;  /* enum hist_edge: how idx was reached from prev */
+	uint8_t flags; /* HIST_* */
+	uint8_t frame; /* HIST_STACK: whose stack */
+	uint8_t spi;   /* HIST_STACK: which slot */
+};
+
 struct vstate {
 	struct func_state *frame[MAX_FRAMES];
 	uint32_t curframe;
@@ -134,6 +162,14 @@ struct vstate {
 	uint32_t lock_id;
 	/* The last state stored on this path (kernel: parent). */
 	struct stored_state *parent_ss;
+	/* The path since parent_ss was stored (its segment): seg_cnt
+	 * instructions from start_idx, the notable ones in hist; how insn_idx
+	 * was reached (arr_prev, arr_edge). See precision.c. */
+	struct hist_entry *hist;
+	uint32_t hist_len, hist_cap;
+	uint32_t seg_cnt, start_idx;
+	uint32_t arr_prev;
+	uint8_t arr_edge;
 };
 
 struct subprog_info {
@@ -159,6 +195,7 @@ struct stored_state {
 	uint32_t branches;
 	uint32_t miss_cnt;
 	uint32_t hit_cnt;
+	bool all_precise; /* every scalar of it and its ancestors is precise */
 };
 
 /* One instruction's verifier-private data. */
@@ -167,7 +204,10 @@ struct insn_aux {
 	bool loop_head;	  /* target of a back edge */
 	bool callback_head; /* start of a callback subprogram */
 	bool seen;
+	bool second_slot; /* the second half of an ld_imm64 */
 	uint16_t live_in; /* registers live before it (bit per register) */
+	uint64_t live_stack; /* its frame's stack slots live before it (liveness.c) */
+	bool call_stack_arg; /* a call that may be handed a pointer to its frame's stack */
 	struct stored_state *states; /* verified states (their subtree done) */
 	struct stored_state *active; /* states whose subtree is in progress */
 	uint32_t visits;  /* times the walk reached it (loop-head widening) */
@@ -369,6 +409,9 @@ const struct bpfrt_verify_func *global_func_of(const struct verifier_env *env, u
 int check_cfg(struct verifier_env *env);
 uint32_t subprog_of(const struct verifier_env *env, uint32_t insn_idx);
 int find_subprog(const struct verifier_env *env, uint32_t start);
+struct isa_form;
+/* Jump or call target of a branch instruction, or -1. */
+int64_t jump_target(const struct bpfrt_insn *insn, const struct isa_form *f, uint32_t idx);
 
 /* ---- prune.c ---- */
 /* 1: the current state is covered by a stored one (prune the path), 0: go
@@ -378,6 +421,27 @@ struct vstate *state_dup(const struct vstate *src);
 int state_copy(struct vstate *dst, const struct vstate *src);
 void state_free(struct vstate *st);
 void free_stored_states(struct verifier_env *env);
+
+/* ---- precision.c ---- */
+/* The check at the current instruction depends on the exact value of
+ * scalar register `regno` of the current frame: mark it precise in the
+ * stored states it flows from (kernel mark_chain_precision). Every check
+ * that accepts or rejects on a scalar's value must call this, or pruning
+ * would take imprecise scalars as equal. Returns 0 or -ENOMEM. */
+int mark_chain_precision(struct verifier_env *env, uint32_t regno);
+/* cur is pruned against the verified `old`: what is precise in old must
+ * be precise along cur's path too (kernel propagate_precision). */
+int propagate_precision(struct verifier_env *env, const struct vstate *old, uint32_t insn_idx);
+/* Every scalar of the current path's stored states precise (the fallback). */
+void mark_all_precise(struct verifier_env *env);
+/* Records the executed instruction in the path's history (analysis.c). */
+int hist_record(struct verifier_env *env, uint32_t idx, uint8_t flags, uint8_t frame,
+		uint8_t spi);
+int hist_copy(struct vstate *dst, const struct vstate *src);
+
+/* ---- liveness.c ---- */
+void compute_liveness(struct verifier_env *env);
+int compute_stack_liveness(struct verifier_env *env);
 
 /* ---- log.c ---- */
 void verbose(struct verifier_env *env, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
