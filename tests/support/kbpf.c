@@ -48,7 +48,7 @@ int kbpf_raw_prog_load(const struct kbpf_prog *p)
 		p->log_buf[0] = '\0';
 		a.log_buf = (uint64_t)(uintptr_t)p->log_buf;
 		a.log_size = (uint32_t)p->log_size;
-		a.log_level = 1;
+		a.log_level = p->log_level ? p->log_level : 1;
 	}
 	long fd = sys_bpf(BPF_PROG_LOAD, &a);
 	if (fd < 0 && errno == ENOSPC && a.log_level) {

@@ -47,6 +47,7 @@ struct kbpf_prog {
 	uint32_t prog_flags;	/* BPF_F_* load flags */
 	char *log_buf;		/* verifier log (level 1 on failure), may be NULL */
 	size_t log_size;
+	uint32_t log_level;	/* with log_buf: 0 means 1; 4 (BPF_LOG_STATS) for the stats only */
 };
 
 struct kbpf_run {
