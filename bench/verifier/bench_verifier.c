@@ -254,9 +254,10 @@ static void bench_object(const char *path)
 	struct bpfrt_verify_map *maps = calloc(nmaps + 1, sizeof(*maps));
 	for (size_t i = 0; i < nmaps; i++) {
 		const struct bpfrt_map_spec *s = bpfrt_object__map(obj, i);
-		maps[i] = (struct bpfrt_verify_map){ s->type, s->key_size, s->value_size,
-						     s->max_entries, s->map_flags,
-						     s->frozen ? s->init_data : NULL };
+		maps[i] = (struct bpfrt_verify_map){ .type = s->type, .key_size = s->key_size,
+						     .value_size = s->value_size,
+						     .max_entries = s->max_entries, .flags = s->map_flags,
+						     .frozen_data = s->frozen ? s->init_data : NULL };
 	}
 	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
 	const char *lic = bpfrt_object__license(obj);
@@ -401,7 +402,7 @@ static void bench_generated(const char *name, void (*gen)(struct text *, int, in
 	free(t.s);
 	struct row *r = add_row("%s", name);
 	fprintf(stderr, "bench-verifier: %s (%zu insns)\n", r->name, cnt);
-	struct bpfrt_verify_map m = { 2 /* array */, 4, 64, 1, 0, NULL };
+	struct bpfrt_verify_map m = { .type = 2 /* array */, .key_size = 4, .value_size = 64, .max_entries = 1 };
 	struct bpfrt_verify_opts o = { .sz = sizeof(o), .gpl = true, .maps = map ? &m : NULL,
 				       .map_cnt = map ? 1 : 0 };
 	ours(&r->ours, insns, cnt, o);

@@ -111,6 +111,11 @@ void free_stored_states(struct verifier_env *env)
 
 /* ---- comparing ---- */
 
+/* How states are compared: for pruning against a verified state (precision
+ * and liveness apply), against a state still being explored (every scalar's
+ * range), or to detect an infinite loop (also an iterator's turn). */
+enum cmp_mode { CMP_PRUNE = 0, CMP_RANGE, CMP_LOOP };
+
 struct idmap {
 	uint32_t n;
 	uint32_t old[64], cur[64];
@@ -150,7 +155,7 @@ static bool range_within(const struct reg_state *old, const struct reg_state *cu
  * long as the registers linked to it are linked in cur too (old keeps an
  * id only when it is shared, see clear_singular_ids). */
 static bool regsafe(const struct reg_state *old, const struct reg_state *cur, struct idmap *m,
-		    bool exact)
+		    enum cmp_mode exact)
 {
 	if (old->type == NOT_INIT)
 		return true;
@@ -186,7 +191,7 @@ static bool all_misc(const struct func_state *f, uint32_t spi)
 
 /* live: the slots that may be read from here (bit per slot). */
 static bool stacksafe(const struct func_state *old, const struct func_state *cur,
-		      struct idmap *m, uint64_t live, bool exact)
+		      struct idmap *m, uint64_t live, enum cmp_mode exact)
 {
 	for (uint32_t spi = 0; spi < old->nslots; spi++) {
 		const struct stack_slot *os = &old->stack[spi];
@@ -206,8 +211,11 @@ static bool stacksafe(const struct func_state *old, const struct func_state *cur
 			}
 			if (ck0 != os->kind[0])
 				return false;
+			/* exact (loop detection): another turn of an iterator
+			 * is progress, not a loop (kernel iter_active_depths_differ) */
 			if (cs->obj_type != os->obj_type || cs->obj_first != os->obj_first ||
 			    cs->iter_state != os->iter_state ||
+			    (exact == CMP_LOOP && cs->iter_depth != os->iter_depth) ||
 			    !check_ids(os->spilled.id, cs->spilled.id, m) ||
 			    !check_ids(os->spilled.ref_obj_id, cs->spilled.ref_obj_id, m))
 				return false;
@@ -247,7 +255,7 @@ static bool stacksafe(const struct func_state *old, const struct func_state *cur
 
 /* Every concrete state of cur is one of old's (for the live parts). */
 static bool covers(const struct verifier_env *env, const struct vstate *old,
-		   const struct vstate *cur, uint32_t insn_idx, bool exact)
+		   const struct vstate *cur, uint32_t insn_idx, enum cmp_mode exact)
 {
 	struct idmap m;
 	m.n = 0;
@@ -475,7 +483,7 @@ int is_state_visited(struct verifier_env *env, uint32_t idx)
 		/* the helper bounds the calls: a fixpoint may be reached
 		 * against a state still in progress */
 		for (struct stored_state *sl = aux->active; sl; sl = sl->next) {
-			if (covers(env, &sl->st, cur, idx, true)) {
+			if (covers(env, &sl->st, cur, idx, CMP_RANGE)) {
 				sl->hit_cnt++;
 				/* its precision is not known yet: all of ours */
 				mark_all_precise(env);
@@ -485,7 +493,7 @@ int is_state_visited(struct verifier_env *env, uint32_t idx)
 	}
 	for (struct stored_state *sl = aux->states, *next; sl; sl = next) {
 		next = sl->next;
-		if (covers(env, &sl->st, cur, idx, false)) {
+		if (covers(env, &sl->st, cur, idx, CMP_PRUNE)) {
 			sl->hit_cnt++;
 			int err = propagate_precision(env, &sl->st, idx);
 			return err ? err : 1;
@@ -513,7 +521,7 @@ int is_state_visited(struct verifier_env *env, uint32_t idx)
 				anc = p;
 			/* a few turns back: catches loops cycling through states */
 			if (!bounded && maybe_looping(&p->st, cur) &&
-			    covers(env, &p->st, cur, idx, true) && covers(env, cur, &p->st, idx, true)) {
+			    covers(env, &p->st, cur, idx, CMP_LOOP) && covers(env, cur, &p->st, idx, CMP_LOOP)) {
 				verbose(env, "infinite loop detected at insn %u\n", idx);
 				return -EINVAL;
 			}
