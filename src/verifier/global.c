@@ -59,6 +59,9 @@ static int check_args(struct verifier_env *env, const struct bpfrt_verify_func *
 			}
 			break;
 		case BPFRT_VARG_MEM: {
+			/* a scalar must be NULL: its value matters (precision.c) */
+			if (mark_chain_precision(env, regno))
+				return env->err = -ENOMEM;
 			if (r->type == SCALAR_VALUE && reg_is_const(r) && !r->var_off.value)
 				break; /* NULL */
 			int err = check_helper_mem(env, regno, NULL, fn->args[i].size, false, false);
