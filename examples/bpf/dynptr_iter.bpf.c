@@ -69,12 +69,15 @@ int iter_sum(void *ctx)
 	return sum == 4950 && pairs == 55 ? 0 : 1;
 }
 
-/* A dynptr over a stack buffer: written, read back, sliced, cloned. */
+/* The memory of a local dynptr: a map value (global data), as the kernel
+ * requires (a dynptr over the stack could outlive the stack frame). */
+__u8 buf[16];
+
+/* A dynptr over a buffer: written, read back, sliced, cloned. */
 SEC("uprobe")
 int dynptr_local(void *ctx)
 {
 	struct bpf_dynptr d, c;
-	__u8 buf[16] = {};
 	__u32 in = 0xabcd1234, out = 0;
 	__u32 *p;
 

@@ -12,6 +12,7 @@
 
 struct call_meta {
 	const char *fname; /* the helper's or kfunc's name, for messages */
+	bool kfunc;	   /* a kfunc call (the kernel words some messages differently) */
 	int map_idx;	   /* from the CONST_MAP_PTR argument, -1 none */
 	int mem_regno;
 	bool mem_uninit, mem_or_null;
@@ -52,7 +53,7 @@ int release_reference(struct verifier_env *env, uint32_t ref);
 /* The slot index of an `nslots`-slot stack object register regno points
  * to (constant, 8-aligned offset), or <0 with a message. */
 int stack_obj_spi(struct verifier_env *env, uint32_t regno, uint32_t nslots, const char *what,
-		  struct func_state **fp);
+		  bool kfunc, struct func_state **fp);
 int dynptr_check_arg(struct verifier_env *env, uint32_t regno, enum helper_arg kind,
 		     struct call_meta *meta);
 /* After every argument was checked: initialises the dynptr meta names. */

@@ -29,9 +29,14 @@ static const char *dynptr_type_str(uint8_t t)
 }
 
 int stack_obj_spi(struct verifier_env *env, uint32_t regno, uint32_t nslots, const char *what,
-		  struct func_state **fp)
+		  bool kfunc, struct func_state **fp)
 {
 	struct reg_state *r = &cur_regs(env)[regno];
+	if (r->type != PTR_TO_STACK && kfunc) {
+		verbose(env, "arg#%u expected pointer to %s\n", regno - 1,
+			nslots == 2 ? "stack or const struct bpf_dynptr" : "an iterator on stack");
+		return -EINVAL;
+	}
 	if (r->type != PTR_TO_STACK)
 		return arg_type_err(env, regno, r, "fp");
 	if (!tnum_is_const(r->var_off)) {
@@ -44,8 +49,7 @@ int stack_obj_spi(struct verifier_env *env, uint32_t regno, uint32_t nslots, con
 		return -EINVAL;
 	}
 	if (off < -BPFRT_STACK_SIZE || off + 8 * (int64_t)nslots > 0) {
-		verbose(env, "invalid stack offset %lld for a %u-byte %s\n", (long long)off,
-			8 * nslots, what);
+		verbose(env, "cannot pass in %s at an offset=%lld\n", what, (long long)off);
 		return -EINVAL;
 	}
 	struct func_state *f = env->cur->frame[r->frameno];
@@ -107,7 +111,7 @@ int dynptr_check_arg(struct verifier_env *env, uint32_t regno, enum helper_arg k
 		     struct call_meta *meta)
 {
 	struct func_state *f = NULL;
-	int spi = stack_obj_spi(env, regno, 2, "dynptr", &f);
+	int spi = stack_obj_spi(env, regno, 2, "dynptr", meta->kfunc, &f);
 	if (spi < 0)
 		return spi;
 	struct stack_slot *a = &f->stack[spi], *b = &f->stack[spi - 1];
@@ -121,12 +125,19 @@ int dynptr_check_arg(struct verifier_env *env, uint32_t regno, enum helper_arg k
 	}
 	if (a->kind[0] != STACK_DYNPTR || !a->obj_first || b->kind[0] != STACK_DYNPTR ||
 	    b->obj_first || a->spilled.id != b->spilled.id) {
-		verbose(env, "Expected an initialized dynptr as arg #%u\n", regno);
+		if (kind == HELPER_ARG_PTR_TO_DYNPTR_RINGBUF)
+			verbose(env, "arg %u is an unacquired reference\n", regno);
+		else
+			verbose(env, "Expected an initialized dynptr as arg #%u\n", regno - 1);
 		return -EINVAL;
 	}
 	if (kind == HELPER_ARG_PTR_TO_DYNPTR_RINGBUF) {
+		if (!a->spilled.ref_obj_id) {
+			verbose(env, "arg %u is an unacquired reference\n", regno);
+			return -EINVAL;
+		}
 		if (a->obj_type != DYNPTR_TYPE_RINGBUF) {
-			verbose(env, "Expected a dynptr of type ringbuf as arg #%u\n", regno);
+			verbose(env, "Expected a dynptr of type ringbuf as arg #%u\n", regno - 1);
 			return -EINVAL;
 		}
 		meta->release_ref = a->spilled.ref_obj_id;
@@ -142,8 +153,19 @@ int dynptr_finish_call(struct verifier_env *env, struct call_meta *meta, int ins
 {
 	if (meta->uninit_dynptr_regno < 0)
 		return 0;
+	const struct reg_state *data = &cur_regs(env)[1];
+	if (!meta->kfunc && !meta->has_dynptr && meta->map_idx < 0 &&
+	    data->type != PTR_TO_MAP_VALUE) {
+		/* bpf_dynptr_from_mem: the kernel takes map values only (a
+		 * dynptr over the stack could outlive its frame) */
+		char b[48];
+		verbose(env, "Unsupported reg type %s for bpf_dynptr_from_mem data\n",
+			reg_type_str(data, b, sizeof(b)));
+		return -EACCES;
+	}
 	struct func_state *f = NULL;
-	int spi = stack_obj_spi(env, (uint32_t)meta->uninit_dynptr_regno, 2, "dynptr", &f);
+	int spi = stack_obj_spi(env, (uint32_t)meta->uninit_dynptr_regno, 2, "dynptr", meta->kfunc,
+				&f);
 	if (spi < 0)
 		return spi;
 	for (int s = spi; s >= spi - 1; s--) {

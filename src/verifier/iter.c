@@ -31,17 +31,17 @@ int iter_check_arg(struct verifier_env *env, uint32_t regno, uint32_t kflags,
 		   struct call_meta *meta)
 {
 	struct func_state *f = NULL;
-	int spi = stack_obj_spi(env, regno, 1, "iter_num", &f);
+	int spi = stack_obj_spi(env, regno, 1, "iter", true, &f);
 	if (spi < 0)
 		return spi;
 	const struct stack_slot *s = &f->stack[spi];
 	if (kflags & KFUNC_F_ITER_NEW) {
 		if (s->kind[0] == STACK_ITER || s->kind[0] == STACK_DYNPTR) {
-			verbose(env, "expected uninitialized iter_num as arg #%u\n", regno);
+			verbose(env, "expected uninitialized iter_num as arg #%u\n", regno - 1);
 			return -EINVAL;
 		}
 	} else if (s->kind[0] != STACK_ITER || s->obj_type != ITER_NUM) {
-		verbose(env, "expected an initialized iter_num as arg #%u\n", regno);
+		verbose(env, "expected an initialized iter_num as arg #%u\n", regno - 1);
 		return -EINVAL;
 	}
 	meta->iter_regno = (int)regno;

@@ -94,9 +94,15 @@ int do_kfunc_call(struct verifier_env *env, int insn_idx, int *next_idx, bool *p
 		return err;
 	struct call_meta meta;
 	call_meta_init(&meta, k->name);
+	meta.kfunc = true;
 	uint32_t release_ref = 0;
 	for (uint32_t i = 0; i < 5 && k->args[i] != HELPER_ARG_NONE; i++) {
 		uint32_t regno = i + 1;
+		if (k->args[i] == HELPER_ARG_ANYTHING && regs[regno].type != SCALAR_VALUE) {
+			/* a kfunc's integer argument */
+			verbose(env, "R%u is not a scalar\n", regno);
+			return -EINVAL;
+		}
 		if (k->args[i] == HELPER_ARG_PTR_TO_ITER) {
 			if (regs[regno].type == NOT_INIT) {
 				verbose(env, "R%u !read_ok\n", regno);

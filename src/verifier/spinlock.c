@@ -24,7 +24,8 @@ int lock_check_call(struct verifier_env *env, const char *what, bool is_unlock)
 int lock_check_exit(struct verifier_env *env)
 {
 	if (env->cur->lock_map) {
-		verbose(env, "bpf_spin_unlock is missing\n");
+		verbose(env,
+			"BPF_EXIT instruction in main prog cannot be used inside bpf_spin_lock-ed region\n");
 		return -EINVAL;
 	}
 	return 0;

@@ -39,6 +39,8 @@
 #include "bpfrt/verifier.h"
 #include "helpers/kfuncs.h"
 #ifdef KERNEL_VERDICTS
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <linux/bpf.h>
 #include <unistd.h>
 
@@ -187,14 +189,66 @@ static int resolve_kfuncs(char *text)
  * as that type in a forked child (kbpf), its maps created in the kernel.
  * Disagreements (verdict, or the expected message missing from the
  * kernel's log) are printed and fail the test. */
+/* A map whose value BTF the case gives (`spin_lock OFF`, `btf`): in the
+ * kernel the map is created with that BTF (a struct with the lock). */
+static int kernel_btf_map(const struct bpfrt_verify_map *m)
+{
+	struct btf *btf = btf__new_empty();
+	if (!btf)
+		return -ENOMEM;
+	int u32 = btf__add_int(btf, "unsigned int", 4, 0);
+	int lock = btf__add_struct(btf, "bpf_spin_lock", 4);
+	btf__add_field(btf, "val", u32, 0, 0);
+	int val = btf__add_struct(btf, "value", m->value_size);
+	if (m->spin_lock_off >= 0)
+		btf__add_field(btf, "lock", lock, (uint32_t)m->spin_lock_off * 8, 0);
+	else
+		btf__add_field(btf, "x", u32, 0, 0);
+	int fd = btf__load_into_kernel(btf);
+	if (!fd) {
+		LIBBPF_OPTS(bpf_map_create_opts, o, .btf_fd = (uint32_t)btf__fd(btf),
+			    .btf_key_type_id = m->key_size == 4 ? (uint32_t)u32 : 0,
+			    .btf_value_type_id = (uint32_t)val, .map_flags = m->flags);
+		fd = bpf_map_create(m->type, NULL, m->key_size, m->value_size, m->max_entries, &o);
+	}
+	btf__free(btf);
+	return fd;
+}
+
+/* Kfunc calls name the kernel's kfunc by its vmlinux BTF id. */
+static int kernel_kfuncs(const char *file, struct vcase *c, struct bpfrt_insn *insns, size_t cnt)
+{
+	static struct btf *vmlinux;
+	for (size_t i = 0; i < cnt; i++) {
+		struct bpfrt_insn *in = &insns[i];
+		if (in->code != (BPFRT_JMP | BPFRT_CALL) || in->src_reg != BPF_PSEUDO_KFUNC_CALL)
+			continue;
+		const struct kfunc_proto *k = kfunc_get((uint32_t)in->imm);
+		if (!vmlinux)
+			vmlinux = btf__load_vmlinux_btf();
+		int id = k && vmlinux ? btf__find_by_name_kind(vmlinux, k->name, BTF_KIND_FUNC) : -1;
+		if (id < 0) {
+			printf("%s: %s: the kernel has no kfunc %s\n", file, c->name,
+			       k ? k->name : "?");
+			return -1;
+		}
+		in->imm = id;
+		in->off = 0;
+	}
+	return 0;
+}
+
 static int kernel_case(const char *file, struct vcase *c, struct bpfrt_insn *insns, size_t cnt)
 {
 	static char klog[1 << 16];
 	int fds[8], err = 0;
+	if (kernel_kfuncs(file, c, insns, cnt))
+		return -1;
 	for (size_t i = 0; i < c->o.map_cnt; i++) {
 		const struct bpfrt_verify_map *m = &c->maps[i];
-		fds[i] = kbpf_map_create(m->type, m->key_size, m->value_size, m->max_entries,
-					 m->flags);
+		fds[i] = m->value_btf ? kernel_btf_map(m)
+				      : kbpf_map_create(m->type, m->key_size, m->value_size,
+							m->max_entries, m->flags);
 		if (fds[i] < 0) {
 			printf("%s: %s: kernel map %zu: %s\n", file, c->name, i, strerror(-fds[i]));
 			for (size_t j = 0; j < i; j++)
