@@ -239,7 +239,92 @@ static const struct isa_form *random_generable_form(bool in_loop)
 static void idiom(struct gen *g)
 {
 	uint8_t a = wreg(), x = wreg();
-	switch (below(4)) {
+	switch (below(7)) {
+	case 4: case 5: { /* an address computed into a register, then one access or a
+			   * read-modify-write through it: a = base [+ x << s] + imm */
+		static const uint8_t sizes[] = {1, 2, 4, 8};
+		int size = sizes[below(4)];
+		uint8_t base, l = wreg(), r = wreg();
+		int16_t off;
+		mem_operand(&base, &off, size);
+		uint8_t other = rreg(); /* any register but the address */
+		if (a == l || a == r || a == other)
+			return;
+		int16_t rest = (int16_t)(size * (int)below(4));
+		int32_t imm = off - rest;
+		/* as clang writes it: x = k; x <<= s; a = base; a += imm; a += x
+		 * (the adds in either order, the index optional) */
+		bool scaled = below(2) && x != a && x != l && x != r && x != other;
+		int sh = 1 + (int)below(3), k = (int)below(4);
+		size_t from = g->nitems + 1; /* no branch may land after the first */
+		if (scaled) {
+			mov_imm(g, x, k);
+			item(g);
+			put(g, INSN(ALU(64, BPFRT_LSH, BPFRT_K), x, 0, 0, sh));
+			imm -= k << sh;
+		}
+		item(g);
+		put(g, INSN(ALU(64, BPFRT_MOV, BPFRT_X), a, base, 0, 0));
+		bool imm_first = below(2);
+		if (imm_first) {
+			item(g);
+			put(g, INSN(ALU(64, BPFRT_ADD, BPFRT_K), a, 0, 0, imm));
+		}
+		if (scaled) {
+			item(g);
+			put(g, INSN(ALU(64, BPFRT_ADD, BPFRT_X), a, x, 0, 0));
+		}
+		if (!imm_first) {
+			item(g);
+			put(g, INSN(ALU(64, BPFRT_ADD, BPFRT_K), a, 0, 0, imm));
+		}
+		uint8_t mode = size == 8 ? BPFRT_DW : size == 4 ? BPFRT_W : size == 2 ? BPFRT_H : BPFRT_B;
+		static const uint8_t ops[] = {BPFRT_ADD, BPFRT_SUB, BPFRT_OR, BPFRT_AND, BPFRT_XOR};
+		uint8_t op = ops[below(5)], w = below(2) ? 64 : 32;
+		unsigned shape = below(5);
+		if (shape < 4) {
+			item(g);
+			put(g, INSN(BPFRT_LDX | BPFRT_MEM | mode, l, a, rest, 0));
+		}
+		switch (shape) {
+		case 0: /* l op= s|imm; store l */
+			item(g);
+			put(g, below(2) ? INSN(ALU(w, op, BPFRT_K), l, 0, 0, rnd_imm())
+					: INSN(ALU(w, op, BPFRT_X), l, other, 0, 0));
+			item(g);
+			put(g, INSN(BPFRT_STX | BPFRT_MEM | mode, a, l, rest, 0));
+			break;
+		case 1: /* r op= l; store r */
+			item(g);
+			put(g, INSN(ALU(w, op, BPFRT_X), r, l, 0, 0));
+			item(g);
+			put(g, INSN(BPFRT_STX | BPFRT_MEM | mode, a, r, rest, 0));
+			break;
+		case 2: /* r op= l */
+			item(g);
+			put(g, INSN(ALU(w, op, BPFRT_X), r, l, 0, 0));
+			break;
+		default: /* a store through the address (after the load, or alone) */
+			item(g);
+			put(g, below(2) ? INSN(BPFRT_ST | BPFRT_MEM | mode, a, 0, rest, rnd_imm())
+					: INSN(BPFRT_STX | BPFRT_MEM | mode, a, other, rest, 0));
+			break;
+		}
+		if (below(2)) { /* a stays live for one more access */
+			item(g);
+			put(g, INSN(BPFRT_ST | BPFRT_MEM | mode, a, 0, rest, rnd_imm()));
+		}
+		no_target_since(g, from);
+		/* a holds an address, which differs between the engines: never
+		 * left for the end; l and r are dead or not */
+		mov_imm(g, a, rnd_imm());
+		if (scaled && below(2))
+			mov_imm(g, x, rnd_imm()); /* the shifted index is dead */
+		for (int q = 0; q < 2; q++)
+			if (below(2))
+				mov_imm(g, q ? l : r, rnd_imm());
+		break;
+	}
 	case 0: { /* rotate: mov t, x; rsh t, w-b; lsh x, b; or x, t (shifts and or in
 		   * either order) */
 		int w = below(2) ? 64 : 32, bits = 1 + (int)below((unsigned)w - 1);
@@ -293,11 +378,24 @@ static void idiom(struct gen *g)
 			    k[below(6)]));
 		break;
 	}
-	default: /* a conditional jump over an unconditional one */
+	case 3: /* a conditional jump over an unconditional one */
 		item(g);
 		put(g, INSN(BPFRT_JMP | BPFRT_JGT | BPFRT_K, rreg(), 0, 1, rnd_imm()));
 		random_form(g, &isa_forms[below(2) ? ISA_OP_JA : ISA_OP_JA32], false);
 		break;
+	default: { /* load-op on the stack or buffer through its base */
+		uint8_t base, l = wreg();
+		int16_t off;
+		int size = below(2) ? 8 : 4;
+		mem_operand(&base, &off, size);
+		item(g);
+		put(g, INSN(BPFRT_LDX | BPFRT_MEM | (size == 8 ? BPFRT_DW : BPFRT_W), l, base, off, 0));
+		item(g);
+		put(g, INSN(ALU(size * 8, BPFRT_XOR, BPFRT_X), a, l, 0, 0));
+		if (below(2))
+			mov_imm(g, l, rnd_imm());
+		break;
+	}
 	}
 }
 

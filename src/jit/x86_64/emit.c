@@ -317,10 +317,44 @@ void emit_store(struct x86_buf *b, int sz, int base, int32_t disp, int src)
 	emit_store_idx(b, sz, base, -1, 0, disp, src);
 }
 
+void emit_store_imm_idx(struct x86_buf *b, int sz, int base, int index, int scale, int32_t disp,
+			int32_t imm)
+{
+	fix_index(&base, &index, scale);
+	uint8_t op = sz == 1 ? 0xc6 : 0xc7;
+	enc_x(b, size_flags(sz) | E_MEM, &op, 1, 0, base, index, scale, disp);
+	emit_imm(b, sz, imm);
+}
+
 void emit_store_imm(struct x86_buf *b, int sz, int base, int32_t disp, int32_t imm)
 {
-	enc1(b, size_flags(sz) | E_MEM, sz == 1 ? 0xc6 : 0xc7, 0, base, disp);
-	emit_imm(b, sz, imm);
+	emit_store_imm_idx(b, sz, base, -1, 0, disp, imm);
+}
+
+void emit_alu_mr(struct x86_buf *b, enum x86_alu op, int sz, int base, int index, int scale,
+		 int32_t disp, int src)
+{
+	fix_index(&base, &index, scale);
+	uint8_t opc = (uint8_t)(op << 3 | (sz == 1 ? 0 : 1));
+	enc_x(b, size_flags(sz) | E_MEM, &opc, 1, src, base, index, scale, disp);
+}
+
+void emit_alu_mi(struct x86_buf *b, enum x86_alu op, int sz, int base, int index, int scale,
+		 int32_t disp, int32_t imm)
+{
+	fix_index(&base, &index, scale);
+	bool imm8 = sz == 1 || x86_fits_s8(imm);
+	uint8_t opc = sz == 1 ? 0x80 : imm8 ? 0x83 : 0x81;
+	enc_x(b, size_flags(sz) | E_MEM, &opc, 1, op, base, index, scale, disp);
+	emit_imm(b, imm8 ? 1 : sz, imm);
+}
+
+void emit_alu_rm_idx(struct x86_buf *b, enum x86_alu op, int sz, int reg, int base, int index,
+		     int scale, int32_t disp)
+{
+	fix_index(&base, &index, scale);
+	uint8_t opc = (uint8_t)(op << 3 | (sz == 1 ? 2 : 3));
+	enc_x(b, size_flags(sz) | E_MEM, &opc, 1, reg, base, index, scale, disp);
 }
 
 void emit_movzx(struct x86_buf *b, int from, int dst, int src)
@@ -432,7 +466,7 @@ void emit_call_m(struct x86_buf *b, int base, int32_t disp)
 
 void emit_alu_rm(struct x86_buf *b, enum x86_alu op, int sz, int reg, int base, int32_t disp)
 {
-	enc1(b, size_flags(sz) | E_MEM, (uint8_t)(op << 3 | (sz == 1 ? 2 : 3)), reg, base, disp);
+	emit_alu_rm_idx(b, op, sz, reg, base, -1, 0, disp);
 }
 
 void emit_jcc(struct x86_buf *b, enum x86_cc cc, int64_t target)

@@ -142,6 +142,17 @@ void emit_call_r(struct x86_buf *b, int r);
 void emit_call_m(struct x86_buf *b, int base, int32_t disp);
 /* op reg, [base + disp] (ADD OR AND SUB XOR CMP ...) */
 void emit_alu_rm(struct x86_buf *b, enum x86_alu op, int sz, int reg, int base, int32_t disp);
+/* With [base + index * 2^scale + disp] (index < 0: none): op reg, [mem];
+ * op [mem], src; op [mem], imm (imm8 when it fits; sz 1 and 2 take the
+ * low bits of imm); mov [mem], imm. */
+void emit_alu_rm_idx(struct x86_buf *b, enum x86_alu op, int sz, int reg, int base, int index,
+		     int scale, int32_t disp);
+void emit_alu_mr(struct x86_buf *b, enum x86_alu op, int sz, int base, int index, int scale,
+		 int32_t disp, int src);
+void emit_alu_mi(struct x86_buf *b, enum x86_alu op, int sz, int base, int index, int scale,
+		 int32_t disp, int32_t imm);
+void emit_store_imm_idx(struct x86_buf *b, int sz, int base, int index, int scale, int32_t disp,
+			int32_t imm);
 
 /* Branches to an absolute buffer offset `target`, or to an unknown place
  * (target < 0: the long form with a zero displacement). The short form is

@@ -243,15 +243,138 @@ static bool fold_rotate(struct jit_compiler *c, size_t *ip)
 	return true;
 }
 
-/* mov Y, B followed by add Y, imm and/or add Y, Z (any order): one lea. */
+/* An address computed into BPF register y: [base + index * 2^scale + disp]
+ * (x86 registers; index < 0: none). `stale`: the fold did not write it
+ * into y's register, so y must be dead wherever the fold ends. */
+struct addr {
+	int y;
+	bool stale;
+	int base, index, scale;
+	int64_t disp;
+};
+
+/* The x86 operation of a BPF add/sub/or/and/xor (width in bytes, imm or
+ * register form), or -1. */
+static int alu_of(enum isa_op op, int *width, bool *is_k)
+{
+	static const struct { enum isa_op op; int8_t x86, width, k; } t[] = {
+		{ISA_OP_ADD64_K, X86_ADD, 8, 1}, {ISA_OP_ADD64_X, X86_ADD, 8, 0},
+		{ISA_OP_ADD32_K, X86_ADD, 4, 1}, {ISA_OP_ADD32_X, X86_ADD, 4, 0},
+		{ISA_OP_SUB64_K, X86_SUB, 8, 1}, {ISA_OP_SUB64_X, X86_SUB, 8, 0},
+		{ISA_OP_SUB32_K, X86_SUB, 4, 1}, {ISA_OP_SUB32_X, X86_SUB, 4, 0},
+		{ISA_OP_OR64_K, X86_OR, 8, 1},	 {ISA_OP_OR64_X, X86_OR, 8, 0},
+		{ISA_OP_OR32_K, X86_OR, 4, 1},	 {ISA_OP_OR32_X, X86_OR, 4, 0},
+		{ISA_OP_AND64_K, X86_AND, 8, 1}, {ISA_OP_AND64_X, X86_AND, 8, 0},
+		{ISA_OP_AND32_K, X86_AND, 4, 1}, {ISA_OP_AND32_X, X86_AND, 4, 0},
+		{ISA_OP_XOR64_K, X86_XOR, 8, 1}, {ISA_OP_XOR64_X, X86_XOR, 8, 0},
+		{ISA_OP_XOR32_K, X86_XOR, 4, 1}, {ISA_OP_XOR32_X, X86_XOR, 4, 0},
+	};
+	for (size_t k = 0; k < sizeof(t) / sizeof(t[0]); k++)
+		if (t[k].op == op) {
+			*width = t[k].width;
+			*is_k = t[k].k;
+			return t[k].x86;
+		}
+	return -1;
+}
+
+static bool y_free_after(const struct jit_compiler *c, const struct addr *a, size_t j)
+{
+	return !a->stale || !live_after(c, j, a->y);
+}
+
+/* The memory instructions at k (and after) that use address `a` as their
+ * base, folded into x86 memory operands:
+ *	ldx l, [y+o]; op l, s|imm; stx [y+o], l	-> op [m], s|imm
+ *	ldx l, [y+o]; op r, l; stx [y+o], r	-> op [m], r (commutative op)
+ *	ldx l, [y+o]; op r, l			-> op r, [m]
+ *	ldx d, [y+o] / st / stx (a stale y)	-> one access at [m]
+ * with the loaded and stored registers dead afterwards. */
+static bool fold_mem(struct jit_compiler *c, size_t *ip, size_t k, const struct addr *a)
+{
+	size_t first = *ip;
+#define JOIN(j) ((j) == first || joinable(c, first, (j)))
+	if (k >= c->n || !JOIN(k))
+		return false;
+	const struct isa_form *f = c->form[k];
+	const struct bpfrt_insn *m = &c->insns[k];
+	struct x86_buf *b = &c->buf;
+	int y = a->y, sz = f->size;
+	bool ldx = f->syntax == ISA_SYN_LDX && m->src_reg == y;
+	bool st = f->syntax == ISA_SYN_ST && m->dst_reg == y;
+	bool stx = f->syntax == ISA_SYN_STX && m->dst_reg == y && m->src_reg != y;
+	int64_t disp = a->disp + m->off;
+	if ((!ldx && !st && !stx) || !x86_fits_s32(disp))
+		return false;
+	int l = m->dst_reg, w;
+	bool is_k;
+	int op = ldx && k + 1 < c->n && JOIN(k + 1) ? alu_of(c->form[k + 1]->op, &w, &is_k) : -1;
+	if (op >= 0) {
+		const struct bpfrt_insn *o = &c->insns[k + 1];
+		int r = o->dst_reg;
+		bool store = k + 2 < c->n && JOIN(k + 2) && c->form[k + 2]->syntax == ISA_SYN_STX;
+		if (store) {
+			const struct bpfrt_insn *s = &c->insns[k + 2];
+			store = s->dst_reg == y && s->off == m->off && c->form[k + 2]->size == sz &&
+				s->src_reg == r && r != y && l != y && (sz < 8 || w == 8) &&
+				!live_after(c, k + 2, r) && y_free_after(c, a, k + 2);
+		}
+		if (store && r == l && (is_k || (o->src_reg != l && o->src_reg != y))) {
+			if (is_k)
+				emit_alu_mi(b, op, sz, a->base, a->index, a->scale, (int32_t)disp, o->imm);
+			else
+				emit_alu_mr(b, op, sz, a->base, a->index, a->scale, (int32_t)disp,
+					    R(o->src_reg));
+			consumed(c, ip, k + 2);
+			return true;
+		}
+		if (store && r != l && !is_k && op != X86_SUB && o->src_reg == l &&
+		    !live_after(c, k + 2, l)) {
+			emit_alu_mr(b, op, sz, a->base, a->index, a->scale, (int32_t)disp, R(r));
+			consumed(c, ip, k + 2);
+			return true;
+		}
+		if (!is_k && r != l && r != y && o->src_reg == l && sz == w && !(f->flags & ISA_F_SIGNED) &&
+		    !live_after(c, k + 1, l) && y_free_after(c, a, k + 1)) {
+			emit_alu_rm_idx(b, op, w, R(r), a->base, a->index, a->scale, (int32_t)disp);
+			consumed(c, ip, k + 1);
+			return true;
+		}
+	}
+	if (!a->stale)
+		return false; /* a plain access: the usual translation */
+	if (ldx && (l == y || y_free_after(c, a, k)))
+		emit_load_idx(b, sz, f->flags & ISA_F_SIGNED, R(l), a->base, a->index, a->scale,
+			      (int32_t)disp);
+	else if (st && y_free_after(c, a, k))
+		emit_store_imm_idx(b, sz, a->base, a->index, a->scale, (int32_t)disp, m->imm);
+	else if (stx && y_free_after(c, a, k))
+		emit_store_idx(b, sz, a->base, a->index, a->scale, (int32_t)disp, R(m->src_reg));
+	else
+		return false;
+	consumed(c, ip, k);
+	return true;
+#undef JOIN
+}
+
+/* The address is not folded into an access: lea. */
+static void emit_addr(struct jit_compiler *c, int sz, const struct addr *a)
+{
+	if (a->index < 0)
+		emit_lea(&c->buf, sz, R(a->y), a->base, (int32_t)a->disp);
+	else
+		emit_lea_idx(&c->buf, sz, R(a->y), a->base, a->index, a->scale, (int32_t)a->disp);
+}
+
+/* mov Y, B followed by add Y, imm and/or add Y, Z (any order): one lea,
+ * or nothing when the accesses after it can use the address directly. */
 static bool fold_lea(struct jit_compiler *c, size_t *ip)
 {
 	size_t i = *ip, last = i;
 	const struct bpfrt_insn *mv = &c->insns[i];
 	int sz = c->form[i]->op == ISA_OP_MOV64_X ? 8 : 4;
-	int y = mv->dst_reg, index = -1, scale = 0;
-	int64_t disp = 0;
-	if (y == mv->src_reg)
+	struct addr a = {.y = mv->dst_reg, .stale = true, .base = R(mv->src_reg), .index = -1};
+	if (a.y == mv->src_reg)
 		return false;
 	enum isa_op addk = sz == 8 ? ISA_OP_ADD64_K : ISA_OP_ADD32_K;
 	enum isa_op addx = sz == 8 ? ISA_OP_ADD64_X : ISA_OP_ADD32_X;
@@ -259,14 +382,14 @@ static bool fold_lea(struct jit_compiler *c, size_t *ip)
 		if (j >= c->n || !c->form[j] || c->func_of[j] != c->func_of[i] ||
 		    (c->flags[j] & (JIT_I_TARGET | JIT_I_ENTRY | JIT_I_SLOT2 | JIT_I_FOLDED)))
 			break;
-		const struct bpfrt_insn *a = &c->insns[j];
-		if (a->dst_reg != y)
+		const struct bpfrt_insn *add = &c->insns[j];
+		if (add->dst_reg != a.y)
 			break;
-		if (c->form[j]->op == addk && x86_fits_s32(disp + a->imm)) {
-			disp += a->imm;
-		} else if (c->form[j]->op == addx && index < 0 && a->src_reg != y) {
-			index = a->src_reg;
-			scale = c->scale[j];
+		if (c->form[j]->op == addk && x86_fits_s32(a.disp + add->imm)) {
+			a.disp += add->imm;
+		} else if (c->form[j]->op == addx && a.index < 0 && add->src_reg != a.y) {
+			a.index = R(add->src_reg);
+			a.scale = c->scale[j];
 		} else {
 			break;
 		}
@@ -274,11 +397,11 @@ static bool fold_lea(struct jit_compiler *c, size_t *ip)
 	}
 	if (last == i)
 		return false;
-	if (index < 0)
-		emit_lea(&c->buf, sz, R(y), R(mv->src_reg), (int32_t)disp);
-	else
-		emit_lea_idx(&c->buf, sz, R(y), R(mv->src_reg), R(index), scale, (int32_t)disp);
-	consumed(c, ip, last);
+	/* A 32-bit sum wraps at 2^32: only a 64-bit address goes into an access. */
+	if (sz == 4 || !fold_mem(c, ip, last + 1, &a)) {
+		emit_addr(c, sz, &a);
+		consumed(c, ip, last);
+	}
 	return true;
 }
 
@@ -295,11 +418,19 @@ int jit_fold(struct jit_compiler *c, size_t *ip)
 	switch (op) {
 	case ISA_OP_MOV64_X: case ISA_OP_MOV32_X:
 		return fold_rotate(c, ip) || fold_lea(c, ip);
-	case ISA_OP_ADD64_X:
+	case ISA_OP_ADD64_X: {
 		if (!c->scale[i])
 			return 0;
-		emit_lea_idx(b, 8, R(in->dst_reg), R(in->dst_reg), R(in->src_reg), c->scale[i], 0);
+		struct addr a = {.y = in->dst_reg, .stale = true, .base = R(in->dst_reg),
+				 .index = R(in->src_reg), .scale = c->scale[i]};
+		if (!fold_mem(c, ip, i + 1, &a))
+			emit_addr(c, 8, &a);
 		return 1;
+	}
+	case ISA_OP_LDXDW: case ISA_OP_LDXW: case ISA_OP_LDXH: case ISA_OP_LDXB: {
+		struct addr a = {.y = in->src_reg, .base = R(in->src_reg), .index = -1};
+		return fold_mem(c, ip, i, &a);
+	}
 	case ISA_OP_MUL64_K: case ISA_OP_MUL32_K:
 		/* imul takes three cycles, lea and shl one */
 		if (in->imm == 3 || in->imm == 5 || in->imm == 9) {
