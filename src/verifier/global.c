@@ -109,6 +109,8 @@ int global_call(struct verifier_env *env, int insn_idx, uint32_t target, int *ne
 	struct reg_state *regs = cur_regs(env);
 	clobber_caller_saved(regs);
 	mark_reg_unknown(&regs[0]);
+	if (subprog_changes_pkt_data(env, (uint32_t)sp))
+		clear_all_pkt_pointers(env->cur); /* packet.c */
 	*next_idx = insn_idx + 1;
 	return 1;
 }

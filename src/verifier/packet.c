@@ -23,6 +23,7 @@
 #include <errno.h>
 #include <inttypes.h>
 
+#include "isa/opcodes.h"
 #include "verifier/state.h"
 
 #define MAX_PACKET_OFF 0xffff
@@ -312,6 +313,37 @@ bool helper_changes_pkt_data(uint32_t helper_id)
 		if (pkt_changing_helpers[i] == helper_id)
 			return true;
 	return false;
+}
+
+/* Does subprogram sp, or one it calls, call a helper that moves the
+ * packet? (The kernel's changes_pkt_data of subprograms: a global
+ * function's call is not walked, so its caller learns it here.) */
+static bool changes_pkt_data_from(const struct verifier_env *env, uint32_t sp, uint8_t *seen)
+{
+	if (seen[sp])
+		return false;
+	seen[sp] = 1;
+	const struct subprog_info *s = &env->subprogs[sp];
+	for (uint32_t i = s->start; i < s->end && i < env->insn_cnt; i++) {
+		const struct bpfrt_insn *in = &env->insns[i];
+		const struct isa_form *f = isa_form_of(in);
+		if (!f)
+			continue;
+		if (f->op == ISA_OP_CALL_HELPER && helper_changes_pkt_data((uint32_t)in->imm))
+			return true;
+		if (f->op == ISA_OP_CALL_LOCAL) {
+			int callee = find_subprog(env, (uint32_t)((int64_t)i + in->imm + 1));
+			if (callee >= 0 && changes_pkt_data_from(env, (uint32_t)callee, seen))
+				return true;
+		}
+	}
+	return false;
+}
+
+bool subprog_changes_pkt_data(const struct verifier_env *env, uint32_t sp)
+{
+	uint8_t seen[sizeof(env->subprogs) / sizeof(env->subprogs[0])] = { 0 };
+	return sp < env->subprog_cnt && changes_pkt_data_from(env, sp, seen);
 }
 
 void clear_all_pkt_pointers(struct vstate *st)

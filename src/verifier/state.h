@@ -360,6 +360,8 @@ bool pkt_try_match(struct vstate *this_branch, struct vstate *other_branch,
 		   const struct bpfrt_insn *insn);
 /* After a helper that may move the packet: every packet pointer dies. */
 bool helper_changes_pkt_data(uint32_t helper_id);
+/* Does subprogram sp or a callee call such a helper (global functions)? */
+bool subprog_changes_pkt_data(const struct verifier_env *env, uint32_t sp);
 void clear_all_pkt_pointers(struct vstate *st);
 /* Pruning: is cur's packet pointer covered by old's? */
 bool pkt_regsafe(const struct reg_state *old, const struct reg_state *cur);
