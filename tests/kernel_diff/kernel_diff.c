@@ -21,7 +21,9 @@
  *    killed child is counted as such, never as a verdict;
  *  - where bpfrt's verifier is built, its verdict in kernel_compat mode on the
  *    conformance convention (r1: the memory, r2: its size) must be the
- *    kernel's, for every program the kernel gave a verdict on.
+ *    kernel's, for every program the kernel gave a verdict on; and so must
+ *    its verdict on the very program the kernel loaded (prolog and body) as
+ *    an XDP program, where the memory is the packet (packet pointers).
  * Exits 77 when bpf() or our interpreter is unavailable. Usage (by hand):
  *   test_kernel_diff [CORPUS [BPF_ASM [--kernel-only]]]
  * --kernel-only compares the kernel with the files' expected results instead.
@@ -57,7 +59,8 @@ struct testcase {
 
 struct counts {
 	int files, helper_calls, asm_failed, rejected, killed, run_failed, accepted, agree,
-		disagree, jit_agree, jit_disagree, verdict_same, verdict_differs;
+		disagree, jit_agree, jit_disagree, verdict_same, verdict_differs, xdp_same,
+		xdp_differs;
 };
 
 static const char *bpf_asm = BPFRT_BPF_ASM;
@@ -289,8 +292,25 @@ static bool compare_ours(struct bpfrt_vm *vm, const struct testcase *t, enum bpf
  * callx rules) on the conformance convention (r1: ctx_size bytes of
  * memory) must reach the kernel's verdict on the program behind its prolog.
  * A child the kernel lost gives no verdict. */
+static bool our_verdict(const struct bpfrt_insn *insns, size_t cnt,
+			struct bpfrt_verify_opts *o, bool kernel_ok, const char *name,
+			const char *form)
+{
+	int err = bpfrt_verify(insns, cnt, o);
+	if ((err == 0) == kernel_ok)
+		return true;
+	size_t n = strlen(o->log_buf);
+	while (n && o->log_buf[n - 1] == '\n')
+		o->log_buf[--n] = '\0';
+	const char *last = strrchr(o->log_buf, '\n');
+	printf("  VERDICT   %-34s kernel %s, our verifier (%s) %s%s\n", name,
+	       kernel_ok ? "accepts" : "rejects", form, err ? "rejects: " : "accepts",
+	       err ? (last ? last + 1 : o->log_buf) : "");
+	return false;
+}
+
 static void compare_verdict(const struct testcase *t, const struct kbpf_result *k,
-			    struct counts *c)
+			    const struct kbpf_prog *kp, struct counts *c)
 {
 	static char vlog[4096];
 	struct bpfrt_verify_opts o = {
@@ -302,19 +322,16 @@ static void compare_verdict(const struct testcase *t, const struct kbpf_result *
 
 	if (!kernel_ok && k->outcome != KBPF_REJECTED)
 		return;
-	int err = bpfrt_verify(t->insns, t->insn_cnt, &o);
-	if ((err == 0) == kernel_ok) {
+	if (our_verdict(t->insns, t->insn_cnt, &o, kernel_ok, t->name, "memory"))
 		c->verdict_same++;
-		return;
-	}
-	c->verdict_differs++;
-	size_t n = strlen(vlog);
-	while (n && vlog[n - 1] == '\n')
-		vlog[--n] = '\0';
-	const char *last = strrchr(vlog, '\n');
-	printf("  VERDICT   %-34s kernel %s, our verifier %s%s\n", t->name,
-	       kernel_ok ? "accepts" : "rejects", err ? "rejects: " : "accepts",
-	       err ? (last ? last + 1 : vlog) : "");
+	else
+		c->verdict_differs++;
+	o.attach = BPFRT_ATTACH_XDP;
+	o.ctx_size = 0;
+	if (our_verdict(kp->insns, kp->insn_cnt, &o, kernel_ok, t->name, "xdp"))
+		c->xdp_same++;
+	else
+		c->xdp_differs++;
 }
 #endif
 
@@ -345,7 +362,7 @@ static void run_case(struct bpfrt_vm *vm, struct testcase *t, struct counts *c)
 	kbpf_prog_run_batch(kp, run, 2, 0, kr); /* one child for both */
 	struct kbpf_result lo = kr[0], hi = kr[1];
 #ifdef HAVE_VERIFIER
-	compare_verdict(t, &lo, c);
+	compare_verdict(t, &lo, &kp[0], c);
 #endif
 	if (lo.outcome == KBPF_REJECTED) {
 		c->rejected++;
@@ -478,12 +495,13 @@ int main(int argc, char **argv)
 	       c.rejected, c.run_failed, c.killed);
 	bpfrt_vm__free(vm);
 #ifdef HAVE_VERIFIER
-	printf("  verifier (kernel_compat) verdicts: %d as the kernel's, %d differ\n",
-	       c.verdict_same, c.verdict_differs);
+	printf("  verifier (kernel_compat) verdicts: %d as the kernel's, %d differ; "
+	       "as xdp programs: %d as the kernel's, %d differ\n",
+	       c.verdict_same, c.verdict_differs, c.xdp_same, c.xdp_differs);
 #endif
 	if (kernel_only)
 		return 77;
-	return c.disagree || c.jit_disagree || c.asm_failed || c.verdict_differs ||
+	return c.disagree || c.jit_disagree || c.asm_failed || c.verdict_differs || c.xdp_differs ||
 			       c.accepted == 0
 		       ? 1
 		       : 0;
