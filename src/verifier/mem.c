@@ -236,6 +236,8 @@ int check_mem_access(struct verifier_env *env, int insn_idx, uint32_t regno, int
 			return -EACCES;
 		}
 		err = check_region(env, regno, r, off, size, false);
+		if (!err && r->type == PTR_TO_MAP_VALUE)
+			err = lock_check_access(env, r, off, size);
 		if (err)
 			return err;
 		if (read && frozen_const(env, r, off, size, &val)) {

@@ -31,6 +31,20 @@ int lock_check_exit(struct verifier_env *env)
 	return 0;
 }
 
+int lock_check_access(struct verifier_env *env, const struct reg_state *r, int off, int size)
+{
+	const struct bpfrt_verify_map *m = &env->opts->maps[r->map_idx];
+	if (!m->value_btf || m->spin_lock_off < 0)
+		return 0;
+	int64_t lo = (int64_t)r->off + off + r->smin_value;
+	int64_t hi = (int64_t)r->off + off + (int64_t)r->umax_value + size;
+	if (lo < m->spin_lock_off + 4 && hi > m->spin_lock_off) {
+		verbose(env, "bpf_spin_lock cannot be accessed directly by load/store\n");
+		return -EACCES;
+	}
+	return 0;
+}
+
 int lock_check_arg(struct verifier_env *env, uint32_t regno, struct call_meta *meta)
 {
 	const struct reg_state *r = &cur_regs(env)[regno];

@@ -394,6 +394,9 @@ int do_kfunc_call(struct verifier_env *env, int insn_idx, int *next_idx, bool *p
 int lock_check_call(struct verifier_env *env, const char *what, bool is_unlock);
 /* At the program's exit: no lock held. */
 int lock_check_exit(struct verifier_env *env);
+/* A load or store of map value bytes [off, off+size) through r: not the
+ * value's struct bpf_spin_lock. */
+int lock_check_access(struct verifier_env *env, const struct reg_state *r, int off, int size);
 
 /* ---- analysis.c ---- */
 /* Walks every path from insn `idx` starting in state env->cur. */
