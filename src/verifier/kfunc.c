@@ -33,6 +33,13 @@ static bool is_session(enum bpfrt_attach_kind k)
 	       k == BPFRT_ATTACH_UPROBE_SESSION;
 }
 
+/* Writable slices are for programs that may write packets (and for
+ * bpfrt's raw-memory programs). */
+static bool may_write_packets(enum bpfrt_attach_kind k)
+{
+	return k == BPFRT_ATTACH_UNSPEC || k == BPFRT_ATTACH_XDP || k == BPFRT_ATTACH_TC;
+}
+
 /* KF_TRUSTED_ARGS: pointers as the program got them, not moved. */
 static int check_trusted(struct verifier_env *env, uint32_t regno)
 {
@@ -92,6 +99,11 @@ int do_kfunc_call(struct verifier_env *env, int insn_idx, int *next_idx, bool *p
 	}
 	if ((err = lock_check_call(env, k->name, false)))
 		return err;
+	if ((k->flags & KFUNC_F_RDWR_SLICE) && !may_write_packets(env->opts->attach)) {
+		/* the kernel's may_access_direct_pkt_data(BPF_WRITE) */
+		verbose(env, "the prog does not allow writes to packet data\n");
+		return -EACCES;
+	}
 	struct call_meta meta;
 	call_meta_init(&meta, k->name);
 	meta.kfunc = true;
