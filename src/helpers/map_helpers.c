@@ -19,8 +19,6 @@
 #define PTR(r) ((void *)(uintptr_t)(r))
 #define UNUSED_ARGS (void)r1, (void)r2, (void)r3, (void)r4, (void)r5, (void)rc
 
-#define MAX_TAIL_CALL_CNT 33 /* the kernel's limit on a chain of tail calls */
-
 /* The per-CPU slot of the running thread (bpfrt/map.h: slots are CPUs). */
 uint32_t helper_cpu(const struct bpfrt_map *map)
 {
@@ -144,33 +142,22 @@ HELPER_FN(for_each_map_elem)
 	return st.err ? (uint64_t)(int64_t)st.err : (uint64_t)n;
 }
 
-static _Thread_local unsigned tail_calls;
-
-/* long bpf_tail_call(ctx, prog_array, u32 index): runs the program in the
- * slot instead of the rest of this one. bpfrt runs it to completion on the
- * same context and ends the caller with its r0 (the caller's frame is not
- * reused, but no caller instruction runs after a successful tail call, as
- * in the kernel). An empty slot or a chain longer than 33 falls through. */
+/* long bpf_tail_call(ctx, prog_array, u32 index): asks the engine to run
+ * the program in the slot instead of the rest of the current function
+ * (vm_run_tail in vm/run_ctx.h): sets rc->tail_prog and ends the call as
+ * an abort does, which the engines recognise. An index out of range, an
+ * empty slot or a run past VM_MAX_TAIL_CALL_CNT tail calls falls through
+ * (r0 = -ENOENT). */
 HELPER_FN(tail_call)
 {
 	struct bpfrt_prog *target = prog_array_get(MAP(r2), (uint32_t)r3);
-	struct bpfrt_run_opts opts = { .sz = sizeof(opts) };
-	uint64_t r0 = 0;
-	int err;
 
 	(void)r1, (void)r4, (void)r5;
-	if (!target || tail_calls >= MAX_TAIL_CALL_CNT)
+	if (!target || rc->tail_call_cnt >= VM_MAX_TAIL_CALL_CNT)
 		return (uint64_t)-ENOENT;
-	opts.user_data = rc->user_data;
-	opts.regions = rc->regions;
-	opts.region_cnt = rc->region_cnt;
-	opts.ctx_readonly = rc->ctx_readonly;
-	tail_calls++;
-	err = bpfrt_prog__run(target, rc->ctx, rc->ctx_size, &r0, &opts);
-	tail_calls--;
-	if (err)
-		return (uint64_t)(int64_t)err;
+	rc->tail_call_cnt++;
+	rc->tail_prog = target;
 	rc->aborted = true;
-	rc->abort_r0 = r0;
+	rc->abort_r0 = 0;
 	return 0;
 }

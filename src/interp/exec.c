@@ -150,11 +150,13 @@ static int interp_enter(const struct bpfrt_prog *prog, struct bpfrt_run_ctx *rc,
 			    BPFRT_MAX_CALL_DEPTH);
 		return -E2BIG;
 	}
+	const struct bpfrt_prog *running = rc->prog; /* a tail call may change it */
 	rc->engine = &st;
 	int err = prog->mode == BPFRT_EXEC_TRUSTED
 			  ? interp_exec_trusted(ip, prog, rc, &st, start, args, r0)
 			  : interp_exec_checked(ip, prog, rc, &st, start, args, r0);
 	rc->engine = outer;
+	rc->prog = running;
 	if (outer) {
 		outer->budget = st.budget;
 		if (err) {

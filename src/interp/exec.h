@@ -103,7 +103,7 @@ int EXEC_NAME(const struct interp_prog *ip, const struct bpfrt_prog *prog,
 #undef FLABEL
 	};
 #endif
-	const struct iop *const base = ip->ops;
+	const struct iop *base = ip->ops;
 	const struct iop *op = base + start;
 	int err = 0;
 	const struct bpfrt_vm *vm = prog->vm;
@@ -112,7 +112,8 @@ int EXEC_NAME(const struct interp_prog *ip, const struct bpfrt_prog *prog,
 	 * stack area, each call 512 bytes below. */
 	uint8_t stack[BPFRT_MAX_CALL_DEPTH * BPFRT_STACK_SIZE] __attribute__((aligned(16)));
 	struct {
-		const struct iop *ret;
+		const struct iop *ret, *base; /* a tail call may have changed the program */
+		const struct bpfrt_prog *prog;
 		uint64_t saved[5]; /* r6-r10 */
 	} frames[BPFRT_MAX_CALL_DEPTH];
 	unsigned depth = 0;
@@ -402,6 +403,8 @@ dispatch:
 				err = st->err;
 				goto done;
 			}
+			if (rc->tail_prog)
+				goto tail_call;
 			*ret = rc->abort_r0;
 			goto done;
 		}
@@ -419,6 +422,8 @@ dispatch:
 		if (st->base_depth + depth + 1 >= BPFRT_MAX_CALL_DEPTH)
 			goto too_deep;
 		frames[depth].ret = op + 1;
+		frames[depth].base = base;
+		frames[depth].prog = prog;
 		memcpy(frames[depth].saved, &reg[6], sizeof(frames[depth].saved));
 		depth++;
 		reg[10] -= BPFRT_STACK_SIZE;
@@ -430,6 +435,7 @@ dispatch:
 	}
 	OP(EXIT)
 	{
+	exit_function:
 		if (depth == 0) {
 			*ret = reg[0];
 			goto done;
@@ -440,6 +446,9 @@ dispatch:
 		stack_lo += BPFRT_STACK_SIZE;
 #endif
 		op = frames[depth].ret;
+		base = frames[depth].base;
+		prog = frames[depth].prog;
+		vm = prog->vm;
 		DISPATCH();
 	}
 
@@ -462,6 +471,27 @@ dispatch:
 	}
 #endif
 
+tail_call:
+	/* bpf_tail_call (vm_run_tail): an interpreted target of the same mode
+	 * replaces the current function in place, in its frame; any other
+	 * runs to completion and the current function exits with its r0. */
+	if (rc->tail_prog->backend == &vm_backend_interp && rc->tail_prog->mode == prog->mode) {
+		prog = rc->tail_prog;
+		rc->prog = prog;
+		rc->tail_prog = NULL;
+		rc->aborted = false;
+		vm = prog->vm;
+		base = ((const struct interp_prog *)prog->backend_data)->ops;
+		op = base;
+		reg[0] = reg[3] = reg[4] = reg[5] = 0;
+		reg[1] = (uint64_t)(uintptr_t)rc->ctx;
+		reg[2] = rc->ctx_size;
+		DISPATCH();
+	}
+	err = vm_run_tail(rc, &reg[0]);
+	if (err)
+		goto done;
+	goto exit_function;
 bad_helper:
 	vm_log_line(rc->log, "insn %zu: call to unknown helper id %llu", (size_t)(op - base),
 		    (unsigned long long)helper_id);

@@ -8,6 +8,7 @@
 #include <errno.h>
 
 #include "bpfrt/jit.h"
+#include "helpers/helpers.h"
 #include "jit/jit.h"
 #include "vm/backend.h"
 #include "vm/run_ctx.h"
@@ -23,6 +24,12 @@ static bpfrt_helper_fn const *helper_slot(const void *vm, uint32_t id)
 	return id < BPFRT_MAX_HELPERS ? &v->helpers[id].fn : NULL;
 }
 
+static bool is_tail_call(const void *vm, uint32_t id)
+{
+	const struct helper_proto *p = helper_proto_find(id);
+	return p && (p->flags & HELPER_F_TAIL_CALL) && p->fn && vm_helper_fn(vm, id) == p->fn;
+}
+
 static int jit_prepare(struct bpfrt_prog *prog, struct vm_log *log)
 {
 	if (prog->mode != BPFRT_EXEC_TRUSTED) {
@@ -30,7 +37,8 @@ static int jit_prepare(struct bpfrt_prog *prog, struct vm_log *log)
 				 "BPFRT_EXEC_TRUSTED, or use the interpreter for checked mode");
 		return -EOPNOTSUPP;
 	}
-	struct jit_env env = {.helper = helper_fn, .helper_slot = helper_slot, .helper_arg = prog->vm};
+	struct jit_env env = {.helper = helper_fn, .helper_slot = helper_slot,
+			      .is_tail_call = is_tail_call, .helper_arg = prog->vm, .owner = prog};
 	char why[256];
 	struct jit_prog *jp;
 	int err = jit_compile(prog->insns, prog->insn_cnt, &env, &jp, why, sizeof(why));
@@ -78,6 +86,11 @@ const struct vm_backend vm_backend_jit = {
 static bool is_jited(const struct bpfrt_prog *prog)
 {
 	return prog && prog->backend == &vm_backend_jit && prog->backend_data;
+}
+
+const struct jit_prog *jit_prog_of(const struct bpfrt_prog *prog)
+{
+	return is_jited(prog) ? prog->backend_data : NULL;
 }
 
 int bpfrt_prog__dump_jited(const struct bpfrt_prog *prog, enum bpfrt_syntax syntax,

@@ -12,6 +12,7 @@
 #ifndef BPFRT_JIT_JIT_H
 #define BPFRT_JIT_JIT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -31,12 +32,22 @@ enum {
 	JIT_F_NO_BMI2 = 1 << 0, /* do not use BMI2 even where the CPU has it (tests) */
 };
 
+/* Optional: whether the helper registered as `id` is bpf_tail_call (its
+ * call sites get the in-place tail call, see jit_x86.h). */
+typedef bool (*jit_is_tail_call_fn)(const void *arg, uint32_t id);
+
 struct jit_env {
 	jit_helper_lookup_fn helper;
 	jit_helper_slot_fn helper_slot;
+	jit_is_tail_call_fn is_tail_call;
 	const void *helper_arg; /* must outlive the compiled program */
+	const struct bpfrt_prog *owner; /* the program compiled (rc->prog while it runs) */
 	unsigned flags;		/* JIT_F_* */
 };
+
+/* The JIT-ed code of `prog`, or NULL when another engine runs it (tail
+ * call targets: src/jit/backend.c). */
+const struct jit_prog *jit_prog_of(const struct bpfrt_prog *prog);
 
 /* Compiles `cnt` instructions. On success *out owns executable pages that
  * are never writable at the same time. Errors: -EINVAL (malformed program:

@@ -35,6 +35,33 @@ struct bpfrt_run_ctx {
 	uint64_t insn_budget;
 	/* Where a fault is described (the insn index, the access, why). */
 	struct vm_log *log;
+	/* Tail calls (bpf_tail_call): how many this run made (at most
+	 * VM_MAX_TAIL_CALL_CNT), and the one requested by the helper that just
+	 * returned: it sets tail_prog and `aborted`; the engine then runs
+	 * tail_prog in place of the current function (vm_run_tail). */
+	uint32_t tail_call_cnt;
+	const struct bpfrt_prog *tail_prog;
 };
+
+/* The kernel's MAX_TAIL_CALL_CNT: a run makes at most this many tail calls;
+ * the next one falls through. */
+#define VM_MAX_TAIL_CALL_CNT 33
+
+/*
+ * Tail calls, for the engines. A tail call replaces the *current function*
+ * (the kernel's rule, also for subprograms): the target starts with r1 =
+ * the run's context (the verifier holds the helper's r1 to it; checked
+ * programs cannot hand another) in the caller's frame (its stack is reused, the native
+ * stack does not grow), and when it exits its r0 is what the function that
+ * made the tail call returns: to the program's caller for the main
+ * function, to the BPF-to-BPF call site for a subprogram. An engine that
+ * can switch to the target in place does so (interpreter -> interpreter of
+ * the same mode, JIT -> JIT); otherwise it runs the target here, with the
+ * same run context (the count carries on), and exits the current function
+ * with its r0. Takes rc->tail_prog (and clears it and rc->aborted). 0 and
+ * *r0, or the target's -errno.
+ */
+int vm_run_tail(struct bpfrt_run_ctx *rc, uint64_t *r0);
+
 
 #endif /* BPFRT_VM_RUN_CTX_H */

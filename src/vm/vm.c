@@ -101,6 +101,23 @@ int bpfrt_prog__run(const struct bpfrt_prog *prog, void *ctx, size_t ctx_size, u
 	return err;
 }
 
+int vm_run_tail(struct bpfrt_run_ctx *rc, uint64_t *r0)
+{
+	const struct bpfrt_prog *target = rc->tail_prog, *prog = rc->prog;
+	void *engine = rc->engine;
+
+	rc->tail_prog = NULL;
+	rc->aborted = false;
+	rc->prog = target;
+	rc->engine = NULL; /* a run of its own, not a callback */
+	*r0 = 0;
+	int err = target->backend->run(target, rc, r0);
+	rc->prog = prog;
+	rc->engine = engine;
+	rc->aborted = false; /* an abort ended the target, which was the end */
+	return err;
+}
+
 void *bpfrt_run_ctx__user_data(const struct bpfrt_run_ctx *rc)
 {
 	return rc->user_data;

@@ -464,6 +464,16 @@ void emit_call_m(struct x86_buf *b, int base, int32_t disp)
 	enc1(b, E_MEM, 0xff, 2, base, disp);
 }
 
+void emit_jmp_r(struct x86_buf *b, int r)
+{
+	enc1(b, 0, 0xff, 4, r, 0);
+}
+
+void emit_jmp_m(struct x86_buf *b, int base, int32_t disp)
+{
+	enc1(b, E_MEM, 0xff, 4, base, disp);
+}
+
 void emit_alu_rm(struct x86_buf *b, enum x86_alu op, int sz, int reg, int base, int32_t disp)
 {
 	emit_alu_rm_idx(b, op, sz, reg, base, -1, 0, disp);

@@ -140,6 +140,9 @@ void emit_ret(struct x86_buf *b);
 void emit_call_r(struct x86_buf *b, int r);
 /* call [base + disp] */
 void emit_call_m(struct x86_buf *b, int base, int32_t disp);
+/* jmp r, jmp [base + disp] */
+void emit_jmp_r(struct x86_buf *b, int r);
+void emit_jmp_m(struct x86_buf *b, int base, int32_t disp);
 /* op reg, [base + disp] (ADD OR AND SUB XOR CMP ...) */
 void emit_alu_rm(struct x86_buf *b, enum x86_alu op, int sz, int reg, int base, int32_t disp);
 /* With [base + index * 2^scale + disp] (index < 0: none): op reg, [mem];

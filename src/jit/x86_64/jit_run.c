@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Code pages and the run-time side of JIT-ed code: entering it from C,
- * the callx trampoline, and turning unwinds into error codes.
+ * the callx trampoline, tail calls, and turning unwinds into error codes.
  *
  * Code pages are W^X: mapped read+write, filled, then switched to
  * read+exec with mprotect(); they are never writable and executable at
@@ -47,7 +47,7 @@ typedef uint64_t (*jit_entry_fn)(void *ctx, uint64_t ctx_size, struct bpfrt_run_
 
 int jit_run(const struct jit_prog *jp, struct bpfrt_run_ctx *rc, uint64_t *ret)
 {
-	struct jit_state st = {.jp = jp};
+	struct jit_state st = {.jp = jp, .unwind_pc = (uintptr_t)(jp->code + jp->unwind_pops)};
 	void *saved = rc->engine;
 	rc->engine = &st;
 	jit_entry_fn entry = (jit_entry_fn)(uintptr_t)jp->code;
@@ -76,11 +76,19 @@ int jit_call(const struct jit_prog *jp, struct bpfrt_run_ctx *rc, uint32_t insn,
 		return -EINVAL;
 	if (st->depth + 1 >= BPFRT_MAX_CALL_DEPTH)
 		return -E2BIG;
-	uint64_t unwind_sp = st->unwind_sp;
+	/* The callback entry is an unwinding point with main's pops; a tail
+	 * call inside the callback changes the running program until the
+	 * callback returns. */
+	uint64_t unwind_sp = st->unwind_sp, unwind_pc = st->unwind_pc;
+	const struct bpfrt_prog *running = rc->prog;
 	uint32_t depth = st->depth++;
+	st->unwind_pc = (uintptr_t)(jp->code + jp->unwind_pops);
 	jit_callback_fn entry = (jit_callback_fn)(uintptr_t)(jp->code + jp->callback_entry);
 	uint64_t r0 = entry(args[0], args[1], args[2], args[3], args[4], rc, fn);
 	st->unwind_sp = unwind_sp;
+	st->unwind_pc = unwind_pc;
+	st->jp = jp;
+	rc->prog = running;
 	st->depth = depth;
 	if (st->err)
 		return st->err;
@@ -104,4 +112,29 @@ uint64_t jit_callx_trampoline(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4
 		return 0;
 	}
 	return fn(r1, r2, r3, r4, r5, rc);
+}
+
+uintptr_t jit_tail_call_glue(struct bpfrt_run_ctx *rc)
+{
+	struct jit_state *st = rc->engine;
+	const struct bpfrt_prog *target = rc->tail_prog;
+	if (!target)
+		return 0; /* a helper's abort */
+	const struct jit_prog *tjp = jit_prog_of(target);
+	if (tjp) {
+		rc->tail_prog = NULL;
+		rc->aborted = false;
+		rc->prog = target;
+		st->jp = tjp;
+		return (uintptr_t)(tjp->code + tjp->tail_entry);
+	}
+	uint64_t r0;
+	int err = vm_run_tail(rc, &r0);
+	if (err) {
+		st->err = err;
+		rc->aborted = true;
+		return 0;
+	}
+	rc->abort_r0 = r0;
+	return 1;
 }

@@ -21,6 +21,20 @@
  *	                                      jit_state for unwinding
  *	[BPF stack: the depth it uses, at most 512 bytes]
  *	[padding so that rsp is 16-byte aligned at calls]
+ *
+ * The main function's first instructions (when it makes calls) record the
+ * unwinding point: rsp after the pushes it is about to make, in
+ * jit_state.unwind_sp (jit_run() puts its pops' address in unwind_pc). An
+ * abort or run-time error anywhere loads unwind_sp into rsp and jumps to
+ * unwind_pc, whatever program it is in.
+ *
+ * Tail calls, in place (vm_run_tail in vm/run_ctx.h has the rules): the
+ * calling function restores rsp and pops what it pushed, as its epilogue
+ * does, and jumps to the target's tail entry — its main function past the
+ * unwinding-point instructions — with rdi = ctx, rsi = ctx size, rdx = the
+ * run context, as from jit_run(). The target's frame takes the caller's
+ * place; the target's `ret` returns where the caller would have. A chain
+ * of tail calls never grows the native stack.
  */
 #ifndef BPFRT_JIT_X86_64_JIT_X86_H
 #define BPFRT_JIT_X86_64_JIT_X86_H
@@ -40,6 +54,7 @@
  * JIT-ed code runs. */
 struct jit_state {
 	uint64_t unwind_sp; /* rsp of the main function after its pushes */
+	uint64_t unwind_pc; /* code that pops those pushes and returns */
 	uint32_t depth;	    /* BPF-to-BPF calls in progress */
 	int32_t err;	    /* set before unwinding on a run-time error */
 	uint64_t callx_id;  /* helper id of the callx being made */
@@ -56,6 +71,8 @@ struct jit_prog {
 	uint32_t *func_code; /* code offset of each function's prologue */
 	size_t nfuncs;
 	int64_t callback_entry; /* code offset of the callback entry, or -1 */
+	uint32_t tail_entry;	/* code offset where tail calls enter main */
+	uint32_t unwind_pops;	/* code offset of main's pops (jit_state.unwind_pc) */
 	struct jit_env env;
 };
 
@@ -65,6 +82,13 @@ extern const int8_t jit_reg_map[11];
 /* Run-time glue called from JIT-ed code (jit_run.c). */
 uint64_t jit_callx_trampoline(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5,
 			      struct bpfrt_run_ctx *rc);
+
+/* A tail call site after bpf_tail_call asked for one (rc->tail_prog):
+ * switches the run to a JIT-ed target and returns where to jump (its tail
+ * entry), or runs another engine's target and returns 1 (r0 in
+ * rc->abort_r0), or returns 0 when the run must unwind (a plain abort, or
+ * the target failed: jit_state.err). */
+uintptr_t jit_tail_call_glue(struct bpfrt_run_ctx *rc);
 
 /* Maps `size` bytes of code: writable while copied, then read+exec. */
 int jit_code_map(struct jit_prog *jp, const uint8_t *code, size_t size);

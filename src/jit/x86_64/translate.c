@@ -121,6 +121,9 @@ static int scan(struct jit_compiler *c)
 				jit_log(c, i, "call to unknown helper %d", in->imm);
 				return -EINVAL;
 			}
+			if (c->env->is_tail_call && c->env->is_tail_call(c->env->helper_arg,
+									  (uint32_t)in->imm))
+				c->flags[i] |= JIT_I_TAIL_CALL;
 			/* fall through */
 		case ISA_OP_CALL_LOCAL:
 		case ISA_OP_CALLX:
@@ -198,6 +201,8 @@ static void find_callbacks(struct jit_compiler *c)
 	}
 	for (size_t i = 0; i < n; i++)
 		c->has_callbacks |= (c->flags[i] & JIT_I_CALLBACK) != 0;
+	for (size_t i = 0; i < n; i++)
+		c->tail_in_sub |= (c->flags[i] & JIT_I_TAIL_CALL) && c->func_of[i] != 0;
 }
 
 /* Splits into functions and sizes each one's frame. */
@@ -313,10 +318,9 @@ static void emit_pops(struct x86_buf *b, const struct jit_func *fn)
 {
 	for (int r = fn->npush - 1; r >= 0; r--)
 		emit_pop(b, fn->pushed[r]);
-	emit_ret(b);
 }
 
-void jit_emit_epilogue(struct jit_compiler *c, const struct jit_func *fn)
+void jit_emit_leave(struct jit_compiler *c, const struct jit_func *fn)
 {
 	struct x86_buf *b = &c->buf;
 	if (fn->uses_fp)
@@ -326,17 +330,28 @@ void jit_emit_epilogue(struct jit_compiler *c, const struct jit_func *fn)
 	emit_pops(b, fn);
 }
 
+void jit_emit_epilogue(struct jit_compiler *c, const struct jit_func *fn)
+{
+	jit_emit_leave(c, fn);
+	emit_ret(&c->buf);
+}
+
 static void emit_prologue(struct jit_compiler *c, const struct jit_func *fn)
 {
 	struct x86_buf *b = &c->buf;
+	if (fn->main && c->need_rc) {
+		/* rdx holds the run context (jit_run's third argument). The
+		 * unwinding point: rsp after the pushes below. */
+		emit_load(b, 8, false, JIT_AUX2, X86_RDX, offsetof(struct bpfrt_run_ctx, engine));
+		emit_lea(b, 8, JIT_AUX1, X86_RSP, -8 * fn->npush);
+		emit_store(b, 8, JIT_AUX2, offsetof(struct jit_state, unwind_sp), JIT_AUX1);
+	}
+	if (fn->main)
+		c->next_stub[JIT_STUB_TAIL_ENTRY] = (int64_t)b->len;
 	for (int r = 0; r < fn->npush; r++)
 		emit_push(b, fn->pushed[r]);
-	if (fn->main && c->need_rc) {
-		/* rdx holds the run context (jit_run's third argument) */
+	if (fn->main && c->need_rc)
 		emit_mov_rr(b, 8, JIT_REG_CTX, X86_RDX);
-		emit_load(b, 8, false, JIT_AUX2, JIT_REG_CTX, offsetof(struct bpfrt_run_ctx, engine));
-		emit_store(b, 8, JIT_AUX2, offsetof(struct jit_state, unwind_sp), X86_RSP);
-	}
 	if (fn->uses_fp)
 		emit_mov_rr(b, 8, X86_RBP, X86_RSP);
 	if (fn->frame)
@@ -367,6 +382,7 @@ static void emit_callback_entry(struct jit_compiler *c)
 	if (pad)
 		emit_alu_ri(b, X86_ADD, 8, X86_RSP, 8);
 	emit_pops(b, m);
+	emit_ret(b);
 }
 
 /* The run-time error and unwinding stubs after the last function. */
@@ -385,10 +401,14 @@ static void emit_stubs(struct jit_compiler *c)
 	emit_load(b, 8, false, X86_RAX, JIT_REG_CTX, offsetof(struct bpfrt_run_ctx, abort_r0));
 	x86_patch8(b, hole1);
 	x86_patch8(b, hole2);
-	/* Unwind: back to the main function's frame, whatever the depth. */
+	/* Unwind: back to the frame of the main function the run entered
+	 * (after tail calls, another program's), whatever the depth. */
 	emit_load(b, 8, false, JIT_AUX2, JIT_REG_CTX, offsetof(struct bpfrt_run_ctx, engine));
 	emit_load(b, 8, false, X86_RSP, JIT_AUX2, offsetof(struct jit_state, unwind_sp));
+	emit_jmp_m(b, JIT_AUX2, offsetof(struct jit_state, unwind_pc));
+	c->next_stub[JIT_STUB_POPS] = (int64_t)b->len;
 	emit_pops(b, &c->funcs[0]);
+	emit_ret(b);
 	if (c->has_callbacks)
 		emit_callback_entry(c);
 }
@@ -532,6 +552,8 @@ static int compile(struct jit_compiler *c, struct jit_prog *jp)
 		jp->func_code[k] = (uint32_t)c->func_addr[k];
 	}
 	jp->callback_entry = c->has_callbacks && c->need_rc ? c->stub[JIT_STUB_CALLBACK] : -1;
+	jp->tail_entry = (uint32_t)c->stub[JIT_STUB_TAIL_ENTRY];
+	jp->unwind_pops = c->need_rc ? (uint32_t)c->stub[JIT_STUB_POPS] : 0;
 	return jit_code_map(jp, c->buf.p, c->buf.len);
 }
 
@@ -550,7 +572,7 @@ int jit_compile(const struct bpfrt_insn *insns, size_t cnt, const struct jit_env
 		return -ENOMEM;
 	jp->env = *env;
 	struct jit_compiler c = {
-		.insns = insns, .n = cnt, .env = &jp->env, .log = log, .log_size = log_size,
+		.insns = insns, .n = cnt, .env = &jp->env, .log = log, .log_size = log_size, .jp = jp,
 		.bmi2 = !(env->flags & JIT_F_NO_BMI2) && __builtin_cpu_supports("bmi2"),
 	};
 	int err = compile(&c, jp);

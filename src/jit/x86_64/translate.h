@@ -18,9 +18,14 @@ enum {
 	JIT_I_CALLBACK = 1 << 3, /* may be a callback: some ld_imm64 loads its index */
 	JIT_I_LOOP = 1 << 4,	 /* a backward branch goes here: aligned */
 	JIT_I_FOLDED = 1 << 5,	 /* emits nothing: a later instruction does its work */
+	JIT_I_TAIL_CALL = 1 << 6, /* call of bpf_tail_call */
 };
 
-enum { JIT_STUB_DEPTH, JIT_STUB_ZERO, JIT_STUB_ABORT, JIT_STUB_CALLBACK, JIT_STUB_COUNT };
+enum {
+	JIT_STUB_DEPTH, JIT_STUB_ZERO, JIT_STUB_ABORT, JIT_STUB_POPS, JIT_STUB_CALLBACK,
+	JIT_STUB_TAIL_ENTRY, /* not a stub: where tail calls enter main */
+	JIT_STUB_COUNT
+};
 
 struct jit_func {
 	uint32_t start, end; /* instruction range */
@@ -48,6 +53,8 @@ struct jit_compiler {
 	bool align_loops;   /* pad loop heads to 16 bytes (off when passes do not converge) */
 	uint16_t *live_out; /* BPF registers live after each instruction (bit per register) */
 	uint8_t *scale;	    /* add64 of a register shifted by a folded lsh: the shift */
+	bool tail_in_sub;   /* a function other than main makes tail calls */
+	const struct jit_prog *jp; /* the program being compiled */
 	/* Offsets from the previous pass (-1: unknown) and this pass. */
 	int64_t *addr, *next_addr; /* per instruction, [n] = end of code */
 	int64_t *func_addr, *next_func_addr;
@@ -64,6 +71,8 @@ void jit_log(struct jit_compiler *c, size_t idx, const char *fmt, ...)
 int64_t jit_target(const struct jit_compiler *c, size_t i, int64_t prev_target);
 int64_t jit_insn_target(const struct jit_compiler *c, size_t i, size_t t);
 void jit_emit_epilogue(struct jit_compiler *c, const struct jit_func *fn);
+/* The epilogue without its ret: rsp back at the return address. */
+void jit_emit_leave(struct jit_compiler *c, const struct jit_func *fn);
 
 /* fold.c: liveness, the plan of folded shifts, and the sequences that
  * become one x86 instruction. jit_fold() returns 1 when it emitted

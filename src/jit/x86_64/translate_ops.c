@@ -394,17 +394,49 @@ static void check_abort(struct jit_compiler *c, size_t i)
 	emit_jcc(&c->buf, X86_CC_NE, jit_target(c, i, c->stub[JIT_STUB_ABORT]));
 }
 
-/* Calls fn, or the function in *slot when slot is set. */
-static void call_native(struct jit_compiler *c, size_t i, const void *fn, const void *slot)
+/* After a call of bpf_tail_call, which asks for the tail call by aborting
+ * (jit_x86.h: tail calls in place): the glue decides, then this function
+ * leaves for the target's tail entry, or returns the r0 of a target run
+ * by another engine, or unwinds. */
+static void tail_call(struct jit_compiler *c, const struct jit_func *fn, size_t i)
+{
+	struct x86_buf *b = &c->buf;
+	emit_cmp_mem8_i(b, JIT_REG_CTX, offsetof(struct bpfrt_run_ctx, aborted), 0);
+	size_t fell = emit_jcc8_fwd(b, X86_CC_E); /* no tail call: r0 = -ENOENT */
+	emit_mov_rr(b, 8, X86_RDI, JIT_REG_CTX);
+	emit_movabs(b, JIT_AUX2, (uint64_t)(uintptr_t)jit_tail_call_glue);
+	emit_call_r(b, JIT_AUX2);
+	emit_test_rr(b, 8, X86_RAX, X86_RAX);
+	emit_jcc(b, X86_CC_E, jit_target(c, i, c->stub[JIT_STUB_ABORT]));
+	emit_alu_ri(b, X86_CMP, 8, X86_RAX, 1);
+	size_t ran = emit_jcc8_fwd(b, X86_CC_E);
+	emit_mov_rr(b, 8, JIT_AUX1, X86_RAX);
+	emit_load(b, 8, false, X86_RDI, JIT_REG_CTX, offsetof(struct bpfrt_run_ctx, ctx));
+	emit_load(b, 8, false, X86_RSI, JIT_REG_CTX, offsetof(struct bpfrt_run_ctx, ctx_size));
+	emit_mov_rr(b, 8, X86_RDX, JIT_REG_CTX);
+	jit_emit_leave(c, fn);
+	emit_jmp_r(b, JIT_AUX1);
+	x86_patch8(b, ran);
+	emit_load(b, 8, false, X86_RAX, JIT_REG_CTX, offsetof(struct bpfrt_run_ctx, abort_r0));
+	jit_emit_epilogue(c, fn);
+	x86_patch8(b, fell);
+}
+
+/* Calls `native`, or the function in *slot when slot is set. */
+static void call_native(struct jit_compiler *c, const struct jit_func *fn, size_t i,
+			const void *native, const void *slot)
 {
 	struct x86_buf *b = &c->buf;
 	emit_mov_rr(b, 8, X86_R9, JIT_REG_CTX); /* sixth argument: the run context */
-	emit_movabs(b, JIT_AUX2, (uint64_t)(uintptr_t)(slot ? slot : fn));
+	emit_movabs(b, JIT_AUX2, (uint64_t)(uintptr_t)(slot ? slot : native));
 	if (slot)
 		emit_call_m(b, JIT_AUX2, 0);
 	else
 		emit_call_r(b, JIT_AUX2);
-	check_abort(c, i);
+	if (c->flags[i] & JIT_I_TAIL_CALL)
+		tail_call(c, fn, i);
+	else
+		check_abort(c, i);
 }
 
 /* Legacy packet loads (RFC 9669 §5.5): r0 = ntoh(*(size *)(ctx + off))
@@ -445,6 +477,14 @@ static void call_local(struct jit_compiler *c, size_t i, size_t t)
 				 : jit_target(c, i, c->func_addr[f]));
 	emit_load(b, 8, false, JIT_AUX2, JIT_REG_CTX, offsetof(struct bpfrt_run_ctx, engine));
 	emit_add_mem_i(b, 4, JIT_AUX2, depth, -1);
+	if (c->tail_in_sub) {
+		/* The callee may have tail-called another program, which
+		 * returned here: this one runs again. */
+		emit_movabs(b, JIT_AUX1, (uint64_t)(uintptr_t)c->jp);
+		emit_store(b, 8, JIT_AUX2, offsetof(struct jit_state, jp), JIT_AUX1);
+		emit_movabs(b, JIT_AUX1, (uint64_t)(uintptr_t)c->env->owner);
+		emit_store(b, 8, JIT_REG_CTX, offsetof(struct bpfrt_run_ctx, prog), JIT_AUX1);
+	}
 }
 
 /* A conditional jump over an unconditional one: the inverted condition
@@ -580,7 +620,7 @@ int jit_translate_insn(struct jit_compiler *c, const struct jit_func *fn, size_t
 			emit_jmp(b, jit_insn_target(c, i, (size_t)((int64_t)i + 1 + in->imm)));
 		return 0;
 	case ISA_OP_CALL_HELPER:
-		call_native(c, i, (const void *)c->helper[i],
+		call_native(c, fn, i, (const void *)c->helper[i],
 			    c->env->helper_slot ? c->env->helper_slot(c->env->helper_arg,
 								      (uint32_t)in->imm)
 						: NULL);
@@ -590,7 +630,7 @@ int jit_translate_insn(struct jit_compiler *c, const struct jit_func *fn, size_t
 		 * callx test expects); jit_callx_trampoline() resolves it. */
 		emit_load(b, 8, false, JIT_AUX2, JIT_REG_CTX, offsetof(struct bpfrt_run_ctx, engine));
 		emit_store(b, 8, JIT_AUX2, offsetof(struct jit_state, callx_id), dst);
-		call_native(c, i, (const void *)jit_callx_trampoline, NULL);
+		call_native(c, fn, i, (const void *)jit_callx_trampoline, NULL);
 		return 0;
 	case ISA_OP_CALL_LOCAL:
 		call_local(c, i, (size_t)((int64_t)i + 1 + in->imm));
