@@ -58,12 +58,7 @@ static void jit_release(struct bpfrt_prog *prog)
 
 static int jit_backend_run(const struct bpfrt_prog *prog, struct bpfrt_run_ctx *rc, uint64_t *r0)
 {
-	int err = jit_run(prog->backend_data, rc, r0);
-	if (err == -E2BIG)
-		vm_log_line(rc->log, "call depth exceeds %d frames", BPFRT_MAX_CALL_DEPTH);
-	else if (err == -EINVAL)
-		vm_log_line(rc->log, "callx to an unknown helper id");
-	return err;
+	return jit_run(prog->backend_data, rc, r0); /* logs the instruction and why */
 }
 
 static int jit_backend_call(const struct bpfrt_prog *prog, struct bpfrt_run_ctx *rc, uint32_t insn,

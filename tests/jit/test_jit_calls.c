@@ -69,9 +69,14 @@ static void test_recursion_limit(void **state)
 	struct bpfrt_prog *interp = load(recursion, BPFRT_BACKEND_INTERP);
 	for (uint64_t n = 0; n < 12; n++) {
 		uint64_t a = 0, b = 0, ctx = n;
-		int ea = bpfrt_prog__run(interp, &ctx, sizeof(ctx), &a, NULL);
-		int eb = bpfrt_prog__run(jit, &ctx, sizeof(ctx), &b, NULL);
+		char la[128] = "", lb[128] = "";
+		struct bpfrt_run_opts oa = {.sz = sizeof(oa), .log_buf = la, .log_size = sizeof(la)};
+		struct bpfrt_run_opts ob = {.sz = sizeof(ob), .log_buf = lb, .log_size = sizeof(lb)};
+		int ea = bpfrt_prog__run(interp, &ctx, sizeof(ctx), &a, &oa);
+		int eb = bpfrt_prog__run(jit, &ctx, sizeof(ctx), &b, &ob);
 		assert_int_equal(ea, eb);
+		/* both name the call that went too deep (the recursive one) */
+		assert_string_equal(la, lb);
 		/* main + f(n)..f(0) = n + 2 frames */
 		if (n + 2 <= BPFRT_MAX_CALL_DEPTH) {
 			assert_int_equal(eb, 0);
@@ -79,6 +84,7 @@ static void test_recursion_limit(void **state)
 			assert_int_equal(a, b);
 		} else {
 			assert_int_equal(eb, -E2BIG);
+			assert_string_equal(lb, "insn 20: call depth exceeds 8 frames\n");
 		}
 	}
 	bpfrt_prog__free(jit);
@@ -168,12 +174,12 @@ static void test_bpf_loop_callbacks(void **state)
 static void test_callx_unknown_helper(void **state)
 {
 	(void)state;
-	struct bpfrt_prog *jit = load("mov %r2, 77\ncall %r2\nexit\n", BPFRT_BACKEND_JIT);
+	struct bpfrt_prog *jit = load("mov %r0, 1\nmov %r2, 77\ncall %r2\nexit\n", BPFRT_BACKEND_JIT);
 	uint64_t r0;
 	char log[256] = "";
 	struct bpfrt_run_opts ro = {.sz = sizeof(ro), .log_buf = log, .log_size = sizeof(log)};
 	assert_int_equal(bpfrt_prog__run(jit, NULL, 0, &r0, &ro), -EINVAL);
-	assert_non_null(strstr(log, "callx"));
+	assert_string_equal(log, "insn 2: callx to unknown helper id 77\n");
 	bpfrt_prog__free(jit);
 }
 

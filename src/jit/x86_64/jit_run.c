@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "jit/x86_64/jit_x86.h"
+#include "vm/log.h"
 #include "vm/run_ctx.h"
 
 int jit_code_map(struct jit_prog *jp, const uint8_t *code, size_t size)
@@ -43,6 +44,35 @@ void jit_code_unmap(struct jit_prog *jp)
 	jp->code = NULL;
 }
 
+/* The instruction whose code holds the return address `pc`. */
+static size_t insn_at(const struct jit_prog *jp, uint64_t pc)
+{
+	size_t off = (size_t)(pc - (uintptr_t)jp->code) - 1, lo = 0, hi = jp->insn_cnt;
+	while (lo < hi) { /* the last i with offsets[i] <= off */
+		size_t mid = (lo + hi + 1) / 2;
+		if (jp->offsets[mid] <= off)
+			lo = mid;
+		else
+			hi = mid - 1;
+	}
+	return lo;
+}
+
+static void log_error(const struct jit_state *st, struct bpfrt_run_ctx *rc)
+{
+	const struct jit_prog *jp = st->jp; /* the program running (tail calls) */
+	if (!st->err_pc || st->err_pc < (uintptr_t)jp->code ||
+	    st->err_pc > (uintptr_t)jp->code + jp->code_size)
+		return; /* failed elsewhere: that place logged */
+	size_t insn = insn_at(jp, st->err_pc);
+	if (st->err == -E2BIG)
+		vm_log_line(rc->log, "insn %zu: call depth exceeds %d frames", insn,
+			    BPFRT_MAX_CALL_DEPTH);
+	else if (st->err == -EINVAL)
+		vm_log_line(rc->log, "insn %zu: callx to unknown helper id %llu", insn,
+			    (unsigned long long)st->callx_id);
+}
+
 typedef uint64_t (*jit_entry_fn)(void *ctx, uint64_t ctx_size, struct bpfrt_run_ctx *rc);
 
 int jit_run(const struct jit_prog *jp, struct bpfrt_run_ctx *rc, uint64_t *ret)
@@ -53,8 +83,10 @@ int jit_run(const struct jit_prog *jp, struct bpfrt_run_ctx *rc, uint64_t *ret)
 	jit_entry_fn entry = (jit_entry_fn)(uintptr_t)jp->code;
 	uint64_t r0 = entry(rc->ctx, rc->ctx_size, rc);
 	rc->engine = saved;
-	if (st.err)
+	if (st.err) {
+		log_error(&st, rc);
 		return st.err;
+	}
 	*ret = r0;
 	return 0;
 }
@@ -108,6 +140,7 @@ uint64_t jit_callx_trampoline(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4
 		fn = env->helper(env->helper_arg, (uint32_t)st->callx_id);
 	if (!fn) {
 		st->err = -EINVAL;
+		st->err_pc = (uintptr_t)__builtin_return_address(0);
 		rc->aborted = true;
 		return 0;
 	}

@@ -57,6 +57,7 @@ struct jit_state {
 	uint64_t unwind_pc; /* code that pops those pushes and returns */
 	uint32_t depth;	    /* BPF-to-BPF calls in progress */
 	int32_t err;	    /* set before unwinding on a run-time error */
+	uint64_t err_pc;    /* where in the code (a return address), for the log */
 	uint64_t callx_id;  /* helper id of the callx being made */
 	const struct jit_prog *jp;
 };

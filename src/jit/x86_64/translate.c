@@ -31,17 +31,35 @@ const int8_t jit_reg_map[11] = {
 
 #define MAX_PASSES 32
 
+static void log_va(char *log, size_t log_size, const char *prefix, size_t idx, const char *fmt,
+		   va_list ap)
+{
+	if (!log || !log_size)
+		return;
+	int n = prefix ? snprintf(log, log_size, prefix, idx) : 0;
+	if (n < 0 || (size_t)n >= log_size)
+		return;
+	vsnprintf(log + n, log_size - (size_t)n, fmt, ap);
+}
+
 void jit_log(struct jit_compiler *c, size_t idx, const char *fmt, ...)
 {
-	if (!c->log || !c->log_size)
-		return;
-	int n = snprintf(c->log, c->log_size, "insn %zu: ", idx);
-	if (n < 0 || (size_t)n >= c->log_size)
-		return;
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(c->log + n, c->log_size - (size_t)n, fmt, ap);
+	log_va(c->log, c->log_size, "insn %zu: ", idx, fmt, ap);
 	va_end(ap);
+}
+
+/* A failure of the whole program (no one instruction to blame). */
+static int log_prog(char *log, size_t log_size, int err, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static int log_prog(char *log, size_t log_size, int err, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	log_va(log, log_size, NULL, 0, fmt, ap);
+	va_end(ap);
+	return err;
 }
 
 static bool syn_uses_dst(enum isa_syntax s)
@@ -389,8 +407,11 @@ static void emit_callback_entry(struct jit_compiler *c)
 static void emit_stubs(struct jit_compiler *c)
 {
 	struct x86_buf *b = &c->buf;
+	/* called from the call site, whose address names the instruction */
 	c->next_stub[JIT_STUB_DEPTH] = (int64_t)b->len;
+	emit_pop(b, JIT_AUX1);
 	emit_load(b, 8, false, JIT_AUX2, JIT_REG_CTX, offsetof(struct bpfrt_run_ctx, engine));
+	emit_store(b, 8, JIT_AUX2, offsetof(struct jit_state, err_pc), JIT_AUX1);
 	emit_store_imm(b, 4, JIT_AUX2, offsetof(struct jit_state, err), -E2BIG);
 	size_t hole1 = emit_jmp8_fwd(b);
 	/* legacy packet load out of bounds: the program ends with r0 = 0 */
@@ -502,8 +523,8 @@ static int compile(struct jit_compiler *c, struct jit_prog *jp)
 
 	for (int pass = 0;; pass++) {
 		if (pass == MAX_PASSES) {
-			jit_log(c, 0, "branch offsets did not converge in %d passes", MAX_PASSES);
-			return -E2BIG;
+			return log_prog(c->log, c->log_size, -E2BIG,
+					"branch offsets did not converge in %d passes", MAX_PASSES);
 		}
 		/* Padding grows when code before a loop head shrinks, which can
 		 * keep offsets from settling: past a few passes, stop aligning
@@ -564,12 +585,13 @@ int jit_compile(const struct bpfrt_insn *insns, size_t cnt, const struct jit_env
 	if (log && log_size)
 		log[0] = '\0';
 	if (!cnt)
-		return -EINVAL;
+		return log_prog(log, log_size, -EINVAL, "no instructions");
 	if (cnt > (1u << 24))
-		return -E2BIG;
+		return log_prog(log, log_size, -E2BIG, "%zu instructions: the JIT takes at most %u",
+				cnt, 1u << 24);
 	struct jit_prog *jp = calloc(1, sizeof(*jp));
 	if (!jp)
-		return -ENOMEM;
+		return log_prog(log, log_size, -ENOMEM, "out of memory");
 	jp->env = *env;
 	struct jit_compiler c = {
 		.insns = insns, .n = cnt, .env = &jp->env, .log = log, .log_size = log_size, .jp = jp,
@@ -577,6 +599,9 @@ int jit_compile(const struct bpfrt_insn *insns, size_t cnt, const struct jit_env
 	};
 	int err = compile(&c, jp);
 	compiler_free(&c);
+	if (err && log && log_size && !log[0])
+		log_prog(log, log_size, err, "%s", err == -ENOMEM ? "out of memory"
+						    : "cannot map the code executable");
 	if (err) {
 		jit_free(jp);
 		return err;

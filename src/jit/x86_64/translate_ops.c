@@ -469,7 +469,9 @@ static void call_local(struct jit_compiler *c, size_t i, size_t t)
 	size_t depth = offsetof(struct jit_state, depth);
 	emit_load(b, 8, false, JIT_AUX2, JIT_REG_CTX, offsetof(struct bpfrt_run_ctx, engine));
 	emit_cmp_mem_i(b, 4, JIT_AUX2, depth, BPFRT_MAX_CALL_DEPTH - 1);
-	emit_jcc(b, X86_CC_AE, jit_target(c, i, c->stub[JIT_STUB_DEPTH]));
+	size_t ok = emit_jcc8_fwd(b, X86_CC_B);
+	emit_call_rel(b, jit_target(c, i, c->stub[JIT_STUB_DEPTH])); /* never returns */
+	x86_patch8(b, ok);
 	emit_add_mem_i(b, 4, JIT_AUX2, depth, 1);
 	uint32_t f = c->func_of[t];
 	emit_call_rel(b, c->next_func_addr[f] >= 0 && f <= c->func_of[i]
