@@ -15,9 +15,6 @@
 extern "C" {
 #endif
 
-/* Receives one line of a listing (no trailing newline). */
-typedef void (*bpfrt_line_fn)(void *arg, const char *line);
-
 /* Lists the machine code of a JIT-ed program disassembled (Intel syntax,
  * Zydis), each BPF instruction (in `syntax`) followed by the x86-64
  * instructions it became; prologues are listed under their function's

@@ -33,6 +33,7 @@ extern "C" {
 struct bpfrt_vm;      /* helper table and settings shared by its programs */
 struct bpfrt_prog;    /* a loaded program; belongs to one VM */
 struct bpfrt_run_ctx; /* one run's state, handed to helpers */
+struct bpfrt_line_info; /* bpfrt/object.h */
 
 /* A helper: r0 = fn(r1..r5). `rc` identifies the run (user data, abort). */
 typedef uint64_t (*bpfrt_helper_fn)(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4,
@@ -87,6 +88,11 @@ struct bpfrt_prog_opts {
 	enum bpfrt_backend backend; /* default BPFRT_BACKEND_INTERP */
 	char *log_buf;		    /* on failure: why, with the insn index */
 	size_t log_size;
+	/* Source lines of the instructions (bpfrt/object.h; e.g. another
+	 * program's bpfrt_prog__line_info()), sorted by instruction: copied,
+	 * their strings kept by pointer. For listings. */
+	const struct bpfrt_line_info *line_info;
+	size_t line_info_cnt;
 };
 
 /* Validates and prepares `insn_cnt` instructions (copied). Errors:
@@ -103,6 +109,23 @@ BPFRT_API bool bpfrt_vm__has_backend(const struct bpfrt_vm *vm, int backend);
 
 BPFRT_API size_t bpfrt_prog__insn_cnt(const struct bpfrt_prog *prog);
 BPFRT_API const struct bpfrt_insn *bpfrt_prog__insns(const struct bpfrt_prog *prog);
+/* The source lines of the instructions (struct bpfrt_line_info, see
+ * bpfrt/object.h), sorted by instruction, when the loader knew them (a
+ * runtime's programs from objects with .BTF.ext line info, or
+ * bpfrt_prog_opts.line_info); NULL and *cnt 0 otherwise. */
+BPFRT_API const struct bpfrt_line_info *bpfrt_prog__line_info(const struct bpfrt_prog *prog,
+							     size_t *cnt);
+
+/* Receives one line of a listing (no trailing newline). */
+typedef void (*bpfrt_line_fn)(void *arg, const char *line);
+
+/* Lists the program's instructions (in `syntax`, with slot numbers and
+ * "L<slot>:" labels as bpfrt_disasm() writes them), each source line
+ * (bpfrt_prog__line_info) before the instructions it starts at, as
+ * bpftool prints them: "; <source text> [file:line]". 0, -EINVAL or
+ * -ENOMEM. */
+BPFRT_API int bpfrt_prog__dump_xlated(const struct bpfrt_prog *prog, enum bpfrt_syntax syntax,
+				      bpfrt_line_fn line, void *arg);
 /* The name given at load ("prog" by default); owned by the program. */
 BPFRT_API const char *bpfrt_prog__name(const struct bpfrt_prog *prog);
 BPFRT_API enum bpfrt_exec_mode bpfrt_prog__mode(const struct bpfrt_prog *prog);

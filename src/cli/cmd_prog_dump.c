@@ -21,6 +21,7 @@ static const char usage_text[] =
 	"  xlated    the program's instructions after fixups (map pointers, helper ids)\n"
 	"  jited     the x86-64 code the JIT makes of them, disassembled (Intel syntax),\n"
 	"            each BPF instruction followed by its machine instructions\n"
+	"            (both with the source lines where the object has .BTF.ext line info)\n"
 	"  --syntax  how BPF instructions are written (default: conformance)\n";
 
 static void put_line(void *arg, const char *line)
@@ -82,15 +83,11 @@ int cmd_prog_dump(int argc, char **argv)
 	const struct bpfrt_insn *insns = bpfrt_prog__insns(prog);
 	size_t cnt = bpfrt_prog__insn_cnt(prog);
 	if (!jited) {
-		char *text = NULL;
-		struct bpfrt_disasm_opts dopts = {.sz = sizeof(dopts), .syntax = syntax};
-		int err = bpfrt_disasm(insns, cnt, &dopts, &text);
+		int err = bpfrt_prog__dump_xlated(prog, syntax, put_line, NULL);
 		if (err < 0) {
 			cli_error("%s: program %s: %s", obj_path, prog_name, strerror(-err));
 			goto out;
 		}
-		fputs(text, stdout);
-		free(text);
 		rc = 0;
 		goto out;
 	}
@@ -99,6 +96,7 @@ int cmd_prog_dump(int argc, char **argv)
 	struct bpfrt_prog_opts po = {.sz = sizeof(po), .name = prog_name, .mode = BPFRT_EXEC_TRUSTED,
 				     .backend = BPFRT_BACKEND_JIT, .log_buf = log,
 				     .log_size = sizeof(log)};
+	po.line_info = bpfrt_prog__line_info(prog, &po.line_info_cnt);
 	jp = bpfrt_prog__load(bpfrt_runtime__vm(rt), insns, cnt, &po);
 	if (!jp) {
 		cli_error("%s: program %s: %s", obj_path, prog_name, log[0] ? log : strerror(errno));

@@ -50,6 +50,12 @@ struct fixup_env {
 	 * in r2 = key, out r0 = value or 0, r1 clobbered. Returns the count,
 	 * 0 when the map has no inline form. NULL: nothing is inlined. */
 	int (*gen_lookup)(const void *map, struct bpfrt_insn *insns, size_t cap);
+	/* Optional (fixups_inline): receives where each old slot went (a
+	 * malloc'ed array of insn_cnt + 1 new indexes; an inlined call's slot
+	 * maps to the first instruction of its code), or NULL when no
+	 * instruction moved. For what is indexed by instruction (source
+	 * lines, the verifier's facts). */
+	size_t **slot_map;
 };
 
 /* Rewrites `insns` in place. 0, or -EINVAL / -ENOENT / -EOPNOTSUPP with one

@@ -121,6 +121,8 @@ int fixups_inline(struct bpfrt_insn **insns, size_t *insn_cnt, const struct fixu
 	long nsites;
 	int err = -ENOMEM;
 
+	if (env && env->slot_map)
+		*env->slot_map = NULL;
 	if (!env || !env->gen_lookup || !cnt)
 		return 0;
 	nsites = find_sites(in, cnt, env, &sites);
@@ -168,6 +170,10 @@ int fixups_inline(struct bpfrt_insn **insns, size_t *insn_cnt, const struct fixu
 	*insns = out;
 	*insn_cnt = out_cnt;
 	out = NULL;
+	if (env->slot_map) {
+		*env->slot_map = newpos;
+		newpos = NULL;
+	}
 	err = 0;
 done:
 	free(out);

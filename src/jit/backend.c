@@ -93,7 +93,8 @@ int bpfrt_prog__dump_jited(const struct bpfrt_prog *prog, enum bpfrt_syntax synt
 {
 	if (!is_jited(prog) || !line)
 		return -EINVAL;
-	return jit_dump(prog->backend_data, prog->insns, prog->insn_cnt, syntax, line, arg);
+	return jit_dump(prog->backend_data, prog->insns, prog->insn_cnt, prog->line_info,
+			prog->line_info_cnt, syntax, line, arg);
 }
 
 const void *bpfrt_prog__jited_code(const struct bpfrt_prog *prog, size_t *size)

@@ -80,10 +80,13 @@ size_t jit_insn_offset(const struct jit_prog *jp, size_t idx);
 
 /* Writes the machine code disassembled with Zydis (Intel syntax), each BPF
  * instruction (in `syntax`) followed by the x86 instructions it became,
- * one line per call of `print`. `insns` are the instructions it was
- * compiled from. */
+ * one line per call of `print`; a source line (`lines`, sorted by insn,
+ * may be NULL) before the instruction it starts at. `insns` are the
+ * instructions it was compiled from. */
+struct bpfrt_line_info;
 typedef void (*jit_print_fn)(void *arg, const char *line);
 int jit_dump(const struct jit_prog *jp, const struct bpfrt_insn *insns, size_t cnt,
-	     enum bpfrt_syntax syntax, jit_print_fn print, void *arg);
+	     const struct bpfrt_line_info *lines, size_t nlines, enum bpfrt_syntax syntax,
+	     jit_print_fn print, void *arg);
 
 #endif /* BPFRT_JIT_JIT_H */

@@ -317,6 +317,27 @@ static enum fixup_ctx_kind ctx_kind(enum bpfrt_attach_kind k)
 								  : FIXUP_CTX_NONE;
 }
 
+/* The object's source lines of the program, moved to where fixups put
+ * their instructions (slot_map, or NULL when none moved). */
+static int source_lines(const struct bpfrt_program *src, const size_t *slot_map,
+			struct bpfrt_line_info **out, size_t *cnt)
+{
+	const struct bpfrt_line_info *li = bpfrt_program__line_info(src, cnt);
+
+	*out = NULL;
+	if (!li || !*cnt)
+		return 0;
+	*out = malloc(*cnt * sizeof(**out));
+	if (!*out)
+		return -ENOMEM;
+	for (size_t i = 0; i < *cnt; i++) {
+		(*out)[i] = li[i];
+		if (slot_map && li[i].insn_idx <= bpfrt_program__insn_cnt(src))
+			(*out)[i].insn_idx = (uint32_t)slot_map[li[i].insn_idx];
+	}
+	return 0;
+}
+
 /* Verification, fixups and backend load for one program. */
 static int load_prog(struct bpfrt_runtime *rt, struct rt_prog *p)
 {
@@ -329,7 +350,11 @@ static int load_prog(struct bpfrt_runtime *rt, struct rt_prog *p)
 	struct verifier_facts *facts = NULL;
 	char why[400] = "";
 	int err = -ENOMEM;
+	size_t *slot_map = NULL;
+	struct bpfrt_line_info *lines = NULL;
+	struct vm_load_extra extra = { 0 };
 
+	env.slot_map = &slot_map;
 	if (!insns)
 		goto out;
 	memcpy(insns, bpfrt_program__insns(p->src), cnt * sizeof(*insns));
@@ -362,7 +387,10 @@ static int load_prog(struct bpfrt_runtime *rt, struct rt_prog *p)
 		.log_buf = why,
 		.log_size = sizeof(why),
 	};
-	p->prog = bpfrt_prog__load(rt->vm, insns, cnt, &o);
+	if ((err = source_lines(p->src, slot_map, &lines, &extra.line_info_cnt)))
+		goto out;
+	extra.line_info = lines;
+	p->prog = vm_prog_load(rt->vm, insns, cnt, &o, &extra);
 	if (!p->prog && !p->verified && rt->log[0]) {
 		/* the JIT refuses checked programs: say why it is not verified */
 		char *tail = strstr(rt->log, "; it runs checked");
@@ -383,6 +411,8 @@ static int load_prog(struct bpfrt_runtime *rt, struct rt_prog *p)
 out:
 	verifier_facts_free(facts);
 	free(insns);
+	free(slot_map);
+	free(lines);
 	return err;
 }
 

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bpfrt/object.h"
 #include "isa/opcodes.h"
 #include "vm/backend.h"
 #include "vm/log.h"
@@ -108,6 +109,38 @@ static int check_insns(const struct bpfrt_vm *vm, const struct bpfrt_insn *insns
 struct bpfrt_prog *bpfrt_prog__load(struct bpfrt_vm *vm, const struct bpfrt_insn *insns,
 				    size_t insn_cnt, const struct bpfrt_prog_opts *opts)
 {
+	struct vm_load_extra extra = {
+		.line_info = OPTS_GET(opts, line_info, NULL),
+		.line_info_cnt = OPTS_GET(opts, line_info_cnt, 0),
+	};
+	return vm_prog_load(vm, insns, insn_cnt, opts, &extra);
+}
+
+static int copy_extra(struct bpfrt_prog *prog, const struct vm_load_extra *extra)
+{
+	if (!extra)
+		return 0;
+	if (extra->line_info_cnt) {
+		prog->line_info = malloc(extra->line_info_cnt * sizeof(*prog->line_info));
+		if (!prog->line_info)
+			return -ENOMEM;
+		memcpy(prog->line_info, extra->line_info,
+		       extra->line_info_cnt * sizeof(*prog->line_info));
+		prog->line_info_cnt = extra->line_info_cnt;
+	}
+	if (extra->facts) {
+		prog->facts = malloc(prog->insn_cnt);
+		if (!prog->facts)
+			return -ENOMEM;
+		memcpy(prog->facts, extra->facts, prog->insn_cnt);
+	}
+	return 0;
+}
+
+struct bpfrt_prog *vm_prog_load(struct bpfrt_vm *vm, const struct bpfrt_insn *insns,
+				size_t insn_cnt, const struct bpfrt_prog_opts *opts,
+				const struct vm_load_extra *extra)
+{
 	if (!vm || !insns || (opts && opts->sz < sizeof(size_t))) {
 		errno = EINVAL;
 		return NULL;
@@ -158,6 +191,8 @@ struct bpfrt_prog *bpfrt_prog__load(struct bpfrt_vm *vm, const struct bpfrt_insn
 	if (!prog->insns || !prog->name)
 		goto nomem;
 	memcpy(prog->insns, insns, insn_cnt * sizeof(*insns));
+	if (copy_extra(prog, extra))
+		goto nomem;
 	prog->backend = backend;
 	err = backend->prepare(prog, &log);
 	if (err) {

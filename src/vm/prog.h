@@ -24,6 +24,27 @@ struct bpfrt_vm {
 };
 
 struct vm_backend;
+struct bpfrt_line_info;
+
+/* What a loader that knows more than the instructions hands the VM (the
+ * runtime: source lines from the object, the verifier's facts). Indexes
+ * are the loaded instructions'. */
+struct vm_load_extra {
+	/* Sorted by insn_idx; copied, their strings kept by pointer (they
+	 * must outlive the program). */
+	const struct bpfrt_line_info *line_info;
+	size_t line_info_cnt;
+	/* Per instruction: VM_FACT_* (what the verifier proved), or NULL. */
+	const uint8_t *facts;
+};
+
+/* What backends may rely on, per instruction, when a verifier said so
+ * (vm_load_extra.facts; the runtime derives them from src/verifier/facts.h). */
+enum {
+	VM_FACT_DIV_NONZERO = 1 << 0,	  /* div/mod by register: the divisor is never 0 */
+	VM_FACT_DIV_NOT_MINUS1 = 1 << 1, /* sdiv/smod by register: the divisor is never -1 */
+	VM_FACT_UPPER_ZERO = 1 << 2,	  /* mov32 r, r / le32: r's upper half is already 0 */
+};
 
 struct bpfrt_prog {
 	struct bpfrt_vm *vm;
@@ -33,7 +54,15 @@ struct bpfrt_prog {
 	enum bpfrt_exec_mode mode;
 	const struct vm_backend *backend;
 	void *backend_data; /* owned by the backend (prepare/release) */
+	struct bpfrt_line_info *line_info; /* source lines, sorted by insn (may be NULL) */
+	size_t line_info_cnt;
+	uint8_t *facts; /* VM_FACT_* per instruction, or NULL (unverified) */
 };
+
+/* bpfrt_prog__load with extras (NULL: none). */
+struct bpfrt_prog *vm_prog_load(struct bpfrt_vm *vm, const struct bpfrt_insn *insns,
+				size_t insn_cnt, const struct bpfrt_prog_opts *opts,
+				const struct vm_load_extra *extra);
 
 /* The helper registered as `id`, or NULL. Helpers may be registered or
  * replaced after a program was loaded; engines look them up at call time. */

@@ -50,6 +50,12 @@ const struct bpfrt_insn *bpfrt_prog__insns(const struct bpfrt_prog *prog)
 	return prog->insns;
 }
 
+const struct bpfrt_line_info *bpfrt_prog__line_info(const struct bpfrt_prog *prog, size_t *cnt)
+{
+	*cnt = prog->line_info_cnt;
+	return prog->line_info;
+}
+
 const char *bpfrt_prog__name(const struct bpfrt_prog *prog)
 {
 	return prog->name;
@@ -73,6 +79,8 @@ void bpfrt_prog__free(struct bpfrt_prog *prog)
 		prog->backend->release(prog);
 	free(prog->insns);
 	free(prog->name);
+	free(prog->line_info);
+	free(prog->facts);
 	free(prog);
 }
 

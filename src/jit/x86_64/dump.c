@@ -8,7 +8,13 @@
  *
  * Code before the first instruction's offset of a function (its prologue)
  * and after the last instruction (the unwinding stubs) is listed under
- * `prologue`/`stubs` lines.
+ * `prologue`/`stubs` lines. Where the object had .BTF.ext line info, the
+ * source line comes before the instructions it starts at, as bpftool
+ * prints it:
+ *
+ *	; return ctx->a + 8; [prog.bpf.c:12]
+ *
+ * (vm_source_lines).
  */
 #include <Zydis/Zydis.h>
 #include <errno.h>
@@ -17,6 +23,8 @@
 #include <string.h>
 
 #include "bpfrt/asm.h"
+#include "bpfrt/object.h"
+#include "vm/listing.h"
 #include "jit/x86_64/jit_x86.h"
 
 static void bpf_line(const struct bpfrt_insn *insns, size_t cnt, size_t idx,
@@ -59,7 +67,8 @@ static int dump_range(const struct jit_prog *jp, const ZydisDecoder *dec, const 
 }
 
 int jit_dump(const struct jit_prog *jp, const struct bpfrt_insn *insns, size_t cnt,
-	     enum bpfrt_syntax syntax, jit_print_fn print, void *arg)
+	     const struct bpfrt_line_info *lines, size_t nlines, enum bpfrt_syntax syntax,
+	     jit_print_fn print, void *arg)
 {
 	if (cnt != jp->insn_cnt)
 		return -EINVAL;
@@ -69,6 +78,7 @@ int jit_dump(const struct jit_prog *jp, const struct bpfrt_insn *insns, size_t c
 	    !ZYAN_SUCCESS(ZydisFormatterInit(&fmt, ZYDIS_FORMATTER_STYLE_INTEL)))
 		return -EINVAL;
 	char line[256];
+	size_t next_line = 0;
 	for (size_t k = 0; k < jp->nfuncs; k++) {
 		size_t first = jp->func_insn[k];
 		size_t last = k + 1 < jp->nfuncs ? jp->func_insn[k + 1] : cnt;
@@ -80,6 +90,7 @@ int jit_dump(const struct jit_prog *jp, const struct bpfrt_insn *insns, size_t c
 		for (size_t i = first; i < last; i++) {
 			if (i > first && BPFRT_INSN_IS_LDDW(&insns[i - 1]))
 				continue; /* second slot */
+			vm_source_lines(lines, nlines, &next_line, i, print, arg);
 			bpf_line(insns, cnt, i, syntax, line, sizeof(line));
 			print(arg, line);
 			/* up to the next instruction with code of its own; a folded
