@@ -107,6 +107,11 @@ static int alu_pointer(struct verifier_env *env, const struct bpfrt_insn *insn, 
 		verbose(env, "R%u pointer %s pointer prohibited\n", insn->dst_reg, op_name(op));
 		return -EACCES;
 	}
+	if (dptr && op == BPFRT_SUB && dst->type == PTR_TO_STACK && env->opts->kernel_compat) {
+		/* the kernel's JITs may not handle it; ours do */
+		verbose(env, "R%u subtraction from stack pointer prohibited\n", insn->dst_reg);
+		return -EACCES;
+	}
 	/* the scalar moves the pointer: its value matters */
 	int err;
 	if (dptr) {

@@ -84,7 +84,7 @@ static int check_map_func(struct verifier_env *env, const struct helper_proto *p
 void call_meta_init(struct call_meta *meta, const char *fname)
 {
 	*meta = (struct call_meta){ .fname = fname, .map_idx = -1, .mem_regno = -1,
-				    .const_size = -1, .callback_subprog = -1,
+				    .const_size = -1, .const_key = -1, .callback_subprog = -1,
 				    .uninit_dynptr_regno = -1, .iter_regno = -1, .lock_map = -1 };
 }
 
@@ -94,6 +94,27 @@ int arg_type_err(struct verifier_env *env, uint32_t regno, const struct reg_stat
 	char b[48];
 	verbose(env, "R%u type=%s expected=%s\n", regno, reg_type_str(r, b, sizeof(b)), expected);
 	return -EACCES;
+}
+
+/* An array map's key read from the stack when it is a known constant (a
+ * spilled constant or zero bytes), else -1: a lookup of a key below
+ * max_entries cannot fail (kernel: get_constant_map_key). */
+static int64_t const_stack_key(struct verifier_env *env, const struct reg_state *r,
+			       const struct bpfrt_verify_map *m)
+{
+	if ((m->type != MAP_ARRAY && m->type != MAP_PERCPU_ARRAY) || m->key_size != 4 ||
+	    r->type != PTR_TO_STACK || !tnum_is_const(r->var_off) ||
+	    r->frameno > env->cur->curframe)
+		return -1;
+	struct reg_state key;
+	int64_t off = (int64_t)r->off + (int64_t)r->var_off.value;
+	size_t saved = env->msg_len;
+	int err = stack_read(env, env->cur->frame[r->frameno], (int)off, 4, &key, false);
+	env->msg_len = saved; /* checked already; no message from this read */
+	env->msg[saved] = 0;
+	if (err || !reg_is_const(&key))
+		return -1;
+	return (int64_t)(uint32_t)key.var_off.value;
 }
 
 int check_arg(struct verifier_env *env, const struct helper_proto *p, uint32_t regno,
@@ -125,8 +146,11 @@ int check_arg(struct verifier_env *env, const struct helper_proto *p, uint32_t r
 		}
 		const struct bpfrt_verify_map *m = &o->maps[meta->map_idx];
 		uint32_t size = kind == HELPER_ARG_PTR_TO_MAP_KEY ? m->key_size : m->value_size;
-		return check_helper_mem(env, regno, NULL, size,
-					kind == HELPER_ARG_PTR_TO_UNINIT_MAP_VALUE, false);
+		int err = check_helper_mem(env, regno, NULL, size,
+					   kind == HELPER_ARG_PTR_TO_UNINIT_MAP_VALUE, false);
+		if (!err && kind == HELPER_ARG_PTR_TO_MAP_KEY)
+			meta->const_key = const_stack_key(env, r, m);
+		return err;
 	}
 	case HELPER_ARG_PTR_TO_MEM:
 	case HELPER_ARG_PTR_TO_MEM_OR_NULL:
@@ -466,6 +490,9 @@ int do_helper_call(struct verifier_env *env, const struct bpfrt_insn *insn, int 
 		}
 		mark_ptr(r0, PTR_TO_MAP_VALUE);
 		r0->flags = PTR_MAYBE_NULL;
+		if (p->id == FN_map_lookup_elem && meta.const_key >= 0 &&
+		    meta.const_key < env->opts->maps[meta.map_idx].max_entries)
+			r0->flags = 0; /* an array element that exists */
 		if (env->opts->maps[meta.map_idx].flags & (1u << 7))
 			r0->flags |= MEM_RDONLY;
 		r0->map_idx = (uint32_t)meta.map_idx;
@@ -564,7 +591,9 @@ int do_exit(struct verifier_env *env, int *insn_idx, bool *path_done)
 	}
 	struct func_state *callee = cur_frame(env);
 	struct func_state *caller = st->frame[st->curframe - 1];
-	if (r0->type == PTR_TO_STACK && r0->frameno == st->curframe) {
+	/* A caller's stack pointer outlives the callee; the kernel refuses
+	 * any stack pointer all the same (kernel_compat). */
+	if (r0->type == PTR_TO_STACK && (r0->frameno == st->curframe || env->opts->kernel_compat)) {
 		verbose(env, "cannot return stack pointer to the caller\n");
 		return -EINVAL;
 	}

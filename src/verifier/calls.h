@@ -18,6 +18,7 @@ struct call_meta {
 	bool mem_uninit, mem_or_null;
 	int64_t alloc_size;
 	int64_t const_size; /* the last size argument when a known constant, else -1 */
+	int64_t const_key;  /* array maps: the key when a known constant, else -1 */
 	int callback_subprog;
 	uint32_t release_ref;
 	uint32_t ctx_regno; /* callback context argument (bpf_loop r3, for_each r3) */

@@ -210,7 +210,10 @@ int check_mem_access(struct verifier_env *env, int insn_idx, uint32_t regno, int
 					value_regno >= 0 && read ? &regs[value_regno] : NULL);
 	}
 	case PTR_TO_CTX:
-		if (!tnum_is_const(r->var_off) || r->var_off.value) {
+		/* kernel_compat: the kernel refuses even a constant offset added
+		 * to the context pointer (its ctx rewriting needs insn->off) */
+		if (!tnum_is_const(r->var_off) || r->var_off.value ||
+		    (env->opts->kernel_compat && r->off)) {
 			char b[48];
 			verbose(env, "dereference of modified ctx ptr R%u off=%d disallowed\n", regno,
 				r->off);

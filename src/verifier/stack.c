@@ -93,7 +93,9 @@ int stack_write(struct verifier_env *env, struct func_state *f, int off, int siz
 	bool is_ptr = val && reg_is_pointer(val);
 	/* A pointer into a deeper frame must not outlive that frame: once the
 	 * callee returns it would point into a stack that is gone. */
-	if (val && val->type == PTR_TO_STACK && val->frameno > f->frameno) {
+	if (val && val->type == PTR_TO_STACK &&
+	    (val->frameno > f->frameno ||
+	     (env->opts->kernel_compat && f->frameno != env->cur->curframe))) {
 		verbose(env, "cannot spill pointers to stack into stack frame of the caller\n");
 		return -EACCES;
 	}
