@@ -43,7 +43,7 @@ int kbpf_raw_prog_load(const struct kbpf_prog *p)
 	a.prog_flags = p->prog_flags;
 	a.insns = (uint64_t)(uintptr_t)p->insns;
 	a.insn_cnt = (uint32_t)p->insn_cnt;
-	a.license = (uint64_t)(uintptr_t)"GPL";
+	a.license = (uint64_t)(uintptr_t)(p->license ? p->license : "GPL");
 	if (p->log_buf && p->log_size) {
 		p->log_buf[0] = '\0';
 		a.log_buf = (uint64_t)(uintptr_t)p->log_buf;
@@ -121,6 +121,15 @@ int kbpf_map_update(int fd, const void *key, const void *value, uint64_t flags)
 int kbpf_map_lookup(int fd, const void *key, void *value)
 {
 	return map_elem(BPF_MAP_LOOKUP_ELEM, fd, key, value, 0);
+}
+
+int kbpf_map_freeze(int fd)
+{
+	union bpf_attr a;
+
+	memset(&a, 0, sizeof(a));
+	a.map_fd = (uint32_t)fd;
+	return sys_bpf(BPF_MAP_FREEZE, &a) < 0 ? -errno : 0;
 }
 
 int kbpf_map_delete(int fd, const void *key)

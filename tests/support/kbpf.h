@@ -45,6 +45,7 @@ struct kbpf_prog {
 	uint32_t prog_type;	/* BPF_PROG_TYPE_*; 0 means SOCKET_FILTER */
 	uint32_t expected_attach_type;
 	uint32_t prog_flags;	/* BPF_F_* load flags */
+	const char *license;	/* NULL: "GPL" */
 	char *log_buf;		/* verifier log (level 1 on failure), may be NULL */
 	size_t log_size;
 	uint32_t log_level;	/* with log_buf: 0 means 1; 4 (BPF_LOG_STATS) for the stats only */
@@ -107,5 +108,7 @@ int kbpf_map_update(int fd, const void *key, const void *value, uint64_t flags);
 int kbpf_map_lookup(int fd, const void *key, void *value);
 int kbpf_map_delete(int fd, const void *key);
 int kbpf_map_next_key(int fd, const void *key, void *next_key);
+/* BPF_MAP_FREEZE: user space can no longer write it (frozen .rodata). */
+int kbpf_map_freeze(int fd);
 
 #endif /* BPFRT_TESTS_KBPF_H */

@@ -1,0 +1,459 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Verdicts of the kernel's verifier against ours (kernel_compat mode), on
+ *  - every case of tests/verifier/cases that a kernel program type can load:
+ *    raw-context cases that never read the context (r1/r2 dead at entry) as
+ *    socket filters, int3 probe cases as kprobes (the kernel's pt_regs),
+ *    perf_event cases as perf_event programs; maps are created in the kernel
+ *    (frozen ones frozen) and ld_imm64 map indexes turned into their fds;
+ *  - seeded random programs (branches, stack, map lookups, pointer
+ *    arithmetic, small loops; some of them unsafe) as socket filters.
+ *
+ * A program we accept and the kernel rejects for a reason other than the
+ * program type's environment (helpers it may not call, ...) fails the test:
+ * it is unsafe or we miss a rule. A program we reject and the kernel accepts
+ * is a gap: it must be listed in known_gaps.txt (cases by name, generated
+ * programs by a substring of our message), so that a new gap fails the test.
+ * Every load runs in a forked child with a timeout (kbpf); a child that died
+ * is counted, never taken for a verdict. Exits 77 without bpf().
+ *
+ * VDIFF_SEED, VDIFF_COUNT: the generator's seed and program count;
+ * VDIFF_VERBOSE=1 prints every disagreement with its program.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <linux/bpf.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bpfrt/asm.h"
+#include "bpfrt/verifier.h"
+#include "helpers/helpers.h"
+#include "isa/opcodes.h"
+#include "kbpf.h"
+#include "vcase.h"
+#include "verdict_gen.h"
+
+#define MAX_PROG 4096
+#define LOG_SIZE (64 * 1024)
+#define TIMEOUT_MS 20000
+
+/* One program to compare. */
+struct item {
+	char name[256];
+	struct bpfrt_insn insns[MAX_PROG]; /* ours (map indexes) */
+	struct bpfrt_insn kinsns[MAX_PROG]; /* the kernel's (map fds) */
+	size_t cnt;
+	struct bpfrt_verify_opts o;
+	struct bpfrt_verify_map maps[8];
+	uint8_t frozen[8][512];
+	int fds[8];
+	size_t map_cnt;
+	uint32_t prog_type;
+	bool generated;
+	char klog[LOG_SIZE];
+	char ourlog[LOG_SIZE];
+};
+
+static struct item batch[KBPF_MAX_BATCH];
+static size_t batch_len;
+
+/* known_gaps.txt: "case FILE: NAME" and "gen SUBSTRING" lines (we reject,
+ * the kernel accepts) and "precise FILE: NAME" lines (we accept, soundly,
+ * what the kernel rejects: it is more conservative or less precise). */
+static char *gaps[1024];
+static bool gap_seen[1024];
+static size_t gap_cnt;
+
+static struct {
+	int compared, agree, no_verdict, skipped, env, precise, unsafe, gap_known, gap_new;
+} n;
+static bool verbose_out;
+
+static void load_gaps(void)
+{
+	FILE *f = fopen(KNOWN_GAPS, "r");
+	char line[512];
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f) && gap_cnt < sizeof(gaps) / sizeof(gaps[0])) {
+		line[strcspn(line, "\n")] = 0;
+		if (line[0] && line[0] != '#')
+			gaps[gap_cnt++] = strdup(line);
+	}
+	fclose(f);
+}
+
+/* Is this disagreement listed? ours: we accept (and the kernel rejects). */
+static bool known_gap(const struct item *it, bool ours)
+{
+	for (size_t i = 0; i < gap_cnt; i++) {
+		bool hit;
+		if (!strncmp(gaps[i], "case ", 5))
+			hit = !ours && !it->generated && !strcmp(gaps[i] + 5, it->name);
+		else if (!strncmp(gaps[i], "precise ", 8))
+			hit = ours && !it->generated && !strcmp(gaps[i] + 8, it->name);
+		else if (!strncmp(gaps[i], "gen ", 4))
+			hit = !ours && it->generated && strstr(it->ourlog, gaps[i] + 4);
+		else
+			hit = false;
+		if (hit) {
+			gap_seen[i] = true;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Kernel rejections that say the program type cannot do this here, not
+ * that the program is unsafe. */
+static bool env_reason(const char *klog)
+{
+	static const char *const env[] = {
+		"unknown func",	      "program of this type cannot use helper",
+		"cannot call GPL-restricted",
+		"invalid func",	      "calling kernel function",
+		"not supported",      "unsupported",
+		"kernel subsystem misconfigured",
+		"BPF_LD_[ABS|IND]",   "is not allowed in this program type",
+		"unknown opcode",     "invalid BPF_LD_IMM",
+		"at program exit the register R0 has",
+		"missing btf func_info", /* callbacks need the program's BTF */
+		"does not allow writes to packet data", "cannot use bpf_spin_lock",
+		/* the kernel's complexity limit, not a safety verdict */
+		"BPF program is too large", "BPF program is too complex",
+	};
+	for (size_t i = 0; i < sizeof(env) / sizeof(env[0]); i++)
+		if (strstr(klog, env[i]))
+			return true;
+	return false;
+}
+
+static void print_prog(const struct item *it)
+{
+	char *text = NULL;
+	struct bpfrt_disasm_opts d = { .sz = sizeof(d) };
+	if (bpfrt_disasm(it->insns, it->cnt, &d, &text) == 0 && text) {
+		fputs(text, stdout);
+		free(text);
+	}
+}
+
+static const char *last_lines(const char *log, int lines)
+{
+	const char *p = log + strlen(log);
+	while (p > log && lines >= 0) {
+		p--;
+		if (*p == '\n')
+			lines--;
+	}
+	return p == log ? p : p + 1;
+}
+
+static const char *our_reason(const char *log)
+{
+	/* the message precedes the "processed N insns" statistics */
+	static char buf[256];
+	const char *end = strstr(log, "processed ");
+	size_t len = end ? (size_t)(end - log) : strlen(log);
+	const char *p = log + len;
+	if (p > log)
+		p--;
+	while (p > log && p[-1] != '\n')
+		p--;
+	snprintf(buf, sizeof(buf), "%.*s", (int)(log + len - p), p);
+	buf[strcspn(buf, "\n")] = 0;
+	return buf;
+}
+
+static void judge(struct item *it, const struct kbpf_result *kr)
+{
+	it->o.log_buf = it->ourlog;
+	it->o.log_size = sizeof(it->ourlog);
+	it->o.log_level = 1;
+	it->o.kernel_compat = true;
+	it->o.sz = sizeof(it->o);
+	bool ours = bpfrt_verify(it->insns, it->cnt, &it->o) == 0;
+	if (kr->outcome != KBPF_OK && kr->outcome != KBPF_REJECTED) {
+		n.no_verdict++;
+		printf("no kernel verdict (%s): %s\n", kbpf_outcome_name(kr->outcome), it->name);
+		return;
+	}
+	bool kernel = kr->outcome == KBPF_OK;
+	n.compared++;
+	if (ours == kernel) {
+		n.agree++;
+		return;
+	}
+	const char *what;
+	bool show = verbose_out;
+	if (ours) {
+		if (env_reason(it->klog)) {
+			n.env++;
+			what = "accepted; the kernel's program type refuses it";
+		} else if (known_gap(it, true)) {
+			n.precise++;
+			what = "accepted (listed: sound, the kernel is more conservative)";
+		} else {
+			n.unsafe++;
+			what = "ACCEPTED, the kernel rejects it";
+			show = true;
+		}
+		printf("%s: %s: %s", it->name, what, last_lines(it->klog, 2));
+	} else {
+		if (known_gap(it, false)) {
+			n.gap_known++;
+			what = "rejected (known gap), the kernel accepts";
+		} else {
+			n.gap_new++;
+			what = "REJECTED (new gap), the kernel accepts";
+			show = true;
+		}
+		printf("%s: %s: %s\n", it->name, what, our_reason(it->ourlog));
+	}
+	if (show && it->generated)
+		print_prog(it);
+}
+
+static void flush(void)
+{
+	struct kbpf_prog progs[KBPF_MAX_BATCH];
+	struct kbpf_result res[KBPF_MAX_BATCH];
+	if (!batch_len)
+		return;
+	for (size_t i = 0; i < batch_len; i++)
+		progs[i] = (struct kbpf_prog){ .insns = batch[i].kinsns,
+					       .insn_cnt = batch[i].cnt,
+					       .prog_type = batch[i].prog_type,
+					       .log_buf = batch[i].klog,
+					       .log_size = sizeof(batch[i].klog) };
+	if (kbpf_prog_run_batch(progs, NULL, batch_len, TIMEOUT_MS, res)) {
+		for (size_t i = 0; i < batch_len; i++)
+			res[i] = (struct kbpf_result){ .outcome = KBPF_CHILD_ERR };
+	}
+	for (size_t i = 0; i < batch_len; i++) {
+		judge(&batch[i], &res[i]);
+		for (size_t m = 0; m < batch[i].map_cnt; m++)
+			if (batch[i].fds[m] >= 0)
+				close(batch[i].fds[m]);
+	}
+	batch_len = 0;
+}
+
+/* The kernel's copy of the program and its maps (from the case c). */
+static void submit(struct item *it, const struct vcase *c)
+{
+	char why[256];
+	memcpy(it->kinsns, it->insns, it->cnt * sizeof(it->insns[0]));
+	it->map_cnt = c->o.map_cnt;
+	if (vcase_kernel_prepare(c, it->kinsns, it->cnt, it->fds, why, sizeof(why))) {
+		n.skipped++;
+		if (verbose_out)
+			printf("%s: skipped: %s\n", it->name, why);
+		return;
+	}
+	if (++batch_len == KBPF_MAX_BATCH)
+		flush();
+}
+
+/* ---- cases ---- */
+
+/* Registers live at the entry of the program (bit per register): a backward
+ * fixpoint over every instruction; helper calls read their arguments, local
+ * calls what their callee reads of r1-r5. */
+static uint16_t live_at_entry(const struct bpfrt_insn *insns, size_t cnt)
+{
+	static uint16_t live[MAX_PROG + 1];
+	memset(live, 0, sizeof(live));
+	for (int round = 0, changed = 1; changed && round < 100; round++) {
+		changed = 0;
+		for (size_t k = cnt; k-- > 0;) {
+			const struct bpfrt_insn *in = &insns[k];
+			if (k && BPFRT_INSN_IS_LDDW(&insns[k - 1]) && !BPFRT_INSN_IS_LDDW(in))
+				continue;
+			const struct isa_form *f = isa_form_of(in);
+			if (!f)
+				continue;
+			uint16_t out = 0, use = 0, def = 0;
+			size_t next = k + isa_insn_slots(in);
+			bool uncond = f->op == ISA_OP_JA || f->op == ISA_OP_JA32;
+			if (f->op != ISA_OP_EXIT && !uncond && next < cnt)
+				out |= live[next];
+			if (isa_form_has(f, ISA_F_BRANCH) && f->op != ISA_OP_CALL_LOCAL &&
+			    f->op != ISA_OP_CALL_HELPER && f->op != ISA_OP_CALLX) {
+				int64_t t = (int64_t)k + 1 + (f->op == ISA_OP_JA32 ? in->imm : in->off);
+				if (t >= 0 && (size_t)t < cnt)
+					out |= live[t];
+			}
+			if (isa_form_has(f, ISA_F_READS_DST) || isa_form_has(f, ISA_F_MEM) ||
+			    f->syntax == ISA_SYN_ST)
+				use |= (uint16_t)(1u << (in->dst_reg & 15));
+			if (isa_form_has(f, ISA_F_READS_SRC) || f->syntax == ISA_SYN_LDX)
+				use |= (uint16_t)(1u << (in->src_reg & 15));
+			if (isa_form_has(f, ISA_F_WRITES_DST) || f->syntax == ISA_SYN_LDX)
+				def |= (uint16_t)(1u << (in->dst_reg & 15));
+			if (f->op == ISA_OP_EXIT || f->op == ISA_OP_ATOMIC_CMPXCHG64 ||
+			    f->op == ISA_OP_ATOMIC_CMPXCHG32)
+				use |= 1;
+			if (f->op == ISA_OP_CALL_HELPER) {
+				const struct helper_proto *p = helper_proto_find((uint32_t)in->imm);
+				for (int a = 0; a < 5 && (!p || p->args[a] != HELPER_ARG_NONE); a++)
+					use |= (uint16_t)(1u << (a + 1));
+				def |= 0x3f;
+			} else if (f->op == ISA_OP_CALL_LOCAL || f->op == ISA_OP_CALLX) {
+				int64_t t = (int64_t)k + 1 + in->imm;
+				use |= f->op == ISA_OP_CALLX || t < 0 || (size_t)t >= cnt
+					       ? 0x3e
+					       : (uint16_t)(live[t] & 0x3e);
+				def |= 0x3f;
+			}
+			uint16_t in_live = (uint16_t)((out & ~def) | use);
+			if (in_live != live[k]) {
+				live[k] = in_live;
+				changed = 1;
+			}
+		}
+	}
+	return live[0];
+}
+
+static uint32_t kernel_type(const struct vcase *c, const struct bpfrt_insn *insns, size_t cnt)
+{
+	switch (c->o.attach) {
+	case BPFRT_ATTACH_UNSPEC:
+		return live_at_entry(insns, cnt) & 0x6 ? 0 : BPF_PROG_TYPE_SOCKET_FILTER;
+	case BPFRT_ATTACH_UPROBE:
+	case BPFRT_ATTACH_UPROBE_MULTI:
+	case BPFRT_ATTACH_UPROBE_SESSION:
+	case BPFRT_ATTACH_USDT:
+	case BPFRT_ATTACH_KPROBE:
+		/* the kernel's kprobe context is the full pt_regs: our int3 table */
+		return c->o.probe_mech == BPFRT_PROBE_INT3 ? BPF_PROG_TYPE_KPROBE : 0;
+	case BPFRT_ATTACH_PERF_EVENT:
+		return BPF_PROG_TYPE_PERF_EVENT;
+	default:
+		return 0;
+	}
+}
+
+static void add_case(const char *file, struct vcase *c, void *arg)
+{
+	(void)arg;
+	struct bpfrt_insn *insns;
+	size_t cnt;
+	char why[640];
+	/* embedder helpers and global functions (their BTF) have no kernel form */
+	if (c->bad_opt || c->expect < 0 || c->o.helper_cnt || c->o.func_cnt ||
+	    vcase_assemble(c, &insns, &cnt, why, sizeof(why))) {
+		n.skipped++;
+		return;
+	}
+	uint32_t type = cnt <= MAX_PROG ? kernel_type(c, insns, cnt) : 0;
+	if (!type) {
+		free(insns);
+		n.skipped++;
+		return;
+	}
+	struct item *it = &batch[batch_len];
+	snprintf(it->name, sizeof(it->name), "%s: %s", file, c->name);
+	memcpy(it->insns, insns, cnt * sizeof(*insns));
+	free(insns);
+	it->cnt = cnt;
+	it->o = c->o;
+	memcpy(it->maps, c->maps, sizeof(it->maps));
+	memcpy(it->frozen, c->frozen, sizeof(it->frozen));
+	for (size_t m = 0; m < it->o.map_cnt; m++)
+		if (it->maps[m].frozen_data)
+			it->maps[m].frozen_data = it->frozen[m];
+	it->o.maps = it->o.map_cnt ? it->maps : NULL;
+	it->prog_type = type;
+	it->generated = false;
+	submit(it, c);
+}
+
+static int by_name(const struct dirent **a, const struct dirent **b)
+{
+	return strcmp((*a)->d_name, (*b)->d_name);
+}
+
+static int run_cases(void)
+{
+	struct dirent **list;
+	int cnt = scandir(BPFRT_VERIFIER_CASES, &list, NULL, by_name);
+	if (cnt <= 0)
+		return -ENOENT;
+	for (int i = 0; i < cnt; i++) {
+		size_t len = strlen(list[i]->d_name);
+		if (len > 5 && !strcmp(list[i]->d_name + len - 5, ".case"))
+			vcase_read_file(BPFRT_VERIFIER_CASES, list[i]->d_name, add_case, NULL);
+		free(list[i]);
+	}
+	free(list);
+	flush();
+	return 0;
+}
+
+/* ---- generated programs (verdict_gen.c) ---- */
+
+static void run_generated(uint64_t seed, unsigned count)
+{
+	static struct vcase maps; /* the generator's two maps, for vcase_kernel_prepare */
+	maps.o.map_cnt = 2;
+	maps.maps[0] = (struct bpfrt_verify_map){ .type = BPF_MAP_TYPE_ARRAY, .key_size = 4,
+						  .value_size = 32, .max_entries = 1,
+						  .spin_lock_off = -1 };
+	maps.maps[1] = (struct bpfrt_verify_map){ .type = BPF_MAP_TYPE_HASH, .key_size = 4,
+						  .value_size = 8, .max_entries = 16,
+						  .spin_lock_off = -1 };
+	for (unsigned i = 0; i < count; i++) {
+		struct item *it = &batch[batch_len];
+		memset(&it->o, 0, sizeof(it->o));
+		it->o.map_cnt = 2;
+		memcpy(it->maps, maps.maps, sizeof(it->maps));
+		it->o.maps = it->maps;
+		it->cnt = gen_program(seed + i, it->insns, MAX_PROG);
+		snprintf(it->name, sizeof(it->name), "gen seed %llu",
+			 (unsigned long long)(seed + i));
+		if (live_at_entry(it->insns, it->cnt) & 0x6) {
+			n.skipped++; /* reads r1/r2 at entry: our raw context, not the kernel's */
+			continue;
+		}
+		it->prog_type = BPF_PROG_TYPE_SOCKET_FILTER;
+		it->generated = true;
+		submit(it, &maps);
+	}
+	flush();
+}
+
+int main(void)
+{
+	int avail = kbpf_available();
+	if (avail) {
+		printf("bpf() unavailable (%s): skipped\n", strerror(-avail));
+		return 77;
+	}
+	verbose_out = getenv("VDIFF_VERBOSE") != NULL;
+	const char *s = getenv("VDIFF_SEED"), *c = getenv("VDIFF_COUNT");
+	uint64_t seed = s ? strtoull(s, NULL, 0) : 20261130;
+	unsigned count = c ? (unsigned)strtoul(c, NULL, 0) : 400;
+	load_gaps();
+	if (run_cases()) {
+		printf("no cases in %s\n", BPFRT_VERIFIER_CASES);
+		return 1;
+	}
+	printf("cases: %d compared, %d agree, %d skipped (no kernel program type)\n", n.compared,
+	       n.agree, n.skipped);
+	run_generated(seed, count);
+	for (size_t i = 0; i < gap_cnt; i++)
+		if (!gap_seen[i])
+			printf("note: known gap no longer seen: %s\n", gaps[i]);
+	printf("all: %d compared, %d agree, %d no kernel verdict; we accept, the kernel rejects: "
+	       "%d for its program type, %d listed as sound, %d UNSAFE; we reject, the kernel "
+	       "accepts: %d known gaps, %d NEW\n",
+	       n.compared, n.agree, n.no_verdict, n.env, n.precise, n.unsafe, n.gap_known,
+	       n.gap_new);
+	return n.unsafe || n.gap_new ? 1 : 0;
+}
