@@ -64,9 +64,12 @@ static int check_args(struct verifier_env *env, const struct bpfrt_verify_func *
 				return env->err = -ENOMEM;
 			if (r->type == SCALAR_VALUE && reg_is_const(r) && !r->var_off.value)
 				break; /* NULL */
+			/* the kernel's check_mem_reg(): packet memory too */
+			env->helper_pkt_access = pkt_access_ok(env, true);
 			int err = check_helper_mem(env, regno, NULL, fn->args[i].size, false, false);
 			if (!err)
 				err = check_helper_mem(env, regno, NULL, fn->args[i].size, true, false);
+			env->helper_pkt_access = false;
 			if (err) {
 				verbose(env, "arg#%u expects pointer to %u bytes of memory or NULL\n", i,
 					fn->args[i].size);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Generated packet programs, the kernel's verifier against ours: XDP
- * programs that move a packet pointer by a constant (or a masked variable),
+ * Generated packet programs, the kernel's verifier against ours: XDP and
+ * tc (sched_cls) programs that move a packet pointer by a constant (or a masked variable),
  * compare it with data_end (or data_meta with data) by every operator in
  * either operand order (sometimes as JMP32, sometimes twice), and access
  * the packet at random offsets and sizes in either branch. Each is loaded
@@ -84,7 +84,19 @@ static struct bpfrt_insn gen_cmp(int16_t skip)
 	return I(cls | op | BPFRT_X, swap ? 3 : 4, swap ? 4 : 3, skip, 0);
 }
 
-static size_t gen(struct bpfrt_insn *p)
+/* The context offsets of data_meta, data, data_end: xdp_md or __sk_buff. */
+static int16_t fld(bool tc, int which)
+{
+	static const int16_t xdp[] = { offsetof(struct xdp_md, data_meta),
+				       offsetof(struct xdp_md, data),
+				       offsetof(struct xdp_md, data_end) };
+	static const int16_t skb[] = { offsetof(struct __sk_buff, data_meta),
+				       offsetof(struct __sk_buff, data),
+				       offsetof(struct __sk_buff, data_end) };
+	return tc ? skb[which] : xdp[which];
+}
+
+static size_t gen(struct bpfrt_insn *p, bool tc)
 {
 	static const int32_t ks[] = { -1, 0, 1, 2, 4, 7, 8, 14, 16, 20, 0xfffe, 0xffff, 0x10000 };
 	static const int32_t masks[] = { 0, 1, 15, 255, 0xffff };
@@ -92,8 +104,8 @@ static size_t gen(struct bpfrt_insn *p)
 	size_t n = 0;
 
 	/* r2 = the moving pointer's base, r3 = the bound */
-	p[n++] = LDXW(2, 1, meta ? offsetof(struct xdp_md, data_meta) : offsetof(struct xdp_md, data));
-	p[n++] = LDXW(3, 1, meta ? offsetof(struct xdp_md, data) : offsetof(struct xdp_md, data_end));
+	p[n++] = LDXW(2, 1, fld(tc, meta ? 0 : 1));
+	p[n++] = LDXW(3, 1, fld(tc, meta ? 1 : 2));
 	if (rnd(4) == 0) { /* a variable offset: one byte proved, read, masked, added */
 		p[n++] = MOV(4, 2);
 		p[n++] = ADDK(4, 1);
@@ -136,9 +148,10 @@ static const uint32_t run_lens[] = { 14, 17, 22, 40 };
 /* r0 of `insns` (verified) run trusted by bpfrt on a packet of `len`
  * bytes; -1 when it could not run. */
 static int64_t run_ours(struct bpfrt_vm *vm, const struct bpfrt_insn *insns, size_t cnt,
-			enum bpfrt_backend be, uint32_t len)
+			bool tc, enum bpfrt_backend be, uint32_t len)
 {
-	struct bpfrt_verify_opts o = { .sz = sizeof(o), .attach = BPFRT_ATTACH_XDP,
+	struct bpfrt_verify_opts o = { .sz = sizeof(o),
+				       .attach = tc ? BPFRT_ATTACH_TC : BPFRT_ATTACH_XDP,
 				       .kernel_compat = true, .gpl = true };
 	struct verifier_facts *facts = NULL;
 	struct bpfrt_insn conv[MAX_GEN];
@@ -146,7 +159,7 @@ static int64_t run_ours(struct bpfrt_vm *vm, const struct bpfrt_insn *insns, siz
 
 	memcpy(conv, insns, cnt * sizeof(*conv));
 	if (verifier_run(conv, cnt, &o, &facts) ||
-	    fixups_convert_ctx(conv, cnt, FIXUP_CTX_XDP, facts, NULL)) {
+	    fixups_convert_ctx(conv, cnt, tc ? FIXUP_CTX_SKB : FIXUP_CTX_XDP, facts, NULL)) {
 		verifier_facts_free(facts);
 		return -1;
 	}
@@ -155,14 +168,17 @@ static int64_t run_ours(struct bpfrt_vm *vm, const struct bpfrt_insn *insns, siz
 	struct bpfrt_prog *prog = bpfrt_prog__load(vm, conv, cnt, &po);
 	uint8_t *pkt = malloc(len);
 	if (prog && pkt) {
-		struct bpfrt_xdp_ctx ctx;
-		uint64_t r0 = 0;
-		memset(&ctx, 0, sizeof(ctx));
+		struct bpfrt_xdp_ctx xdp;
+		struct bpfrt_skb_ctx skb;
+		uint64_t r0 = 0, data = (uint64_t)(uintptr_t)pkt;
+		memset(&xdp, 0, sizeof(xdp));
+		memset(&skb, 0, sizeof(skb));
 		memset(pkt, 0x5a, len);
-		ctx.data = ctx.data_meta = (uint64_t)(uintptr_t)pkt;
-		ctx.data_end = ctx.data + len;
+		xdp.data = xdp.data_meta = skb.data = skb.data_meta = data;
+		xdp.data_end = skb.data_end = data + len;
 		struct bpfrt_run_opts ro = { .sz = sizeof(ro) };
-		if (bpfrt_prog__run(prog, &ctx, sizeof(ctx), &r0, &ro) == 0)
+		if (bpfrt_prog__run(prog, tc ? (void *)&skb : (void *)&xdp,
+				    tc ? sizeof(skb) : sizeof(xdp), &r0, &ro) == 0)
 			res = (int64_t)(uint32_t)r0;
 	}
 	free(pkt);
@@ -185,7 +201,8 @@ static const char *last_line(char *log)
 /* Runs `n` accepted programs on NLENS packet lengths in the kernel (one
  * child) and in bpfrt; counts the runs whose r0 agree. */
 static void compare_runs(struct bpfrt_vm *vm, bool jit, struct bpfrt_insn (*p)[MAX_GEN],
-			 const size_t *cnt, size_t n, unsigned *same, unsigned *differ)
+			 const size_t *cnt, const bool *tc, size_t n, unsigned *same,
+			 unsigned *differ)
 {
 	struct kbpf_prog kp[KBPF_MAX_BATCH];
 	struct kbpf_run kr[KBPF_MAX_BATCH];
@@ -200,7 +217,8 @@ static void compare_runs(struct bpfrt_vm *vm, bool jit, struct bpfrt_insn (*p)[M
 		for (size_t l = 0; l < NLENS; l++, m++) {
 			memset(pkts[m], 0x5a, sizeof(pkts[m]));
 			kp[m] = (struct kbpf_prog){ .insns = p[i], .insn_cnt = cnt[i],
-						    .prog_type = BPF_PROG_TYPE_XDP };
+						    .prog_type = tc[i] ? BPF_PROG_TYPE_SCHED_CLS
+								       : BPF_PROG_TYPE_XDP };
 			kr[m] = (struct kbpf_run){ .data_in = pkts[m], .data_size_in = run_lens[l] };
 		}
 	kbpf_prog_run_batch(kp, kr, m, 20000, res);
@@ -208,16 +226,18 @@ static void compare_runs(struct bpfrt_vm *vm, bool jit, struct bpfrt_insn (*p)[M
 		if (res[k].outcome != KBPF_OK)
 			continue;
 		uint32_t len = run_lens[k % NLENS];
-		int64_t ri = run_ours(vm, kp[k].insns, kp[k].insn_cnt, BPFRT_BACKEND_INTERP, len);
-		int64_t rj = jit ? run_ours(vm, kp[k].insns, kp[k].insn_cnt, BPFRT_BACKEND_JIT, len)
+		bool t = tc[k / NLENS];
+		int64_t ri = run_ours(vm, kp[k].insns, kp[k].insn_cnt, t, BPFRT_BACKEND_INTERP, len);
+		int64_t rj = jit ? run_ours(vm, kp[k].insns, kp[k].insn_cnt, t, BPFRT_BACKEND_JIT, len)
 				 : ri;
 		if (ri == res[k].retval && rj == res[k].retval) {
 			(*same)++;
 			continue;
 		}
 		(*differ)++;
-		printf("  RUN       packet of %u bytes: the kernel returns %u, interpreter %lld, JIT %lld\n",
-		       len, res[k].retval, (long long)ri, (long long)rj);
+		printf("  RUN       %s, packet of %u bytes: the kernel returns %u, interpreter %lld, "
+		       "JIT %lld\n", t ? "tc" : "xdp", len, res[k].retval, (long long)ri,
+		       (long long)rj);
 		for (size_t q = 0; q < kp[k].insn_cnt; q++)
 			printf("    %02zu: %02x %u %u %+d %d\n", q, kp[k].insns[q].code,
 			       kp[k].insns[q].dst_reg, kp[k].insns[q].src_reg, kp[k].insns[q].off,
@@ -245,6 +265,8 @@ int main(int argc, char **argv)
 	/* accepted programs waiting to be run, NLENS runs each per batch */
 	static struct bpfrt_insn acc[KBPF_MAX_BATCH / NLENS][MAX_GEN];
 	size_t acc_cnt[KBPF_MAX_BATCH / NLENS], nacc = 0;
+	bool acc_tc[KBPF_MAX_BATCH / NLENS], ptc[KBPF_MAX_BATCH];
+	unsigned ntc = 0;
 
 	rng_state = seed;
 	for (unsigned base = 0; base < count; base += KBPF_MAX_BATCH) {
@@ -252,11 +274,15 @@ int main(int argc, char **argv)
 		struct kbpf_result kr[KBPF_MAX_BATCH];
 		size_t n = count - base < KBPF_MAX_BATCH ? count - base : KBPF_MAX_BATCH;
 
-		for (size_t i = 0; i < n; i++)
-			kp[i] = (struct kbpf_prog){ .insns = progs[i], .insn_cnt = gen(progs[i]),
-						    .prog_type = BPF_PROG_TYPE_XDP,
+		for (size_t i = 0; i < n; i++) {
+			ptc[i] = rnd(2);
+			ntc += ptc[i];
+			kp[i] = (struct kbpf_prog){ .insns = progs[i], .insn_cnt = gen(progs[i], ptc[i]),
+						    .prog_type = ptc[i] ? BPF_PROG_TYPE_SCHED_CLS
+									: BPF_PROG_TYPE_XDP,
 						    .log_buf = klogs[i],
 						    .log_size = sizeof(klogs[i]) };
+		}
 		kbpf_prog_run_batch(kp, NULL, n, 20000, kr);
 		for (size_t i = 0; i < n; i++) {
 			if (kr[i].outcome != KBPF_OK && kr[i].outcome != KBPF_REJECTED) {
@@ -264,7 +290,8 @@ int main(int argc, char **argv)
 				continue;
 			}
 			struct bpfrt_verify_opts o = {
-				.sz = sizeof(o), .attach = BPFRT_ATTACH_XDP, .kernel_compat = true,
+				.sz = sizeof(o), .attach = ptc[i] ? BPFRT_ATTACH_TC : BPFRT_ATTACH_XDP,
+				.kernel_compat = true,
 				.gpl = true, .log_level = 1, .log_buf = ours, .log_size = sizeof(ours),
 			};
 			bool kok = kr[i].outcome == KBPF_OK;
@@ -275,18 +302,20 @@ int main(int argc, char **argv)
 				same++;
 				if (ok && vm) {
 					memcpy(acc[nacc], kp[i].insns, kp[i].insn_cnt * sizeof(acc[0][0]));
+					acc_tc[nacc] = ptc[i];
 					acc_cnt[nacc++] = kp[i].insn_cnt;
 				}
 				if (nacc == KBPF_MAX_BATCH / NLENS ||
 				    (nacc && base + i + 1 == count)) {
-					compare_runs(vm, jit, acc, acc_cnt, nacc, &runs_same, &runs_differ);
+					compare_runs(vm, jit, acc, acc_cnt, acc_tc, nacc, &runs_same,
+						     &runs_differ);
 					nacc = 0;
 				}
 				continue;
 			}
 			differ++;
-			printf("  DISAGREE  program %u (seed %llu): the kernel %s (%s), ours %s (%s)\n",
-			       base + (unsigned)i, (unsigned long long)seed,
+			printf("  DISAGREE  %s program %u (seed %llu): the kernel %s (%s), ours %s (%s)\n",
+			       ptc[i] ? "tc" : "xdp", base + (unsigned)i, (unsigned long long)seed,
 			       kok ? "accepts" : "rejects", kok ? "" : last_line(klogs[i]),
 			       ok ? "accepts" : "rejects", ok ? "" : last_line(ours));
 			for (size_t k = 0; k < kp[i].insn_cnt; k++)
@@ -296,12 +325,13 @@ int main(int argc, char **argv)
 		}
 	}
 	if (nacc)
-		compare_runs(vm, jit, acc, acc_cnt, nacc, &runs_same, &runs_differ);
+		compare_runs(vm, jit, acc, acc_cnt, acc_tc, nacc, &runs_same, &runs_differ);
 	bpfrt_vm__free(vm);
-	printf("packet_diff: %u generated xdp programs: %u verdicts as the kernel's (it accepts %u), "
+	printf("packet_diff: %u generated programs (%u tc, the rest xdp): %u verdicts as the "
+	       "kernel's (it accepts %u), "
 	       "%u differ, %u without a kernel verdict;\n"
 	       "  runs of accepted programs (interpreter%s): %u as the kernel's, %u differ\n",
-	       count, same, kaccept, differ, no_verdict, jit ? " and JIT" : "", runs_same,
+	       count, ntc, same, kaccept, differ, no_verdict, jit ? " and JIT" : "", runs_same,
 	       runs_differ);
 	return differ || runs_differ || !same ? 1 : 0;
 }
