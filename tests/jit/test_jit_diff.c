@@ -278,6 +278,14 @@ static void idiom(struct gen *g)
 			item(g);
 			put(g, INSN(ALU(64, BPFRT_ADD, BPFRT_K), a, 0, 0, imm));
 		}
+		/* sometimes a step of something else before the access (or a change of
+		 * the index, which must stay after the address) */
+		uint8_t t = below(4) ? wreg() : x;
+		if (t != a && below(3)) {
+			static const uint8_t tops[] = {BPFRT_ADD, BPFRT_XOR, BPFRT_MUL, BPFRT_RSH};
+			item(g);
+			put(g, INSN(ALU(below(2) ? 64 : 32, tops[below(4)], BPFRT_K), t, 0, 0, 1 + (int)below(9)));
+		}
 		uint8_t mode = size == 8 ? BPFRT_DW : size == 4 ? BPFRT_W : size == 2 ? BPFRT_H : BPFRT_B;
 		static const uint8_t ops[] = {BPFRT_ADD, BPFRT_SUB, BPFRT_OR, BPFRT_AND, BPFRT_XOR};
 		uint8_t op = ops[below(5)], w = below(2) ? 64 : 32;
@@ -383,15 +391,21 @@ static void idiom(struct gen *g)
 		put(g, INSN(BPFRT_JMP | BPFRT_JGT | BPFRT_K, rreg(), 0, 1, rnd_imm()));
 		random_form(g, &isa_forms[below(2) ? ISA_OP_JA : ISA_OP_JA32], false);
 		break;
-	default: { /* load-op on the stack or buffer through its base */
+	default: { /* load-op (the operation at most as wide as the load) or a
+		  * load stored back, on the stack or buffer through its base */
+		static const uint8_t ops[] = {BPFRT_XOR, BPFRT_ADD, BPFRT_MUL, BPFRT_SUB};
 		uint8_t base, l = wreg();
 		int16_t off;
-		int size = below(2) ? 8 : 4;
+		int size = below(2) ? 8 : 4, w = size == 4 || below(2) ? 32 : 64;
 		mem_operand(&base, &off, size);
+		uint8_t mode = size == 8 ? BPFRT_DW : BPFRT_W;
 		item(g);
-		put(g, INSN(BPFRT_LDX | BPFRT_MEM | (size == 8 ? BPFRT_DW : BPFRT_W), l, base, off, 0));
+		put(g, INSN(BPFRT_LDX | (size == 8 || below(4) ? BPFRT_MEM : BPFRT_MEMSX) | mode, l, base, off, 0));
 		item(g);
-		put(g, INSN(ALU(size * 8, BPFRT_XOR, BPFRT_X), a, l, 0, 0));
+		if (below(4))
+			put(g, INSN(ALU(w, ops[below(4)], BPFRT_X), a, l, 0, 0));
+		else
+			put(g, INSN(BPFRT_STX | BPFRT_MEM | mode, base, l, off, 0));
 		if (below(2))
 			mov_imm(g, l, rnd_imm());
 		break;

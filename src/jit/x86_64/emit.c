@@ -349,6 +349,14 @@ void emit_alu_mi(struct x86_buf *b, enum x86_alu op, int sz, int base, int index
 	emit_imm(b, imm8 ? 1 : sz, imm);
 }
 
+void emit_imul_rm_idx(struct x86_buf *b, int sz, int reg, int base, int index, int scale,
+		      int32_t disp)
+{
+	fix_index(&base, &index, scale);
+	uint8_t opc[2] = {0x0f, 0xaf};
+	enc_x(b, size_flags(sz) | E_MEM, opc, 2, reg, base, index, scale, disp);
+}
+
 void emit_alu_rm_idx(struct x86_buf *b, enum x86_alu op, int sz, int reg, int base, int index,
 		     int scale, int32_t disp)
 {

@@ -150,6 +150,9 @@ void emit_alu_rm(struct x86_buf *b, enum x86_alu op, int sz, int reg, int base, 
  * low bits of imm); mov [mem], imm. */
 void emit_alu_rm_idx(struct x86_buf *b, enum x86_alu op, int sz, int reg, int base, int index,
 		     int scale, int32_t disp);
+/* imul reg, [mem] (sz 4 or 8) */
+void emit_imul_rm_idx(struct x86_buf *b, int sz, int reg, int base, int index, int scale,
+		      int32_t disp);
 void emit_alu_mr(struct x86_buf *b, enum x86_alu op, int sz, int base, int index, int scale,
 		 int32_t disp, int src);
 void emit_alu_mi(struct x86_buf *b, enum x86_alu op, int sz, int base, int index, int scale,

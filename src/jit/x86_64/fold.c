@@ -334,12 +334,35 @@ static bool fold_mem(struct jit_compiler *c, size_t *ip, size_t k, const struct 
 			consumed(c, ip, k + 2);
 			return true;
 		}
-		if (!is_k && r != l && r != y && o->src_reg == l && sz == w && !(f->flags & ISA_F_SIGNED) &&
-		    !live_after(c, k + 1, l) && y_free_after(c, a, k + 1)) {
-			emit_alu_rm_idx(b, op, w, R(r), a->base, a->index, a->scale, (int32_t)disp);
+	}
+	/* load-op: a 32-bit operation reads the low half of a 64-bit slot
+	 * (little-endian), so the access may be wider than the operation */
+	enum isa_op next = ldx && k + 1 < c->n && JOIN(k + 1) ? c->form[k + 1]->op : ISA_OP_INVALID;
+	if (op < 0 && (next == ISA_OP_MUL64_X || next == ISA_OP_MUL32_X)) {
+		w = next == ISA_OP_MUL64_X ? 8 : 4;
+		is_k = false;
+	}
+	if ((op >= 0 || next == ISA_OP_MUL64_X || next == ISA_OP_MUL32_X) && !is_k && sz >= w) {
+		const struct bpfrt_insn *o = &c->insns[k + 1];
+		int r = o->dst_reg;
+		if (r != l && r != y && o->src_reg == l && !live_after(c, k + 1, l) &&
+		    y_free_after(c, a, k + 1)) {
+			if (op >= 0)
+				emit_alu_rm_idx(b, op, w, R(r), a->base, a->index, a->scale, (int32_t)disp);
+			else
+				emit_imul_rm_idx(b, w, R(r), a->base, a->index, a->scale, (int32_t)disp);
 			consumed(c, ip, k + 1);
 			return true;
 		}
+	}
+	/* ldx l, [y+o]; stx [y+o], l stores what is there: the load alone */
+	if (ldx && k + 1 < c->n && JOIN(k + 1) && c->form[k + 1]->syntax == ISA_SYN_STX &&
+	    c->form[k + 1]->size == sz && c->insns[k + 1].dst_reg == y && c->insns[k + 1].off == m->off &&
+	    c->insns[k + 1].src_reg == l && l != y && y_free_after(c, a, k + 1)) {
+		emit_load_idx(b, sz, f->flags & ISA_F_SIGNED, R(l), a->base, a->index, a->scale,
+			      (int32_t)disp);
+		consumed(c, ip, k + 1);
+		return true;
 	}
 	if (!a->stale)
 		return false; /* a plain access: the usual translation */
@@ -364,6 +387,36 @@ static void emit_addr(struct jit_compiler *c, int sz, const struct addr *a)
 		emit_lea(&c->buf, sz, R(a->y), a->base, (int32_t)a->disp);
 	else
 		emit_lea_idx(&c->buf, sz, R(a->y), a->base, a->index, a->scale, (int32_t)a->disp);
+}
+
+/* The address group ends at `last` and computes `a` from the BPF
+ * registers `regs`. The access may follow it directly or after one ALU
+ * instruction that neither reads nor writes those registers: that one is
+ * emitted first (clang often puts the next step of a chain there). */
+static void addr_then_access(struct jit_compiler *c, size_t *ip, size_t last, const struct addr *a,
+			     int sz, uint16_t regs)
+{
+	size_t i = *ip, j = last + 1;
+	if (sz == 8 && fold_mem(c, ip, j, a))
+		return;
+	uint16_t use = ALL, def = ALL;
+	const struct isa_form *g = j < c->n && joinable(c, i, j) ? c->form[j] : NULL;
+	if (g)
+		use_def(&c->insns[j], g, &use, &def);
+	bool movable = g && sz == 8 && !((use | def) & regs) &&
+		       (g->syntax == ISA_SYN_ALU_K || g->syntax == ISA_SYN_ALU_X) &&
+		       g->op != ISA_OP_MOV64_X && g->op != ISA_OP_MOV32_X;
+	if (movable) {
+		jit_translate_insn(c, NULL, &j);
+		*ip = i;
+		if (j == last + 1 && fold_mem(c, ip, j + 1, a))
+			return;
+		emit_addr(c, sz, a);
+		consumed(c, ip, j);
+		return;
+	}
+	emit_addr(c, sz, a);
+	consumed(c, ip, last);
 }
 
 /* mov Y, B followed by add Y, imm and/or add Y, Z (any order): one lea,
@@ -398,10 +451,10 @@ static bool fold_lea(struct jit_compiler *c, size_t *ip)
 	if (last == i)
 		return false;
 	/* A 32-bit sum wraps at 2^32: only a 64-bit address goes into an access. */
-	if (sz == 4 || !fold_mem(c, ip, last + 1, &a)) {
-		emit_addr(c, sz, &a);
-		consumed(c, ip, last);
-	}
+	uint16_t regs = BIT(a.y) | BIT(mv->src_reg);
+	for (size_t j = i + 1; j <= last; j++)
+		regs |= BIT(c->insns[j].src_reg); /* the index; 0 for add imm: r0, harmless */
+	addr_then_access(c, ip, last, &a, sz, regs);
 	return true;
 }
 
@@ -423,8 +476,7 @@ int jit_fold(struct jit_compiler *c, size_t *ip)
 			return 0;
 		struct addr a = {.y = in->dst_reg, .stale = true, .base = R(in->dst_reg),
 				 .index = R(in->src_reg), .scale = c->scale[i]};
-		if (!fold_mem(c, ip, i + 1, &a))
-			emit_addr(c, 8, &a);
+		addr_then_access(c, ip, i, &a, 8, BIT(in->dst_reg) | BIT(in->src_reg));
 		return 1;
 	}
 	case ISA_OP_LDXDW: case ISA_OP_LDXW: case ISA_OP_LDXH: case ISA_OP_LDXB: {
