@@ -11,143 +11,34 @@
  * lea. A sequence is only folded when no branch lands inside it.
  *
  * Some folds drop a value the sequence computed on the way (the shifted
- * index of lsh/add, the other half of a rotate). They need to know that
- * no later instruction reads it: jit_liveness() computes which BPF
- * registers are live after each instruction. It is computed here rather
- * than taken from the verifier because the JIT also compiles programs
- * that were not verified (trusted mode), and the verifier keeps its own
- * liveness private to state pruning.
+ * index of lsh/add, the other half of a rotate, an address used once).
+ * They need to know that no later instruction reads it: the liveness of
+ * src/isa/liveness.h, a static analysis that needs no verifier facts, so
+ * it also serves programs that were never verified (trusted mode).
  */
 #include <errno.h>
 #include <stdlib.h>
 
+#include "isa/liveness.h"
 #include "jit/x86_64/translate.h"
 
 #define R(bpf) jit_reg_map[bpf]
 #define BIT(r) ((uint16_t)(1u << (r)))
-#define ARGS 0x3e /* r1-r5 */
-#define ALL 0x7ff
+#define ALL ISA_REGS_ALL
 
-/* What instruction i reads (use) and writes for certain (def). A def may
- * be left out (that only keeps a register live longer), a use never. */
-static void use_def(const struct bpfrt_insn *in, const struct isa_form *f, uint16_t *use,
-		    uint16_t *def)
+static void use_def(const struct jit_compiler *c, size_t i, uint16_t *use, uint16_t *def)
 {
-	uint16_t u = 0, d = 0;
-	unsigned fl = f->flags;
-	switch (f->syntax) {
-	case ISA_SYN_ALU_K: case ISA_SYN_ALU_X: case ISA_SYN_UNARY:
-		if (fl & ISA_F_READS_DST)
-			u |= BIT(in->dst_reg);
-		if (fl & ISA_F_READS_SRC)
-			u |= BIT(in->src_reg);
-		if (fl & ISA_F_WRITES_DST)
-			d |= BIT(in->dst_reg);
-		break;
-	case ISA_SYN_JCOND_X:
-		u |= BIT(in->src_reg);
-		/* fall through */
-	case ISA_SYN_JCOND_K:
-		u |= BIT(in->dst_reg);
-		break;
-	case ISA_SYN_JA: case ISA_SYN_JA32:
-		break;
-	case ISA_SYN_CALLX:
-		u |= BIT(in->dst_reg);
-		/* fall through */
-	case ISA_SYN_CALL_LOCAL:
-		/* BPF gives the callee no r0 or r6-r9, but an unverified one
-		 * may read the caller's, as the interpreter lets it */
-		u |= ALL;
-		/* fall through */
-	case ISA_SYN_CALL:
-		/* r1-r5 are arguments, then clobbered; r0 is the result */
-		u |= ARGS;
-		d = ARGS | 1;
-		break;
-	case ISA_SYN_EXIT:
-		u = 1 | ARGS; /* see jit_liveness() */
-		break;
-	case ISA_SYN_LDDW:
-		d = BIT(in->dst_reg);
-		break;
-	case ISA_SYN_LDX:
-		u = BIT(in->src_reg);
-		d = BIT(in->dst_reg);
-		break;
-	case ISA_SYN_ST:
-		u = BIT(in->dst_reg);
-		break;
-	case ISA_SYN_STX:
-		u = BIT(in->dst_reg) | BIT(in->src_reg);
-		break;
-	case ISA_SYN_ATOMIC:
-		u = BIT(in->dst_reg) | BIT(in->src_reg);
-		if (fl & ISA_F_WRITES_R0)
-			u |= 1, d = 1; /* cmpxchg: compares with r0, old value into r0 */
-		else if (fl & ISA_F_FETCH)
-			d = BIT(in->src_reg);
-		break;
-	case ISA_SYN_LDIND:
-		u = BIT(in->src_reg);
-		d = 1;
-		break;
-	case ISA_SYN_LDABS:
-		d = 1;
-		break;
-	default:
-		u = ALL;
-		break;
-	}
-	*use = u & ALL;
-	*def = d & ALL;
+	isa_insn_regs(&c->insns[i], c->form[i], ISA_LIVE_ANY, c->func_of[i] == 0, use, def);
 }
 
+/* ISA_LIVE_ANY: the JIT also compiles programs nobody verified, which may
+ * read what the interpreter leaves in registers across calls. */
 int jit_liveness(struct jit_compiler *c)
 {
-	size_t n = c->n;
-	uint16_t *in = calloc(n + 1, sizeof(*in));
-	c->live_out = calloc(n, sizeof(*c->live_out));
-	if (!in || !c->live_out) {
-		free(in);
+	c->live_out = calloc(c->n, sizeof(*c->live_out));
+	if (!c->live_out)
 		return -ENOMEM;
-	}
-	for (bool changed = true; changed;) {
-		changed = false;
-		for (size_t i = n; i-- > 0;) {
-			const struct isa_form *f = c->form[i];
-			if (!f)
-				continue;
-			const struct bpfrt_insn *insn = &c->insns[i];
-			size_t next = i + (f->syntax == ISA_SYN_LDDW ? 2 : 1);
-			uint16_t out = BIT(BPFRT_REG_FP);
-			if (f->syntax == ISA_SYN_JA || f->syntax == ISA_SYN_JA32 ||
-			    f->syntax == ISA_SYN_JCOND_K || f->syntax == ISA_SYN_JCOND_X) {
-				int64_t t = (int64_t)i + 1 +
-					    (f->syntax == ISA_SYN_JA32 ? insn->imm : insn->off);
-				out |= in[t];
-			}
-			if (f->syntax != ISA_SYN_EXIT && f->syntax != ISA_SYN_JA &&
-			    f->syntax != ISA_SYN_JA32 && next < n)
-				out |= in[next];
-			uint16_t use, def;
-			use_def(insn, f, &use, &def);
-			/* The main function's exit reads r0 only. A function's
-			 * r1-r5 are its caller's after the call: BPF says they
-			 * are clobbered, but an unverified caller may read them
-			 * and must see what the interpreter shows. */
-			if (f->syntax == ISA_SYN_EXIT && c->func_of[i] == 0)
-				use = 1;
-			uint16_t li = use | (out & ~def) | BIT(BPFRT_REG_FP);
-			c->live_out[i] = out;
-			if (li != in[i]) {
-				in[i] = li;
-				changed = true;
-			}
-		}
-	}
-	free(in);
-	return 0;
+	return isa_reg_liveness(c->insns, c->n, ISA_LIVE_ANY, c->funcs[0].end, NULL, c->live_out);
 }
 
 static bool live_after(const struct jit_compiler *c, size_t i, int reg)
@@ -182,7 +73,7 @@ void jit_plan_folds(struct jit_compiler *c)
 			    g->syntax == ISA_SYN_CALL || g->syntax == ISA_SYN_CALLX)
 				break;
 			uint16_t use, def;
-			use_def(jn, g, &use, &def);
+			use_def(c, j, &use, &def);
 			if (!((use | def) & BIT(x)))
 				continue;
 			if (g->op == ISA_OP_ADD64_X && jn->src_reg == x && jn->dst_reg != x &&
@@ -402,7 +293,7 @@ static void addr_then_access(struct jit_compiler *c, size_t *ip, size_t last, co
 	uint16_t use = ALL, def = ALL;
 	const struct isa_form *g = j < c->n && joinable(c, i, j) ? c->form[j] : NULL;
 	if (g)
-		use_def(&c->insns[j], g, &use, &def);
+		use_def(c, j, &use, &def);
 	bool movable = g && sz == 8 && !((use | def) & regs) &&
 		       (g->syntax == ISA_SYN_ALU_K || g->syntax == ISA_SYN_ALU_X) &&
 		       g->op != ISA_OP_MOV64_X && g->op != ISA_OP_MOV32_X;
