@@ -26,6 +26,26 @@ static int check_read(struct verifier_env *env, uint32_t regno)
 	return 0;
 }
 
+void ptr_var_offset(struct reg_state *res, const struct reg_state *ptr,
+		    const struct reg_state *scalar, uint8_t op)
+{
+	/* the variable part of the offset is a scalar of its own */
+	struct reg_state var = *ptr;
+	var.type = SCALAR_VALUE;
+	var.id = 0;
+	var.off = 0;
+	scalar_alu(&var, scalar, op, false);
+	res->var_off = var.var_off;
+	res->smin_value = var.smin_value;
+	res->smax_value = var.smax_value;
+	res->umin_value = var.umin_value;
+	res->umax_value = var.umax_value;
+	res->s32_min_value = var.s32_min_value;
+	res->s32_max_value = var.s32_max_value;
+	res->u32_min_value = var.u32_min_value;
+	res->u32_max_value = var.u32_max_value;
+}
+
 /* ptr (dst) OP= scalar (src) for ADD and SUB. */
 static int ptr_arith(struct verifier_env *env, struct reg_state *dst, const struct reg_state *ptr,
 		     const struct reg_state *scalar, uint8_t op, uint32_t dst_regno)
@@ -63,20 +83,7 @@ static int ptr_arith(struct verifier_env *env, struct reg_state *dst, const stru
 		}
 		res.off = (int32_t)off;
 	} else {
-		/* the variable part of the offset is a scalar of its own */
-		struct reg_state var = *ptr;
-		var.type = SCALAR_VALUE;
-		var.id = 0;
-		scalar_alu(&var, scalar, op, false);
-		res.var_off = var.var_off;
-		res.smin_value = var.smin_value;
-		res.smax_value = var.smax_value;
-		res.umin_value = var.umin_value;
-		res.umax_value = var.umax_value;
-		res.s32_min_value = var.s32_min_value;
-		res.s32_max_value = var.s32_max_value;
-		res.u32_min_value = var.u32_min_value;
-		res.u32_max_value = var.u32_max_value;
+		ptr_var_offset(&res, ptr, scalar, op);
 		res.id = 0;
 	}
 	*dst = res;

@@ -161,6 +161,16 @@ static int check_ctx_mismatch(struct verifier_env *env, int insn_idx, const stru
 	return -EINVAL;
 }
 
+/* What a load of `size` bytes of unknown data gives. */
+static void loaded_value(struct reg_state *val, int size, bool sign_ext)
+{
+	mark_reg_unknown(val);
+	if (sign_ext)
+		coerce_reg_to_size_sx(val, size);
+	else
+		coerce_reg_to_size(val, size);
+}
+
 static int invalid_mem(struct verifier_env *env, uint32_t regno, const struct reg_state *r)
 {
 	char b[48];
@@ -248,11 +258,7 @@ int check_mem_access(struct verifier_env *env, int insn_idx, uint32_t regno, int
 				coerce_reg_to_size_sx(&val, size);
 			break;
 		}
-		mark_reg_unknown(&val);
-		if (sign_ext)
-			coerce_reg_to_size_sx(&val, size);
-		else
-			coerce_reg_to_size(&val, size);
+		loaded_value(&val, size, sign_ext);
 		break;
 	case PTR_TO_PACKET:
 	case PTR_TO_PACKET_META:
@@ -263,11 +269,7 @@ int check_mem_access(struct verifier_env *env, int insn_idx, uint32_t regno, int
 		err = check_packet_access(env, regno, r->off + off, size, false);
 		if (err)
 			return err;
-		mark_reg_unknown(&val);
-		if (sign_ext)
-			coerce_reg_to_size_sx(&val, size);
-		else
-			coerce_reg_to_size(&val, size);
+		loaded_value(&val, size, sign_ext);
 		break;
 	default:
 		return invalid_mem(env, regno, r);

@@ -127,22 +127,8 @@ int pkt_ptr_arith(struct verifier_env *env, struct reg_state *dst, const struct 
 		int64_t v = (int64_t)scalar->var_off.value;
 		res.off = (int32_t)(op == BPFRT_ADD ? ptr->off + v : ptr->off - v);
 	} else {
-		/* the variable part of the offset is a scalar of its own; the
-		 * result is a new base: a new id, no range yet */
-		struct reg_state var = *ptr;
-		var.type = SCALAR_VALUE;
-		var.id = 0;
-		var.off = 0;
-		scalar_alu(&var, scalar, op, false);
-		res.var_off = var.var_off;
-		res.smin_value = var.smin_value;
-		res.smax_value = var.smax_value;
-		res.umin_value = var.umin_value;
-		res.umax_value = var.umax_value;
-		res.s32_min_value = var.s32_min_value;
-		res.s32_max_value = var.s32_max_value;
-		res.u32_min_value = var.u32_min_value;
-		res.u32_max_value = var.u32_max_value;
+		/* the result is a new base: a new id, no range yet */
+		ptr_var_offset(&res, ptr, scalar, op);
 		res.id = new_id(env);
 		if (op == BPFRT_ADD || scalar->smin_value < 0)
 			res.range = 0;

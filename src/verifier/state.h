@@ -369,6 +369,9 @@ bool pkt_regsafe(const struct reg_state *old, const struct reg_state *cur);
 bool pkt_access_ok(const struct verifier_env *env, bool write);
 
 /* ---- alu.c ---- */
+/* res's variable offset and bounds: ptr's variable part OP scalar. */
+void ptr_var_offset(struct reg_state *res, const struct reg_state *ptr,
+		    const struct reg_state *scalar, uint8_t op);
 int do_alu(struct verifier_env *env, const struct bpfrt_insn *insn, int insn_idx);
 int do_ld_imm64(struct verifier_env *env, const struct bpfrt_insn *insn, int insn_idx);
 
