@@ -168,12 +168,11 @@ static int check_jumps(struct verifier_env *env)
 			err = -EINVAL;
 			break;
 		}
-		/* As the kernel: a conditional jump is a prune point itself (one
-		 * state there covers both ways), an unconditional one makes its
-		 * target one; loop heads are added by find_loops. */
-		if (f->op == ISA_OP_JA || f->op == ISA_OP_JA32)
-			env->aux[t].prune_point = true;
-		else
+		/* As the kernel: every jump target is a prune point, and so is a
+		 * conditional jump itself (one state there covers both ways);
+		 * the instruction after it is not. */
+		env->aux[t].prune_point = true;
+		if (f->op != ISA_OP_JA && f->op != ISA_OP_JA32)
 			env->aux[i].prune_point = true;
 	}
 	/* Each subprogram must end in exit or an unconditional jump. */

@@ -221,24 +221,28 @@ static bool back_insn(const struct verifier_env *env, struct bt *bt, uint32_t i,
 	}
 }
 
+/* "mark_precise: frame0: regs=r1,r7 stack=-16 before 12" (kernel style). */
 static void log_bt(struct verifier_env *env, const struct bt *bt, uint32_t i)
 {
-	char b[160];
+	char b[256];
 	size_t n = 0;
-	for (uint32_t f = 0; f < MAX_FRAMES; f++) {
+	for (uint32_t f = 0; f < MAX_FRAMES && n < sizeof(b) - 64; f++) {
 		if (!bt->regs[f] && !bt->slots[f])
 			continue;
+		const char *sep = "";
 		n += (size_t)snprintf(b + n, sizeof(b) - n, " frame%u: regs=", f);
-		for (int r = 0; r < MAX_BPF_REG && n < sizeof(b); r++)
-			if (bt->regs[f] & (1u << r))
-				n += (size_t)snprintf(b + n, sizeof(b) - n, "r%d ", r);
-		if (n < sizeof(b))
-			n += (size_t)snprintf(b + n, sizeof(b) - n, "stack=");
-		for (int s = 0; s < 64 && n < sizeof(b); s++)
-			if (bt->slots[f] & (1ULL << s))
-				n += (size_t)snprintf(b + n, sizeof(b) - n, "-%d ", 8 * (s + 1));
-		if (n >= sizeof(b))
-			break;
+		for (int r = 0; r < MAX_BPF_REG && n < sizeof(b) - 32; r++)
+			if (bt->regs[f] & (1u << r)) {
+				n += (size_t)snprintf(b + n, sizeof(b) - n, "%sr%d", sep, r);
+				sep = ",";
+			}
+		n += (size_t)snprintf(b + n, sizeof(b) - n, " stack=");
+		sep = "";
+		for (int s = 0; s < 64 && n < sizeof(b) - 16; s++)
+			if (bt->slots[f] & (1ULL << s)) {
+				n += (size_t)snprintf(b + n, sizeof(b) - n, "%s-%d", sep, 8 * (s + 1));
+				sep = ",";
+			}
 	}
 	log_write(env->log, "mark_precise:%s before %u\n", n ? b : "", i);
 }
@@ -362,13 +366,15 @@ int propagate_precision(struct verifier_env *env, const struct vstate *old, uint
 	bt.fr = env->cur->curframe;
 	for (uint32_t f = 0; f <= old->curframe; f++) {
 		const struct func_state *fs = old->frame[f];
-		uint16_t live = f == old->curframe ? env->aux[insn_idx].live_in : 0x3c0;
+		uint16_t live;
+		uint64_t live_stack;
+		frame_liveness(env, old, f, insn_idx, &live, &live_stack);
 		for (int r = 0; r < MAX_BPF_REG; r++)
 			if ((live & (1u << r)) && fs->regs[r].type == SCALAR_VALUE &&
 			    fs->regs[r].precise)
 				bt.regs[f] |= (uint16_t)(1u << r);
 		for (uint32_t s = 0; s < fs->nslots && s < 64; s++)
-			if (fs->stack[s].kind[7] == STACK_SPILL &&
+			if ((live_stack & (1ULL << s)) && fs->stack[s].kind[7] == STACK_SPILL &&
 			    fs->stack[s].spilled.type == SCALAR_VALUE && fs->stack[s].spilled.precise)
 				bt.slots[f] |= 1ULL << s;
 	}

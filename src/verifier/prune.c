@@ -253,6 +253,26 @@ static bool stacksafe(const struct func_state *old, const struct func_state *cur
 	return true;
 }
 
+/* What of frame f of st may still be read: at insn_idx for the current
+ * frame, after its call returns for a caller (everything, if the call was
+ * handed a pointer to its stack). */
+void frame_liveness(const struct verifier_env *env, const struct vstate *st, uint32_t f,
+		    uint32_t insn_idx, uint16_t *regs, uint64_t *slots)
+{
+	if (f == st->curframe) {
+		*regs = env->aux[insn_idx].live_in;
+		*slots = env->aux[insn_idx].live_stack;
+		return;
+	}
+	uint32_t c = st->frame[f + 1]->callsite;
+	*regs = 0x3c0; /* r6-r9: r0 is the call's result, r1-r5 clobbered */
+	*slots = ~0ULL;
+	if (c + 1 < env->insn_cnt && !env->aux[c].call_stack_arg) {
+		*regs &= env->aux[c + 1].live_in;
+		*slots = env->aux[c + 1].live_stack;
+	}
+}
+
 /* Every concrete state of cur is one of old's (for the live parts). */
 static bool covers(const struct verifier_env *env, const struct vstate *old,
 		   const struct vstate *cur, uint32_t insn_idx, enum cmp_mode exact)
@@ -265,12 +285,13 @@ static bool covers(const struct verifier_env *env, const struct vstate *old,
 		const struct func_state *of = old->frame[f], *cf = cur->frame[f];
 		if (of->callsite != cf->callsite || of->in_callback != cf->in_callback)
 			return false;
-		bool top = f == old->curframe;
-		uint16_t live = top ? env->aux[insn_idx].live_in : 0x3c0;
+		uint16_t live;
+		uint64_t live_stack;
+		frame_liveness(env, old, f, insn_idx, &live, &live_stack);
 		for (int r = 0; r < MAX_BPF_REG; r++)
 			if ((live & (1u << r)) && !regsafe(&of->regs[r], &cf->regs[r], &m, exact))
 				return false;
-		if (!stacksafe(of, cf, &m, top ? env->aux[insn_idx].live_stack : ~0ULL, exact))
+		if (!stacksafe(of, cf, &m, live_stack, exact))
 			return false;
 	}
 	for (uint32_t i = 0; i < old->refcnt; i++)

@@ -450,6 +450,9 @@ int hist_copy(struct vstate *dst, const struct vstate *src);
 /* ---- liveness.c ---- */
 void compute_liveness(struct verifier_env *env);
 int compute_stack_liveness(struct verifier_env *env);
+/* prune.c: the registers and slots of frame f of st pruning compares. */
+void frame_liveness(const struct verifier_env *env, const struct vstate *st, uint32_t f,
+		    uint32_t insn_idx, uint16_t *regs, uint64_t *slots);
 
 /* ---- log.c ---- */
 void verbose(struct verifier_env *env, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

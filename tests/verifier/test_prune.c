@@ -1,0 +1,344 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Liveness, precision and pruning, from the inside:
+ *  - liveness: the registers and stack slots liveness.c finds live at each
+ *    instruction of small programs (check_cfg on a bare environment);
+ *  - precision: the level-2 log's mark_precise lines (precision.c walking a
+ *    path back) say which registers and slots a check made precise;
+ *  - a regression guard: instructions processed on fixed programs stay
+ *    under bounds (about 1.25x what the walk takes today; the kernel's
+ *    count is in the comment where bench-verifier measured it). Not timed.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "bpfrt/asm.h"
+#include "bpfrt/verifier.h"
+#include "verifier/log.h"
+#include "verifier/state.h"
+
+static struct bpfrt_insn *assemble(const char *text, size_t *cnt)
+{
+	char alog[512] = "";
+	struct bpfrt_asm_opts ao = { .sz = sizeof(ao), .filename = "test", .log_buf = alog,
+				     .log_size = sizeof(alog) };
+	struct bpfrt_insn *insns = NULL;
+	if (bpfrt_asm(text, &ao, &insns, cnt))
+		fail_msg("does not assemble: %s", alog);
+	return insns;
+}
+
+/* ---- liveness ---- */
+
+struct cfg {
+	struct verifier_env env;
+	struct verifier_log log;
+	struct bpfrt_verify_opts opts;
+	struct bpfrt_insn *insns;
+};
+
+static struct cfg *cfg_of(const char *text)
+{
+	struct cfg *c = calloc(1, sizeof(*c));
+	size_t cnt;
+	assert_non_null(c);
+	c->insns = assemble(text, &cnt);
+	c->opts.sz = sizeof(c->opts);
+	c->env.insns = c->insns;
+	c->env.insn_cnt = (uint32_t)cnt;
+	c->env.opts = &c->opts;
+	c->env.log = &c->log;
+	c->env.aux = calloc(cnt, sizeof(*c->env.aux));
+	c->env.facts = calloc(1, sizeof(*c->env.facts));
+	assert_non_null(c->env.aux);
+	assert_non_null(c->env.facts);
+	c->env.facts->insn = calloc(cnt, sizeof(*c->env.facts->insn));
+	c->env.facts->insn_cnt = cnt;
+	assert_int_equal(check_cfg(&c->env), 0);
+	return c;
+}
+
+static void cfg_free(struct cfg *c)
+{
+	free(c->env.aux);
+	free(c->env.facts->insn);
+	free(c->env.facts);
+	free(c->insns);
+	free(c);
+}
+
+#define SLOT(off) (1ULL << ((-(off) - 1) / 8)) /* the slot of fp+off */
+
+static void registers_live_until_overwritten(void **state)
+{
+	(void)state;
+	struct cfg *c = cfg_of("mov %r6, 1\n"	   /* 0 */
+			       "mov %r7, 2\n"	   /* 1 */
+			       "jeq %r6, 0, +1\n"  /* 2 */
+			       "mov %r7, 3\n"	   /* 3 */
+			       "mov %r0, %r7\n"	   /* 4 */
+			       "exit\n");	   /* 5 */
+	const struct insn_aux *a = c->env.aux;
+	uint16_t r6 = 1u << 6, r7 = 1u << 7;
+	assert_true(a[2].live_in & r6);	 /* the jump reads it */
+	assert_false(a[3].live_in & r6); /* not read after the jump */
+	assert_true(a[2].live_in & r7);	 /* read at 4 when the jump is taken */
+	assert_false(a[3].live_in & r7); /* overwritten by 3 */
+	assert_false(a[0].live_in & r7);
+	assert_true(a[5].live_in & 1u);	 /* exit reads r0 */
+	cfg_free(c);
+}
+
+static void kfunc_and_helper_calls_read_their_arguments(void **state)
+{
+	(void)state;
+	struct cfg *c = cfg_of("mov %r1, 1\nmov %r2, 2\nmov %r3, 3\nmov %r4, 4\nmov %r5, 5\n"
+			       "call kfunc 1\n" /* 5 */
+			       "mov %r1, 1\ncall 7\nexit\n");
+	assert_int_equal(c->env.aux[5].live_in & 0x3e, 0x3e);
+	assert_int_equal(c->env.aux[7].live_in & 0x3e, 0x3e);
+	assert_false(c->env.aux[6].live_in & 1u); /* r0: set by the call */
+	cfg_free(c);
+}
+
+static void slots_live_until_overwritten(void **state)
+{
+	(void)state;
+	struct cfg *c = cfg_of("stdw [%r10-8], 1\n"    /* 0 */
+			       "stdw [%r10-16], 2\n"   /* 1 */
+			       "ldxdw %r0, [%r10-8]\n" /* 2 */
+			       "stdw [%r10-8], 3\n"    /* 3 */
+			       "ldxw %r1, [%r10-12]\n" /* 4: reads slot -16's upper half */
+			       "exit\n");	       /* 5 */
+	const struct insn_aux *a = c->env.aux;
+	assert_false(a[0].live_stack & SLOT(-8)); /* written at 0 */
+	assert_true(a[1].live_stack & SLOT(-8));
+	assert_true(a[2].live_stack & SLOT(-8));
+	assert_false(a[3].live_stack & SLOT(-8)); /* overwritten at 3 */
+	assert_false(a[1].live_stack & SLOT(-16));
+	assert_true(a[2].live_stack & SLOT(-16)); /* read at 4 */
+	assert_true(a[4].live_stack & SLOT(-16));
+	assert_int_equal(a[5].live_stack, 0);
+	cfg_free(c);
+}
+
+static void slots_read_through_pointers(void **state)
+{
+	(void)state;
+	struct cfg *c = cfg_of("stdw [%r10-24], 1\n"	 /* 0 */
+			       "mov %r1, %r10\n"	 /* 1 */
+			       "add %r1, -16\n"		 /* 2 */
+			       "ldxdw %r0, [%r1-8]\n"	 /* 3: slot -24 */
+			       "stxdw [%r10-32], %r1\n"	 /* 4: a pointer spilled */
+			       "ldxdw %r2, [%r10-32]\n"	 /* 5 */
+			       "ldxdw %r0, [%r2]\n"	 /* 6: somewhere */
+			       "mov %r1, %r10\n"	 /* 7 */
+			       "add %r1, -40\n"		 /* 8 */
+			       "call 7\n"		 /* 9: a call given a stack pointer */
+			       "mov %r0, 0\n"		 /* 10 */
+			       "call 7\n"		 /* 11: a call given none */
+			       "exit\n");
+	const struct insn_aux *a = c->env.aux;
+	assert_true(a[1].live_stack & SLOT(-24));
+	assert_true(a[3].live_stack & SLOT(-24));
+	assert_int_equal(a[6].live_stack, ~0ULL); /* through a filled pointer: all */
+	assert_int_equal(a[9].live_stack, ~0ULL);
+	assert_true(a[9].call_stack_arg);
+	assert_false(a[11].call_stack_arg);
+	assert_int_equal(a[10].live_stack, 0);
+	cfg_free(c);
+}
+
+static void escaped_frame_pointer_makes_loads_pointers(void **state)
+{
+	(void)state;
+	/* the frame pointer stored through a pointer from elsewhere (here the
+	 * context): an 8-byte load may bring it back */
+	struct cfg *c = cfg_of("stdw [%r10-8], 1\n"    /* 0 */
+			       "stxdw [%r1], %r10\n"   /* 1 */
+			       "ldxdw %r2, [%r1]\n"    /* 2 */
+			       "ldxdw %r0, [%r2-8]\n"  /* 3 */
+			       "exit\n");
+	assert_int_equal(c->env.aux[3].live_stack, ~0ULL);
+	assert_true(c->env.aux[1].live_stack & SLOT(-8));
+	cfg_free(c);
+}
+
+/* ---- precision ---- */
+
+static char logbuf[1 << 20];
+
+static int verify(const char *text, uint32_t level, bool kernel_compat, struct bpfrt_verify_stats *st,
+		  const struct bpfrt_verify_map *maps, size_t nmaps)
+{
+	size_t cnt;
+	struct bpfrt_insn *insns = assemble(text, &cnt);
+	struct bpfrt_verify_opts o = { .sz = sizeof(o), .log_level = level, .log_buf = logbuf,
+				       .log_size = sizeof(logbuf), .stats = st, .ctx_size = 64,
+				       .kernel_compat = kernel_compat, .gpl = true,
+				       .maps = maps, .map_cnt = nmaps };
+	int err = bpfrt_verify(insns, cnt, &o);
+	free(insns);
+	return err;
+}
+
+static const struct bpfrt_verify_map array8 = { .type = 2, .key_size = 4, .value_size = 8,
+						.max_entries = 1 };
+
+#define LOOKUP                                                                             \
+	"mov %r1, 0\nstxw [%r10-4], %r1\nlddw %r1, map[idx:0]\nmov %r2, %r10\nadd %r2, -4\n" \
+	"call 1\njeq %r0, 0, out\n"
+
+static void pointer_arithmetic_marks_the_chain(void **state)
+{
+	(void)state;
+	struct bpfrt_verify_stats st = { .sz = sizeof(st) };
+	/* r7 = r8 + r9 + 1, spilled and filled, then moves a map value pointer:
+	 * the walk back names r7, the slot, r8 and r9, and stops at the movs */
+	int err = verify("mov %r8, 2\n"			/* 0 */
+			 "mov %r9, 3\n"			/* 1 */
+			 "mov %r7, %r8\n"		/* 2 */
+			 "add %r7, %r9\n"		/* 3 */
+			 "add %r7, 1\n"			/* 4 */
+			 "stxdw [%r10-16], %r7\n"	/* 5 */
+			 "mov %r7, 0\n"			/* 6 */
+			 LOOKUP				/* 7..14 */
+			 "ldxdw %r1, [%r10-16]\n"	/* 15 */
+			 "add %r0, %r1\n"		/* 16 */
+			 "ldxb %r0, [%r0]\n"
+			 "out:\nmov %r0, 0\nexit\n",
+			 2, false, &st, &array8, 1);
+	assert_int_equal(err, 0);
+	assert_non_null(strstr(logbuf, "mark_precise: frame0: regs=r1 stack= before 15\n"));
+	assert_non_null(strstr(logbuf, "mark_precise: frame0: regs= stack=-16 before 6\n"));
+	assert_non_null(strstr(logbuf, "mark_precise: frame0: regs=r7 stack= before 4\n"));
+	assert_non_null(strstr(logbuf, "mark_precise: frame0: regs=r7,r9 stack= before 2\n"));
+	assert_non_null(strstr(logbuf, "mark_precise: frame0: regs=r8,r9 stack= before 1\n"));
+	/* r9 = 3 ended r9's chain at 1, r8 = 2 r8's at 0 */
+	assert_non_null(strstr(logbuf, "mark_precise: frame0: regs=r8 stack= before 0\n"));
+}
+
+static void an_unused_value_is_not_marked(void **state)
+{
+	(void)state;
+	struct bpfrt_verify_stats st = { .sz = sizeof(st) };
+	int err = verify("mov %r7, 5\nmov %r8, 6\n" LOOKUP
+			 "stxdw [%r0], %r7\nout:\nmov %r0, 0\nexit\n",
+			 2, false, &st, &array8, 1);
+	assert_int_equal(err, 0);
+	/* r1 = 0 stored as the key is (its bytes are known zero), r7 not */
+	assert_non_null(strstr(logbuf, "mark_precise: frame0: regs=r1 stack= before"));
+	assert_null(strstr(logbuf, "regs=r7"));
+	assert_null(strstr(logbuf, "regs=r8"));
+}
+
+static void decided_branch_marks_its_operands(void **state)
+{
+	(void)state;
+	struct bpfrt_verify_stats st = { .sz = sizeof(st) };
+	int err = verify("mov %r6, 1\n"		/* 0 */
+			 "mov %r7, 9\n"		/* 1 */
+			 "jgt %r6, %r7, +1\n"	/* 2 */
+			 "mov %r0, 0\nexit\n",
+			 2, false, &st, NULL, 0);
+	assert_int_equal(err, 0);
+	assert_non_null(strstr(logbuf, "mark_precise: frame0: regs=r6 stack= before 1"));
+	assert_non_null(strstr(logbuf, "mark_precise: frame0: regs=r7 stack= before 1"));
+}
+
+static void precision_crosses_calls(void **state)
+{
+	(void)state;
+	struct bpfrt_verify_stats st = { .sz = sizeof(st) };
+	/* the callee's r0 comes from its r1, the caller's r7 */
+	int err = verify("mov %r7, 4\n"		/* 0 */
+			 "mov %r1, %r7\n"	/* 1 */
+			 "call local f\n"	/* 2 */
+			 "mov %r6, %r0\n"	/* 3 */
+			 LOOKUP			/* 4.. */
+			 "add %r0, %r6\nldxb %r0, [%r0]\n"
+			 "out:\nmov %r0, 0\nexit\n"
+			 "f:\nmov %r0, %r1\nexit\n",
+			 2, false, &st, &array8, 1);
+	assert_int_equal(err, 0);
+	/* back over the return into the callee, out of it through the call */
+	assert_non_null(strstr(logbuf, "mark_precise: frame1: regs=r0 stack= before 17\n"));
+	assert_non_null(strstr(logbuf, "mark_precise: frame1: regs=r0 stack= before 16\n"));
+	assert_non_null(strstr(logbuf, "mark_precise: frame0: regs=r1 stack= before 2\n"));
+	assert_non_null(strstr(logbuf, "mark_precise: frame0: regs=r7 stack= before 0\n"));
+}
+
+/* ---- how much the walk takes ---- */
+
+static char *gen_diamonds(int n)
+{
+	size_t cap = 256 + (size_t)n * 128, len = 0;
+	char *s = malloc(cap);
+	assert_non_null(s);
+	len += (size_t)snprintf(s + len, cap - len, "call 7\nmov %%r6, %%r0\nmov %%r7, 0\n");
+	for (int i = 0; i < n; i++)
+		len += (size_t)snprintf(s + len, cap - len,
+					"mov %%r1, %%r6\nand %%r1, %d\njeq %%r1, 0, a%d\nadd %%r7, 1\n"
+					"ja b%d\na%d:\nadd %%r7, 2\nb%d:\n",
+					1 << (i % 31), i, i, i, i);
+	snprintf(s + len, cap - len, "mov %%r0, %%r7\nexit\n");
+	return s;
+}
+
+static void processed_counts_stay_bounded(void **state)
+{
+	(void)state;
+	struct bpfrt_verify_stats st = { .sz = sizeof(st) };
+	char *d = gen_diamonds(200);
+	/* 200 diamonds: 2102 insns (the kernel: 2102) */
+	assert_int_equal(verify(d, 0, true, &st, NULL, 0), 0);
+	assert_in_range(st.insns_processed, 1, 2700);
+	free(d);
+	/* nested 30x30 loop: 2793 (the kernel: 2793) */
+	assert_int_equal(verify("mov %r0, 0\nmov %r6, 0\nouter:\nmov %r7, 0\ninner:\n"
+				"add %r0, %r7\nadd %r7, 1\njlt %r7, 30, inner\nadd %r6, 1\n"
+				"jlt %r6, 30, outer\nexit\n",
+				0, true, &st, NULL, 0),
+			 0);
+	assert_in_range(st.insns_processed, 1, 3500);
+	/* Collatz steps of 23 unknowns, up to 120 each (the kernel: 139342) */
+	assert_int_equal(verify("mov %r7, 0\nmov %r6, 0\nouter:\ncall 7\nmov %r1, %r0\nmov %r2, 0\n"
+				"inner:\njeq %r1, 1, done\njge %r2, 120, done\nmov %r4, %r1\n"
+				"and %r4, 1\njeq %r4, 0, even\nmul %r1, 3\nadd %r1, 1\nja next\n"
+				"even:\nrsh %r1, 1\nnext:\nadd %r2, 1\nja inner\ndone:\n"
+				"add %r6, %r2\nadd %r7, 1\njlt %r7, 23, outer\nmov %r0, %r6\nexit\n",
+				0, true, &st, NULL, 0),
+			 0);
+	assert_in_range(st.insns_processed, 1, 460000);
+	/* a loop whose accumulator is imprecise: 1000 turns */
+	assert_int_equal(verify("call 7\nmov %r6, %r0\nmov %r0, 0\nmov %r1, 0\nloop:\n"
+				"add %r0, %r6\nmov %r2, %r6\nand %r2, 1\njeq %r2, 0, skip\n"
+				"add %r0, 3\nskip:\nadd %r1, 1\njlt %r1, 1000, loop\nexit\n",
+				0, true, &st, NULL, 0),
+			 0);
+	assert_in_range(st.insns_processed, 1, 83000);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(registers_live_until_overwritten),
+		cmocka_unit_test(kfunc_and_helper_calls_read_their_arguments),
+		cmocka_unit_test(slots_live_until_overwritten),
+		cmocka_unit_test(slots_read_through_pointers),
+		cmocka_unit_test(escaped_frame_pointer_makes_loads_pointers),
+		cmocka_unit_test(pointer_arithmetic_marks_the_chain),
+		cmocka_unit_test(an_unused_value_is_not_marked),
+		cmocka_unit_test(decided_branch_marks_its_operands),
+		cmocka_unit_test(precision_crosses_calls),
+		cmocka_unit_test(processed_counts_stay_bounded),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
