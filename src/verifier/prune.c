@@ -496,10 +496,18 @@ int is_state_visited(struct verifier_env *env, uint32_t idx)
 	struct vstate *cur = env->cur;
 	if (!aux->prune_point)
 		return 0;
-	uint32_t n = 0;
 	/* callback starts and iterator next calls: the helper or the iterator
 	 * bounds the turns, so a state still in progress may cover */
 	bool bounded = aux->callback_head || aux->iter_next;
+	/* As the kernel: a new state only once the path went through 2 jumps
+	 * and 8 instructions since the last one; in a loop (a state of this
+	 * insn still being explored) only every 20 jumps or 100 insns: other
+	 * turns' states rarely match. */
+	bool in_loop = aux->active != NULL;
+	uint64_t jmps = env->jmps_processed - env->prev_jmps;
+	uint64_t insns = env->insns_processed - env->prev_insns;
+	bool add = bounded || (env->widen && aux->loop_head) ||
+		   !(jmps < 2 || insns < 8 || (in_loop && jmps < 20 && insns < 100));
 	if (bounded) {
 		/* the helper bounds the calls: a fixpoint may be reached
 		 * against a state still in progress */
@@ -520,15 +528,15 @@ int is_state_visited(struct verifier_env *env, uint32_t idx)
 			return err ? err : 1;
 		}
 		/* A verified state that keeps missing is dropped (the kernel's
-		 * heuristic); nothing live points to a verified state. */
-		if (++sl->miss_cnt > sl->hit_cnt * 3 + 3 && n > 4) {
+		 * heuristic; misses count only where a new state is stored, so
+		 * the turns of a loop do not evict its earlier states); nothing
+		 * live points to a verified state. */
+		if (add && ++sl->miss_cnt > sl->hit_cnt * 3 + 3) {
 			list_del(&aux->states, sl);
 			state_free_frames(&sl->st);
 			free(sl);
 			env->cur_states--;
-			continue;
 		}
-		n++;
 	}
 	if (aux->loop_head || bounded) {
 		/* the same loop head in an earlier turn of this path */
@@ -550,15 +558,7 @@ int is_state_visited(struct verifier_env *env, uint32_t idx)
 		if (anc && ((env->widen && aux->loop_head) || bounded))
 			widen_loop_state(env, &anc->st, idx, bounded);
 	}
-	/* As the kernel: a new state only once the path went through 2 jumps
-	 * and 8 instructions since the last one, which bounds the lists tight
-	 * loops would otherwise grow at every turn. */
-	/* In a loop (a state of this insn still being explored), rather
-	 * every 20 jumps and 100 insns: other turns' states rarely match. */
-	bool in_loop = aux->active != NULL;
-	if (!bounded && !(env->widen && aux->loop_head) &&
-	    (env->jmps_processed - env->prev_jmps < (in_loop ? 20u : 2u) ||
-	     env->insns_processed - env->prev_insns < (in_loop ? 100u : 8u)))
+	if (!add)
 		return 0;
 	env->prev_jmps = env->jmps_processed;
 	env->prev_insns = env->insns_processed;
