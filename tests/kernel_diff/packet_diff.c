@@ -9,6 +9,11 @@
  * ours (kernel_compat); every verdict must be the same. A disagreement
  * prints the program's seed and number and both logs' last lines.
  *
+ * The context tables too: every aligned load and store of 1, 2, 4 and 8
+ * bytes of struct xdp_md (xdp) and struct __sk_buff (tc, socket) must get
+ * the kernel's verdict, except __sk_buff->sk, which bpfrt refuses (no
+ * kernel socket in user space).
+ *
  * Programs both accept then run on packets of a few lengths, in the kernel
  * (BPF_PROG_TEST_RUN) and in bpfrt trusted, as the runtime runs verified
  * programs (context loads converted from the verifier's facts; the packet
@@ -245,6 +250,72 @@ static void compare_runs(struct bpfrt_vm *vm, bool jit, struct bpfrt_insn (*p)[M
 	}
 }
 
+/* The context sweep: one load or store per program, 16 programs a child. */
+static void ctx_sweep(unsigned *same, unsigned *differ)
+{
+	static const struct {
+		uint32_t prog_type;
+		enum bpfrt_attach_kind attach;
+		int size;
+		const char *name;
+	} kinds[] = {
+		{ BPF_PROG_TYPE_XDP, BPFRT_ATTACH_XDP, sizeof(struct xdp_md), "xdp" },
+		{ BPF_PROG_TYPE_SCHED_CLS, BPFRT_ATTACH_TC, sizeof(struct __sk_buff), "tc" },
+		{ BPF_PROG_TYPE_SOCKET_FILTER, BPFRT_ATTACH_SOCKET, sizeof(struct __sk_buff),
+		  "socket" },
+	};
+	static struct bpfrt_insn progs[KBPF_MAX_BATCH][3];
+	struct kbpf_prog kp[KBPF_MAX_BATCH];
+	struct kbpf_result kr[KBPF_MAX_BATCH];
+	size_t n = 0;
+	char log[512];
+
+	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
+		for (int si = 0; si < 4; si++)
+			for (int off = 0; off < kinds[k].size; off += 1 << si)
+				for (int store = 0; store < 2; store++) {
+					struct bpfrt_insn *p = progs[n];
+					p[0] = store ? I(BPFRT_ST | BPFRT_MEM | sizes[si], 1, 0, off, 0)
+						     : I(BPFRT_LDX | BPFRT_MEM | sizes[si], 0, 1, off, 0);
+					p[1] = MOVK(0, 0);
+					p[2] = EXIT;
+					kp[n++] = (struct kbpf_prog){ .insns = p, .insn_cnt = 3,
+								      .prog_type = kinds[k].prog_type };
+					bool last = k + 1 == sizeof(kinds) / sizeof(kinds[0]) && si == 3 &&
+						    off + (1 << si) >= kinds[k].size && store;
+					if (n < KBPF_MAX_BATCH && !last)
+						continue;
+					kbpf_prog_run_batch(kp, NULL, n, 20000, kr);
+					for (size_t i = 0; i < n; i++) {
+						uint32_t t = kp[i].prog_type;
+						size_t kk = t == BPF_PROG_TYPE_XDP ? 0 : t == BPF_PROG_TYPE_SCHED_CLS ? 1 : 2;
+						struct bpfrt_verify_opts o = {
+							.sz = sizeof(o), .attach = kinds[kk].attach,
+							.kernel_compat = true, .gpl = true, .log_level = 1,
+							.log_buf = log, .log_size = sizeof(log),
+						};
+						const struct bpfrt_insn *q = kp[i].insns;
+						bool sk = kk && q[0].off == offsetof(struct __sk_buff, sk);
+						if (kr[i].outcome != KBPF_OK && kr[i].outcome != KBPF_REJECTED)
+							continue;
+						bool kok = kr[i].outcome == KBPF_OK;
+						bool ok = bpfrt_verify(q, 3, &o) == 0;
+						if (ok == kok || (sk && kok && !ok)) {
+							(*same)++;
+							continue;
+						}
+						(*differ)++;
+						printf("  CTX       %s %s of %d bytes at %d: the kernel %s, ours %s%s\n",
+						       kinds[kk].name,
+						       BPFRT_CLASS(q[0].code) == BPFRT_ST ? "store" : "load",
+						       1 << (BPFRT_SIZE(q[0].code) == BPFRT_B ? 0 : BPFRT_SIZE(q[0].code) == BPFRT_H ? 1 : BPFRT_SIZE(q[0].code) == BPFRT_W ? 2 : 3),
+						       q[0].off, kok ? "accepts" : "rejects",
+						       ok ? "accepts" : "rejects: ", ok ? "" : last_line(log));
+					}
+					n = 0;
+				}
+}
+
 int main(int argc, char **argv)
 {
 	unsigned count = argc > 1 ? (unsigned)strtoul(argv[1], NULL, 0) : 2000;
@@ -327,11 +398,14 @@ int main(int argc, char **argv)
 	if (nacc)
 		compare_runs(vm, jit, acc, acc_cnt, acc_tc, nacc, &runs_same, &runs_differ);
 	bpfrt_vm__free(vm);
+	unsigned ctx_same = 0, ctx_differ = 0;
+	ctx_sweep(&ctx_same, &ctx_differ);
 	printf("packet_diff: %u generated programs (%u tc, the rest xdp): %u verdicts as the "
 	       "kernel's (it accepts %u), "
 	       "%u differ, %u without a kernel verdict;\n"
-	       "  runs of accepted programs (interpreter%s): %u as the kernel's, %u differ\n",
+	       "  runs of accepted programs (interpreter%s): %u as the kernel's, %u differ;\n"
+	       "  context loads and stores (xdp, tc, socket): %u as the kernel's, %u differ\n",
 	       count, ntc, same, kaccept, differ, no_verdict, jit ? " and JIT" : "", runs_same,
-	       runs_differ);
-	return differ || runs_differ || !same ? 1 : 0;
+	       runs_differ, ctx_same, ctx_differ);
+	return differ || runs_differ || ctx_differ || !same || !ctx_same ? 1 : 0;
 }
