@@ -139,6 +139,13 @@ struct bpfrt_verify_opts {
 	 * verified once, from their signature); optional. */
 	const struct bpfrt_verify_func *funcs;
 	size_t func_cnt;
+	/* .BTF.ext line info of the program (bpfrt_program__line_info), in
+	 * instruction order; optional. The log then shows the source line
+	 * before the instruction a rejection happens at, as the kernel does
+	 * ("; if (x > 5) @ prog.bpf.c:12"), and at level 2 whenever the walk
+	 * reaches another line. */
+	const struct bpfrt_line_info *line_info;
+	size_t line_info_cnt;
 };
 
 /* Verifies `cnt` instruction slots. 0: accepted. -EINVAL: rejected (the log

@@ -337,6 +337,7 @@ int do_walk(struct verifier_env *env, int idx)
 		if (log_enabled(env, 2)) {
 			log_write(env->log, "%d:", idx);
 			log_state(env, env->cur, false);
+			log_linfo(env, (uint32_t)idx, false);
 			log_insn(env, (uint32_t)idx);
 		}
 		env->prev_insn = (uint32_t)idx;

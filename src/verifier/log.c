@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "bpfrt/asm.h"
+#include "helpers/helpers.h"
 #include "isa/opcodes.h"
 #include "verifier/log.h"
 #include "verifier/state.h"
@@ -66,61 +68,48 @@ bool log_enabled(const struct verifier_env *env, uint32_t level)
 	return env->log && env->log->buf && env->log->level >= level;
 }
 
-/* A minimal formatter in the conformance syntax (until the disassembler). */
-void format_insn(const struct bpfrt_insn *insn, size_t remaining, char *buf, size_t size)
-{
-	const struct isa_form *f = isa_form_of(insn);
-	if (!f) {
-		snprintf(buf, size, ".invalid %02x", insn->code);
-		return;
-	}
-	const char *m = f->mnemonic;
-	unsigned d = insn->dst_reg, s = insn->src_reg;
-	int off = insn->off, imm = insn->imm;
-	switch (f->syntax) {
-	case ISA_SYN_ALU_K: snprintf(buf, size, "%s %%r%u, %d", m, d, imm); break;
-	case ISA_SYN_ALU_X: snprintf(buf, size, "%s %%r%u, %%r%u", m, d, s); break;
-	case ISA_SYN_UNARY: snprintf(buf, size, "%s %%r%u", m, d); break;
-	case ISA_SYN_JA: snprintf(buf, size, "%s %+d", m, off); break;
-	case ISA_SYN_JA32: snprintf(buf, size, "%s %+d", m, imm); break;
-	case ISA_SYN_JCOND_K: snprintf(buf, size, "%s %%r%u, %d, %+d", m, d, imm, off); break;
-	case ISA_SYN_JCOND_X: snprintf(buf, size, "%s %%r%u, %%r%u, %+d", m, d, s, off); break;
-	case ISA_SYN_CALL: snprintf(buf, size, "%s %d", m, imm); break;
-	case ISA_SYN_CALL_LOCAL: snprintf(buf, size, "%s local %+d", m, imm); break;
-	case ISA_SYN_CALLX: snprintf(buf, size, "%s %%r%u", m, d); break;
-	case ISA_SYN_EXIT: snprintf(buf, size, "%s", m); break;
-	case ISA_SYN_LDDW: {
-		uint64_t v = (uint32_t)imm;
-		if (remaining > 1)
-			v |= (uint64_t)(uint32_t)insn[1].imm << 32;
-		if (s)
-			snprintf(buf, size, "%s %%r%u, %" PRIu64 " (pseudo %u)", m, d, v, s);
-		else
-			snprintf(buf, size, "%s %%r%u, %#" PRIx64, m, d, v);
-		break;
-	}
-	case ISA_SYN_LDX: snprintf(buf, size, "%s %%r%u, [%%r%u%+d]", m, d, s, off); break;
-	case ISA_SYN_ST: snprintf(buf, size, "%s [%%r%u%+d], %d", m, d, off, imm); break;
-	case ISA_SYN_STX: snprintf(buf, size, "%s [%%r%u%+d], %%r%u", m, d, off, s); break;
-	case ISA_SYN_ATOMIC:
-		snprintf(buf, size, "lock %s%s [%%r%u%+d], %%r%u", isa_form_has(f, ISA_F_FETCH) &&
-			 f->op != ISA_OP_ATOMIC_XCHG64 && f->op != ISA_OP_ATOMIC_XCHG32 &&
-			 f->op != ISA_OP_ATOMIC_CMPXCHG64 && f->op != ISA_OP_ATOMIC_CMPXCHG32 ? "fetch " : "",
-			 m, d, off, s);
-		break;
-	case ISA_SYN_LDABS: snprintf(buf, size, "%s %d", m, imm); break;
-	case ISA_SYN_LDIND: snprintf(buf, size, "%s %%r%u, %d", m, s, imm); break;
-	default: snprintf(buf, size, "%s", m); break;
-	}
-}
-
+/* The instruction in the kernel's syntax, as the kernel's log has it:
+ * "3: (85) call bpf_map_lookup_elem#1". */
 void log_insn(struct verifier_env *env, uint32_t idx)
 {
-	char buf[96];
+	char buf[160];
 	if (idx >= env->insn_cnt)
 		return;
-	format_insn(&env->insns[idx], env->insn_cnt - idx, buf, sizeof(buf));
-	log_write(env->log, "%u: (%02x) %s\n", idx, env->insns[idx].code, buf);
+	const struct bpfrt_insn *insn = &env->insns[idx];
+	const struct isa_form *f = isa_form_of(insn);
+	const struct helper_proto *p;
+	if (f && f->op == ISA_OP_CALL_HELPER && (p = helper_proto_find((uint32_t)insn->imm)))
+		snprintf(buf, sizeof(buf), "call bpf_%s#%d", p->name, insn->imm);
+	else
+		bpfrt_disasm_insn(insn, env->insn_cnt - idx, BPFRT_SYNTAX_KERNEL, buf, sizeof(buf));
+	log_write(env->log, "%u: (%02x) %s\n", idx, insn->code, buf);
+}
+
+/* The line info record covering insn idx: the last one at or before it. */
+static const struct bpfrt_line_info *linfo_at(const struct verifier_env *env, uint32_t idx)
+{
+	const struct bpfrt_line_info *li = env->opts->line_info;
+	size_t lo = 0, hi = li ? env->opts->line_info_cnt : 0;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (li[mid].insn_idx <= idx)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo ? &li[lo - 1] : NULL;
+}
+
+void log_linfo(struct verifier_env *env, uint32_t idx, bool again)
+{
+	const struct bpfrt_line_info *li = linfo_at(env, idx);
+	if (!li || (!again && li == env->last_linfo))
+		return;
+	env->last_linfo = li;
+	const char *line = li->line ? li->line : "";
+	while (*line == ' ' || *line == '\t')
+		line++;
+	log_write(env->log, "; %s @ %s:%u\n", line, li->file ? li->file : "?", li->line_num);
 }
 
 /* "R1=scalar(umax=255,var_off=(0x0; 0xff))" style, the kernel's. */

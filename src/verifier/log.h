@@ -23,6 +23,5 @@ void log_write(struct verifier_log *log, const char *fmt, ...) __attribute__((fo
 void log_vwrite(struct verifier_log *log, const char *fmt, va_list ap);
 /* Moves the messages gathered for the current instruction into the log. */
 void log_flush_msg(struct verifier_env *env);
-void format_insn(const struct bpfrt_insn *insn, size_t remaining, char *buf, size_t size);
 
 #endif /* BPFRT_VERIFIER_LOG_H */

@@ -234,6 +234,7 @@ struct verifier_env {
 	bool helper_pkt_access; /* the helper being checked may take packet memory */
 	struct verifier_log *log;
 	uint32_t prev_insn; /* for the log */
+	const struct bpfrt_line_info *last_linfo; /* the source line printed last */
 	/* The pending branches (a stack of states to explore). */
 	struct pending {
 		struct vstate *st;
@@ -457,6 +458,9 @@ void frame_liveness(const struct verifier_env *env, const struct vstate *st, uin
 /* ---- log.c ---- */
 void verbose(struct verifier_env *env, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void log_insn(struct verifier_env *env, uint32_t insn_idx);
+/* "; source line @ file:line" for insn_idx when the program has line info
+ * and the line differs from the last one printed (always when again). */
+void log_linfo(struct verifier_env *env, uint32_t insn_idx, bool again);
 void log_state(struct verifier_env *env, const struct vstate *st, bool all_frames);
 bool log_enabled(const struct verifier_env *env, uint32_t level);
 

@@ -89,6 +89,7 @@ static void env_reset(struct verifier_env *env)
 	env->msg_len = 0;
 	env->msg[0] = 0;
 	env->prev_insn = 0;
+	env->last_linfo = NULL;
 }
 
 static void log_error(struct verifier_env *env, int err)
@@ -97,6 +98,7 @@ static void log_error(struct verifier_env *env, int err)
 	if (!log->buf || !env->msg_len)
 		return;
 	if (env->prev_insn < env->insn_cnt && err != -E2BIG) {
+		log_linfo(env, env->prev_insn, true);
 		log_insn(env, env->prev_insn);
 		if (log->level >= 1 && env->cur) {
 			log_write(log, "%u:", env->prev_insn);
