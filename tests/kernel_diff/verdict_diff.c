@@ -322,7 +322,15 @@ static uint16_t live_at_entry(const struct bpfrt_insn *insns, size_t cnt)
 
 static uint32_t kernel_type(const struct vcase *c, const struct bpfrt_insn *insns, size_t cnt)
 {
+	if (c->kernel_type) /* `kernel TYPE` */
+		return c->kernel_type - 1;
 	switch (c->o.attach) {
+	case BPFRT_ATTACH_XDP:
+		return BPF_PROG_TYPE_XDP;
+	case BPFRT_ATTACH_TC:
+		return BPF_PROG_TYPE_SCHED_CLS;
+	case BPFRT_ATTACH_SOCKET:
+		return BPF_PROG_TYPE_SOCKET_FILTER;
 	case BPFRT_ATTACH_UNSPEC:
 		return live_at_entry(insns, cnt) & 0x6 ? 0 : BPF_PROG_TYPE_SOCKET_FILTER;
 	case BPFRT_ATTACH_UPROBE:
