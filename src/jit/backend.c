@@ -38,7 +38,8 @@ static int jit_prepare(struct bpfrt_prog *prog, struct vm_log *log)
 		return -EOPNOTSUPP;
 	}
 	struct jit_env env = {.helper = helper_fn, .helper_slot = helper_slot,
-			      .is_tail_call = is_tail_call, .helper_arg = prog->vm, .owner = prog};
+			      .is_tail_call = is_tail_call, .helper_arg = prog->vm, .owner = prog,
+			      .facts = prog->facts};
 	char why[256];
 	struct jit_prog *jp;
 	int err = jit_compile(prog->insns, prog->insn_cnt, &env, &jp, why, sizeof(why));

@@ -42,6 +42,9 @@ struct jit_env {
 	jit_is_tail_call_fn is_tail_call;
 	const void *helper_arg; /* must outlive the compiled program */
 	const struct bpfrt_prog *owner; /* the program compiled (rc->prog while it runs) */
+	/* What the verifier proved per instruction (VM_FACT_*, vm/prog.h), or
+	 * NULL: checks and zero-extensions it proved needless are left out. */
+	const uint8_t *facts;
 	unsigned flags;		/* JIT_F_* */
 };
 

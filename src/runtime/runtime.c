@@ -338,6 +338,33 @@ static int source_lines(const struct bpfrt_program *src, const size_t *slot_map,
 	return 0;
 }
 
+/* What the backends may rely on (vm/prog.h VM_FACT_*), per instruction of
+ * the loaded program, from the verifier's facts about the `vcnt`
+ * instructions it saw (slot_map: where fixups moved them). */
+static uint8_t *backend_facts(const struct verifier_facts *f, size_t vcnt, const size_t *slot_map,
+			      size_t cnt)
+{
+	uint8_t *out = calloc(cnt ? cnt : 1, 1);
+
+	if (!out)
+		return NULL;
+	for (size_t i = 0; i < vcnt && i < f->insn_cnt; i++) {
+		const struct insn_fact *x = &f->insn[i];
+		uint8_t v = 0;
+
+		if (slot_map && slot_map[i + 1] - slot_map[i] != 1)
+			continue; /* an inlined call: other instructions now */
+		if (fact_proven(x, FACT_U_DIV_ZERO))
+			v |= VM_FACT_DIV_NONZERO;
+		if (fact_proven(x, FACT_U_DIV_MINUS1))
+			v |= VM_FACT_DIV_NOT_MINUS1;
+		if (fact_proven(x, FACT_U_UPPER))
+			v |= VM_FACT_UPPER_ZERO;
+		out[slot_map ? slot_map[i] : i] = v;
+	}
+	return out;
+}
+
 /* Verification, fixups and backend load for one program. */
 static int load_prog(struct bpfrt_runtime *rt, struct rt_prog *p)
 {
@@ -350,8 +377,9 @@ static int load_prog(struct bpfrt_runtime *rt, struct rt_prog *p)
 	struct verifier_facts *facts = NULL;
 	char why[400] = "";
 	int err = -ENOMEM;
-	size_t *slot_map = NULL;
+	size_t *slot_map = NULL, vcnt = cnt;
 	struct bpfrt_line_info *lines = NULL;
+	uint8_t *vfacts = NULL;
 	struct vm_load_extra extra = { 0 };
 
 	env.slot_map = &slot_map;
@@ -390,6 +418,10 @@ static int load_prog(struct bpfrt_runtime *rt, struct rt_prog *p)
 	if ((err = source_lines(p->src, slot_map, &lines, &extra.line_info_cnt)))
 		goto out;
 	extra.line_info = lines;
+	if (p->verified && facts && !(extra.facts = vfacts = backend_facts(facts, vcnt, slot_map, cnt))) {
+		err = -ENOMEM;
+		goto out;
+	}
 	p->prog = vm_prog_load(rt->vm, insns, cnt, &o, &extra);
 	if (!p->prog && !p->verified && rt->log[0]) {
 		/* the JIT refuses checked programs: say why it is not verified */
@@ -413,6 +445,7 @@ out:
 	free(insns);
 	free(slot_map);
 	free(lines);
+	free(vfacts);
 	return err;
 }
 

@@ -222,6 +222,46 @@ static int do_unary(struct verifier_env *env, const struct bpfrt_insn *insn,
 	return 0;
 }
 
+/* What the backends may skip here (facts.h FACT_U_*): the zero and -1
+ * checks of a division by a register, the zero-extension of `w = w` and
+ * le32. Instructions the proof is not about record nothing. */
+static int record_proofs(struct verifier_env *env, const struct bpfrt_insn *insn, int insn_idx,
+			 bool alu32)
+{
+	const struct isa_form *f = isa_form_of(insn);
+	const struct reg_state *regs = cur_regs(env);
+	uint8_t op = BPFRT_OP(insn->code), *unproven = &env->facts->insn[insn_idx].unproven;
+	bool div = (op == BPFRT_DIV || op == BPFRT_MOD) && BPFRT_SRC(insn->code) == BPFRT_X;
+	bool zext = (op == BPFRT_MOV && alu32 && BPFRT_SRC(insn->code) == BPFRT_X &&
+		     insn->dst_reg == insn->src_reg && !insn->off) ||
+		    f->op == ISA_OP_LE32;
+	int err = 0;
+
+	if (div) {
+		const struct reg_state *d = &regs[insn->src_reg];
+		bool scalar = d->type == SCALAR_VALUE;
+		bool nonzero = scalar && (alu32 ? d->u32_min_value > 0 || d->s32_min_value > 0 ||
+							  d->s32_max_value < 0
+						: d->umin_value > 0 || d->smin_value > 0 ||
+							  d->smax_value < 0);
+		bool not_m1 = scalar && (alu32 ? d->s32_min_value > -1 || d->s32_max_value < -1
+					       : d->smin_value > -1 || d->smax_value < -1);
+		if (!nonzero)
+			*unproven |= FACT_U_DIV_ZERO;
+		if (isa_form_has(f, ISA_F_SIGNED) && !not_m1)
+			*unproven |= FACT_U_DIV_MINUS1;
+		if (nonzero || (isa_form_has(f, ISA_F_SIGNED) && not_m1))
+			err = mark_chain_precision(env, insn->src_reg);
+	} else if (zext) {
+		const struct reg_state *r = &regs[insn->dst_reg];
+		if (r->type == SCALAR_VALUE && r->umax_value <= UINT32_MAX)
+			err = mark_chain_precision(env, insn->dst_reg);
+		else
+			*unproven |= FACT_U_UPPER;
+	}
+	return err;
+}
+
 int do_alu(struct verifier_env *env, const struct bpfrt_insn *insn, int insn_idx)
 {
 	const struct isa_form *f = isa_form_of(insn);
@@ -233,6 +273,11 @@ int do_alu(struct verifier_env *env, const struct bpfrt_insn *insn, int insn_idx
 	if (alu32)
 		env->facts->insn[insn_idx].flags |= FACT_ZEXT;
 	if (isa_form_has(f, ISA_F_READS_DST) && (err = check_read(env, insn->dst_reg)))
+		return err;
+	if (BPFRT_SRC(insn->code) == BPFRT_X && op != BPFRT_END && op != BPFRT_NEG &&
+	    (err = check_read(env, insn->src_reg)))
+		return err;
+	if ((err = record_proofs(env, insn, insn_idx, alu32)))
 		return err;
 	if (op == BPFRT_MOV)
 		return do_mov(env, insn, f, alu32);

@@ -34,12 +34,32 @@ enum {
 	FACT_CALLBACK = 1 << 6,	     /* helper call that runs a callback subprogram */
 };
 
+/* Proofs about operands for the backends. Recorded inverted, as "some
+ * visit could not prove it", so that one failing path clears the proof;
+ * fact_proven() reads them. A register a proof rests on is marked precise,
+ * so pruning never takes a path where it does not hold for one where it
+ * does. */
+enum {
+	FACT_U_DIV_ZERO = 1 << 0,   /* div/mod by register: the divisor may be 0 */
+	FACT_U_DIV_MINUS1 = 1 << 1, /* sdiv/smod by register: the divisor may be -1 */
+	FACT_U_UPPER = 1 << 2,	    /* mov32 r, r / le32 r: r's upper half may be non-zero */
+};
+
 struct insn_fact {
 	uint8_t mem_kind;     /* enum fact_mem */
 	uint8_t flags;	      /* FACT_* */
 	uint16_t subprog;     /* index of the subprogram holding the insn */
 	int32_t call_target;  /* helper id or subprogram start insn */
+	uint8_t unproven;     /* FACT_U_*: what some visit could not prove */
 };
+
+/* Whether every path reaching the instruction proved FACT_U_* `what`
+ * false (its divisor non-zero, ...). False for unreached instructions and
+ * for instructions the proof is not about. */
+static inline bool fact_proven(const struct insn_fact *f, unsigned what)
+{
+	return (f->flags & FACT_SEEN) && !(f->unproven & what);
+}
 
 struct subprog_fact {
 	uint32_t start;	      /* first insn */

@@ -8,6 +8,7 @@
 #include <errno.h>
 
 #include "jit/x86_64/translate.h"
+#include "vm/prog.h"
 #include "vm/run_ctx.h"
 
 #define R(bpf) jit_reg_map[bpf]
@@ -277,26 +278,38 @@ static void div_k(struct x86_buf *b, int sz, bool is_signed, bool is_mod, int ds
 	divide(b, sz, is_signed, is_mod, dst, JIT_AUX2);
 }
 
-static void div_x(struct x86_buf *b, int sz, bool is_signed, bool is_mod, int dst, int src)
+/* Division by a register. The verifier's facts (VM_FACT_DIV_*) leave out
+ * the checks for a divisor it proved never 0 or never -1. */
+static void div_x(struct x86_buf *b, int sz, bool is_signed, bool is_mod, int dst, int src,
+		  unsigned facts)
 {
-	emit_test_rr(b, sz, src, src);
-	size_t to_zero = emit_jcc8_fwd(b, X86_CC_E);
-	size_t to_minus1 = 0;
-	if (is_signed) {
+	bool zero_check = !(facts & VM_FACT_DIV_NONZERO);
+	bool m1_check = is_signed && !(facts & VM_FACT_DIV_NOT_MINUS1);
+	size_t to_zero = 0, to_minus1 = 0, done2 = 0;
+	if (zero_check) {
+		emit_test_rr(b, sz, src, src);
+		to_zero = emit_jcc8_fwd(b, X86_CC_E);
+	}
+	if (m1_check) {
 		emit_alu_ri(b, X86_CMP, sz, src, -1);
 		to_minus1 = emit_jcc8_fwd(b, X86_CC_E);
 	}
 	divide(b, sz, is_signed, is_mod, dst, src);
+	if (!zero_check && !m1_check)
+		return;
 	size_t done1 = emit_jmp8_fwd(b);
-	x86_patch8(b, to_zero);
-	div_by_zero(b, sz, is_mod, dst);
-	size_t done2 = 0;
-	if (is_signed) {
-		done2 = emit_jmp8_fwd(b);
+	if (zero_check) {
+		x86_patch8(b, to_zero);
+		div_by_zero(b, sz, is_mod, dst);
+		if (m1_check)
+			done2 = emit_jmp8_fwd(b);
+	}
+	if (m1_check) {
 		x86_patch8(b, to_minus1);
 		div_by_minus1(b, sz, is_mod, dst);
-		x86_patch8(b, done2);
 	}
+	if (done2)
+		x86_patch8(b, done2);
 	x86_patch8(b, done1);
 }
 
@@ -554,6 +567,7 @@ int jit_translate_insn(struct jit_compiler *c, const struct jit_func *fn, size_t
 	int dst = in->dst_reg <= BPFRT_REG_10 ? R(in->dst_reg) : -1;
 	int src = in->src_reg <= BPFRT_REG_10 ? R(in->src_reg) : -1;
 	unsigned bop = BPFRT_OP(in->code) >> 4;
+	unsigned facts = c->env->facts ? c->env->facts[i] : 0; /* VM_FACT_* */
 
 	if (jit_fold(c, ip))
 		return 0;
@@ -562,7 +576,8 @@ int jit_translate_insn(struct jit_compiler *c, const struct jit_func *fn, size_t
 		emit_mov_ri(b, sz, dst, in->imm);
 		return 0;
 	case ISA_OP_MOV64_X: case ISA_OP_MOV32_X:
-		if (dst != src || sz == 4)
+		/* w = w zero-extends, unless the verifier proved nothing to clear */
+		if (dst != src || (sz == 4 && !(facts & VM_FACT_UPPER_ZERO)))
 			emit_mov_rr(b, sz, dst, src);
 		return 0;
 	case ISA_OP_ADD64_K: case ISA_OP_ADD32_K: case ISA_OP_SUB64_K: case ISA_OP_SUB32_K:
@@ -600,7 +615,7 @@ int jit_translate_insn(struct jit_compiler *c, const struct jit_func *fn, size_t
 		return 0;
 	case ISA_OP_DIV64_X: case ISA_OP_DIV32_X: case ISA_OP_MOD64_X: case ISA_OP_MOD32_X:
 	case ISA_OP_SDIV64_X: case ISA_OP_SDIV32_X: case ISA_OP_SMOD64_X: case ISA_OP_SMOD32_X:
-		div_x(b, sz, f->flags & ISA_F_SIGNED, bop == BPFRT_MOD >> 4, dst, src);
+		div_x(b, sz, f->flags & ISA_F_SIGNED, bop == BPFRT_MOD >> 4, dst, src, facts);
 		return 0;
 	case ISA_OP_NEG64: case ISA_OP_NEG32:
 		emit_unary(b, X86_NEG, sz, dst);
@@ -611,6 +626,8 @@ int jit_translate_insn(struct jit_compiler *c, const struct jit_func *fn, size_t
 		return 0;
 	case ISA_OP_LE16: case ISA_OP_LE32: case ISA_OP_LE64: case ISA_OP_BE16: case ISA_OP_BE32:
 	case ISA_OP_BE64: case ISA_OP_BSWAP16: case ISA_OP_BSWAP32: case ISA_OP_BSWAP64:
+		if (f->op == ISA_OP_LE32 && (facts & VM_FACT_UPPER_ZERO))
+			return 0; /* a zero-extension of what is already zero-extended */
 		byte_swap(b, f->op, dst);
 		return 0;
 	case ISA_OP_JA:
