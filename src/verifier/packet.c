@@ -358,5 +358,7 @@ bool pkt_regsafe(const struct reg_state *old, const struct reg_state *cur)
 	} else if (old->range > cur->range) {
 		return false;
 	}
-	return old->off == cur->off;
+	/* both based on data (id 0) or both on a variable offset, as the
+	 * kernel's check_ids() wants */
+	return old->off == cur->off && !old->id == !cur->id;
 }
