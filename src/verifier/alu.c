@@ -308,6 +308,13 @@ int do_alu(struct verifier_env *env, const struct bpfrt_insn *insn, int insn_idx
 		return alu_pointer(env, insn, op, alu32, dst, &src);
 	if ((op == BPFRT_LSH || op == BPFRT_RSH || op == BPFRT_ARSH) && reg_is_const(&src))
 		mark_reg_known(&src, src.var_off.value & (alu32 ? 31 : 63));
+	if ((op == BPFRT_DIV || op == BPFRT_MOD) && env->opts->kernel_compat) {
+		/* the kernel does not track division, not even of constants */
+		mark_reg_unknown(dst);
+		if (alu32)
+			coerce_reg_to_size(dst, 4);
+		return 0;
+	}
 	scalar_alu(dst, &src, isa_form_has(f, ISA_F_SIGNED) && op != BPFRT_ARSH ? op | 1 : op,
 		   alu32);
 	return 0;
