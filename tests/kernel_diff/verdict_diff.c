@@ -18,7 +18,8 @@
  * is counted, never taken for a verdict. Exits 77 without bpf().
  *
  * VDIFF_SEED, VDIFF_COUNT: the generator's seed and program count;
- * VDIFF_VERBOSE=1 prints every disagreement with its program.
+ * VDIFF_VERBOSE=1 prints every disagreement with its program, VDIFF_LOGS=1
+ * with both verifiers' logs; VDIFF_CASES=DIR reads the cases from DIR.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -216,6 +217,8 @@ static void judge(struct item *it, const struct kbpf_result *kr)
 	}
 	if (show && it->generated)
 		print_prog(it);
+	if (getenv("VDIFF_LOGS")) /* both verifiers' logs of every disagreement */
+		printf("--- the kernel's log:\n%s--- ours:\n%s---\n", it->klog, it->ourlog);
 }
 
 static void flush(void)
@@ -387,16 +390,16 @@ static int by_name(const struct dirent **a, const struct dirent **b)
 	return strcmp((*a)->d_name, (*b)->d_name);
 }
 
-static int run_cases(void)
+static int run_cases(const char *dir)
 {
 	struct dirent **list;
-	int cnt = scandir(BPFRT_VERIFIER_CASES, &list, NULL, by_name);
+	int cnt = scandir(dir, &list, NULL, by_name);
 	if (cnt <= 0)
 		return -ENOENT;
 	for (int i = 0; i < cnt; i++) {
 		size_t len = strlen(list[i]->d_name);
 		if (len > 5 && !strcmp(list[i]->d_name + len - 5, ".case"))
-			vcase_read_file(BPFRT_VERIFIER_CASES, list[i]->d_name, add_case, NULL);
+			vcase_read_file(dir, list[i]->d_name, add_case, NULL);
 		free(list[i]);
 	}
 	free(list);
@@ -448,8 +451,9 @@ int main(void)
 	uint64_t seed = s ? strtoull(s, NULL, 0) : 20261130;
 	unsigned count = c ? (unsigned)strtoul(c, NULL, 0) : 400;
 	load_gaps();
-	if (run_cases()) {
-		printf("no cases in %s\n", BPFRT_VERIFIER_CASES);
+	const char *dir = getenv("VDIFF_CASES") ? getenv("VDIFF_CASES") : BPFRT_VERIFIER_CASES;
+	if (run_cases(dir)) {
+		printf("no cases in %s\n", dir);
 		return 1;
 	}
 	printf("cases: %d compared, %d agree, %d skipped (no kernel program type)\n", n.compared,
