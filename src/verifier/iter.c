@@ -27,6 +27,20 @@
 int push_branch(struct verifier_env *env, uint32_t insn_idx, uint32_t prev_idx);
 #define ITER_NUM 1 /* obj_type of struct bpf_iter_num */
 
+bool iter_depths_differ(const struct vstate *old, const struct vstate *cur)
+{
+	for (uint32_t f = 0; f <= old->curframe && f <= cur->curframe; f++) {
+		const struct func_state *of = old->frame[f], *cf = cur->frame[f];
+		for (uint32_t s = 0; s < of->nslots && s < cf->nslots; s++) {
+			const struct stack_slot *o = &of->stack[s], *c = &cf->stack[s];
+			if (o->kind[0] == STACK_ITER && o->iter_state == ITER_ACTIVE &&
+			    c->kind[0] == STACK_ITER && o->iter_depth != c->iter_depth)
+				return true;
+		}
+	}
+	return false;
+}
+
 int iter_check_arg(struct verifier_env *env, uint32_t regno, uint32_t kflags,
 		   struct call_meta *meta)
 {

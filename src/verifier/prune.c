@@ -511,7 +511,15 @@ int is_state_visited(struct verifier_env *env, uint32_t idx)
 	if (bounded) {
 		/* the helper bounds the calls: a fixpoint may be reached
 		 * against a state still in progress */
+		int scanned = 0;
 		for (struct stored_state *sl = aux->active; sl; sl = sl->next) {
+			/* at an iterator's next: only a later turn of the same
+			 * loop (an iterator advanced); else a loop that makes a
+			 * new iterator every turn would pass for converged. The
+			 * latest turns come first: older ones rarely match. */
+			if (aux->iter_next && !aux->callback_head &&
+			    (++scanned > 64 || !iter_depths_differ(&sl->st, cur)))
+				continue;
 			if (covers(env, &sl->st, cur, idx, CMP_RANGE)) {
 				sl->hit_cnt++;
 				/* its precision is not known yet: all of ours */
@@ -549,12 +557,21 @@ int is_state_visited(struct verifier_env *env, uint32_t idx)
 			if (!seen++)
 				anc = p;
 			/* a few turns back: catches loops cycling through states */
-			if (!bounded && maybe_looping(&p->st, cur) &&
+			/* (an iterator loop in which no iterator advanced is a
+			 * plain loop here) */
+			bool plain = !bounded || (aux->iter_next && !aux->callback_head &&
+						  !iter_depths_differ(&p->st, cur));
+			if (plain && maybe_looping(&p->st, cur) &&
 			    covers(env, &p->st, cur, idx, CMP_LOOP) && covers(env, cur, &p->st, idx, CMP_LOOP)) {
 				verbose(env, "infinite loop detected at insn %u\n", idx);
 				return -EINVAL;
 			}
 		}
+		/* at an iterator's next, only against an earlier turn of its
+		 * loop: a counter of an outer loop must stay exact */
+		if (anc && aux->iter_next && !aux->callback_head &&
+		    !iter_depths_differ(&anc->st, cur))
+			anc = NULL;
 		if (anc && ((env->widen && aux->loop_head) || bounded))
 			widen_loop_state(env, &anc->st, idx, bounded);
 	}

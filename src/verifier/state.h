@@ -315,6 +315,11 @@ int stack_obj_overwrite(struct verifier_env *env, struct func_state *f, uint32_t
 /* Every register (and spill) whose parent_id is `id` becomes unknown. */
 void invalidate_children(struct vstate *st, uint32_t id);
 
+/* ---- iter.c ---- */
+/* Some iterator active in both states has advanced (the kernel's
+ * iter_active_depths_differ): cur is a later turn of old's loop. */
+bool iter_depths_differ(const struct vstate *old, const struct vstate *cur);
+
 /* ---- mem.c ---- */
 /* Checks and performs a load (t == READ, dst set) or store through `regno`. */
 enum access { ACCESS_READ, ACCESS_WRITE };
