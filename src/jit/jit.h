@@ -30,6 +30,7 @@ typedef bpfrt_helper_fn const *(*jit_helper_slot_fn)(const void *arg, uint32_t i
 
 enum {
 	JIT_F_NO_BMI2 = 1 << 0, /* do not use BMI2 even where the CPU has it (tests) */
+	JIT_F_NO_MOVBE = 1 << 1, /* do not use MOVBE even where the CPU has it (tests) */
 };
 
 /* Optional: whether the helper registered as `id` is bpf_tail_call (its

@@ -402,6 +402,41 @@ static void test_memory(void **state)
 							CHECK(sz < 4 ? ZYDIS_MNEMONIC_MOVSX : ZYDIS_MNEMONIC_MOVSXD,
 							      false, REG(8, r), mi, NOP, "load_idx sx");
 						}
+						if (sz >= 4) {
+							BUF(0);
+							emit_movbe_load(&b, sz, r, base, index, s, d);
+							CHECK(ZYDIS_MNEMONIC_MOVBE, false, REG(sz, r), mi, NOP,
+							      "movbe");
+							BUF(0);
+							emit_imul_rm_idx(&b, sz, r, base, index, s, d);
+							CHECK(ZYDIS_MNEMONIC_IMUL, false, REG(sz, r), mi, NOP,
+							      "imul_rm");
+							static const ZydisMnemonic am[] = {
+								ZYDIS_MNEMONIC_ADD, ZYDIS_MNEMONIC_OR,
+								ZYDIS_MNEMONIC_ADC, ZYDIS_MNEMONIC_SBB,
+								ZYDIS_MNEMONIC_AND, ZYDIS_MNEMONIC_SUB,
+								ZYDIS_MNEMONIC_XOR, ZYDIS_MNEMONIC_CMP};
+							int op = (r + s) & 7;
+							BUF(0);
+							emit_alu_rm_idx(&b, op, sz, r, base, index, s, d);
+							CHECK(am[op], false, REG(sz, r), mi, NOP, "alu_rm_idx");
+						}
+						static const ZydisMnemonic mm[] = {
+							ZYDIS_MNEMONIC_ADD, ZYDIS_MNEMONIC_OR,	ZYDIS_MNEMONIC_ADC,
+							ZYDIS_MNEMONIC_SBB, ZYDIS_MNEMONIC_AND, ZYDIS_MNEMONIC_SUB,
+							ZYDIS_MNEMONIC_XOR, ZYDIS_MNEMONIC_CMP};
+						int mop = (r + s + sz) & 7;
+						BUF(0);
+						emit_alu_mr(&b, mop, sz, base, index, s, d, r);
+						CHECK(mm[mop], false, mi, REG(sz, r), NOP, "alu_mr");
+						int32_t iv = sz == 1 ? (d & 0x7f) : (d & 0xfff);
+						BUF(0);
+						emit_alu_mi(&b, mop, sz, base, index, s, d, iv);
+						CHECK(mm[mop], false, mi, IMM(sz, iv), NOP, "alu_mi");
+						BUF(0);
+						emit_store_imm_idx(&b, sz, base, index, s, d, -3);
+						CHECK(ZYDIS_MNEMONIC_MOV, false, mi, IMM(sz == 8 ? 4 : sz, -3), NOP,
+						      "store_imm_idx");
 						BUF(0);
 						emit_store_idx(&b, sz, base, index, s, d, r);
 						CHECK(ZYDIS_MNEMONIC_MOV, false, mi, REG(sz, r), NOP, "store_idx");

@@ -5,7 +5,8 @@
  * the JIT must agree on the result code, r0 and the memory after.
  *
  * The JIT runs twice: through the VM, and compiled directly without BMI2
- * (so variable shifts take the path through cl).
+ * and MOVBE (so variable shifts take the path through cl, byte-swapped
+ * loads a load and a bswap).
  *
  * Programs are drawn from the opcode table: every form except kfunc calls
  * and unresolved ld_imm64 kinds, with forward branches, bounded loops,
@@ -402,10 +403,14 @@ static void idiom(struct gen *g)
 		item(g);
 		put(g, INSN(BPFRT_LDX | (size == 8 || below(4) ? BPFRT_MEM : BPFRT_MEMSX) | mode, l, base, off, 0));
 		item(g);
-		if (below(4))
+		unsigned what = below(6);
+		if (what < 3)
 			put(g, INSN(ALU(w, ops[below(4)], BPFRT_X), a, l, 0, 0));
-		else
+		else if (what < 4)
 			put(g, INSN(BPFRT_STX | BPFRT_MEM | mode, base, l, off, 0));
+		else /* a byte-swapped load: bswap or be of the loaded width */
+			put(g, INSN((below(2) ? BPFRT_ALU64 : BPFRT_ALU | BPFRT_TO_BE) | BPFRT_END, l, 0,
+				    0, size * 8));
 		if (below(2))
 			mov_imm(g, l, rnd_imm());
 		break;
@@ -585,7 +590,8 @@ static bpfrt_helper_fn vm_lookup(const void *vm, uint32_t id)
 static int run_no_bmi2(struct bpfrt_vm *vm, const struct gen *g, const uint8_t *mem,
 		       struct outcome *o)
 {
-	struct jit_env env = {.helper = vm_lookup, .helper_arg = vm, .flags = JIT_F_NO_BMI2};
+	struct jit_env env = {.helper = vm_lookup, .helper_arg = vm,
+			      .flags = JIT_F_NO_BMI2 | JIT_F_NO_MOVBE};
 	struct jit_prog *jp;
 	char log[256];
 	int err = jit_compile(g->p, g->n, &env, &jp, log, sizeof(log));

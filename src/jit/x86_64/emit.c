@@ -357,6 +357,14 @@ void emit_imul_rm_idx(struct x86_buf *b, int sz, int reg, int base, int index, i
 	enc_x(b, size_flags(sz) | E_MEM, opc, 2, reg, base, index, scale, disp);
 }
 
+void emit_movbe_load(struct x86_buf *b, int sz, int dst, int base, int index, int scale,
+		     int32_t disp)
+{
+	fix_index(&base, &index, scale);
+	uint8_t opc[3] = {0x0f, 0x38, 0xf0};
+	enc_x(b, size_flags(sz) | E_MEM, opc, 3, dst, base, index, scale, disp);
+}
+
 void emit_alu_rm_idx(struct x86_buf *b, enum x86_alu op, int sz, int reg, int base, int index,
 		     int scale, int32_t disp)
 {

@@ -150,6 +150,10 @@ void emit_alu_rm(struct x86_buf *b, enum x86_alu op, int sz, int reg, int base, 
  * low bits of imm); mov [mem], imm. */
 void emit_alu_rm_idx(struct x86_buf *b, enum x86_alu op, int sz, int reg, int base, int index,
 		     int scale, int32_t disp);
+/* movbe dst, [mem]: a load with its bytes swapped (sz 4 or 8; needs the
+ * MOVBE CPU feature) */
+void emit_movbe_load(struct x86_buf *b, int sz, int dst, int base, int index, int scale,
+		     int32_t disp);
 /* imul reg, [mem] (sz 4 or 8) */
 void emit_imul_rm_idx(struct x86_buf *b, int sz, int reg, int base, int index, int scale,
 		      int32_t disp);

@@ -246,6 +246,16 @@ static bool fold_mem(struct jit_compiler *c, size_t *ip, size_t k, const struct 
 			return true;
 		}
 	}
+	/* ldx l, [y+o]; bswap l (or be on this little-endian machine): movbe */
+	if (ldx && c->movbe && (sz == 8 || sz == 4) && !(f->flags & ISA_F_SIGNED) &&
+	    k + 1 < c->n && JOIN(k + 1) && c->insns[k + 1].dst_reg == l &&
+	    (next == (sz == 8 ? ISA_OP_BSWAP64 : ISA_OP_BSWAP32) ||
+	     next == (sz == 8 ? ISA_OP_BE64 : ISA_OP_BE32)) &&
+	    (l == y || y_free_after(c, a, k + 1))) {
+		emit_movbe_load(b, sz, R(l), a->base, a->index, a->scale, (int32_t)disp);
+		consumed(c, ip, k + 1);
+		return true;
+	}
 	/* ldx l, [y+o]; stx [y+o], l stores what is there: the load alone */
 	if (ldx && k + 1 < c->n && JOIN(k + 1) && c->form[k + 1]->syntax == ISA_SYN_STX &&
 	    c->form[k + 1]->size == sz && c->insns[k + 1].dst_reg == y && c->insns[k + 1].off == m->off &&

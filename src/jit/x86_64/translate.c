@@ -15,6 +15,7 @@
  * Per-instruction code lives in translate_ops.c; this file owns the passes,
  * functions, prologues, epilogues and the unwinding stubs.
  */
+#include <cpuid.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -578,6 +579,12 @@ static int compile(struct jit_compiler *c, struct jit_prog *jp)
 	return jit_code_map(jp, c->buf.p, c->buf.len);
 }
 
+static bool cpu_has_movbe(void)
+{
+	unsigned a, b, c, d;
+	return __get_cpuid(1, &a, &b, &c, &d) && (c & bit_MOVBE);
+}
+
 int jit_compile(const struct bpfrt_insn *insns, size_t cnt, const struct jit_env *env,
 		struct jit_prog **out, char *log, size_t log_size)
 {
@@ -596,6 +603,7 @@ int jit_compile(const struct bpfrt_insn *insns, size_t cnt, const struct jit_env
 	struct jit_compiler c = {
 		.insns = insns, .n = cnt, .env = &jp->env, .log = log, .log_size = log_size, .jp = jp,
 		.bmi2 = !(env->flags & JIT_F_NO_BMI2) && __builtin_cpu_supports("bmi2"),
+		.movbe = !(env->flags & JIT_F_NO_MOVBE) && cpu_has_movbe(),
 	};
 	int err = compile(&c, jp);
 	compiler_free(&c);

@@ -49,6 +49,7 @@ struct jit_compiler {
 	size_t nfuncs;
 	bool need_rc; /* some call needs the run context in r12 */
 	bool bmi2;    /* the CPU has BMI2 (shlx/shrx/sarx) */
+	bool movbe;   /* the CPU has MOVBE (byte-swapping loads) */
 	bool has_callbacks; /* some functions may be callbacks (JIT_I_CALLBACK) */
 	bool align_loops;   /* pad loop heads to 16 bytes (off when passes do not converge) */
 	uint16_t *live_out; /* BPF registers live after each instruction (bit per register) */
