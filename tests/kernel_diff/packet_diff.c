@@ -124,7 +124,16 @@ static size_t gen(struct bpfrt_insn *p, bool tc)
 	}
 	cur_k = ks[rnd(sizeof(ks) / sizeof(ks[0]))];
 	p[n++] = MOV(4, 2);
-	p[n++] = ADDK(4, cur_k);
+	if (rnd(4) == 0 && cur_k > 1) { /* in two steps */
+		int32_t a = (int32_t)rnd((uint32_t)cur_k);
+		p[n++] = ADDK(4, a);
+		p[n++] = ADDK(4, cur_k - a);
+	} else {
+		p[n++] = ADDK(4, cur_k);
+	}
+	bool spill = rnd(4) == 0; /* r2 spilled before the comparison, filled after */
+	if (spill)
+		p[n++] = I(BPFRT_STX | BPFRT_MEM | BPFRT_DW, 10, 2, -8, 0);
 	/* fall-through block: [access] r0 = 1; exit (at most 3 insns) */
 	struct bpfrt_insn fall[4];
 	size_t nf = gen_access(fall, 0);
@@ -133,7 +142,9 @@ static size_t gen(struct bpfrt_insn *p, bool tc)
 	p[n++] = gen_cmp((int16_t)nf);
 	memcpy(p + n, fall, nf * sizeof(fall[0]));
 	n += nf;
-	/* taken block: [access] [second comparison guarding an access] r0 = 2; exit */
+	/* taken block: [fill] [access] [second comparison guarding an access] r0 = 2; exit */
+	if (spill)
+		p[n++] = I(BPFRT_LDX | BPFRT_MEM | BPFRT_DW, 2, 10, -8, 0);
 	n = gen_access(p, n);
 	if (rnd(3) == 0) {
 		struct bpfrt_insn inner[2];
