@@ -105,10 +105,17 @@ static int branch_taken(const struct reg_state *dst, const struct reg_state *src
 		return scalar_branch_taken(dst, src, op, jmp32);
 	if (reg_is_pkt_any(dst) && reg_is_pkt_any(src) && !jmp32)
 		return pkt_branch_taken(dst, src, op); /* packet.c */
-	/* a pointer that cannot be NULL is never equal to 0 */
+	/* a pointer that cannot be NULL is never equal to 0: the kernel's
+	 * reg_not_null() kinds, and the stack (never NULL). Not context or
+	 * packet pointers, nor memory of 0 bytes: the kernel does not decide
+	 * those, and in user space a raw context or a packet of 0 bytes may
+	 * be NULL. */
 	const struct reg_state *p = reg_is_pointer(dst) ? dst : src;
 	const struct reg_state *k = reg_is_pointer(dst) ? src : dst;
-	if (!jmp32 && reg_is_const(k) && !k->var_off.value && !(p->flags & PTR_MAYBE_NULL)) {
+	bool not_null = p->type == PTR_TO_MAP_VALUE || p->type == PTR_TO_MAP_KEY ||
+			(p->type == PTR_TO_MEM && p->mem_size) || p->type == PTR_TO_STACK;
+	if (!jmp32 && reg_is_const(k) && !k->var_off.value && not_null &&
+	    !(p->flags & PTR_MAYBE_NULL)) {
 		if (op == BPFRT_JEQ)
 			return 0;
 		if (op == BPFRT_JNE)
