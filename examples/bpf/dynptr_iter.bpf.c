@@ -2,27 +2,7 @@
 /* Programs the verifier proves with stack objects: open-coded iterators
  * (bpf_iter_num_*), local and ring buffer dynptrs with their slices, and a
  * counter under a bpf_spin_lock. Each returns 0 when its checks hold. */
-#include <linux/types.h>
-#include <linux/bpf.h>
-#include <bpf/bpf_helpers.h>
-
-/* In vmlinux.h, not in the uapi header of every distribution. */
-struct bpf_iter_num {
-	__u64 __opaque[1];
-} __attribute__((aligned(8)));
-
-extern int bpf_iter_num_new(struct bpf_iter_num *it, int start, int end) __ksym;
-extern int *bpf_iter_num_next(struct bpf_iter_num *it) __ksym;
-extern void bpf_iter_num_destroy(struct bpf_iter_num *it) __ksym;
-extern void *bpf_dynptr_slice(const struct bpf_dynptr *p, __u64 offset, void *buffer__opt,
-			      __u32 buffer__szk) __ksym;
-extern __u32 bpf_dynptr_size(const struct bpf_dynptr *p) __ksym;
-extern int bpf_dynptr_clone(const struct bpf_dynptr *p, struct bpf_dynptr *clone__uninit) __ksym;
-
-struct {
-	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 4096);
-} events SEC(".maps");
+#include "kfuncs.h"
 
 struct counter {
 	struct bpf_spin_lock lock;

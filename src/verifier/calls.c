@@ -573,19 +573,14 @@ int do_exit(struct verifier_env *env, int *insn_idx, bool *path_done)
 		return -EACCES;
 	}
 	if (!st->curframe) {
-		int err = lock_check_exit(env);
-		if (err)
-			return err;
 		if (r0->type != SCALAR_VALUE) {
 			verbose(env, "At program exit the register R0 is not a known value (%s)\n",
 				reg_type_str(r0, b, sizeof(b)));
 			return -EINVAL;
 		}
-		if (st->refcnt) {
-			verbose(env, "Unreleased reference id=%u alloc_insn=%u\n", st->refs[0].id,
-				st->refs[0].insn_idx);
-			return -EINVAL;
-		}
+		int err = check_resource_leak(env, "BPF_EXIT instruction in main prog");
+		if (err)
+			return err;
 		*path_done = true;
 		return 0;
 	}

@@ -52,22 +52,6 @@ static int check_trusted(struct verifier_env *env, uint32_t regno)
 	return 0;
 }
 
-/* bpf_throw: the program ends here; what an exit would check. */
-static int throw_exit(struct verifier_env *env, const char *name)
-{
-	struct vstate *st = env->cur;
-	if (st->lock_map) {
-		verbose(env, "%s cannot be used inside bpf_spin_lock-ed region\n", name);
-		return -EINVAL;
-	}
-	if (st->refcnt) {
-		verbose(env, "Unreleased reference id=%u alloc_insn=%u\n", st->refs[0].id,
-			st->refs[0].insn_idx);
-		return -EINVAL;
-	}
-	return 0;
-}
-
 static int size_regno(const struct kfunc_proto *k)
 {
 	for (int i = 0; i < 5; i++)
@@ -149,7 +133,8 @@ int do_kfunc_call(struct verifier_env *env, int insn_idx, int *next_idx, bool *p
 			return 0; /* r0 set on both paths */
 	}
 	if (k->flags & KFUNC_F_THROWS) {
-		if ((err = throw_exit(env, k->name)))
+		/* bpf_throw: the program ends here */
+		if ((err = check_resource_leak(env, k->name)))
 			return err;
 		*path_done = true;
 		return 0;

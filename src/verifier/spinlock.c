@@ -21,11 +21,17 @@ int lock_check_call(struct verifier_env *env, const char *what, bool is_unlock)
 	return 0;
 }
 
-int lock_check_exit(struct verifier_env *env)
+int check_resource_leak(struct verifier_env *env, const char *prefix)
 {
-	if (env->cur->lock_map) {
-		verbose(env,
-			"BPF_EXIT instruction in main prog cannot be used inside bpf_spin_lock-ed region\n");
+	const struct vstate *st = env->cur;
+	if (st->refcnt) {
+		verbose(env, "Unreleased reference id=%u alloc_insn=%u\n", st->refs[0].id,
+			st->refs[0].insn_idx);
+		verbose(env, "%s would lead to reference leak\n", prefix);
+		return -EINVAL;
+	}
+	if (st->lock_map) {
+		verbose(env, "%s cannot be used inside bpf_spin_lock-ed region\n", prefix);
 		return -EINVAL;
 	}
 	return 0;

@@ -401,8 +401,9 @@ int do_kfunc_call(struct verifier_env *env, int insn_idx, int *next_idx, bool *p
 /* Rejects calls (helpers, kfuncs, global functions) while a lock is held,
  * except bpf_spin_unlock. */
 int lock_check_call(struct verifier_env *env, const char *what, bool is_unlock);
-/* At the program's exit: no lock held. */
-int lock_check_exit(struct verifier_env *env);
+/* Where the program ends (its exit, bpf_throw): no reference, no lock
+ * held (the kernel's check_resource_leak; `prefix` names the place). */
+int check_resource_leak(struct verifier_env *env, const char *prefix);
 /* A load or store of map value bytes [off, off+size) through r: not the
  * value's struct bpf_spin_lock. */
 int lock_check_access(struct verifier_env *env, const struct reg_state *r, int off, int size);

@@ -95,8 +95,8 @@ static void misuses_refused(void **state)
 	static const struct {
 		const char *prog, *msg;
 	} bad[] = {
-		{ "iter_leak", "Unreleased reference" },
-		{ "dynptr_leak", "Unreleased reference" },
+		{ "iter_leak", "would lead to reference leak" },
+		{ "dynptr_leak", "would lead to reference leak" },
 		{ "slice_after_submit", "invalid mem access 'scalar'" },
 		{ "call_under_lock", "function calls are not allowed while holding a lock" },
 	};

@@ -1,22 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* Programs the verifier must refuse: stack objects and locks misused. The
  * section of each says nothing; test_objects.c holds the expected message. */
-#include <linux/types.h>
-#include <linux/bpf.h>
-#include <bpf/bpf_helpers.h>
-
-struct bpf_iter_num {
-	__u64 __opaque[1];
-} __attribute__((aligned(8)));
-
-extern int bpf_iter_num_new(struct bpf_iter_num *it, int start, int end) __ksym;
-extern int *bpf_iter_num_next(struct bpf_iter_num *it) __ksym;
-extern void bpf_iter_num_destroy(struct bpf_iter_num *it) __ksym;
-
-struct {
-	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 4096);
-} events SEC(".maps");
+#include "kfuncs.h" /* examples/bpf */
 
 struct counter {
 	struct bpf_spin_lock lock;
