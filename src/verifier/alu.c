@@ -306,7 +306,17 @@ int do_alu(struct verifier_env *env, const struct bpfrt_insn *insn, int insn_idx
 	}
 	if (reg_is_pointer(dst) || reg_is_pointer(&src))
 		return alu_pointer(env, insn, op, alu32, dst, &src);
-	if ((op == BPFRT_LSH || op == BPFRT_RSH || op == BPFRT_ARSH) && reg_is_const(&src))
+	bool shift = op == BPFRT_LSH || op == BPFRT_RSH || op == BPFRT_ARSH;
+	if (shift && reg_is_const(&src) && src.var_off.value >= (alu32 ? 32u : 64u) &&
+	    env->opts->kernel_compat) {
+		/* the kernel makes an oversized shift's result unknown (not
+		 * every architecture masks the amount; RFC 9669 and ours do) */
+		mark_reg_unknown(dst);
+		if (alu32)
+			coerce_reg_to_size(dst, 4);
+		return 0;
+	}
+	if (shift && reg_is_const(&src))
 		mark_reg_known(&src, src.var_off.value & (alu32 ? 31 : 63));
 	if ((op == BPFRT_DIV || op == BPFRT_MOD) && env->opts->kernel_compat) {
 		/* the kernel does not track division, not even of constants */
