@@ -15,16 +15,13 @@
 
 #include "bpfrt/object.h"
 #include "elf_bytes.h"
+#include "support/xorshift.h"
 
 static uint64_t rng_state;
 
 static uint64_t rnd(void)
 {
-	/* xorshift64* */
-	rng_state ^= rng_state >> 12;
-	rng_state ^= rng_state << 25;
-	rng_state ^= rng_state >> 27;
-	return rng_state * 0x2545F4914F6CDD1DULL;
+	return xorshift64s(&rng_state);
 }
 
 static size_t walk(const struct bpfrt_object *obj)

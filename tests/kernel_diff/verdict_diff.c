@@ -32,7 +32,7 @@
 
 #include "bpfrt/asm.h"
 #include "bpfrt/verifier.h"
-#include "helpers/helpers.h"
+#include "isa/liveness.h"
 #include "isa/opcodes.h"
 #include "kbpf.h"
 #include "vcase.h"
@@ -264,62 +264,13 @@ static void submit(struct item *it, const struct vcase *c)
 
 /* ---- cases ---- */
 
-/* Registers live at the entry of the program (bit per register): a backward
- * fixpoint over every instruction; helper calls read their arguments, local
- * calls what their callee reads of r1-r5. */
+/* Registers live at the entry of the program (isa/liveness.h): a case that
+ * reads r1 or r2 there depends on our raw context. */
 static uint16_t live_at_entry(const struct bpfrt_insn *insns, size_t cnt)
 {
-	static uint16_t live[MAX_PROG + 1];
-	memset(live, 0, sizeof(live));
-	for (int round = 0, changed = 1; changed && round < 100; round++) {
-		changed = 0;
-		for (size_t k = cnt; k-- > 0;) {
-			const struct bpfrt_insn *in = &insns[k];
-			if (k && BPFRT_INSN_IS_LDDW(&insns[k - 1]) && !BPFRT_INSN_IS_LDDW(in))
-				continue;
-			const struct isa_form *f = isa_form_of(in);
-			if (!f)
-				continue;
-			uint16_t out = 0, use = 0, def = 0;
-			size_t next = k + isa_insn_slots(in);
-			bool uncond = f->op == ISA_OP_JA || f->op == ISA_OP_JA32;
-			if (f->op != ISA_OP_EXIT && !uncond && next < cnt)
-				out |= live[next];
-			if (isa_form_has(f, ISA_F_BRANCH) && f->op != ISA_OP_CALL_LOCAL &&
-			    f->op != ISA_OP_CALL_HELPER && f->op != ISA_OP_CALLX) {
-				int64_t t = (int64_t)k + 1 + (f->op == ISA_OP_JA32 ? in->imm : in->off);
-				if (t >= 0 && (size_t)t < cnt)
-					out |= live[t];
-			}
-			if (isa_form_has(f, ISA_F_READS_DST) || isa_form_has(f, ISA_F_MEM) ||
-			    f->syntax == ISA_SYN_ST)
-				use |= (uint16_t)(1u << (in->dst_reg & 15));
-			if (isa_form_has(f, ISA_F_READS_SRC) || f->syntax == ISA_SYN_LDX)
-				use |= (uint16_t)(1u << (in->src_reg & 15));
-			if (isa_form_has(f, ISA_F_WRITES_DST) || f->syntax == ISA_SYN_LDX)
-				def |= (uint16_t)(1u << (in->dst_reg & 15));
-			if (f->op == ISA_OP_EXIT || f->op == ISA_OP_ATOMIC_CMPXCHG64 ||
-			    f->op == ISA_OP_ATOMIC_CMPXCHG32)
-				use |= 1;
-			if (f->op == ISA_OP_CALL_HELPER) {
-				const struct helper_proto *p = helper_proto_find((uint32_t)in->imm);
-				for (int a = 0; a < 5 && (!p || p->args[a] != HELPER_ARG_NONE); a++)
-					use |= (uint16_t)(1u << (a + 1));
-				def |= 0x3f;
-			} else if (f->op == ISA_OP_CALL_LOCAL || f->op == ISA_OP_CALLX) {
-				int64_t t = (int64_t)k + 1 + in->imm;
-				use |= f->op == ISA_OP_CALLX || t < 0 || (size_t)t >= cnt
-					       ? 0x3e
-					       : (uint16_t)(live[t] & 0x3e);
-				def |= 0x3f;
-			}
-			uint16_t in_live = (uint16_t)((out & ~def) | use);
-			if (in_live != live[k]) {
-				live[k] = in_live;
-				changed = 1;
-			}
-		}
-	}
+	static uint16_t live[MAX_PROG];
+	if (!cnt || isa_reg_liveness(insns, cnt, ISA_LIVE_VERIFIED, cnt, live, NULL))
+		return ISA_REGS_ALL;
 	return live[0];
 }
 

@@ -5,6 +5,8 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "support/xorshift.h"
+
 #define I(c, d, s, o, i)                                                                      \
 	((struct bpfrt_insn){ .code = (uint8_t)(c), .dst_reg = (d), .src_reg = (s),           \
 			      .off = (int16_t)(o), .imm = (int32_t)(i) })
@@ -20,10 +22,7 @@ struct gen {
 
 static uint64_t rnd(struct gen *g)
 {
-	g->rng ^= g->rng >> 12;
-	g->rng ^= g->rng << 25;
-	g->rng ^= g->rng >> 27;
-	return g->rng * 0x2545F4914F6CDD1DULL;
+	return xorshift64s(&g->rng);
 }
 
 static unsigned pick(struct gen *g, unsigned n)
@@ -329,6 +328,11 @@ size_t gen_program(uint64_t seed, struct bpfrt_insn *insns, size_t max)
 	struct gen g = { .rng = seed * 0x9E3779B97F4A7C15ULL + 1, .out = insns, .max = max - 4 };
 	for (int i = 0; i < 4; i++)
 		rnd(&g);
+	/* r1 and r2 are our raw context, the kernel's skb and nothing: the
+	 * program starts by setting them so that both see the same */
+	emit(&g, I(BPFRT_ALU64 | BPFRT_MOV | BPFRT_K, 1, 0, 0, 0));
+	emit(&g, I(BPFRT_ALU64 | BPFRT_MOV | BPFRT_K, 2, 0, 0, 0));
+	g.init |= 0x6;
 	for (unsigned k = 6 + pick(&g, 20); k-- && g.len + 40 < g.max;)
 		snippet(&g);
 	if (!(g.init & 1) || chance(&g, 50)) {

@@ -6,7 +6,7 @@
  * pointer arithmetic with bounded and unbounded offsets, forward branches
  * and small counted loops. Most programs are safe, some are not (on purpose:
  * an unchecked pointer, an offset one too far, an uninitialised register or
- * stack slot). The context (r1) is never read.
+ * stack slot). The context (r1) is never read: r1 and r2 are set first.
  */
 #ifndef BPFRT_TESTS_VERDICT_GEN_H
 #define BPFRT_TESTS_VERDICT_GEN_H

@@ -20,17 +20,14 @@
 
 #include <cmocka.h>
 
+#include "support/xorshift.h"
 #include "verifier/state.h"
 
 static uint64_t rng_state;
 
 static uint64_t rnd(void)
 {
-	/* xorshift64* */
-	rng_state ^= rng_state >> 12;
-	rng_state ^= rng_state << 25;
-	rng_state ^= rng_state >> 27;
-	return rng_state * 0x2545F4914F6CDD1DULL;
+	return xorshift64s(&rng_state);
 }
 
 /* Values near the interesting edges (0, sign bits, 32-bit boundary) more
@@ -178,7 +175,8 @@ static void report(const char *what, const struct reg_state *a, const struct reg
 	}
 }
 
-/* The concrete operation (RFC 9669 §4.1). */
+/* The concrete operation (RFC 9669 §4.1), written here again on purpose: the
+ * verifier's own constant folding (bounds.c eval_alu) is under test. */
 static uint64_t concrete(uint8_t op, bool sdiv, uint64_t a, uint64_t b, bool alu32)
 {
 	if (alu32) {
