@@ -62,6 +62,7 @@ struct bpfrt_runtime_opts {
 	void *trace_ctx;
 	char *log_buf;			  /* on failure: the map or program, and why */
 	size_t log_size;
+	bool jit_harden;		  /* JIT: constant blinding (bpfrt_prog_opts.jit_harden) */
 };
 
 /* Creates the object's maps and a VM. NULL + errno: EINVAL/EOPNOTSUPP (a

@@ -93,6 +93,11 @@ struct bpfrt_prog_opts {
 	 * their strings kept by pointer. For listings. */
 	const struct bpfrt_line_info *line_info;
 	size_t line_info_cnt;
+	/* JIT: constant blinding (the kernel's bpf_jit_harden): no immediate
+	 * of the program appears in the machine code; each is XOR-ed with a
+	 * random key and restored at run time in a scratch register. Slower;
+	 * off by default. Ignored by the interpreter. */
+	bool jit_harden;
 };
 
 /* Validates and prepares `insn_cnt` instructions (copied). Errors:

@@ -29,6 +29,7 @@ static void exec_usage(FILE *out)
 		"  --mem HEX|@FILE  the memory: hex bytes (\"00 01 ff\" or \"0001ff\") or a file's bytes\n"
 		"  --interp         run with the interpreter (default)\n"
 		"  --jit            run with the JIT (trusted mode unless --checked)\n"
+		"  --jit-harden     the JIT with constant blinding (no program immediate in the code)\n"
 		"  --trusted        no bounds checks or budget (for verified programs)\n"
 		"  --checked        bounds checks and a budget (default for --interp)\n"
 		"  --budget N       checked mode: stop after N instructions (default 2^26)\n"
@@ -177,7 +178,7 @@ static const char *first_line(char *log, const char *fallback)
 int cmd_exec(int argc, char **argv)
 {
 	const char *path = NULL, *mem_arg = NULL;
-	bool jit = false, trusted = false, checked = false;
+	bool jit = false, harden = false, trusted = false, checked = false;
 	uint64_t budget = 0;
 
 	for (int i = 1; i < argc; i++) {
@@ -202,6 +203,8 @@ int cmd_exec(int argc, char **argv)
 			jit = false;
 		} else if (!strcmp(a, "--jit")) {
 			jit = true;
+		} else if (!strcmp(a, "--jit-harden")) {
+			jit = harden = true;
 		} else if (!strcmp(a, "--trusted")) {
 			trusted = true;
 		} else if (!strcmp(a, "--checked")) {
@@ -256,6 +259,7 @@ int cmd_exec(int argc, char **argv)
 		.backend = jit ? BPFRT_BACKEND_JIT : BPFRT_BACKEND_INTERP,
 		.log_buf = log,
 		.log_size = sizeof(log),
+		.jit_harden = harden,
 	};
 	struct bpfrt_prog *prog = bpfrt_prog__load(vm, insns, cnt, &lo);
 	if (!prog) {

@@ -21,7 +21,7 @@
 
 static const char usage_text[] =
 	"usage: bpfrt prog run OBJ --prog NAME [--ctx FILE | --data-in FILE] [--repeat N]\n"
-	"                          [--interp | --jit] [--verify auto|require|off | --no-verify]\n"
+	"                          [--interp | --jit | --jit-harden] [--verify auto|require|off | --no-verify]\n"
 	"                          [--json]\n"
 	"                          [--map-set MAP KEY VALUE]... [--dump-maps] [--dump-map MAP]...\n"
 	"\n"
@@ -35,6 +35,7 @@ static const char usage_text[] =
 	"                    programs get the bytes as the context\n"
 	"  --repeat N        run N times (default 1); the duration is the average\n"
 	"  --interp, --jit   the engine (default: the interpreter)\n"
+	"  --jit-harden      the JIT with constant blinding (the kernel's bpf_jit_harden)\n"
 	"  --verify MODE     auto (default): a verified program runs unchecked, others\n"
 	"                    run bounds-checked (with a warning); require: refuse\n"
 	"                    programs the verifier rejects; off: run checked\n"
@@ -160,6 +161,7 @@ int cmd_prog_run(int argc, char **argv)
 	struct map_set sets[MAX_MAP_SETS];
 	size_t nsets = 0, ndumps = 0;
 	enum bpfrt_backend backend = BPFRT_BACKEND_INTERP;
+	bool harden = false;
 	enum bpfrt_runtime_verify verify = BPFRT_VERIFY_AUTO;
 	bool json = false, dump_all = false;
 	uint64_t repeat = 1;
@@ -190,6 +192,9 @@ int cmd_prog_run(int argc, char **argv)
 						 argv[i]);
 		} else if (!strcmp(a, "--jit")) {
 			backend = BPFRT_BACKEND_JIT;
+		} else if (!strcmp(a, "--jit-harden")) {
+			backend = BPFRT_BACKEND_JIT;
+			harden = true;
 		} else if (!strcmp(a, "--interp")) {
 			backend = BPFRT_BACKEND_INTERP;
 		} else if (!strcmp(a, "--no-verify")) {
@@ -245,6 +250,7 @@ int cmd_prog_run(int argc, char **argv)
 	struct bpfrt_runtime_opts ro = {
 		.sz = sizeof(ro),
 		.backend = backend,
+		.jit_harden = harden,
 		.verify = verify,
 		.trace_fn = trace_out,
 		.trace_ctx = &trace,

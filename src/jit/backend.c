@@ -6,8 +6,10 @@
  * interpreter, and asking the JIT for it fails with -EOPNOTSUPP.
  */
 #include <errno.h>
+#include <stdlib.h>
 
 #include "bpfrt/jit.h"
+#include "bpfrt/object.h"
 #include "helpers/helpers.h"
 #include "jit/jit.h"
 #include "vm/backend.h"
@@ -30,6 +32,17 @@ static bool is_tail_call(const void *vm, uint32_t id)
 	return p && (p->flags & HELPER_F_TAIL_CALL) && p->fn && vm_helper_fn(vm, id) == p->fn;
 }
 
+/* The verifier's facts moved to the blinded program: only instructions
+ * blinding left alone keep theirs. */
+static uint8_t *blinded_facts(const struct bpfrt_prog *prog, const struct jit_blinded *b)
+{
+	uint8_t *f = calloc(b->cnt ? b->cnt : 1, 1);
+	for (size_t i = 0; f && i < prog->insn_cnt; i++)
+		if (b->pos[i + 1] - b->pos[i] == 1)
+			f[b->pos[i]] = prog->facts[i];
+	return f;
+}
+
 static int jit_prepare(struct bpfrt_prog *prog, struct vm_log *log)
 {
 	if (prog->mode != BPFRT_EXEC_TRUSTED) {
@@ -40,9 +53,25 @@ static int jit_prepare(struct bpfrt_prog *prog, struct vm_log *log)
 	struct jit_env env = {.helper = helper_fn, .helper_slot = helper_slot,
 			      .is_tail_call = is_tail_call, .helper_arg = prog->vm, .owner = prog,
 			      .facts = prog->facts};
-	char why[256];
+	char why[256] = "";
 	struct jit_prog *jp;
-	int err = jit_compile(prog->insns, prog->insn_cnt, &env, &jp, why, sizeof(why));
+	uint8_t *facts = NULL;
+	int err = 0;
+	if (prog->jit_harden) {
+		err = jit_blind(prog->insns, prog->insn_cnt, &env.blinded, why, sizeof(why));
+		if (!err && prog->facts && !(facts = blinded_facts(prog, &env.blinded)))
+			err = -ENOMEM;
+		env.facts = facts;
+		env.orig_cnt = prog->insn_cnt;
+		env.flags |= JIT_F_BLINDED;
+	}
+	const struct bpfrt_insn *insns = env.blinded.insns ? env.blinded.insns : prog->insns;
+	size_t cnt = env.blinded.insns ? env.blinded.cnt : prog->insn_cnt;
+	if (!err)
+		err = jit_compile(insns, cnt, &env, &jp, why, sizeof(why)); /* owns env.blinded */
+	else
+		jit_blinded_free(&env.blinded);
+	free(facts);
 	if (err) {
 		vm_log_line(log, "jit: %s", why[0] ? why : "cannot compile");
 		return err;
@@ -94,8 +123,23 @@ int bpfrt_prog__dump_jited(const struct bpfrt_prog *prog, enum bpfrt_syntax synt
 {
 	if (!is_jited(prog) || !line)
 		return -EINVAL;
-	return jit_dump(prog->backend_data, prog->insns, prog->insn_cnt, prog->line_info,
-			prog->line_info_cnt, syntax, line, arg);
+	const struct jit_blinded *b = &jit_env_of(prog->backend_data)->blinded;
+	if (!b->insns)
+		return jit_dump(prog->backend_data, prog->insns, prog->insn_cnt, prog->line_info,
+				prog->line_info_cnt, syntax, line, arg);
+	/* blinded: the listing is of the rewritten instructions */
+	struct bpfrt_line_info *lines = malloc((prog->line_info_cnt + 1) * sizeof(*lines));
+	if (!lines)
+		return -ENOMEM;
+	for (size_t i = 0; i < prog->line_info_cnt; i++) {
+		lines[i] = prog->line_info[i];
+		if (lines[i].insn_idx <= prog->insn_cnt)
+			lines[i].insn_idx = (uint32_t)b->pos[lines[i].insn_idx];
+	}
+	int err = jit_dump(prog->backend_data, b->insns, b->cnt, lines, prog->line_info_cnt, syntax,
+			   line, arg);
+	free(lines);
+	return err;
 }
 
 const void *bpfrt_prog__jited_code(const struct bpfrt_prog *prog, size_t *size)

@@ -31,7 +31,28 @@ typedef bpfrt_helper_fn const *(*jit_helper_slot_fn)(const void *arg, uint32_t i
 enum {
 	JIT_F_NO_BMI2 = 1 << 0, /* do not use BMI2 even where the CPU has it (tests) */
 	JIT_F_NO_MOVBE = 1 << 1, /* do not use MOVBE even where the CPU has it (tests) */
+	JIT_F_BLINDED = 1 << 2, /* the program may use JIT_REG_AX (jit_blind) */
 };
+
+/* The JIT's scratch register for blinded constants: BPF register 11,
+ * which programs cannot name (the kernel's BPF_REG_AX). */
+#define JIT_REG_AX 11
+
+/* Constant blinding (blind.c): `in` rewritten so that no immediate the
+ * program chose is translated as such. insns: the rewritten program (cnt
+ * slots); pos[i]: where instruction i of `in` starts in it (pos[in cnt]
+ * = cnt). 0, -ENOMEM, -E2BIG (a jump no longer fits; the log names it). */
+struct jit_blinded {
+	struct bpfrt_insn *insns;
+	size_t cnt;
+	size_t *pos;
+};
+int jit_blind(const struct bpfrt_insn *in, size_t cnt, struct jit_blinded *out, char *log,
+	      size_t log_size);
+/* The instruction of the original program (orig_cnt instructions) that
+ * blinded instruction `idx` came from. */
+size_t jit_blind_orig(const struct jit_blinded *b, size_t orig_cnt, size_t idx);
+void jit_blinded_free(struct jit_blinded *b);
 
 /* Optional: whether the helper registered as `id` is bpf_tail_call (its
  * call sites get the in-place tail call, see jit_x86.h). */
@@ -46,8 +67,17 @@ struct jit_env {
 	/* What the verifier proved per instruction (VM_FACT_*, vm/prog.h), or
 	 * NULL: checks and zero-extensions it proved needless are left out. */
 	const uint8_t *facts;
+	/* When set (JIT_F_BLINDED), the compiled instructions are these
+	 * blinded ones of a program of orig_cnt: the compiled program owns
+	 * them, listings show them, errors name the original instruction. */
+	struct jit_blinded blinded;
+	size_t orig_cnt;
 	unsigned flags;		/* JIT_F_* */
 };
+
+/* The environment a program was compiled with (its blinded instructions). */
+const struct jit_env *jit_env_of(const struct jit_prog *jp);
+
 
 /* The JIT-ed code of `prog`, or NULL when another engine runs it (tail
  * call targets: src/jit/backend.c). */

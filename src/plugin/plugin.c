@@ -2,7 +2,7 @@
 /*
  * bpfrt-conformance-plugin: runs one program for the bpf_conformance runner.
  *
- *   bpfrt-conformance-plugin "MEM HEX BYTES" [--jit] [--trusted] [--checked]
+ *   bpfrt-conformance-plugin "MEM HEX BYTES" [--jit] [--jit-harden] [--trusted] [--checked]
  *
  * The program's bytes come on stdin as space-separated hex; r0 goes to
  * stdout in hex. A load or run failure prints the log and exits 1. The six
@@ -129,6 +129,10 @@ int main(int argc, char **argv)
 		if (!strcmp(argv[i], "--jit")) {
 			lopts.backend = BPFRT_BACKEND_JIT;
 			lopts.mode = BPFRT_EXEC_TRUSTED;
+		} else if (!strcmp(argv[i], "--jit-harden")) {
+			lopts.backend = BPFRT_BACKEND_JIT;
+			lopts.mode = BPFRT_EXEC_TRUSTED;
+			lopts.jit_harden = true;
 		} else if (!strcmp(argv[i], "--trusted")) {
 			lopts.mode = BPFRT_EXEC_TRUSTED;
 		} else if (!strcmp(argv[i], "--checked")) {
@@ -139,7 +143,7 @@ int main(int argc, char **argv)
 		} else if (argv[i][0]) {
 			fprintf(stderr,
 				"bpfrt-conformance-plugin: unknown option '%s' (usage: "
-				"bpfrt-conformance-plugin \"MEM HEX\" [--jit] [--trusted] "
+				"bpfrt-conformance-plugin \"MEM HEX\" [--jit] [--jit-harden] [--trusted] "
 				"[--checked] < program-hex)\n",
 				argv[i]);
 			return 2;

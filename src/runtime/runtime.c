@@ -37,6 +37,7 @@ struct bpfrt_runtime {
 	const struct bpfrt_object *obj;
 	struct bpfrt_vm *vm;
 	enum bpfrt_backend backend;
+	bool jit_harden;
 	enum bpfrt_runtime_verify verify;
 	struct bpfrt_map **maps;
 	struct fixup_map *fmaps; /* the maps as fixups see them */
@@ -142,6 +143,7 @@ struct bpfrt_runtime *bpfrt_runtime__new(const struct bpfrt_object *obj,
 		goto fail_errno;
 	rt->obj = obj;
 	rt->backend = OPTS_GET(opts, backend, BPFRT_BACKEND_INTERP);
+	rt->jit_harden = OPTS_GET(opts, jit_harden, false);
 	rt->verify = OPTS_GET(opts, verify, BPFRT_VERIFY_AUTO);
 	rt->map_cnt = bpfrt_object__map_cnt(obj);
 	rt->prog_cnt = bpfrt_object__prog_cnt(obj);
@@ -412,6 +414,7 @@ static int load_prog(struct bpfrt_runtime *rt, struct rt_prog *p)
 		.name = name,
 		.mode = p->verified ? BPFRT_EXEC_TRUSTED : BPFRT_EXEC_CHECKED,
 		.backend = rt->backend,
+		.jit_harden = rt->jit_harden,
 		.log_buf = why,
 		.log_size = sizeof(why),
 	};

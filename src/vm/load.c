@@ -194,6 +194,7 @@ struct bpfrt_prog *vm_prog_load(struct bpfrt_vm *vm, const struct bpfrt_insn *in
 	if (copy_extra(prog, extra))
 		goto nomem;
 	prog->backend = backend;
+	prog->jit_harden = OPTS_GET(opts, jit_harden, false);
 	err = backend->prepare(prog, &log);
 	if (err) {
 		bpfrt_prog__free(prog);

@@ -57,6 +57,7 @@ struct bpfrt_prog {
 	struct bpfrt_line_info *line_info; /* source lines, sorted by insn (may be NULL) */
 	size_t line_info_cnt;
 	uint8_t *facts; /* VM_FACT_* per instruction, or NULL (unverified) */
+	bool jit_harden; /* JIT: blind constants (bpfrt_prog_opts.jit_harden) */
 };
 
 /* bpfrt_prog__load with extras (NULL: none). */

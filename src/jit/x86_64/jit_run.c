@@ -65,6 +65,8 @@ static void log_error(const struct jit_state *st, struct bpfrt_run_ctx *rc)
 	    st->err_pc > (uintptr_t)jp->code + jp->code_size)
 		return; /* failed elsewhere: that place logged */
 	size_t insn = insn_at(jp, st->err_pc);
+	if (jp->env.blinded.pos)
+		insn = jit_blind_orig(&jp->env.blinded, jp->env.orig_cnt, insn);
 	if (st->err == -E2BIG)
 		vm_log_line(rc->log, "insn %zu: call depth exceeds %d frames", insn,
 			    BPFRT_MAX_CALL_DEPTH);
@@ -170,4 +172,9 @@ uintptr_t jit_tail_call_glue(struct bpfrt_run_ctx *rc)
 	}
 	rc->abort_r0 = r0;
 	return 1;
+}
+
+const struct jit_env *jit_env_of(const struct jit_prog *jp)
+{
+	return &jp->env;
 }

@@ -78,7 +78,7 @@ struct jit_prog {
 };
 
 /* The BPF register -> x86 register table. */
-extern const int8_t jit_reg_map[11];
+extern const int8_t jit_reg_map[12]; /* [JIT_REG_AX]: a scratch register */
 
 /* Run-time glue called from JIT-ed code (jit_run.c). */
 uint64_t jit_callx_trampoline(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5,

@@ -25,9 +25,10 @@
 #include "jit/x86_64/translate.h"
 #include "vm/run_ctx.h"
 
-const int8_t jit_reg_map[11] = {
+const int8_t jit_reg_map[12] = {
 	X86_RAX, X86_RDI, X86_RSI, X86_RDX, X86_RCX, X86_R8,
 	X86_RBX, X86_R13, X86_R14, X86_R15, X86_RBP,
+	JIT_AUX2, /* JIT_REG_AX: blinded constants only */
 };
 
 #define MAX_PASSES 32
@@ -109,15 +110,21 @@ static int scan(struct jit_compiler *c)
 		const char *why = "unknown opcode";
 		const struct bpfrt_insn *next = i + 1 < n ? &c->insns[i + 1] : NULL;
 		const struct isa_form *f = isa_form_of(in);
-		if (!f || isa_insn_check(in, next, &why)) {
+		struct bpfrt_insn chk = *in; /* blinded: AX checked as any register */
+		if ((c->env->flags & JIT_F_BLINDED) && chk.dst_reg == JIT_REG_AX)
+			chk.dst_reg = 0;
+		if ((c->env->flags & JIT_F_BLINDED) && chk.src_reg == JIT_REG_AX)
+			chk.src_reg = 0;
+		if (!f || isa_insn_check(&chk, next, &why)) {
 			jit_log(c, i, "%s", why);
 			return -EINVAL;
 		}
 		c->form[i] = f;
 		if (f->syntax == ISA_SYN_LDDW)
 			c->flags[i + 1] |= JIT_I_SLOT2;
-		if ((syn_uses_dst(f->syntax) && in->dst_reg > BPFRT_REG_10) ||
-		    (syn_uses_src(f->syntax) && f->match != ISA_MATCH_SRC && in->src_reg > BPFRT_REG_10)) {
+		int max_reg = (c->env->flags & JIT_F_BLINDED) ? JIT_REG_AX : BPFRT_REG_10;
+		if ((syn_uses_dst(f->syntax) && in->dst_reg > max_reg) ||
+		    (syn_uses_src(f->syntax) && f->match != ISA_MATCH_SRC && in->src_reg > max_reg)) {
 			jit_log(c, i, "stack arguments (r11) are not supported by the JIT");
 			return -EOPNOTSUPP;
 		}
@@ -607,6 +614,7 @@ int jit_compile(const struct bpfrt_insn *insns, size_t cnt, const struct jit_env
 	};
 	int err = compile(&c, jp);
 	compiler_free(&c);
+	jp->env.facts = NULL; /* the caller's, read while compiling only */
 	if (err && log && log_size && !log[0])
 		log_prog(log, log_size, err, "%s", err == -ENOMEM ? "out of memory"
 						    : "cannot map the code executable");
@@ -623,6 +631,7 @@ void jit_free(struct jit_prog *jp)
 	if (!jp)
 		return;
 	jit_code_unmap(jp);
+	jit_blinded_free(&jp->env.blinded);
 	free(jp->offsets);
 	free(jp->func_insn);
 	free(jp->func_code);

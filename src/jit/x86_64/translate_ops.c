@@ -564,8 +564,8 @@ int jit_translate_insn(struct jit_compiler *c, const struct jit_func *fn, size_t
 	const struct isa_form *f = c->form[i];
 	struct x86_buf *b = &c->buf;
 	int sz = (f->flags & ISA_F_ALU32) ? 4 : 8;
-	int dst = in->dst_reg <= BPFRT_REG_10 ? R(in->dst_reg) : -1;
-	int src = in->src_reg <= BPFRT_REG_10 ? R(in->src_reg) : -1;
+	int dst = in->dst_reg <= JIT_REG_AX ? R(in->dst_reg) : -1; /* AX: scan allowed it */
+	int src = in->src_reg <= JIT_REG_AX ? R(in->src_reg) : -1;
 	unsigned bop = BPFRT_OP(in->code) >> 4;
 	unsigned facts = c->env->facts ? c->env->facts[i] : 0; /* VM_FACT_* */
 
