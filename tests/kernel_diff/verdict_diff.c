@@ -2,8 +2,9 @@
 /*
  * Verdicts of the kernel's verifier against ours (kernel_compat mode), on
  *  - every case of tests/verifier/cases that a kernel program type can load:
- *    raw-context cases that never read the context (r1/r2 dead at entry) as
- *    socket filters, int3 probe cases as kprobes (the kernel's pt_regs),
+ *    raw-context cases as socket filters behind r1 = r2 = 0 (for both
+ *    verifiers: our raw context is not an skb), int3 probe cases as kprobes
+ *    (the kernel's pt_regs), packet kinds as themselves,
  *    perf_event cases as perf_event programs; maps are created in the kernel
  *    (frozen ones frozen) and ld_imm64 map indexes turned into their fds;
  *  - seeded random programs (branches, stack, map lookups, pointer
@@ -32,7 +33,6 @@
 
 #include "bpfrt/asm.h"
 #include "bpfrt/verifier.h"
-#include "isa/liveness.h"
 #include "isa/opcodes.h"
 #include "kbpf.h"
 #include "vcase.h"
@@ -264,17 +264,7 @@ static void submit(struct item *it, const struct vcase *c)
 
 /* ---- cases ---- */
 
-/* Registers live at the entry of the program (isa/liveness.h): a case that
- * reads r1 or r2 there depends on our raw context. */
-static uint16_t live_at_entry(const struct bpfrt_insn *insns, size_t cnt)
-{
-	static uint16_t live[MAX_PROG];
-	if (!cnt || isa_reg_liveness(insns, cnt, ISA_LIVE_VERIFIED, cnt, live, NULL))
-		return ISA_REGS_ALL;
-	return live[0];
-}
-
-static uint32_t kernel_type(const struct vcase *c, const struct bpfrt_insn *insns, size_t cnt)
+static uint32_t kernel_type(const struct vcase *c)
 {
 	if (c->kernel_type) /* `kernel TYPE` */
 		return c->kernel_type - 1;
@@ -286,7 +276,7 @@ static uint32_t kernel_type(const struct vcase *c, const struct bpfrt_insn *insn
 	case BPFRT_ATTACH_SOCKET:
 		return BPF_PROG_TYPE_SOCKET_FILTER;
 	case BPFRT_ATTACH_UNSPEC:
-		return live_at_entry(insns, cnt) & 0x6 ? 0 : BPF_PROG_TYPE_SOCKET_FILTER;
+		return BPF_PROG_TYPE_SOCKET_FILTER; /* behind r1 = r2 = 0 (add_case) */
 	case BPFRT_ATTACH_UPROBE:
 	case BPFRT_ATTACH_UPROBE_MULTI:
 	case BPFRT_ATTACH_UPROBE_SESSION:
@@ -313,7 +303,7 @@ static void add_case(const char *file, struct vcase *c, void *arg)
 		n.skipped++;
 		return;
 	}
-	uint32_t type = cnt <= MAX_PROG ? kernel_type(c, insns, cnt) : 0;
+	uint32_t type = cnt + 2 <= MAX_PROG ? kernel_type(c) : 0;
 	if (!type) {
 		free(insns);
 		n.skipped++;
@@ -321,9 +311,18 @@ static void add_case(const char *file, struct vcase *c, void *arg)
 	}
 	struct item *it = &batch[batch_len];
 	snprintf(it->name, sizeof(it->name), "%s: %s", file, c->name);
-	memcpy(it->insns, insns, cnt * sizeof(*insns));
+	/* Our raw context (r1: memory, r2: its size) is not the kernel's skb:
+	 * both verifiers get the program behind r1 = r2 = 0, the same to both. */
+	size_t pro = c->o.attach == BPFRT_ATTACH_UNSPEC ? 2 : 0;
+	if (pro) {
+		it->insns[0] = (struct bpfrt_insn){ .code = BPFRT_ALU64 | BPFRT_MOV | BPFRT_K,
+						    .dst_reg = 1 };
+		it->insns[1] = (struct bpfrt_insn){ .code = BPFRT_ALU64 | BPFRT_MOV | BPFRT_K,
+						    .dst_reg = 2 };
+	}
+	memcpy(it->insns + pro, insns, cnt * sizeof(*insns));
 	free(insns);
-	it->cnt = cnt;
+	it->cnt = cnt + pro;
 	it->o = c->o;
 	memcpy(it->maps, c->maps, sizeof(it->maps));
 	memcpy(it->frozen, c->frozen, sizeof(it->frozen));
@@ -379,10 +378,6 @@ static void run_generated(uint64_t seed, unsigned count)
 		it->cnt = gen_program(seed + i, it->insns, MAX_PROG);
 		snprintf(it->name, sizeof(it->name), "gen seed %llu",
 			 (unsigned long long)(seed + i));
-		if (live_at_entry(it->insns, it->cnt) & 0x6) {
-			n.skipped++; /* reads r1/r2 at entry: our raw context, not the kernel's */
-			continue;
-		}
 		it->prog_type = BPF_PROG_TYPE_SOCKET_FILTER;
 		it->generated = true;
 		submit(it, &maps);
