@@ -267,7 +267,7 @@ int check_cfg(struct verifier_env *env)
 	if (!err)
 		err = find_loops(env);
 	if (!err)
-		compute_liveness(env);
+		err = compute_liveness(env);
 	if (!err)
 		err = compute_stack_liveness(env);
 	return err;

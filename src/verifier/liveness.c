@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "isa/liveness.h"
 #include "isa/opcodes.h"
 #include "verifier/state.h"
 
@@ -26,73 +27,19 @@ static bool is_call(const struct isa_form *f)
 	       f->op == ISA_OP_CALLX || f->op == ISA_OP_CALL_KFUNC;
 }
 
-/* Registers read by an instruction (bit per register). */
-static uint16_t insn_uses(const struct verifier_env *env, const struct bpfrt_insn *insn,
-			  const struct isa_form *f)
-{
-	uint16_t u = 1u << BPFRT_REG_FP;
-	if (isa_form_has(f, ISA_F_READS_DST) || isa_form_has(f, ISA_F_MEM) ||
-	    f->syntax == ISA_SYN_ST)
-		u |= (uint16_t)(1u << (insn->dst_reg & 15));
-	if (isa_form_has(f, ISA_F_READS_SRC) || f->syntax == ISA_SYN_LDX)
-		u |= (uint16_t)(1u << (insn->src_reg & 15));
-	if (f->op == ISA_OP_ATOMIC_CMPXCHG64 || f->op == ISA_OP_ATOMIC_CMPXCHG32 ||
-	    f->op == ISA_OP_EXIT)
-		u |= 1u;
-	if (is_call(f))
-		u |= 0x3e; /* r1-r5: arguments (conservative) */
-	(void)env;
-	return u & 0x7ff;
-}
-
-static uint16_t insn_defs(const struct bpfrt_insn *insn, const struct isa_form *f)
-{
-	uint16_t d = 0;
-	if (isa_form_has(f, ISA_F_WRITES_DST))
-		d |= (uint16_t)(1u << (insn->dst_reg & 15));
-	if (f->syntax == ISA_SYN_LDX)
-		d |= (uint16_t)(1u << (insn->dst_reg & 15));
-	if (is_call(f))
-		d |= 0x3f; /* r0 result, r1-r5 clobbered */
-	return d & 0x7ff;
-}
-
-/* Backward liveness within each subprogram, iterated to a fixpoint. */
-void compute_liveness(struct verifier_env *env)
+/* Registers: the ISA's analysis under the BPF calling convention, which
+ * the walk enforces (a callee sees r1-r5 only and leaves r0 only). */
+int compute_liveness(struct verifier_env *env)
 {
 	uint32_t n = env->insn_cnt;
-	bool changed = true;
-	for (int round = 0; changed && round < 64; round++) {
-		changed = false;
-		for (uint32_t k = n; k-- > 0;) {
-			const struct bpfrt_insn *insn = &env->insns[k];
-			if (env->aux[k].second_slot)
-				continue;
-			const struct isa_form *f = isa_form_of(insn);
-			if (!f)
-				continue;
-			uint16_t out = 0;
-			if (f->op != ISA_OP_EXIT) {
-				bool uncond = f->op == ISA_OP_JA || f->op == ISA_OP_JA32;
-				uint32_t ft = k + isa_insn_slots(insn);
-				if (!uncond && ft < n)
-					out |= env->aux[ft].live_in;
-				if (isa_form_has(f, ISA_F_BRANCH) && f->op != ISA_OP_CALL_LOCAL) {
-					int64_t t = jump_target(insn, f, k);
-					if (t >= 0 && t < n)
-						out |= env->aux[t].live_in;
-				}
-			}
-			uint16_t in = (uint16_t)((out & ~insn_defs(insn, f)) | insn_uses(env, insn, f));
-			if (in != env->aux[k].live_in) {
-				env->aux[k].live_in = in;
-				changed = true;
-			}
-		}
-	}
-	if (changed) /* no fixpoint within the rounds: everything live */
-		for (uint32_t k = 0; k < n; k++)
-			env->aux[k].live_in = 0x7ff;
+	uint16_t *in = malloc((n ? n : 1) * sizeof(*in));
+	if (!in)
+		return -ENOMEM;
+	int err = isa_reg_liveness(env->insns, n, ISA_LIVE_VERIFIED, n, in, NULL);
+	for (uint32_t k = 0; !err && k < n; k++)
+		env->aux[k].live_in = in[k];
+	free(in);
+	return err;
 }
 
 /* ---- stack slots ----

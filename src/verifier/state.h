@@ -455,7 +455,7 @@ int hist_record(struct verifier_env *env, uint32_t idx, uint8_t flags, uint8_t f
 int hist_copy(struct vstate *dst, const struct vstate *src);
 
 /* ---- liveness.c ---- */
-void compute_liveness(struct verifier_env *env);
+int compute_liveness(struct verifier_env *env);
 int compute_stack_liveness(struct verifier_env *env);
 /* prune.c: the registers and slots of frame f of st pruning compares. */
 void frame_liveness(const struct verifier_env *env, const struct vstate *st, uint32_t f,
