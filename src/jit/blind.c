@@ -112,24 +112,24 @@ int jit_blind(const struct bpfrt_insn *in, size_t cnt, struct jit_blinded *out, 
 	      size_t log_size)
 {
 	memset(out, 0, sizeof(*out));
-	size_t *pos = malloc((cnt + 1) * sizeof(*pos));
+	uint32_t *pos = malloc((cnt + 1) * sizeof(*pos));
 	if (!pos)
 		return -ENOMEM;
 	size_t n = 0;
 	for (size_t i = 0; i < cnt; i++) {
-		pos[i] = n;
+		pos[i] = (uint32_t)n;
 		const struct isa_form *f = isa_form_of(&in[i]);
 		size_t len = f ? blinded_len(f, &in[i], cnt) : 0;
 		if (BPFRT_INSN_IS_LDDW(&in[i]) && i + 1 < cnt) {
 			/* blinded, both slots become seven instructions and the
 			 * second slot maps to the last (nothing branches there) */
 			n += len ? 6 : 1;
-			pos[++i] = n++;
+			pos[++i] = (uint32_t)n++;
 			continue;
 		}
 		n += len ? len : 1;
 	}
-	pos[cnt] = n;
+	pos[cnt] = (uint32_t)n;
 	struct bpfrt_insn *p = calloc(n ? n : 1, sizeof(*p));
 	if (!p) {
 		free(pos);
@@ -189,17 +189,22 @@ int jit_blind(const struct bpfrt_insn *in, size_t cnt, struct jit_blinded *out, 
 	return 0;
 }
 
-size_t jit_blind_orig(const struct jit_blinded *b, size_t orig_cnt, size_t idx)
+size_t jit_piece_at(const uint32_t *starts, size_t n, uint64_t v)
 {
-	size_t lo = 0, hi = orig_cnt;
-	while (lo < hi) { /* the last i with pos[i] <= idx */
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
 		size_t mid = (lo + hi + 1) / 2;
-		if (b->pos[mid] <= idx)
+		if (starts[mid] <= v)
 			lo = mid;
 		else
 			hi = mid - 1;
 	}
 	return lo;
+}
+
+size_t jit_blind_orig(const struct jit_blinded *b, size_t orig_cnt, size_t idx)
+{
+	return jit_piece_at(b->pos, orig_cnt, idx);
 }
 
 void jit_blinded_free(struct jit_blinded *b)

@@ -45,7 +45,7 @@ enum {
 struct jit_blinded {
 	struct bpfrt_insn *insns;
 	size_t cnt;
-	size_t *pos;
+	uint32_t *pos;
 };
 int jit_blind(const struct bpfrt_insn *in, size_t cnt, struct jit_blinded *out, char *log,
 	      size_t log_size);
@@ -53,6 +53,10 @@ int jit_blind(const struct bpfrt_insn *in, size_t cnt, struct jit_blinded *out, 
  * blinded instruction `idx` came from. */
 size_t jit_blind_orig(const struct jit_blinded *b, size_t orig_cnt, size_t idx);
 void jit_blinded_free(struct jit_blinded *b);
+
+/* The last i in 0..n with starts[i] <= v (starts ascending): the piece
+ * that holds v, for offset and index maps. */
+size_t jit_piece_at(const uint32_t *starts, size_t n, uint64_t v);
 
 /* Optional: whether the helper registered as `id` is bpf_tail_call (its
  * call sites get the in-place tail call, see jit_x86.h). */

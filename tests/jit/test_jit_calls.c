@@ -16,6 +16,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "support/asm_load.h"
 #include "bpfrt/asm.h"
 #include "bpfrt/vm.h"
 #include "jit/jit.h"
@@ -25,19 +26,7 @@ static struct bpfrt_vm *vm;
 
 static struct bpfrt_prog *load(const char *text, enum bpfrt_backend be)
 {
-	struct bpfrt_insn *insns;
-	size_t cnt;
-	char log[512] = "";
-	struct bpfrt_asm_opts aopts = {.sz = sizeof(aopts), .log_buf = log, .log_size = sizeof(log)};
-	if (bpfrt_asm(text, &aopts, &insns, &cnt))
-		fail_msg("asm: %s", log);
-	struct bpfrt_prog_opts opts = {.sz = sizeof(opts), .backend = be, .mode = BPFRT_EXEC_TRUSTED,
-				       .log_buf = log, .log_size = sizeof(log)};
-	struct bpfrt_prog *p = bpfrt_prog__load(vm, insns, cnt, &opts);
-	if (!p)
-		fail_msg("load: %s", log);
-	free(insns);
-	return p;
+	return asm_load(vm, text, be);
 }
 
 /* f(n) = n + f(n - 1), f(0) = 0, keeping n in its own stack slot and r6-r9

@@ -20,6 +20,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "support/asm_load.h"
 #include "bpfrt/asm.h"
 #include "bpfrt/map.h"
 #include "bpfrt/vm.h"
@@ -50,19 +51,7 @@ static struct bpfrt_prog *load(const char *text, enum bpfrt_backend be)
 		snprintf(src, sizeof(src), "%.*s%s%s", (int)(m - text), text, addr, m + 5);
 	else
 		snprintf(src, sizeof(src), "%s", text);
-	struct bpfrt_insn *insns;
-	size_t cnt;
-	char log[512] = "";
-	struct bpfrt_asm_opts aopts = {.sz = sizeof(aopts), .log_buf = log, .log_size = sizeof(log)};
-	if (bpfrt_asm(src, &aopts, &insns, &cnt))
-		fail_msg("asm: %s", log);
-	struct bpfrt_prog_opts opts = {.sz = sizeof(opts), .backend = be, .mode = BPFRT_EXEC_TRUSTED,
-				       .log_buf = log, .log_size = sizeof(log)};
-	struct bpfrt_prog *p = bpfrt_prog__load(vm, insns, cnt, &opts);
-	if (!p)
-		fail_msg("load: %s", log);
-	free(insns);
-	return p;
+	return asm_load(vm, src, be);
 }
 
 static int setup(void **state)

@@ -47,15 +47,7 @@ void jit_code_unmap(struct jit_prog *jp)
 /* The instruction whose code holds the return address `pc`. */
 static size_t insn_at(const struct jit_prog *jp, uint64_t pc)
 {
-	size_t off = (size_t)(pc - (uintptr_t)jp->code) - 1, lo = 0, hi = jp->insn_cnt;
-	while (lo < hi) { /* the last i with offsets[i] <= off */
-		size_t mid = (lo + hi + 1) / 2;
-		if (jp->offsets[mid] <= off)
-			lo = mid;
-		else
-			hi = mid - 1;
-	}
-	return lo;
+	return jit_piece_at(jp->offsets, jp->insn_cnt, pc - (uintptr_t)jp->code - 1);
 }
 
 static void log_error(const struct jit_state *st, struct bpfrt_run_ctx *rc)
