@@ -51,9 +51,30 @@ int lock_check_access(struct verifier_env *env, const struct reg_state *r, int o
 	return 0;
 }
 
+/* The kernel's is_tracing_prog_type(): kprobe (uprobe, usdt), tracepoint,
+ * perf_event and raw tracepoint programs. */
+static bool is_tracing(enum bpfrt_attach_kind k)
+{
+	return (k >= BPFRT_ATTACH_UPROBE && k <= BPFRT_ATTACH_KPROBE_SESSION) ||
+	       k == BPFRT_ATTACH_TRACEPOINT || k == BPFRT_ATTACH_RAW_TP ||
+	       k == BPFRT_ATTACH_PERF_EVENT;
+}
+
 int lock_check_arg(struct verifier_env *env, uint32_t regno, struct call_meta *meta)
 {
 	const struct reg_state *r = &cur_regs(env)[regno];
+	enum bpfrt_attach_kind kind = env->opts->attach;
+	/* The kernel keeps locks from programs that may interrupt a holder on
+	 * the same CPU; bpfrt does too for perf_event (sampling signals), and
+	 * for every kind the kernel names in kernel_compat. */
+	if (kind == BPFRT_ATTACH_SOCKET && env->opts->kernel_compat) {
+		verbose(env, "socket filter progs cannot use bpf_spin_lock yet\n");
+		return -EINVAL;
+	}
+	if (kind == BPFRT_ATTACH_PERF_EVENT || (is_tracing(kind) && env->opts->kernel_compat)) {
+		verbose(env, "tracing progs cannot use bpf_spin_lock yet\n");
+		return -EINVAL;
+	}
 	if (r->type != PTR_TO_MAP_VALUE || (r->flags & PTR_MAYBE_NULL))
 		return arg_type_err(env, regno, r, "map_value");
 	if (!tnum_is_const(r->var_off)) {
