@@ -46,6 +46,8 @@ static void log_va(char *log, size_t log_size, const char *prefix, size_t idx, c
 
 void jit_log(struct jit_compiler *c, size_t idx, const char *fmt, ...)
 {
+	if (c->env->blinded.pos) /* name the instruction the program has */
+		idx = jit_blind_orig(&c->env->blinded, c->env->orig_cnt, idx);
 	va_list ap;
 	va_start(ap, fmt);
 	log_va(c->log, c->log_size, "insn %zu: ", idx, fmt, ap);
