@@ -17,11 +17,14 @@
 
 static const char usage_text[] =
 	"usage: bpfrt prog dump xlated|jited OBJ --prog NAME [--syntax conformance|kernel]\n"
+	"                          [--jit-harden]\n"
 	"\n"
 	"  xlated    the program's instructions after fixups (map pointers, helper ids)\n"
 	"  jited     the x86-64 code the JIT makes of them, disassembled (Intel syntax),\n"
 	"            each BPF instruction followed by its machine instructions\n"
-	"            (both with the source lines where the object has .BTF.ext line info)\n"
+	"            (both with the source lines where the object has .BTF.ext line info);\n"
+	"            a verified program's code is the runtime's, with the verifier's facts\n"
+	"  --jit-harden  jited: with constant blinding\n"
 	"  --syntax  how BPF instructions are written (default: conformance)\n";
 
 static void put_line(void *arg, const char *line)
@@ -34,11 +37,14 @@ int cmd_prog_dump(int argc, char **argv)
 {
 	const char *what = NULL, *obj_path = NULL, *prog_name = NULL;
 	enum bpfrt_syntax syntax = BPFRT_SYNTAX_CONFORMANCE;
+	bool harden = false;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
 			fputs(usage_text, stdout);
 			return 0;
+		} else if (!strcmp(a, "--jit-harden")) {
+			harden = true;
 		} else if (!strcmp(a, "--prog") && i + 1 < argc) {
 			prog_name = argv[++i];
 		} else if (!strcmp(a, "--syntax") && i + 1 < argc) {
@@ -74,7 +80,7 @@ int cmd_prog_dump(int argc, char **argv)
 		return cli_error("%s: %s", obj_path, log[0] ? log : strerror(errno));
 	int rc = 1;
 	struct bpfrt_runtime_opts ro = {.sz = sizeof(ro), .log_buf = log, .log_size = sizeof(log)};
-	struct bpfrt_runtime *rt = bpfrt_runtime__new(obj, &ro);
+	struct bpfrt_runtime *rt = bpfrt_runtime__new(obj, &ro), *rtj = NULL;
 	struct bpfrt_prog *prog = rt ? bpfrt_runtime__prog(rt, prog_name) : NULL, *jp = NULL;
 	if (!prog) {
 		cli_error("%s: %s", obj_path, rt ? bpfrt_runtime__log(rt) : log);
@@ -91,23 +97,33 @@ int cmd_prog_dump(int argc, char **argv)
 		rc = 0;
 		goto out;
 	}
-	/* Compiled for listing only, never run: trusted mode is what the JIT
-	 * translates, whether or not a verifier has seen the program. */
-	struct bpfrt_prog_opts po = {.sz = sizeof(po), .name = prog_name, .mode = BPFRT_EXEC_TRUSTED,
-				     .backend = BPFRT_BACKEND_JIT, .log_buf = log,
-				     .log_size = sizeof(log)};
-	po.line_info = bpfrt_prog__line_info(prog, &po.line_info_cnt);
-	jp = bpfrt_prog__load(bpfrt_runtime__vm(rt), insns, cnt, &po);
-	if (!jp) {
+	/* A verified program: the code the runtime's JIT runs, made with the
+	 * verifier's facts. */
+	struct bpfrt_runtime_opts rjo = {.sz = sizeof(rjo), .backend = BPFRT_BACKEND_JIT,
+					 .jit_harden = harden};
+	rtj = bpfrt_runtime__new(obj, &rjo);
+	struct bpfrt_prog *shown = rtj ? bpfrt_runtime__prog(rtj, prog_name) : NULL;
+	if (!shown) {
+		/* Otherwise compiled for listing only, never run: trusted mode is
+		 * what the JIT translates, verified or not. */
+		struct bpfrt_prog_opts po = {.sz = sizeof(po), .name = prog_name,
+					     .mode = BPFRT_EXEC_TRUSTED, .backend = BPFRT_BACKEND_JIT,
+					     .log_buf = log, .log_size = sizeof(log),
+					     .jit_harden = harden};
+		po.line_info = bpfrt_prog__line_info(prog, &po.line_info_cnt);
+		shown = jp = bpfrt_prog__load(bpfrt_runtime__vm(rt), insns, cnt, &po);
+	}
+	if (!shown) {
 		cli_error("%s: program %s: %s", obj_path, prog_name, log[0] ? log : strerror(errno));
 		goto out;
 	}
-	int err = bpfrt_prog__dump_jited(jp, syntax, put_line, NULL);
+	int err = bpfrt_prog__dump_jited(shown, syntax, put_line, NULL);
 	if (err)
 		cli_error("%s: program %s: %s", obj_path, prog_name, strerror(-err));
 	rc = err ? 1 : 0;
 out:
 	bpfrt_prog__free(jp);
+	bpfrt_runtime__free(rtj);
 	bpfrt_runtime__free(rt);
 	bpfrt_object__close(obj);
 	return rc;
