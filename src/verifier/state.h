@@ -228,6 +228,7 @@ struct verifier_env {
 	uint64_t jmps_processed, prev_jmps, prev_insns; /* when a state was last stored */
 	uint64_t budget;
 	uint32_t total_states, peak_states, cur_states;
+	uint32_t max_states_per_insn; /* longest list of stored states at one insn */
 	bool widen;	    /* widen loop-carried scalars at loop heads */
 	bool widened;	    /* widening was applied */
 	int err;	    /* first fatal error (-ENOMEM) */

@@ -84,6 +84,7 @@ static void env_reset(struct verifier_env *env)
 	env->insns_processed = 0;
 	env->jmps_processed = env->prev_jmps = env->prev_insns = 0;
 	env->total_states = env->peak_states = env->cur_states = 0;
+	env->max_states_per_insn = 0;
 	env->err = 0;
 	env->widened = false;
 	env->msg_len = 0;
@@ -158,14 +159,19 @@ int verifier_run(const struct bpfrt_insn *insns, size_t cnt, const struct bpfrt_
 	if (err && err != -ENOMEM)
 		log_error(env, err);
 	uint64_t dt = now_ns() - t0;
-	if (opts.log_level >= 1 && log.buf)
+	if (opts.log_level >= 1 && log.buf) {
+		/* the kernel's stats lines (BPF_LOG_STATS); mark_read: the kernel
+		 * counts read marks, bpfrt's liveness is static (none) */
 		log_write(&log,
 			  "processed %llu insns (limit %llu) max_states_per_insn %u total_states %u peak_states %u mark_read 0\n"
-			  "verification time %llu usec\nstack depth %u\n",
+			  "verification time %llu usec\nstack depth ",
 			  (unsigned long long)env->insns_processed,
-			  (unsigned long long)env->budget, 0u, env->total_states,
-			  env->peak_states, (unsigned long long)(dt / 1000),
-			  env->facts->max_stack_depth);
+			  (unsigned long long)env->budget, env->max_states_per_insn,
+			  env->total_states, env->peak_states, (unsigned long long)(dt / 1000));
+		for (uint32_t i = 0; i < env->subprog_cnt; i++)
+			log_write(&log, "%s%u", i ? "+" : "", (env->subprogs[i].stack_depth + 7) & ~7u);
+		log_write(&log, "%s\n", env->subprog_cnt ? "" : "0");
+	}
 	if (opts.stats && opts.stats->sz >= sizeof(struct bpfrt_verify_stats)) {
 		opts.stats->insns_processed = env->insns_processed;
 		opts.stats->total_states = env->total_states;

@@ -326,6 +326,31 @@ static void processed_counts_stay_bounded(void **state)
 	assert_in_range(st.insns_processed, 1, 83000);
 }
 
+static void stats_line_as_the_kernel(void **state)
+{
+	(void)state;
+	struct bpfrt_verify_stats st = { .sz = sizeof(st) };
+	char *d = gen_diamonds(20);
+	assert_int_equal(verify(d, 1, true, &st, NULL, 0), 0);
+	free(d);
+	char want[256];
+	snprintf(want, sizeof(want), "processed %llu insns (limit 1000000) max_states_per_insn 1 "
+		 "total_states %u peak_states %u mark_read 0\nverification time ",
+		 (unsigned long long)st.insns_processed, st.total_states, st.peak_states);
+	assert_non_null(strstr(logbuf, want));
+	assert_true(st.total_states >= 19);
+	/* per subprogram, '+' between (kernel: stack depth 8+0) */
+	assert_int_equal(verify("stdw [%r10-8], 0\ncall local f\nmov %r0, 0\nexit\n"
+				"f:\nstw [%r10-12], 0\nmov %r0, 0\nexit\n",
+				1, true, &st, NULL, 0),
+			 0);
+	assert_non_null(strstr(logbuf, "\nstack depth 8+16\n"));
+	/* level 2: every instruction with its state */
+	assert_int_equal(verify("mov %r0, 0\nmov %r1, 5\nexit\n", 2, true, &st, NULL, 0), 0);
+	assert_non_null(strstr(logbuf, "1: R0=0 R1=mem(sz=64) R2=64 R10=fp0\n1: (b7) mov %r1, 5\n"));
+	assert_non_null(strstr(logbuf, "2: R0=0 R1=5 R2=64 R10=fp0\n2: (95) exit\n"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -339,6 +364,7 @@ int main(void)
 		cmocka_unit_test(decided_branch_marks_its_operands),
 		cmocka_unit_test(precision_crosses_calls),
 		cmocka_unit_test(processed_counts_stay_bounded),
+		cmocka_unit_test(stats_line_as_the_kernel),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
