@@ -528,10 +528,8 @@ int is_state_visited(struct verifier_env *env, uint32_t idx)
 			}
 		}
 	}
-	uint32_t listed = 0;
 	for (struct stored_state *sl = aux->states, *next; sl; sl = next) {
 		next = sl->next;
-		listed++;
 		if (covers(env, &sl->st, cur, idx, CMP_PRUNE)) {
 			sl->hit_cnt++;
 			int err = propagate_precision(env, &sl->st, idx);
@@ -546,7 +544,7 @@ int is_state_visited(struct verifier_env *env, uint32_t idx)
 			state_free_frames(&sl->st);
 			free(sl);
 			env->cur_states--;
-			listed--;
+			aux->nstates--;
 		}
 	}
 	if (aux->loop_head || bounded) {
@@ -597,10 +595,8 @@ int is_state_visited(struct verifier_env *env, uint32_t idx)
 	clear_singular_ids(&ss->st);
 	list_add(&aux->active, ss);
 	cur->parent_ss = ss;
-	for (struct stored_state *sl = aux->active; sl; sl = sl->next)
-		listed++;
-	if (listed > env->max_states_per_insn)
-		env->max_states_per_insn = listed;
+	if (++aux->nstates > env->max_states_per_insn)
+		env->max_states_per_insn = aux->nstates;
 	/* a new segment of the path starts here */
 	cur->hist_len = 0;
 	cur->seg_cnt = 0;

@@ -210,6 +210,7 @@ struct insn_aux {
 	bool call_stack_arg; /* a call that may be handed a pointer to its frame's stack */
 	struct stored_state *states; /* verified states (their subtree done) */
 	struct stored_state *active; /* states whose subtree is in progress */
+	uint32_t nstates; /* stored states in both lists */
 	uint32_t visits;  /* times the walk reached it (loop-head widening) */
 	bool iter_next;	  /* a call of an iterator's next kfunc (iter.c) */
 };
