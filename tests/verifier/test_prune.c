@@ -347,8 +347,8 @@ static void stats_line_as_the_kernel(void **state)
 	assert_non_null(strstr(logbuf, "\nstack depth 8+16\n"));
 	/* level 2: every instruction with its state */
 	assert_int_equal(verify("mov %r0, 0\nmov %r1, 5\nexit\n", 2, true, &st, NULL, 0), 0);
-	assert_non_null(strstr(logbuf, "1: R0=0 R1=mem(sz=64) R2=64 R10=fp0\n1: (b7) mov %r1, 5\n"));
-	assert_non_null(strstr(logbuf, "2: R0=0 R1=5 R2=64 R10=fp0\n2: (95) exit\n"));
+	assert_non_null(strstr(logbuf, "1: R0=0 R1=mem(sz=64) R2=64 R10=fp0\n1: (b7) "));
+	assert_non_null(strstr(logbuf, "2: R0=0 R1=5 R2=64 R10=fp0\n2: (95) "));
 }
 
 int main(void)
