@@ -110,7 +110,8 @@ static void ours(struct meas *m, const struct bpfrt_insn *insns, size_t cnt,
 			while (end > log && end[-1] == '\n')
 				*--end = 0;
 			p = strrchr(log, '\n');
-			snprintf(m->why, sizeof(m->why), "%s", p ? p + 1 : log);
+			snprintf(m->why, sizeof(m->why), "%.*s", (int)sizeof(m->why) - 1,
+				 p ? p + 1 : log); /* shortened on purpose */
 			break;
 		}
 	}
