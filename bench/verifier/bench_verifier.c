@@ -34,6 +34,7 @@
 #include "bpfrt/object.h"
 #include "bpfrt/verifier.h"
 #include "kbpf.h"
+#include "runtime/verify.h"
 
 #define KERNEL_TIMEOUT_MS 60000
 
@@ -251,32 +252,36 @@ static void bench_object(const char *path)
 		fprintf(stderr, "bench-verifier: %s: %s\n", path, olog);
 		return;
 	}
-	size_t nmaps = bpfrt_object__map_cnt(obj);
-	struct bpfrt_verify_map *maps = calloc(nmaps + 1, sizeof(*maps));
-	for (size_t i = 0; i < nmaps; i++) {
-		const struct bpfrt_map_spec *s = bpfrt_object__map(obj, i);
-		maps[i] = (struct bpfrt_verify_map){ .type = s->type, .key_size = s->key_size,
-						     .value_size = s->value_size,
-						     .max_entries = s->max_entries, .flags = s->map_flags,
-						     .frozen_data = s->frozen ? s->init_data : NULL };
-	}
 	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
-	const char *lic = bpfrt_object__license(obj);
 	for (size_t i = 0; i < bpfrt_object__prog_cnt(obj); i++) {
 		struct bpfrt_program *p = bpfrt_object__prog(obj, i);
 		struct row *r = add_row("%s %s", base, bpfrt_program__name(p));
 		fprintf(stderr, "bench-verifier: %s\n", r->name);
-		struct bpfrt_verify_opts o = { .sz = sizeof(o), .maps = maps, .map_cnt = nmaps,
-					       .attach = bpfrt_program__attach_kind(p),
-					       .gpl = strstr(lic, "GPL") != NULL };
-		ours(&r->ours, bpfrt_program__insns(p), bpfrt_program__insn_cnt(p), o);
+		/* what bpfrt verify and the runtime tell the verifier: maps with
+		 * their value BTF, global function signatures, kfuncs resolved */
+		struct bpfrt_verify_opts o = { .sz = sizeof(o) };
+		size_t cnt = bpfrt_program__insn_cnt(p);
+		struct bpfrt_insn *insns = malloc((cnt ? cnt : 1) * sizeof(*insns));
+		char why[256] = "";
+		if (!insns || verify_input_build(obj, p, &o)) {
+			free(insns);
+			break;
+		}
+		memcpy(insns, bpfrt_program__insns(p), cnt * sizeof(*insns));
+		if (verify_resolve_kfuncs(p, insns, cnt, why, sizeof(why))) {
+			r->ours.have = true;
+			snprintf(r->ours.why, sizeof(r->ours.why), "%s", why);
+		} else {
+			ours(&r->ours, insns, cnt, o);
+		}
+		verify_input_free(&o);
+		free(insns);
 		if (strstr(base, "crc32_bitwise"))
 			snprintf(r->kern.why, sizeof(r->kern.why),
 				 "not run: oopses the kernel's verifier");
 		else
 			kernel_obj(&r->kern, path, i);
 	}
-	free(maps);
 	bpfrt_object__close(obj);
 }
 
