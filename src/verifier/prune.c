@@ -227,6 +227,7 @@ static bool stacksafe(const struct func_state *old, const struct func_state *cur
 			    !os->spilled.id && all_misc(cur, spi))
 				continue;
 			if (kind_of(cur, spi, 7) != STACK_SPILL ||
+			    spill_size(os) != spill_size(&cur->stack[spi]) ||
 			    !regsafe(&os->spilled, &cur->stack[spi].spilled, m, exact))
 				return false;
 		}

@@ -116,11 +116,35 @@ int stack_write(struct verifier_env *env, struct func_state *f, int off, int siz
 	if (zero && !is_imm_zero && val && value_regno < MAX_BPF_REG &&
 	    &cur_regs(env)[value_regno] == val && (err = mark_chain_precision(env, value_regno)))
 		return err;
+	/* A narrower spill of a scalar at the start of a slot keeps what is
+	 * known of the bytes stored (the kernel's save_register_state), so a
+	 * u32 loop counter kept on the stack stays bounded. */
+	if (size < 8 && !(off % 8) && val && val->type == SCALAR_VALUE && !zero) {
+		struct stack_slot *s = &f->stack[spi];
+		struct reg_state narrow = *val;
+		coerce_reg_to_size(&narrow, size); /* memory holds the low bytes */
+		if (val->umax_value >> (size * 8))
+			narrow.id = 0; /* no longer equal to the register */
+		scrub_spill(f, spi);
+		memset(s->kind + 8 - size, STACK_SPILL, (size_t)size);
+		s->spilled = narrow;
+		return 0;
+	}
 	for (int i = 0; i < size; i++) {
 		scrub_spill(f, spi_of(off + i));
 		*kind_at(f, off + i) = zero ? STACK_ZERO : STACK_MISC;
 	}
 	return 0;
+}
+
+/* Bytes a spill covers from the start of its slot (8, or fewer for a
+ * narrow spill of a scalar); 0 when the slot holds no spill. */
+int spill_size(const struct stack_slot *s)
+{
+	int n = 0;
+	while (n < 8 && s->kind[7 - n] == STACK_SPILL)
+		n++;
+	return n;
 }
 
 int stack_read(struct verifier_env *env, struct func_state *f, int off, int size,
@@ -135,6 +159,8 @@ int stack_read(struct verifier_env *env, struct func_state *f, int off, int size
 	if (s->kind[7] == STACK_SPILL && s->kind[byte_of(off)] == STACK_SPILL) {
 		const struct reg_state *sp = &s->spilled;
 		int start = (int)(7 - byte_of(off)); /* byte offset within the slot */
+		if (start + size > spill_size(s))
+			goto plain; /* reads past a narrow spill */
 		if (size == 8 && !start) {
 			if (dst)
 				*dst = *sp;

@@ -301,6 +301,8 @@ uint8_t jmp_negate(uint8_t op);
 /* ---- stack.c ---- */
 int stack_write(struct verifier_env *env, struct func_state *f, int off, int size,
 		const struct reg_state *val, uint32_t value_regno, bool is_imm_zero, int insn_idx);
+/* Bytes a spill covers from the start of its slot; 0: no spill there. */
+int spill_size(const struct stack_slot *s);
 int stack_read(struct verifier_env *env, struct func_state *f, int off, int size,
 	       struct reg_state *dst, bool sign_ext);
 int stack_var_access(struct verifier_env *env, struct func_state *f, int min_off, int max_off,
