@@ -270,7 +270,7 @@ static void bench_object(const char *path)
 		memcpy(insns, bpfrt_program__insns(p), cnt * sizeof(*insns));
 		if (verify_resolve_kfuncs(p, insns, cnt, why, sizeof(why))) {
 			r->ours.have = true;
-			snprintf(r->ours.why, sizeof(r->ours.why), "%s", why);
+			snprintf(r->ours.why, sizeof(r->ours.why), "%.*s", (int)sizeof(r->ours.why) - 1, why);
 		} else {
 			ours(&r->ours, insns, cnt, o);
 		}

@@ -66,6 +66,10 @@ struct bpfrt_verify_map {
 	 * (-1: none). bpf_spin_lock needs it, as in the kernel. */
 	bool value_btf;
 	int32_t spin_lock_off;
+	/* A map of maps (array or hash of maps): 1 + the index in maps[] of
+	 * the template its inner maps follow, so a lookup gives a map pointer
+	 * of that shape (or NULL); 0: not known, lookups are refused. */
+	uint32_t inner_map;
 };
 
 /* A helper the embedder registered itself (bpfrt_vm__register_helper):

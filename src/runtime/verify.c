@@ -183,6 +183,7 @@ int verify_input_build(const struct bpfrt_object *obj, const struct bpfrt_progra
 			.frozen_data = s->frozen && s->init_size >= s->value_size ? s->init_data : NULL,
 			.value_btf = vbtf,
 			.spin_lock_off = vbtf ? spin_lock_off(btf, s->btf_value_type_id) : -1,
+			.inner_map = s->inner_map_idx >= 0 ? (uint32_t)s->inner_map_idx + 1 : 0,
 		};
 	}
 	vo->maps = maps;

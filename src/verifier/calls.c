@@ -21,7 +21,7 @@ enum {
 	MAP_HASH = 1, MAP_ARRAY = 2, MAP_PROG_ARRAY = 3, MAP_PERF_EVENT_ARRAY = 4,
 	MAP_PERCPU_HASH = 5, MAP_PERCPU_ARRAY = 6, MAP_STACK_TRACE = 7, MAP_LRU_HASH = 9,
 	MAP_LRU_PERCPU_HASH = 10, MAP_QUEUE = 22, MAP_STACK = 23, MAP_RINGBUF = 27,
-	MAP_BLOOM_FILTER = 30,
+	MAP_ARRAY_OF_MAPS = 12, MAP_HASH_OF_MAPS = 13, MAP_BLOOM_FILTER = 30,
 };
 enum {
 	FN_map_lookup_elem = 1, FN_map_update_elem = 2, FN_map_delete_elem = 3,
@@ -42,7 +42,8 @@ static const struct {
 	uint32_t func;
 	uint64_t maps;
 } map_func_table[] = {
-	{ FN_map_lookup_elem, KV_MAPS },
+	/* from a program, maps of maps are only looked up (as the kernel) */
+	{ FN_map_lookup_elem, KV_MAPS | MT(MAP_ARRAY_OF_MAPS) | MT(MAP_HASH_OF_MAPS) },
 	{ FN_map_update_elem, KV_MAPS },
 	{ FN_map_delete_elem, KV_MAPS },
 	{ FN_for_each_map_elem, KV_MAPS },
@@ -79,6 +80,28 @@ static int check_map_func(struct verifier_env *env, const struct helper_proto *p
 		return 0;
 	verbose(env, "cannot pass map_type %u into func %s#%u\n", type, p->name, p->id);
 	return -EINVAL;
+}
+
+static bool is_map_of_maps(const struct bpfrt_verify_map *m)
+{
+	return m->type == MAP_ARRAY_OF_MAPS || m->type == MAP_HASH_OF_MAPS;
+}
+
+/* A lookup in a map of maps gives one of its inner maps, or NULL: a map
+ * pointer of the inner template's shape (kernel: CONST_PTR_TO_MAP with the
+ * inner map's meta). */
+static int ret_inner_map(struct verifier_env *env, struct reg_state *r0,
+			 const struct bpfrt_verify_map *outer)
+{
+	if (!outer->inner_map || outer->inner_map > env->opts->map_cnt) {
+		verbose(env, "map of maps without a known inner map template\n");
+		return -EINVAL;
+	}
+	mark_ptr(r0, CONST_PTR_TO_MAP);
+	r0->flags = PTR_MAYBE_NULL;
+	r0->map_idx = outer->inner_map - 1;
+	r0->id = new_id(env);
+	return 0;
 }
 
 void call_meta_init(struct call_meta *meta, const char *fname)
@@ -132,7 +155,7 @@ int check_arg(struct verifier_env *env, const struct helper_proto *p, uint32_t r
 	case HELPER_ARG_ANYTHING:
 		return 0;
 	case HELPER_ARG_CONST_MAP_PTR:
-		if (r->type != CONST_PTR_TO_MAP)
+		if (r->type != CONST_PTR_TO_MAP || (r->flags & PTR_MAYBE_NULL))
 			return arg_type_err(env, regno, r, "map_ptr");
 		meta->map_idx = (int)r->map_idx;
 		return p ? check_map_func(env, p, r->map_idx) : 0;
@@ -487,6 +510,12 @@ int do_helper_call(struct verifier_env *env, const struct bpfrt_insn *insn, int 
 		if (meta.map_idx < 0) {
 			verbose(env, "kernel subsystem misconfigured verifier\n");
 			return -EINVAL;
+		}
+		if (is_map_of_maps(&env->opts->maps[meta.map_idx])) {
+			int err = ret_inner_map(env, r0, &env->opts->maps[meta.map_idx]);
+			if (err)
+				return err;
+			break;
 		}
 		mark_ptr(r0, PTR_TO_MAP_VALUE);
 		r0->flags = PTR_MAYBE_NULL;

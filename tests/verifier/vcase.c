@@ -72,13 +72,16 @@ static int parse_opt(struct vcase *c, const char *line)
 		o->attach = (enum bpfrt_attach_kind)k;
 	} else if (!strcmp(word, "map") &&
 		   sscanf(line, "%*s %u %u %u %u %u", &a, &b, &d, &e, &f) >= 4 && o->map_cnt < 8) {
-		c->maps[o->map_cnt++] = (struct bpfrt_verify_map){ a, b, d, e, f, NULL, false, -1 };
+		c->maps[o->map_cnt++] = (struct bpfrt_verify_map){ a, b, d, e, f, NULL, false, -1, 0 };
 	} else if ((!strcmp(word, "spin_lock") || !strcmp(word, "btf")) && o->map_cnt) {
 		int off = -1;
 		if (!strcmp(word, "spin_lock") && sscanf(line, "%*s %d", &off) != 1)
 			return -1;
 		c->maps[o->map_cnt - 1].value_btf = true;
 		c->maps[o->map_cnt - 1].spin_lock_off = off;
+	} else if (!strcmp(word, "inner") && o->map_cnt &&
+		   sscanf(line, "%*s %u", &a) == 1) { /* map of maps: its template map */
+		c->maps[o->map_cnt - 1].inner_map = a + 1;
 	} else if (!strcmp(word, "frozen") && o->map_cnt &&
 		   c->maps[o->map_cnt - 1].value_size <= sizeof(c->frozen[0])) {
 		uint8_t *bytes = c->frozen[o->map_cnt - 1];
