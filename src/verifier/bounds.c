@@ -212,6 +212,14 @@ void coerce_reg_to_size_sx(struct reg_state *r, int size)
 	reg_set_range(r, -(int64_t)sign, (int64_t)sign - 1);
 }
 
+void coerce_loaded(struct reg_state *r, int size, bool sign_ext)
+{
+	if (sign_ext)
+		coerce_reg_to_size_sx(r, size);
+	else
+		coerce_reg_to_size(r, size);
+}
+
 void coerce_subreg_to_size_sx(struct reg_state *r, int size)
 {
 	coerce_reg_to_size_sx(r, size);

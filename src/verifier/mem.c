@@ -165,10 +165,7 @@ static int check_ctx_mismatch(struct verifier_env *env, int insn_idx, const stru
 static void loaded_value(struct reg_state *val, int size, bool sign_ext)
 {
 	mark_reg_unknown(val);
-	if (sign_ext)
-		coerce_reg_to_size_sx(val, size);
-	else
-		coerce_reg_to_size(val, size);
+	coerce_loaded(val, size, sign_ext);
 }
 
 static int invalid_mem(struct verifier_env *env, uint32_t regno, const struct reg_state *r)

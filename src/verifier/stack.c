@@ -170,8 +170,6 @@ int stack_read(struct verifier_env *env, struct func_state *f, int off, int size
 			verbose(env, "invalid size of register fill\n");
 			return -EACCES;
 		}
-		if (start + size > 8)
-			goto plain;
 		if (dst) {
 			if (reg_is_const(sp)) {
 				mark_reg_known(dst, sp->var_off.value >> (start * 8));
@@ -181,10 +179,7 @@ int stack_read(struct verifier_env *env, struct func_state *f, int off, int size
 			} else {
 				mark_reg_unknown(dst);
 			}
-			if (sign_ext)
-				coerce_reg_to_size_sx(dst, size);
-			else
-				coerce_reg_to_size(dst, size);
+			coerce_loaded(dst, size, sign_ext);
 		}
 		return 0;
 	}
@@ -209,10 +204,7 @@ plain:;
 			mark_reg_known_zero(dst);
 		} else {
 			mark_reg_unknown(dst);
-			if (sign_ext)
-				coerce_reg_to_size_sx(dst, size);
-			else
-				coerce_reg_to_size(dst, size);
+			coerce_loaded(dst, size, sign_ext);
 		}
 	}
 	return 0;

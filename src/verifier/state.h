@@ -286,6 +286,8 @@ void reg_set_range(struct reg_state *r, int64_t smin, int64_t smax);
 void zext_32_to_64(struct reg_state *r);
 void coerce_reg_to_size(struct reg_state *r, int size);
 void coerce_reg_to_size_sx(struct reg_state *r, int size);
+/* r as a load of `size` bytes of it gives it: zero- or sign-extended. */
+void coerce_loaded(struct reg_state *r, int size, bool sign_ext);
 void coerce_subreg_to_size_sx(struct reg_state *r, int size);
 bool reg_bounds_sane(const struct reg_state *r);
 /* dst = dst OP src for scalars; op is BPFRT_ADD.., alu32 for 32-bit ops. */
