@@ -3,6 +3,7 @@
 #ifndef BPFRT_CLI_H
 #define BPFRT_CLI_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -12,6 +13,9 @@
 
 /* Prints "bpfrt: " and the message to stderr; returns 1 (the exit status). */
 int cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* s ends with suffix (a file name's extension). */
+bool cli_has_suffix(const char *s, const char *suffix);
 
 /* Reads a whole file ("-" is stdin) into a malloc'ed buffer. 0 or -errno. */
 int cli_read_file(const char *path, uint8_t **data, size_t *size);

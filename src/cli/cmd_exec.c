@@ -36,12 +36,6 @@ static void exec_usage(FILE *out)
 		"  --help           this text\n");
 }
 
-static bool has_suffix(const char *s, const char *suffix)
-{
-	size_t n = strlen(s), m = strlen(suffix);
-	return n >= m && !strcmp(s + n - m, suffix);
-}
-
 /* Hex bytes, spaces allowed between bytes. -EINVAL on anything else. */
 static int parse_hex(const char *s, uint8_t **out, size_t *len)
 {
@@ -111,8 +105,8 @@ static int read_program(const char *path, struct bpfrt_insn **insns, size_t *cnt
 	int err = cli_read_file(path, &data, &size);
 	if (err)
 		return cli_error("exec: %s: %s", path, strerror(-err));
-	bool data_file = has_suffix(path, ".data");
-	if (data_file || has_suffix(path, ".asm") || has_suffix(path, ".s")) {
+	bool data_file = cli_has_suffix(path, ".data");
+	if (data_file || cli_has_suffix(path, ".asm") || cli_has_suffix(path, ".s")) {
 		char *text = strndup((const char *)data, size), *src = text;
 		free(data);
 		if (!text)

@@ -33,12 +33,6 @@ static void usage(FILE *out)
 		"  --gpl                the program's licence is GPL-compatible\n");
 }
 
-static bool ends_with(const char *s, const char *suffix)
-{
-	size_t n = strlen(s), m = strlen(suffix);
-	return n >= m && !strcmp(s + n - m, suffix);
-}
-
 static int parse_attach(const char *name, enum bpfrt_attach_kind *kind)
 {
 	for (int k = 0; k < BPFRT_ATTACH_KIND_COUNT; k++) {
@@ -210,7 +204,7 @@ int cmd_verify(int argc, char **argv)
 	}
 	o.maps = o.map_cnt ? maps : NULL;
 	o.helpers = o.helper_cnt ? helpers : NULL;
-	if (ends_with(input, ".asm") || ends_with(input, ".s"))
+	if (cli_has_suffix(input, ".asm") || cli_has_suffix(input, ".s"))
 		return verify_asm(input, &o);
 	return verify_obj(input, prog, &o);
 }

@@ -39,6 +39,12 @@ int cli_error(const char *fmt, ...)
 	return 1;
 }
 
+bool cli_has_suffix(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+	return n >= m && !strcmp(s + n - m, suffix);
+}
+
 int cli_read_file(const char *path, uint8_t **data, size_t *size)
 {
 	FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
