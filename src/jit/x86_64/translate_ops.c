@@ -79,6 +79,25 @@ static void shift_x(struct jit_compiler *c, enum x86_shift op, int sz, int dst, 
 	}
 }
 
+/* x86 division and widening multiplication work in rax:rdx, which hold
+ * BPF r0 and r3: kept in the scratch registers meanwhile, unless the
+ * result goes there anyway. */
+static void borrow_rax_rdx(struct x86_buf *b, int dst)
+{
+	if (dst != X86_RAX)
+		emit_mov_rr(b, 8, JIT_AUX1, X86_RAX);
+	if (dst != X86_RDX)
+		emit_mov_rr(b, 8, JIT_AUX0, X86_RDX);
+}
+
+static void return_rax_rdx(struct x86_buf *b, int dst)
+{
+	if (dst != X86_RAX)
+		emit_mov_rr(b, 8, X86_RAX, JIT_AUX1);
+	if (dst != X86_RDX)
+		emit_mov_rr(b, 8, X86_RDX, JIT_AUX0);
+}
+
 /* dst = dst / src or dst % src with a non-zero divisor in `src` (which is
  * not -1 for signed operations). Uses rax:rdx, preserving BPF r0 and r3. */
 static void divide(struct x86_buf *b, int sz, bool is_signed, bool is_mod, int dst, int src)
@@ -87,10 +106,7 @@ static void divide(struct x86_buf *b, int sz, bool is_signed, bool is_mod, int d
 		emit_mov_rr(b, 8, JIT_AUX2, src);
 		src = JIT_AUX2;
 	}
-	if (dst != X86_RAX)
-		emit_mov_rr(b, 8, JIT_AUX1, X86_RAX);
-	if (dst != X86_RDX)
-		emit_mov_rr(b, 8, JIT_AUX0, X86_RDX);
+	borrow_rax_rdx(b, dst);
 	if (dst != X86_RAX)
 		emit_mov_rr(b, 8, X86_RAX, dst);
 	if (is_signed) {
@@ -103,10 +119,7 @@ static void divide(struct x86_buf *b, int sz, bool is_signed, bool is_mod, int d
 	int res = is_mod ? X86_RDX : X86_RAX;
 	if (dst != res)
 		emit_mov_rr(b, 8, dst, res);
-	if (dst != X86_RAX)
-		emit_mov_rr(b, 8, X86_RAX, JIT_AUX1);
-	if (dst != X86_RDX)
-		emit_mov_rr(b, 8, X86_RDX, JIT_AUX0);
+	return_rax_rdx(b, dst);
 }
 
 /* What division by zero and signed overflow give (RFC 9669 §4.1): x / 0 =
@@ -203,10 +216,7 @@ static void div_magic(struct x86_buf *b, bool is_signed, bool is_mod, int dst, i
 		emit_mov_rr(b, 8, JIT_AUX2, dst);
 		n = JIT_AUX2;
 	}
-	if (dst != X86_RAX)
-		emit_mov_rr(b, 8, JIT_AUX1, X86_RAX);
-	if (dst != X86_RDX)
-		emit_mov_rr(b, 8, JIT_AUX0, X86_RDX);
+	borrow_rax_rdx(b, dst);
 	emit_mov_ri(b, 8, X86_RAX, (int64_t)g.m);
 	emit_unary(b, is_signed ? X86_IMUL1 : X86_MUL, 8, n); /* rdx = high half */
 	int q = X86_RDX;
@@ -240,10 +250,7 @@ static void div_magic(struct x86_buf *b, bool is_signed, bool is_mod, int dst, i
 	} else {
 		emit_mov_rr(b, 8, dst, q);
 	}
-	if (dst != X86_RAX)
-		emit_mov_rr(b, 8, X86_RAX, JIT_AUX1);
-	if (dst != X86_RDX)
-		emit_mov_rr(b, 8, X86_RDX, JIT_AUX0);
+	return_rax_rdx(b, dst);
 }
 
 static void div_k(struct x86_buf *b, int sz, bool is_signed, bool is_mod, int dst, int32_t imm)
