@@ -17,6 +17,14 @@ int cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* s ends with suffix (a file name's extension). */
 bool cli_has_suffix(const char *s, const char *suffix);
 
+struct bpfrt_object;
+
+/* The program a command works on: `name` when given (NULL otherwise), else
+ * the object's only program. Prints the error (no programs, or several:
+ * their names, to choose with --prog) and returns NULL. */
+const char *cli_pick_prog(const char *cmd, const char *obj_path, const struct bpfrt_object *obj,
+			  const char *name);
+
 /* Reads a whole file ("-" is stdin) into a malloc'ed buffer. 0 or -errno. */
 int cli_read_file(const char *path, uint8_t **data, size_t *size);
 

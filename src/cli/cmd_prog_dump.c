@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * `bpfrt prog dump xlated|jited OBJ --prog NAME`: the instructions of a
+ * `bpfrt prog dump xlated|jited OBJ [--prog NAME]`: the instructions of a
  * program as they are loaded (after fixups), or the JIT's machine code
  * disassembled and interleaved with them, as `bpftool prog dump`.
  */
@@ -16,7 +16,7 @@
 #include "cli.h"
 
 static const char usage_text[] =
-	"usage: bpfrt prog dump xlated|jited OBJ --prog NAME [--syntax conformance|kernel]\n"
+	"usage: bpfrt prog dump xlated|jited OBJ [--prog NAME] [--syntax conformance|kernel]\n"
 	"                          [--jit-harden]\n"
 	"\n"
 	"  xlated    the program's instructions after fixups (map pointers, helper ids)\n"
@@ -65,7 +65,7 @@ int cmd_prog_dump(int argc, char **argv)
 			return cli_error("prog dump: unexpected argument '%s'", a);
 		}
 	}
-	if (!what || !obj_path || !prog_name) {
+	if (!what || !obj_path) {
 		fputs(usage_text, stderr);
 		return 2;
 	}
@@ -79,9 +79,14 @@ int cmd_prog_dump(int argc, char **argv)
 	if (!obj)
 		return cli_error("%s: %s", obj_path, log[0] ? log : strerror(errno));
 	int rc = 1;
+	struct bpfrt_runtime *rt = NULL, *rtj = NULL;
+	struct bpfrt_prog *prog = NULL, *jp = NULL;
+	prog_name = cli_pick_prog("prog dump", obj_path, obj, prog_name);
+	if (!prog_name)
+		goto out;
 	struct bpfrt_runtime_opts ro = {.sz = sizeof(ro), .log_buf = log, .log_size = sizeof(log)};
-	struct bpfrt_runtime *rt = bpfrt_runtime__new(obj, &ro), *rtj = NULL;
-	struct bpfrt_prog *prog = rt ? bpfrt_runtime__prog(rt, prog_name) : NULL, *jp = NULL;
+	rt = bpfrt_runtime__new(obj, &ro);
+	prog = rt ? bpfrt_runtime__prog(rt, prog_name) : NULL;
 	if (!prog) {
 		cli_error("%s: %s", obj_path, rt ? bpfrt_runtime__log(rt) : log);
 		goto out;

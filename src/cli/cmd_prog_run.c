@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * `bpfrt prog run OBJ --prog NAME`: runs one program of an object once or
+ * `bpfrt prog run OBJ [--prog NAME]`: runs one program of an object once or
  * --repeat times, as `bpftool prog run` (BPF_PROG_TEST_RUN) does, and
  * prints `Return value: R, duration (average): Dns`. Messages of
  * bpf_trace_printk are printed as they come (JSON: collected in "trace").
@@ -20,12 +20,13 @@
 #define MAX_MAP_SETS 64
 
 static const char usage_text[] =
-	"usage: bpfrt prog run OBJ --prog NAME [--ctx FILE | --data-in FILE] [--repeat N]\n"
+	"usage: bpfrt prog run OBJ [--prog NAME] [--ctx FILE | --data-in FILE] [--repeat N]\n"
 	"                          [--interp | --jit | --jit-harden] [--verify auto|require|off | --no-verify]\n"
 	"                          [--json]\n"
 	"                          [--map-set MAP KEY VALUE]... [--dump-maps] [--dump-map MAP]...\n"
 	"\n"
-	"Runs program NAME of the BPF object OBJ as `bpftool prog run` does and prints\n"
+	"Runs program NAME (default: the only one) of the BPF object OBJ as\n"
+	"`bpftool prog run` does and prints "
 	"its return value and the average duration of one run.\n"
 	"\n"
 	"  --ctx FILE        the context (r1) is the bytes of FILE; for fentry/fexit\n"
@@ -222,7 +223,7 @@ int cmd_prog_run(int argc, char **argv)
 			return cli_error("prog run: unexpected argument '%s'", a);
 		}
 	}
-	if (!obj_path || !prog_name) {
+	if (!obj_path) {
 		fputs(usage_text, stderr);
 		return 2;
 	}
@@ -246,6 +247,9 @@ int cmd_prog_run(int argc, char **argv)
 		cli_error("%s: %s", obj_path, log[0] ? log : strerror(errno));
 		goto out;
 	}
+	prog_name = cli_pick_prog("prog run", obj_path, obj, prog_name);
+	if (!prog_name)
+		goto out;
 	trace.json = json;
 	struct bpfrt_runtime_opts ro = {
 		.sz = sizeof(ro),

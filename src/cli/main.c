@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bpfrt/object.h"
 #include "cli.h"
 
 struct command {
@@ -43,6 +44,28 @@ bool cli_has_suffix(const char *s, const char *suffix)
 {
 	size_t n = strlen(s), m = strlen(suffix);
 	return n >= m && !strcmp(s + n - m, suffix);
+}
+
+const char *cli_pick_prog(const char *cmd, const char *obj_path, const struct bpfrt_object *obj,
+			  const char *name)
+{
+	size_t n = bpfrt_object__prog_cnt(obj);
+	if (name)
+		return name;
+	if (n == 1)
+		return bpfrt_program__name(bpfrt_object__prog(obj, 0));
+	if (!n) {
+		cli_error("%s: %s: the object has no programs", cmd, obj_path);
+		return NULL;
+	}
+	char names[256] = "";
+	size_t len = 0;
+	for (size_t i = 0; i < n && len < sizeof(names); i++)
+		len += (size_t)snprintf(names + len, sizeof(names) - len, "%s%s", i ? ", " : "",
+					bpfrt_program__name(bpfrt_object__prog(obj, i)));
+	cli_error("%s: %s has %zu programs (%s): choose one with --prog NAME", cmd, obj_path, n,
+		  names);
+	return NULL;
 }
 
 int cli_read_file(const char *path, uint8_t **data, size_t *size)
