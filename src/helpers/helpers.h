@@ -74,6 +74,10 @@ struct helper_proto {
 const struct helper_proto *helper_proto_find(uint32_t id);
 /* The row named `name` (with or without the "bpf_" prefix), or NULL. */
 const struct helper_proto *helper_proto_by_name(const char *name);
+/* The name the kernel's verifier log gives helper `id`: "bpf_map_lookup_elem",
+ * also for kernel helpers bpfrt does not provide; "unknown" past the
+ * kernel's ids (its func_id_name()). */
+const char *helper_kernel_name(uint32_t id);
 /* Rows in id order, for listing and tests. */
 const struct helper_proto *helper_proto_table(uint32_t *count);
 

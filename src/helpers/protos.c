@@ -157,6 +157,20 @@ const struct helper_proto *helper_proto_by_name(const char *name)
 	return NULL;
 }
 
+/* Every helper name the kernel's UAPI header knows, as the kernel's log
+ * prints it (kernel/bpf/disasm.c func_id_str): bpfrt's own rows and the
+ * kernel helpers bpfrt does not provide alike. */
+#define KERNEL_NAME(x, ...) [BPF_FUNC_##x] = "bpf_" #x
+static const char *const kernel_names[] = { __BPF_FUNC_MAPPER(KERNEL_NAME) };
+#undef KERNEL_NAME
+
+const char *helper_kernel_name(uint32_t id)
+{
+	if (id < sizeof(kernel_names) / sizeof(kernel_names[0]) && kernel_names[id])
+		return kernel_names[id];
+	return "unknown";
+}
+
 const struct helper_proto *helper_proto_table(uint32_t *count)
 {
 	if (count)

@@ -78,7 +78,8 @@ static int check_map_func(struct verifier_env *env, const struct helper_proto *p
 		listed |= map_func_table[i].func == p->id;
 	if (!listed)
 		return 0;
-	verbose(env, "cannot pass map_type %u into func %s#%u\n", type, p->name, p->id);
+	verbose(env, "cannot pass map_type %u into func %s#%u\n", type, helper_kernel_name(p->id),
+		p->id);
 	return -EINVAL;
 }
 
@@ -446,7 +447,11 @@ int do_helper_call(struct verifier_env *env, const struct bpfrt_insn *insn, int 
 	}
 	const struct helper_proto *p = helper_proto_find(helper_id);
 	if (!p) {
-		verbose(env, "invalid func unknown#%u\n", helper_id);
+		const char *name = helper_kernel_name(helper_id);
+		if (!strcmp(name, "unknown"))
+			verbose(env, "invalid func unknown#%u\n", helper_id);
+		else /* a kernel helper bpfrt does not provide */
+			verbose(env, "unknown func %s#%u\n", name, helper_id);
 		return -EINVAL;
 	}
 	if ((p->flags & HELPER_F_GPL_ONLY) && !env->opts->gpl) {

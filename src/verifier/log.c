@@ -77,9 +77,9 @@ void log_insn(struct verifier_env *env, uint32_t idx)
 		return;
 	const struct bpfrt_insn *insn = &env->insns[idx];
 	const struct isa_form *f = isa_form_of(insn);
-	const struct helper_proto *p;
-	if (f && f->op == ISA_OP_CALL_HELPER && (p = helper_proto_find((uint32_t)insn->imm)))
-		snprintf(buf, sizeof(buf), "call bpf_%s#%d", p->name, insn->imm);
+	if (f && f->op == ISA_OP_CALL_HELPER)
+		snprintf(buf, sizeof(buf), "call %s#%d", helper_kernel_name((uint32_t)insn->imm),
+			 insn->imm);
 	else
 		bpfrt_disasm_insn(insn, env->insn_cnt - idx, BPFRT_SYNTAX_KERNEL, buf, sizeof(buf));
 	log_write(env->log, "%u: (%02x) %s\n", idx, insn->code, buf);

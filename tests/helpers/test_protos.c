@@ -74,6 +74,19 @@ static void lookups_of_unknown_fail(void **state)
 	assert_null(helper_proto_by_name(NULL));
 }
 
+/* Names as the kernel's log prints them, for every id of its UAPI header. */
+static void kernel_names_have_the_prefix(void **state)
+{
+	(void)state;
+	assert_string_equal(helper_kernel_name(BPF_FUNC_map_lookup_elem), "bpf_map_lookup_elem");
+	assert_string_equal(helper_kernel_name(BPF_FUNC_get_current_task), "bpf_get_current_task");
+	assert_string_equal(helper_kernel_name(100000), "unknown");
+	uint32_t n;
+	const struct helper_proto *t = helper_proto_table(&n);
+	for (uint32_t i = 0; i < n; i++)
+		assert_string_equal(helper_kernel_name(t[i].id) + 4, t[i].name);
+}
+
 /* Spot checks of prototypes against the kernel's func protos. */
 static void prototypes_follow_the_kernel(void **state)
 {
@@ -108,6 +121,7 @@ int main(void)
 		cmocka_unit_test(ids_sorted_unique_and_named_as_kernel),
 		cmocka_unit_test(every_required_helper_present),
 		cmocka_unit_test(lookups_of_unknown_fail),
+		cmocka_unit_test(kernel_names_have_the_prefix),
 		cmocka_unit_test(prototypes_follow_the_kernel),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
