@@ -24,7 +24,7 @@
 #include <stdint.h>
 
 #include "bpfrt/insn.h"
-#include "bpfrt/object.h"
+#include "bpfrt/object.h" /* struct btf */
 
 #ifdef __cplusplus
 extern "C" {
@@ -150,6 +150,24 @@ struct bpfrt_verify_opts {
 	 * reaches another line. */
 	const struct bpfrt_line_info *line_info;
 	size_t line_info_cnt;
+	/*
+	 * FENTRY/FEXIT/FMOD_RET/FSESSION: the traced function's types, as
+	 * the kernel takes them from vmlinux BTF. target_btf holds them
+	 * (libbpf's handle: from the target's .BTF with btf__parse_elf(),
+	 * raw bytes with btf__new(), or built with btf__add_*() from DWARF);
+	 * the function is target_func_id (a BTF_KIND_FUNC or FUNC_PROTO) or,
+	 * when 0, the BTF_KIND_FUNC named target_func. Each argument that
+	 * is a pointer to a struct or union then loads from the context as
+	 * a BTF-typed pointer (`ptr_NAME`) whose fields the program may read
+	 * directly, the loads made fault-safe (a bad address reads 0), as
+	 * the kernel's BPF_PROBE_MEM; fexit's return value likewise. nr_args
+	 * defaults to the prototype's parameter count. Without target_btf
+	 * arguments are scalars (read pointers with bpf_probe_read_*).
+	 * target_btf must outlive the call only.
+	 */
+	const struct btf *target_btf;
+	const char *target_func;
+	uint32_t target_func_id;
 };
 
 /* Verifies `cnt` instruction slots. 0: accepted. -EINVAL: rejected (the log

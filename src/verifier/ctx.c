@@ -202,7 +202,7 @@ static const struct ctx_desc *desc_of(const struct verifier_env *env)
 int ctx_check_kind(struct verifier_env *env)
 {
 	if (desc_of(env)->layout != CTX_NONE)
-		return 0;
+		return btf_target_init(env);
 	verbose(env, "attach kind %d (%s) has a kernel-only context the verifier does not model\n",
 		env->opts->attach, bpfrt_attach_kind_name(env->opts->attach));
 	return -EINVAL;
@@ -222,7 +222,9 @@ void ctx_init_regs(struct verifier_env *env, struct reg_state *regs)
 
 static uint32_t nr_args(const struct verifier_env *env)
 {
-	return env->opts->nr_args ? env->opts->nr_args : 6;
+	if (env->opts->nr_args)
+		return env->opts->nr_args;
+	return env->target_proto ? btf_target_nargs(env) : 6;
 }
 
 static int bad_access(struct verifier_env *env, int off, int size)
@@ -334,6 +336,12 @@ int ctx_check_access(struct verifier_env *env, uint32_t regno, int off, int size
 				"invalid bpf_context access off=%d size=%d: %s programs get %u u64 arguments%s\n",
 				off, size, d->name, nr_args(env), d->has_ret ? " and the return value" : "");
 			return -EACCES;
+		}
+		if (size == 8) {
+			/* the parameter's type: a BTF pointer or a scalar */
+			uint32_t arg = (uint32_t)off / 8;
+			btf_ctx_arg(env, arg, arg == nr_args(env), dst);
+			return 0;
 		}
 		break;
 	}

@@ -22,6 +22,10 @@ enum fact_mem {
 	FACT_MEM_MEM,	    /* raw memory: the RAW context, ringbuf records */
 	FACT_MEM_MIXED,	    /* different kinds on different paths */
 	FACT_MEM_PACKET,    /* the packet (data_meta .. data_end) */
+	/* A BTF-typed pointer (fentry/fexit arguments and what they point
+	 * to): a load the engines make fault-safe, a bad address reading 0
+	 * (the kernel's BPF_PROBE_MEM). Never mixed with another kind. */
+	FACT_MEM_BTF,
 };
 
 enum {

@@ -125,7 +125,8 @@ static void log_reg(struct verifier_env *env, const char *name, const struct reg
 		log_write(log, " %s=fp%d", name, r->off);
 		return;
 	}
-	log_write(log, " %s=%s(", name, reg_type_str(r, t, sizeof(t)));
+	log_write(log, " %s=%s%s(", name, reg_type_str(r, t, sizeof(t)),
+		  r->type == PTR_TO_BTF_ID ? btf_ptr_name(env, r) : "");
 	const char *sep = "";
 	if (r->type != SCALAR_VALUE) {
 		if (r->type == PTR_TO_MAP_VALUE || r->type == PTR_TO_MAP_KEY ||

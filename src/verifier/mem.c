@@ -139,6 +139,7 @@ static void note_mem_kind(struct verifier_env *env, int insn_idx, const struct r
 	case PTR_TO_MAP_KEY: kind = FACT_MEM_MAP_VALUE; break;
 	case PTR_TO_PACKET:
 	case PTR_TO_PACKET_META: kind = FACT_MEM_PACKET; break;
+	case PTR_TO_BTF_ID: kind = FACT_MEM_BTF; break;
 	default: kind = FACT_MEM_MEM; break;
 	}
 	struct insn_fact *f = &env->facts->insn[insn_idx];
@@ -148,14 +149,16 @@ static void note_mem_kind(struct verifier_env *env, int insn_idx, const struct r
 		f->mem_kind = FACT_MEM_MIXED;
 }
 
-/* The fixups rewrite context accesses (packet contexts' pointer fields):
- * an instruction that reaches the context on one path must reach it on
- * all (the kernel's reg_type_mismatch()). */
+/* The fixups rewrite context accesses (packet contexts' pointer fields)
+ * and the engines make BTF pointer loads fault-safe: an instruction that
+ * reaches the context or a BTF pointer on one path must reach it on all
+ * (the kernel's reg_type_mismatch()). */
 static int check_ctx_mismatch(struct verifier_env *env, int insn_idx, const struct reg_state *r)
 {
 	uint8_t prev = env->facts->insn[insn_idx].mem_kind;
-	bool ctx = r->type == PTR_TO_CTX;
-	if (prev == FACT_MEM_NONE || (prev == FACT_MEM_CTX) == ctx)
+	bool ctx = r->type == PTR_TO_CTX, btf = r->type == PTR_TO_BTF_ID;
+	if (prev == FACT_MEM_NONE ||
+	    ((prev == FACT_MEM_CTX) == ctx && (prev == FACT_MEM_BTF) == btf))
 		return 0;
 	verbose(env, "same insn cannot be used with different pointers\n");
 	return -EINVAL;
@@ -268,6 +271,13 @@ int check_mem_access(struct verifier_env *env, int insn_idx, uint32_t regno, int
 			return err;
 		loaded_value(&val, size, sign_ext);
 		break;
+	case PTR_TO_BTF_ID:
+		err = btf_ptr_access(env, regno, off, size, t, &val);
+		if (err)
+			return err;
+		if (val.type == SCALAR_VALUE)
+			coerce_loaded(&val, size, sign_ext);
+		break;
 	default:
 		return invalid_mem(env, regno, r);
 	}
@@ -303,8 +313,12 @@ int check_helper_mem(struct verifier_env *env, uint32_t regno, const struct reg_
 	if (max_size == 0 && zero_ok && r->type == SCALAR_VALUE && reg_is_const(r) &&
 	    r->var_off.value == 0)
 		return 0; /* NULL with size 0 */
+	/* BTF pointers of tracing arguments are not trusted: helpers read
+	 * them with bpf_probe_read_kernel() (an anything argument), as in
+	 * the kernel, not as memory arguments */
 	if (r->type == SCALAR_VALUE || r->type == NOT_INIT || (r->flags & PTR_MAYBE_NULL) ||
-	    r->type == CONST_PTR_TO_MAP || r->type == PTR_TO_FUNC || r->type == PTR_TO_CTX) {
+	    r->type == CONST_PTR_TO_MAP || r->type == PTR_TO_FUNC || r->type == PTR_TO_CTX ||
+	    r->type == PTR_TO_BTF_ID) {
 		char b[48];
 		verbose(env, "R%u type=%s expected=fp, pkt, pkt_meta, map_key, map_value, mem, ringbuf_mem, buf, trusted_ptr_\n",
 			regno, reg_type_str(r, b, sizeof(b)));

@@ -18,14 +18,17 @@ static const char *const type_names[REG_TYPE_COUNT] = {
 	[PTR_TO_PACKET_META] = "pkt_meta",
 	[PTR_TO_PACKET] = "pkt",
 	[PTR_TO_PACKET_END] = "pkt_end",
+	[PTR_TO_BTF_ID] = "ptr_",
 };
 
 const char *reg_type_str(const struct reg_state *r, char *buf, unsigned size)
 {
 	const char *base = r->type < REG_TYPE_COUNT ? type_names[r->type] : "?";
-	snprintf(buf, size, "%s%s%s%s", (r->flags & MEM_RDONLY) ? "rdonly_" : "",
-		 (r->flags & MEM_RINGBUF) ? "ringbuf_" : "", base,
-		 (r->flags & PTR_MAYBE_NULL) ? "_or_null" : "");
+	bool btf = r->type == PTR_TO_BTF_ID;
+	snprintf(buf, size, "%s%s%s%s%s", (r->flags & MEM_RDONLY) ? "rdonly_" : "",
+		 (r->flags & MEM_RINGBUF) ? "ringbuf_" : "",
+		 (r->flags & PTR_UNTRUSTED) ? "untrusted_" : "", base,
+		 !(r->flags & PTR_MAYBE_NULL) ? "" : btf ? "or_null_" : "_or_null");
 	return buf;
 }
 

@@ -38,6 +38,10 @@ enum reg_type {
 	PTR_TO_PACKET_META,
 	PTR_TO_PACKET,
 	PTR_TO_PACKET_END,
+	/* A struct or union of the traced function's BTF (btf_ptr.c):
+	 * fentry/fexit arguments and the pointer members read through them.
+	 * btf_id names the type; loads only, made fault-safe. */
+	PTR_TO_BTF_ID,
 	REG_TYPE_COUNT
 };
 
@@ -46,6 +50,7 @@ enum {
 	PTR_MAYBE_NULL = 1 << 0,
 	MEM_RDONLY = 1 << 1,
 	MEM_RINGBUF = 1 << 2,
+	PTR_UNTRUSTED = 1 << 3, /* PTR_TO_BTF_ID read through a union */
 };
 
 struct reg_state {
@@ -69,7 +74,10 @@ struct reg_state {
 	 * id): destroying the parent invalidates it. */
 	uint32_t parent_id;
 	uint32_t map_idx;    /* CONST_PTR_TO_MAP, PTR_TO_MAP_VALUE/KEY */
-	uint32_t mem_size;   /* PTR_TO_MEM */
+	union {
+		uint32_t mem_size; /* PTR_TO_MEM */
+		uint32_t btf_id;   /* PTR_TO_BTF_ID: type id in env->btf */
+	};
 	uint32_t subprog;    /* PTR_TO_FUNC: subprogram index */
 	/* PTR_TO_PACKET(_META): bytes [base, base + range) of the pointers
 	 * sharing its id are in the packet (off is from that base); the
@@ -184,6 +192,7 @@ struct subprog_info {
 };
 
 struct verifier_log;
+struct btf_type;
 
 /* The state list stored at one prune point. */
 struct stored_state {
@@ -234,6 +243,10 @@ struct verifier_env {
 	bool widened;	    /* widening was applied */
 	int err;	    /* first fatal error (-ENOMEM) */
 	bool helper_pkt_access; /* the helper being checked may take packet memory */
+	/* fentry/fexit with target BTF (btf_ptr.c): the traced function's
+	 * prototype; NULL without. */
+	const struct btf *btf;
+	const struct btf_type *target_proto; /* struct btf_type of libbpf */
 	struct verifier_log *log;
 	uint32_t prev_insn; /* for the log */
 	const struct bpfrt_line_info *last_linfo; /* the source line printed last */
@@ -345,6 +358,20 @@ int ctx_check_access(struct verifier_env *env, uint32_t regno, int off, int size
 void ctx_init_regs(struct verifier_env *env, struct reg_state *regs);
 /* Rejects attach kinds whose context only the kernel has. */
 int ctx_check_kind(struct verifier_env *env);
+
+/* ---- btf_ptr.c ---- */
+/* Resolves opts->target_btf / target_func (0, or -EINVAL with a message). */
+int btf_target_init(struct verifier_env *env);
+/* Parameter `arg` of the traced function, or its return value: what a
+ * u64 load of it gives, a BTF pointer or a scalar. */
+void btf_ctx_arg(struct verifier_env *env, uint32_t arg, bool ret, struct reg_state *dst);
+uint32_t btf_target_nargs(const struct verifier_env *env);
+/* A load (or refused store) of [r->off + off, + size) through a
+ * PTR_TO_BTF_ID: *dst a scalar (not yet sized) or a BTF pointer. */
+int btf_ptr_access(struct verifier_env *env, uint32_t regno, int off, int size, enum access t,
+		   struct reg_state *dst);
+/* The name of r's struct ("task_struct"), for the log. */
+const char *btf_ptr_name(const struct verifier_env *env, const struct reg_state *r);
 
 /* ---- packet.c ---- */
 enum { AT_PKT_END = -1, BEYOND_PKT_END = -2 };

@@ -1,0 +1,294 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * BTF-typed pointers (PTR_TO_BTF_ID) for fentry/fexit contexts, as the
+ * kernel's btf_ctx_access() and btf_struct_access(): with the traced
+ * function's BTF (bpfrt_verify_opts.target_btf), an argument that points to
+ * a struct or union loads from the context as a pointer of that type, and
+ * the program reads its fields directly. Each load is checked against the
+ * struct's members (nested structs and unions, arrays, bitfields) and gives
+ * a scalar of the member's size or, for a pointer member to a struct,
+ * another BTF pointer. Stores are refused. The pointers are not trusted:
+ * they may be NULL or dangling (the traced function's argument is whatever
+ * it was called with), so the engines make these loads fault-safe (a bad
+ * address reads 0, the kernel's BPF_PROBE_MEM: FACT_MEM_BTF); no NULL check
+ * is needed, as in the kernel.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <bpf/btf.h>
+
+#include "verifier/state.h"
+
+/* The type behind typedefs and qualifiers (id in *id); NULL for void. */
+static const struct btf_type *skip_mods(const struct btf *btf, uint32_t tid, uint32_t *id)
+{
+	const struct btf_type *t = btf__type_by_id(btf, tid);
+	for (int n = 0; t && (btf_is_mod(t) || btf_is_typedef(t)) && n < 32; n++) {
+		tid = t->type;
+		t = btf__type_by_id(btf, tid);
+	}
+	if (id)
+		*id = tid;
+	return tid ? t : NULL;
+}
+
+static const char *type_name(const struct btf *btf, const struct btf_type *t)
+{
+	const char *n = t ? btf__name_by_offset(btf, t->name_off) : NULL;
+	return n && *n ? n : "(anon)";
+}
+
+const char *btf_ptr_name(const struct verifier_env *env, const struct reg_state *r)
+{
+	if (!env->btf)
+		return "?";
+	return type_name(env->btf, btf__type_by_id(env->btf, r->btf_id));
+}
+
+int btf_target_init(struct verifier_env *env)
+{
+	const struct bpfrt_verify_opts *o = env->opts;
+	const struct btf *btf = o->target_btf;
+	const struct btf_type *t;
+	enum bpfrt_attach_kind k = o->attach;
+
+	if (!btf)
+		return 0;
+	if (k != BPFRT_ATTACH_FENTRY && k != BPFRT_ATTACH_FEXIT && k != BPFRT_ATTACH_FMOD_RET &&
+	    k != BPFRT_ATTACH_FSESSION) {
+		verbose(env, "target BTF is for fentry/fexit/fmod_ret/fsession programs, not %s\n",
+			bpfrt_attach_kind_name(k));
+		return -EINVAL;
+	}
+	uint32_t id = o->target_func_id;
+	if (!id) {
+		int found = o->target_func ? btf__find_by_name_kind(btf, o->target_func,
+								    BTF_KIND_FUNC)
+					   : -ENOENT;
+		if (found <= 0) {
+			verbose(env, "attach target %s not found in the target BTF\n",
+				o->target_func ? o->target_func : "(none given)");
+			return -EINVAL;
+		}
+		id = (uint32_t)found;
+	}
+	t = btf__type_by_id(btf, id);
+	if (t && btf_is_func(t))
+		t = btf__type_by_id(btf, t->type);
+	if (!t || !btf_is_func_proto(t)) {
+		verbose(env, "attach target type id %u is not a function\n", id);
+		return -EINVAL;
+	}
+	env->btf = btf;
+	env->target_proto = t;
+	return 0;
+}
+
+uint32_t btf_target_nargs(const struct verifier_env *env)
+{
+	const struct btf_type *p = env->target_proto;
+	uint32_t n = p ? btf_vlen(p) : 0;
+	/* a variadic function's last parameter has type 0 */
+	if (n && !btf_params(p)[n - 1].type)
+		n--;
+	return n;
+}
+
+void btf_ctx_arg(struct verifier_env *env, uint32_t arg, bool ret, struct reg_state *dst)
+{
+	const struct btf_type *p = env->target_proto;
+	uint32_t tid, sid;
+
+	mark_reg_unknown(dst);
+	if (!p)
+		return;
+	if (ret && env->opts->attach == BPFRT_ATTACH_FMOD_RET)
+		return; /* the previous fmod_ret program's return: an int */
+	if (ret)
+		tid = p->type;
+	else if (arg < btf_target_nargs(env))
+		tid = btf_params(p)[arg].type;
+	else
+		return;
+	const struct btf_type *t = skip_mods(env->btf, tid, NULL);
+	if (!t || !btf_is_ptr(t))
+		return;
+	const struct btf_type *s = skip_mods(env->btf, t->type, &sid);
+	if (!s || !btf_is_composite(s))
+		return; /* void *, char *, pointers to pointers: numbers */
+	mark_ptr(dst, PTR_TO_BTF_ID);
+	dst->btf_id = sid;
+}
+
+enum walk { WALK_ERR = -1, WALK_SCALAR, WALK_PTR };
+
+/* An array member as its element type (multi-dimensional arrays
+ * linearised, as the kernel's __btf_resolve_size): *nelems elements of
+ * *esize bytes. */
+static const struct btf_type *array_elem(const struct btf *btf, const struct btf_type *t,
+					 uint32_t *eid, uint32_t *nelems, int64_t *esize)
+{
+	uint64_t n = 1;
+	for (int d = 0; t && btf_is_array(t) && d < 32; d++) {
+		n *= btf_array(t)->nelems;
+		t = skip_mods(btf, btf_array(t)->type, eid);
+	}
+	*nelems = n > UINT32_MAX ? UINT32_MAX : (uint32_t)n;
+	*esize = t ? btf__resolve_size(btf, *eid) : -1;
+	return t;
+}
+
+/* The kernel's btf_struct_walk(): which member [off, off+size) of struct
+ * `tid` reads. WALK_PTR sets *next to the pointed-to struct. */
+static int struct_walk(struct verifier_env *env, uint32_t tid, uint32_t off, uint32_t size,
+		       uint32_t *next, uint8_t *flags)
+{
+	const struct btf *btf = env->btf;
+	const struct btf_type *t = skip_mods(btf, tid, &tid);
+
+	for (int depth = 0; depth < 64; depth++) {
+		const char *tname = type_name(btf, t);
+		if (!t || !btf_is_composite(t)) {
+			verbose(env, "Type '%s' is not a struct\n", tname);
+			return WALK_ERR;
+		}
+		uint32_t vlen = btf_vlen(t);
+		if (btf_is_union(t) && vlen != 1)
+			*flags |= PTR_UNTRUSTED; /* which member is live is not known */
+		if ((uint64_t)off + size > t->size) {
+			/* a flexible array of structs at the end may be read past
+			 * the struct's size (the kernel's relaxation) */
+			const struct btf_member *last = vlen ? &btf_members(t)[vlen - 1] : NULL;
+			const struct btf_type *a = last ? skip_mods(btf, last->type, NULL) : NULL;
+			uint32_t moff = last ? btf_member_bit_offset(t, vlen - 1) / 8 : 0;
+			uint32_t eid;
+			const struct btf_type *e = a && btf_is_array(a) && !btf_array(a)->nelems
+							   ? skip_mods(btf, btf_array(a)->type, &eid)
+							   : NULL;
+			if (!e || !btf_is_composite(e) || !e->size || off < moff) {
+				verbose(env, "access beyond struct %s at off %u size %u\n", tname, off,
+					size);
+				return WALK_ERR;
+			}
+			off = (off - moff) % e->size;
+			t = e;
+			continue;
+		}
+		const struct btf_member *m = btf_members(t);
+		bool descended = false;
+		for (uint32_t i = 0; i < vlen; i++, m++) {
+			uint32_t moff = btf_member_bit_offset(t, i) / 8;
+			uint32_t bits = btf_member_bitfield_size(t, i);
+			if (off + size <= moff)
+				break;
+			if (bits) {
+				/* a bitfield: only a read covering all of it */
+				uint32_t end = (btf_member_bit_offset(t, i) + bits + 7) / 8;
+				if (off <= moff && end <= off + size)
+					return WALK_SCALAR;
+				continue;
+			}
+			if (off < moff)
+				break; /* a hole */
+			uint32_t mid;
+			const struct btf_type *mt = skip_mods(btf, m->type, &mid);
+			const char *mname = btf__name_by_offset(btf, m->name_off);
+			int64_t msize = mt ? btf__resolve_size(btf, mid) : -1;
+			if (msize < 0) {
+				verbose(env, "field %s doesn't have size\n", mname ? mname : "?");
+				return WALK_ERR;
+			}
+			uint64_t mtrue_end = (uint64_t)moff + (uint64_t)msize;
+			if (off >= mtrue_end)
+				continue;
+			if (btf_is_array(mt)) {
+				uint32_t n;
+				int64_t esz;
+				if (moff == mtrue_end)
+					continue; /* an empty array */
+				mt = array_elem(btf, mt, &mid, &n, &esz);
+				if (!mt || esz <= 0 || !n) {
+					verbose(env, "field %s doesn't have size\n", mname ? mname : "?");
+					return WALK_ERR;
+				}
+				moff += (off - moff) / (uint32_t)esz * (uint32_t)esz;
+				msize = esz;
+			}
+			if (btf_is_composite(mt)) {
+				/* the access is inside the nested struct or union */
+				t = mt;
+				off -= moff;
+				descended = true;
+				break;
+			}
+			if (btf_is_ptr(mt)) {
+				if ((uint64_t)msize != size || off != moff) {
+					verbose(env,
+						"cannot access ptr member %s with moff %u in struct %s with off %u size %u\n",
+						mname ? mname : "?", moff, tname, off, size);
+					return WALK_ERR;
+				}
+				uint32_t sid;
+				const struct btf_type *s = skip_mods(btf, mt->type, &sid);
+				if (s && btf_is_composite(s)) {
+					*next = sid;
+					return WALK_PTR;
+				}
+				return WALK_SCALAR; /* void *, char *: a number */
+			}
+			/* an int or an array of ints may be read as any part of it */
+			if ((uint64_t)off + size > mtrue_end && !(*flags & PTR_UNTRUSTED)) {
+				verbose(env,
+					"access beyond the end of member %s (mend:%u) in struct %s with off %u size %u\n",
+					mname ? mname : "?", (uint32_t)mtrue_end, tname, off, size);
+				return WALK_ERR;
+			}
+			return WALK_SCALAR;
+		}
+		if (!descended) {
+			verbose(env, "struct %s doesn't have field at offset %u\n", tname, off);
+			return WALK_ERR;
+		}
+	}
+	verbose(env, "struct %s is nested too deeply\n", type_name(btf, t));
+	return WALK_ERR;
+}
+
+int btf_ptr_access(struct verifier_env *env, uint32_t regno, int off, int size, enum access t,
+		   struct reg_state *dst)
+{
+	const struct reg_state *r = &cur_regs(env)[regno];
+	const char *name = btf_ptr_name(env, r);
+	int64_t at = (int64_t)r->off + off;
+	uint32_t next = 0;
+	uint8_t flags = r->flags & PTR_UNTRUSTED;
+
+	if (at < 0) {
+		verbose(env, "R%u is ptr_%s invalid negative access: off=%d\n", regno, name,
+			(int)at);
+		return -EACCES;
+	}
+	if (!tnum_is_const(r->var_off) || r->var_off.value) {
+		char tn[48];
+		verbose(env, "R%u is ptr_%s invalid variable offset: off=%d, var_off=%s\n", regno,
+			name, (int)at, tnum_str(r->var_off, tn, sizeof(tn)));
+		return -EACCES;
+	}
+	if (t == ACCESS_WRITE) {
+		verbose(env, "only read is supported\n");
+		return -EACCES;
+	}
+	switch (struct_walk(env, r->btf_id, (uint32_t)at, (uint32_t)size, &next, &flags)) {
+	case WALK_PTR:
+		mark_ptr(dst, PTR_TO_BTF_ID);
+		dst->btf_id = next;
+		dst->flags = flags;
+		return 0;
+	case WALK_SCALAR:
+		mark_reg_unknown(dst);
+		return 0;
+	default:
+		return -EACCES;
+	}
+}
