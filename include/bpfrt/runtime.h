@@ -99,15 +99,27 @@ struct bpfrt_runtime_run_opts {
 	uint64_t duration_ns; /* out: average wall time of one run */
 	char *log_buf;	     /* on a fault: the instruction and the access */
 	size_t log_size;
+	/* xdp, tc and socket programs: the packet after the run, as
+	 * BPF_PROG_TEST_RUN's data_out (xdp: from data_meta, so the metadata
+	 * comes first). data_size_out: in, data_out's capacity; out, the
+	 * packet's length, also when data_out is NULL or too small (then
+	 * the run returns -ENOSPC, with *ret set). */
+	void *data_out;
+	size_t data_size_out;
 };
 
 /* Runs `prog` as BPF_PROG_TEST_RUN does, on `ctx` (ctx_size bytes, may be
  * 0). For fentry/fexit/fsession/fmod_ret programs ctx holds the u64
  * arguments and the program sees a tracing frame around them
  * (get_func_arg and friends work). For xdp, tc and socket programs ctx is
- * the packet (BPF_PROG_TEST_RUN's data_in): the program gets a struct
- * xdp_md / __sk_buff around it whose data, data_end and data_meta point
- * into it (src/fixups/fixups.h: the layouts and the load conversion).
+ * the packet (BPF_PROG_TEST_RUN's data_in, not modified): it is copied
+ * into a frame with the kernel's headroom and tailroom, so
+ * bpf_xdp_adjust_head/meta/tail can move its bounds, and the program gets
+ * a struct xdp_md / __sk_buff around it whose data, data_end and data_meta
+ * point into the frame (src/fixups/fixups.h: the layouts and the load
+ * conversion; src/helpers/pkt_frame.h: the frame). A socket filter's data
+ * starts past the Ethernet header, as in the kernel. The packet after the
+ * run: opts->data_out. Repeated runs share the packet, as the kernel's.
  * Other programs get ctx as is. In
  * checked mode every map's memory is accessible. 0 or the run's -errno. */
 BPFRT_API int bpfrt_runtime__run(struct bpfrt_runtime *rt, const struct bpfrt_prog *prog,

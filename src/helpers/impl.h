@@ -15,14 +15,6 @@
 
 #define HELPER_IMPL_name NULL
 #define HELPER_IMPL_nm NULL
-/* Packet helpers the verifier knows, not implemented in user space yet. */
-#define HELPER_IMPL_skb_store_bytes NULL
-#define HELPER_IMPL_skb_load_bytes NULL
-#define HELPER_IMPL_csum_diff NULL
-#define HELPER_IMPL_skb_pull_data NULL
-#define HELPER_IMPL_xdp_adjust_head NULL
-#define HELPER_IMPL_xdp_adjust_meta NULL
-#define HELPER_IMPL_xdp_adjust_tail NULL
 HELPER_FN(map_lookup_elem);
 #define HELPER_IMPL_map_lookup_elem helper_map_lookup_elem
 HELPER_FN(map_update_elem);
@@ -124,5 +116,21 @@ HELPER_FN(ringbuf_discard_dynptr);
 #define HELPER_IMPL_ringbuf_discard_dynptr helper_ringbuf_discard_dynptr
 HELPER_FN(dynptr_data);
 #define HELPER_IMPL_dynptr_data helper_dynptr_data
+
+/* Packet helpers (packet.c): they work on the runtime's packet frame. */
+HELPER_FN(skb_store_bytes);
+#define HELPER_IMPL_skb_store_bytes helper_skb_store_bytes
+HELPER_FN(skb_load_bytes);
+#define HELPER_IMPL_skb_load_bytes helper_skb_load_bytes
+HELPER_FN(csum_diff);
+#define HELPER_IMPL_csum_diff helper_csum_diff
+HELPER_FN(skb_pull_data);
+#define HELPER_IMPL_skb_pull_data helper_skb_pull_data
+HELPER_FN(xdp_adjust_head);
+#define HELPER_IMPL_xdp_adjust_head helper_xdp_adjust_head
+HELPER_FN(xdp_adjust_meta);
+#define HELPER_IMPL_xdp_adjust_meta helper_xdp_adjust_meta
+HELPER_FN(xdp_adjust_tail);
+#define HELPER_IMPL_xdp_adjust_tail helper_xdp_adjust_tail
 
 #endif /* BPFRT_HELPERS_IMPL_H */

@@ -42,9 +42,9 @@ static const struct helper_proto protos[] = {
 	H(trace_printk, R(INTEGER), GPL, A(PTR_TO_MEM), A(CONST_SIZE)),
 	H(get_prandom_u32, R(INTEGER), 0),
 	H(get_smp_processor_id, R(INTEGER), 0),
-	/* Packet helpers (net/core/filter.c): known to the verifier, which
-	 * checks their calls and what they do to packet pointers; not
-	 * implemented in user space yet. */
+	/* Packet helpers (net/core/filter.c; packet.c): they work on the
+	 * runtime's packet frame, and the verifier invalidates packet
+	 * pointers at calls of those that move the packet. */
 	H(skb_store_bytes, R(INTEGER), 0, A(PTR_TO_CTX), A(ANYTHING), A(PTR_TO_MEM), A(CONST_SIZE),
 	  A(ANYTHING)),
 	/* The kernel's proto has no function: the fixups and engines do it. */

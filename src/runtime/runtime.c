@@ -13,6 +13,7 @@
 #include "bpfrt/runtime.h"
 #include "fixups/fixups.h"
 #include "helpers/kfuncs.h"
+#include "runtime/pkt_run.h"
 #include "runtime/verify.h"
 #include "helpers/trace_frame.h"
 #include "maps/map_ops.h"
@@ -506,10 +507,7 @@ int bpfrt_runtime__run(struct bpfrt_runtime *rt, const struct bpfrt_prog *prog, 
 	};
 	struct trace_frame *frame = NULL;
 	struct bpfrt_mem_region *regions = NULL;
-	union {
-		struct bpfrt_xdp_ctx xdp;
-		struct bpfrt_skb_ctx skb;
-	} pkt_ctx;
+	struct pkt_frame pkt = { 0 };
 	uint64_t small_ctx[RT_MIN_CTX_SIZE / 8];
 	void *user_ctx = NULL;
 	size_t user_ctx_size = 0;
@@ -519,36 +517,25 @@ int bpfrt_runtime__run(struct bpfrt_runtime *rt, const struct bpfrt_prog *prog, 
 		return -EINVAL;
 	if (!repeat)
 		repeat = 1;
-	enum fixup_ctx_kind kind = ctx_kind(bpfrt_program__attach_kind(p->src));
+	enum bpfrt_attach_kind attach = bpfrt_program__attach_kind(p->src);
+	enum fixup_ctx_kind kind = ctx_kind(attach);
 
 	if (kind != FIXUP_CTX_NONE) {
-		/* ctx is the packet (BPF_PROG_TEST_RUN's data_in); the program
-		 * gets the context struct around it, and checked programs the
-		 * packet's bytes. */
-		uint64_t data = (uint64_t)(uintptr_t)ctx, end = data + ctx_size;
-
-		memset(&pkt_ctx, 0, sizeof(pkt_ctx));
-		if (kind == FIXUP_CTX_XDP) {
-			pkt_ctx.xdp.data = pkt_ctx.xdp.data_meta = data;
-			pkt_ctx.xdp.data_end = end;
-		} else {
-			uint32_t len = (uint32_t)ctx_size;
-
-			memcpy(pkt_ctx.skb.uapi, &len, sizeof(len)); /* __sk_buff.len */
-			if (ctx_size >= 14) /* __sk_buff.protocol: the Ethernet type */
-				memcpy(pkt_ctx.skb.uapi + 16, (uint8_t *)ctx + 12, 2);
-			pkt_ctx.skb.data = pkt_ctx.skb.data_meta = data;
-			pkt_ctx.skb.data_end = end;
-		}
+		/* ctx is the packet (BPF_PROG_TEST_RUN's data_in), copied into a
+		 * frame with head- and tailroom (pkt_run.h); the program gets
+		 * the context struct around it, checked programs the frame. */
+		if ((err = pkt_frame_init(&pkt, kind, attach == BPFRT_ATTACH_SOCKET, ctx, ctx_size)))
+			return err;
 		regions = malloc((rt->map_cnt + 1) * sizeof(*regions));
-		if (!regions)
+		if (!regions) {
+			pkt_frame_fini(&pkt);
 			return -ENOMEM;
+		}
 		memcpy(regions, rt->regions, rt->map_cnt * sizeof(*regions));
-		regions[rt->map_cnt] = (struct bpfrt_mem_region){ ctx, ctx_size, true };
+		regions[rt->map_cnt] = (struct bpfrt_mem_region){ pkt.buf, pkt.size, true };
 		ro.regions = regions;
 		ro.region_cnt = rt->map_cnt + 1;
-		ctx = &pkt_ctx;
-		ctx_size = kind == FIXUP_CTX_XDP ? sizeof(pkt_ctx.xdp) : sizeof(pkt_ctx.skb);
+		ctx = pkt_frame_ctx(&pkt, &ctx_size);
 	}
 	if (has_trace_frame(bpfrt_program__attach_kind(p->src))) {
 		/* The arguments, then one more word for the return value. */
@@ -593,13 +580,22 @@ int bpfrt_runtime__run(struct bpfrt_runtime *rt, const struct bpfrt_prog *prog, 
 		ctx_size = sizeof(small_ctx);
 	}
 	t0 = now_ns();
+	/* As the kernel's test run, repeats run on the same packet: what one
+	 * run moved or wrote, the next sees. */
 	for (uint64_t i = 0; i < repeat && !err; i++)
-		err = bpfrt_prog__run(prog, ctx, ctx_size, &r0, &ro);
+		err = vm_prog_run(prog, ctx, ctx_size, &r0, &ro, pkt.buf ? &pkt : NULL);
 	if (OPTS_HAS(opts, duration_ns))
 		opts->duration_ns = (now_ns() - t0) / repeat;
 	*ret = r0;
 	if (user_ctx && user_ctx_size)
 		memcpy(user_ctx, small_ctx, user_ctx_size);
+	if (!err && pkt.buf && OPTS_HAS(opts, data_size_out)) {
+		size_t size = OPTS_GET(opts, data_out, NULL) ? opts->data_size_out : 0;
+
+		err = pkt_frame_output(&pkt, opts->data_out, &size);
+		opts->data_size_out = size;
+	}
+	pkt_frame_fini(&pkt);
 	free(frame);
 	free(regions);
 	return err;

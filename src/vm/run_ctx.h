@@ -41,6 +41,9 @@ struct bpfrt_run_ctx {
 	 * tail_prog in place of the current function (vm_run_tail). */
 	uint32_t tail_call_cnt;
 	const struct bpfrt_prog *tail_prog;
+	/* A runtime's packet run: the frame around ctx (helpers/pkt_frame.h)
+	 * that the packet helpers move the packet in; NULL otherwise. */
+	void *pkt;
 };
 
 /* The kernel's MAX_TAIL_CALL_CNT: a run makes at most this many tail calls;

@@ -87,6 +87,12 @@ void bpfrt_prog__free(struct bpfrt_prog *prog)
 int bpfrt_prog__run(const struct bpfrt_prog *prog, void *ctx, size_t ctx_size, uint64_t *ret,
 		    const struct bpfrt_run_opts *opts)
 {
+	return vm_prog_run(prog, ctx, ctx_size, ret, opts, NULL);
+}
+
+int vm_prog_run(const struct bpfrt_prog *prog, void *ctx, size_t ctx_size, uint64_t *ret,
+		const struct bpfrt_run_opts *opts, void *pkt)
+{
 	if (!prog || !ret || (opts && opts->sz < sizeof(size_t)))
 		return -EINVAL;
 	struct vm_log log = vm_log_init(OPTS_GET(opts, log_buf, NULL), OPTS_GET(opts, log_size, 0));
@@ -101,6 +107,7 @@ int bpfrt_prog__run(const struct bpfrt_prog *prog, void *ctx, size_t ctx_size, u
 		.ctx_readonly = OPTS_GET(opts, ctx_readonly, false),
 		.insn_budget = budget ? budget : DEFAULT_INSN_BUDGET,
 		.log = &log,
+		.pkt = pkt,
 	};
 	uint64_t r0 = 0;
 	int err = prog->backend->run(prog, &rc, &r0);

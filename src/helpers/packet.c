@@ -1,0 +1,258 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The packet helpers, with the semantics and error codes of the kernel's
+ * net/core/filter.c (as of 6.18) on the linear packets BPF_PROG_TEST_RUN
+ * builds: skb_load_bytes, skb_store_bytes, skb_pull_data, csum_diff,
+ * xdp_adjust_head, xdp_adjust_meta and xdp_adjust_tail. The packet lives in
+ * the run's frame (pkt_frame.h); a helper that moves it updates the
+ * context's data, data_meta and data_end, which the program loads again
+ * (the verifier turned its packet pointers into scalars at the call).
+ *
+ * Called without a frame (a program run by bpfrt_prog__run, not by the
+ * runtime) they return -EOPNOTSUPP; with r1 not the run's context, or a
+ * context whose pointers a checked program overwrote, -EINVAL / -EFAULT.
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <string.h>
+
+#include <linux/bpf.h>
+
+#include "helpers/impl.h"
+#include "helpers/pkt_frame.h"
+#include "vm/run_ctx.h"
+
+#define ERR(e) ((uint64_t)(int64_t)-(e))
+
+/* The packet's three pointers in the run's context. */
+struct pkt_view {
+	struct pkt_frame *f;
+	uint64_t *meta, *data, *end;
+};
+
+/* 0 with *v set when r1 is the context of a `kind` packet run whose
+ * pointers are in order inside the frame; else -errno. */
+static int pkt_view(uint64_t r1, struct bpfrt_run_ctx *rc, enum fixup_ctx_kind kind,
+		    struct pkt_view *v)
+{
+	struct pkt_frame *f = rc->pkt;
+
+	if (!f)
+		return -EOPNOTSUPP;
+	if (f->kind != kind || r1 != (uint64_t)(uintptr_t)&f->ctx)
+		return -EINVAL;
+	v->f = f;
+	if (kind == FIXUP_CTX_XDP) {
+		v->meta = &f->ctx.xdp.data_meta;
+		v->data = &f->ctx.xdp.data;
+		v->end = &f->ctx.xdp.data_end;
+	} else {
+		v->meta = &f->ctx.skb.data_meta;
+		v->data = &f->ctx.skb.data;
+		v->end = &f->ctx.skb.data_end;
+	}
+	if (!((uint64_t)(uintptr_t)f->buf <= *v->meta && *v->meta <= *v->data &&
+	      *v->data <= *v->end && *v->end <= (uint64_t)(uintptr_t)f->hard_end))
+		return -EFAULT;
+	return 0;
+}
+
+static uint8_t *ptr(uint64_t a)
+{
+	return (uint8_t *)(uintptr_t)a;
+}
+
+/* long bpf_skb_load_bytes(const void *skb, u32 offset, void *to, u32 len):
+ * -EFAULT past the packet (or an offset above INT_MAX), `to` zeroed. */
+HELPER_FN(skb_load_bytes)
+{
+	uint32_t off = (uint32_t)r2, len = (uint32_t)r4;
+	uint8_t *to = ptr(r3);
+	struct pkt_view v;
+	int err = pkt_view(r1, rc, FIXUP_CTX_SKB, &v);
+
+	(void)r5;
+	if (!err && (off > INT32_MAX || (uint64_t)off + len > *v.end - *v.data))
+		err = -EFAULT;
+	if (err) {
+		memset(to, 0, len);
+		return ERR(-err);
+	}
+	memcpy(to, ptr(*v.data) + off, len);
+	return 0;
+}
+
+/* long bpf_skb_store_bytes(struct sk_buff *skb, u32 offset, const void
+ * *from, u32 len, u64 flags). BPF_F_RECOMPUTE_CSUM updates the kernel's
+ * skb->csum of CHECKSUM_COMPLETE packets, which user space has none of (a
+ * test run's skb is CHECKSUM_NONE there too): accepted, nothing to do.
+ * BPF_F_INVALIDATE_HASH clears __sk_buff.hash. Other flags: -EINVAL;
+ * past the packet: -EFAULT. */
+HELPER_FN(skb_store_bytes)
+{
+	uint32_t off = (uint32_t)r2, len = (uint32_t)r4;
+	struct pkt_view v;
+	int err;
+
+	if (r5 & ~(uint64_t)(BPF_F_RECOMPUTE_CSUM | BPF_F_INVALIDATE_HASH))
+		return ERR(EINVAL);
+	if (off > INT32_MAX)
+		return ERR(EFAULT);
+	if ((err = pkt_view(r1, rc, FIXUP_CTX_SKB, &v)))
+		return ERR(-err);
+	if ((uint64_t)off + len > *v.end - *v.data)
+		return ERR(EFAULT);
+	memmove(ptr(*v.data) + off, ptr(r3), len);
+	if (r5 & BPF_F_INVALIDATE_HASH)
+		memset(v.f->ctx.skb.uapi + offsetof(struct __sk_buff, hash), 0,
+		       sizeof(((struct __sk_buff *)0)->hash));
+	return 0;
+}
+
+/* long bpf_skb_pull_data(struct sk_buff *skb, u32 len): makes len bytes
+ * (0: the linear part) directly accessible. A test run's packet is all
+ * linear: 0, or -ENOMEM when len is past the packet. */
+HELPER_FN(skb_pull_data)
+{
+	uint32_t len = (uint32_t)r2;
+	struct pkt_view v;
+	int err;
+
+	(void)r3, (void)r4, (void)r5;
+	if ((err = pkt_view(r1, rc, FIXUP_CTX_SKB, &v)))
+		return ERR(-err);
+	return len > *v.end - *v.data ? ERR(ENOMEM) : 0;
+}
+
+/*
+ * Checksums as the x86-64 kernel computes them. csum_partial() is the ones'
+ * complement sum (end-around carry) of the seed and the bytes read as
+ * little-endian 32-bit words from the buffer's start, the last one
+ * zero-padded; such a sum is 0 only when every term is 0, else the
+ * non-zero value congruent modulo 2^32 - 1, which makes it independent of
+ * how the kernel groups the additions.
+ */
+static uint32_t csum_partial(const uint8_t *p, uint32_t len, uint32_t seed)
+{
+	uint64_t sum = seed;
+
+	for (uint32_t i = 0; i < len; i += 4) {
+		uint32_t w = 0;
+
+		for (uint32_t k = 0; k < 4 && i + k < len; k++)
+			w |= (uint32_t)p[i + k] << (8 * k);
+		sum += w;
+	}
+	while (sum >> 32)
+		sum = (sum & 0xffffffffu) + (sum >> 32);
+	return (uint32_t)sum;
+}
+
+static uint32_t csum_sub(uint32_t a, uint32_t b)
+{
+	uint32_t r = a + ~b;
+
+	return r + (r < ~b); /* csum_add(a, ~b) */
+}
+
+static uint16_t csum_from32to16(uint32_t s)
+{
+	s += (s >> 16) | (s << 16);
+	return (uint16_t)(s >> 16);
+}
+
+/* s64 bpf_csum_diff(__be32 *from, u32 from_size, __be32 *to, u32 to_size,
+ * __wsum seed): the checksum of `to` minus that of `from`, plus the seed,
+ * folded to 16 bits; with both sizes 0, the seed folded. Any sizes (the
+ * verifier bounds them). So since 6.13, on every architecture; before, the
+ * x86-64 kernel returned the unfolded 32-bit sum, and sizes not multiples
+ * of 4 or above 512 bytes together were -EINVAL. */
+HELPER_FN(csum_diff)
+{
+	const uint8_t *from = ptr(r1), *to = ptr(r3);
+	uint32_t from_size = (uint32_t)r2, to_size = (uint32_t)r4, seed = (uint32_t)r5;
+
+	(void)rc;
+	if (from_size && to_size)
+		return csum_from32to16(csum_sub(csum_partial(to, to_size, seed),
+						csum_partial(from, from_size, 0)));
+	if (to_size)
+		return csum_from32to16(csum_partial(to, to_size, seed));
+	if (from_size)
+		return csum_from32to16(~csum_partial(from, from_size, ~seed));
+	return csum_from32to16(seed);
+}
+
+/* long bpf_xdp_adjust_head(struct xdp_buff *xdp, int delta): data moves by
+ * delta, the metadata with it; data stays past the xdp_frame header and
+ * the metadata, and at least ETH_HLEN bytes before data_end: else -EINVAL.
+ * Bytes the head grows into are not cleared (the frame starts zeroed). */
+HELPER_FN(xdp_adjust_head)
+{
+	int64_t delta = (int32_t)r2;
+	struct pkt_view v;
+	int err;
+
+	(void)r3, (void)r4, (void)r5;
+	if ((err = pkt_view(r1, rc, FIXUP_CTX_XDP, &v)))
+		return ERR(-err);
+	uint64_t metalen = *v.data - *v.meta;
+	int64_t data = (int64_t)(*v.data - (uint64_t)(uintptr_t)v.f->buf) + delta;
+	int64_t end = (int64_t)(*v.end - (uint64_t)(uintptr_t)v.f->buf);
+
+	if (data < (int64_t)(PKT_XDP_FRAME_HDR + metalen) || data > end - PKT_ETH_HLEN)
+		return ERR(EINVAL);
+	if (metalen)
+		memmove(ptr(*v.meta) + delta, ptr(*v.meta), metalen);
+	*v.meta += (uint64_t)delta;
+	*v.data += (uint64_t)delta;
+	return 0;
+}
+
+/* long bpf_xdp_adjust_meta(struct xdp_buff *xdp, int delta): data_meta
+ * moves by delta, between the xdp_frame header and data (else -EINVAL);
+ * the metadata must stay a multiple of 4 bytes and at most 255 (else
+ * -EACCES; kernels before 6.6 allowed 32). */
+HELPER_FN(xdp_adjust_meta)
+{
+	int64_t delta = (int32_t)r2;
+	struct pkt_view v;
+	int err;
+
+	(void)r3, (void)r4, (void)r5;
+	if ((err = pkt_view(r1, rc, FIXUP_CTX_XDP, &v)))
+		return ERR(-err);
+	int64_t meta = (int64_t)(*v.meta - (uint64_t)(uintptr_t)v.f->buf) + delta;
+	int64_t data = (int64_t)(*v.data - (uint64_t)(uintptr_t)v.f->buf);
+
+	if (meta < PKT_XDP_FRAME_HDR || meta > data)
+		return ERR(EINVAL);
+	if ((data - meta) % 4 || data - meta > PKT_XDP_META_MAX)
+		return ERR(EACCES);
+	*v.meta += (uint64_t)delta;
+	return 0;
+}
+
+/* long bpf_xdp_adjust_tail(struct xdp_buff *xdp, int delta): data_end
+ * moves by delta, up to the frame's tailroom and down to ETH_HLEN bytes
+ * past data (else -EINVAL); bytes the tail grows into are zeroed. */
+HELPER_FN(xdp_adjust_tail)
+{
+	int64_t delta = (int32_t)r2;
+	struct pkt_view v;
+	int err;
+
+	(void)r3, (void)r4, (void)r5;
+	if ((err = pkt_view(r1, rc, FIXUP_CTX_XDP, &v)))
+		return ERR(-err);
+	int64_t end = (int64_t)(*v.end - (uint64_t)(uintptr_t)v.f->buf) + delta;
+	int64_t data = (int64_t)(*v.data - (uint64_t)(uintptr_t)v.f->buf);
+
+	if (end > v.f->hard_end - v.f->buf || end < data + PKT_ETH_HLEN)
+		return ERR(EINVAL);
+	if (delta > 0)
+		memset(ptr(*v.end), 0, (size_t)delta);
+	*v.end += (uint64_t)delta;
+	return 0;
+}
