@@ -103,7 +103,8 @@ struct bpfrt_runtime_run_opts {
 	 * BPF_PROG_TEST_RUN's data_out (xdp: from data_meta, so the metadata
 	 * comes first). data_size_out: in, data_out's capacity; out, the
 	 * packet's length, also when data_out is NULL or too small (then
-	 * the run returns -ENOSPC, with *ret set). */
+	 * the run returns -ENOSPC, with *ret set). Other programs: both are
+	 * set to NULL and 0. */
 	void *data_out;
 	size_t data_size_out;
 };

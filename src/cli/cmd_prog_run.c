@@ -5,7 +5,8 @@
  * prints `Return value: R, duration (average): Dns`. Messages of
  * bpf_trace_printk are printed as they come (JSON: collected in "trace").
  * Maps can be set before the run (--map-set) and printed after it
- * (--dump-maps, --dump-map NAME).
+ * (--dump-maps, --dump-map NAME); a packet program's packet after the run
+ * (BPF_PROG_TEST_RUN's data_out) is written with --data-out.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -22,7 +23,7 @@
 static const char usage_text[] =
 	"usage: bpfrt prog run OBJ [--prog NAME] [--ctx FILE | --data-in FILE] [--repeat N]\n"
 	"                          [--interp | --jit | --jit-harden] [--verify auto|require|off | --no-verify]\n"
-	"                          [--json]\n"
+	"                          [--data-out FILE|-] [--json]\n"
 	"                          [--map-set MAP KEY VALUE]... [--dump-maps] [--dump-map MAP]...\n"
 	"\n"
 	"Runs program NAME (default: the only one) of the BPF object OBJ as\n"
@@ -34,6 +35,9 @@ static const char usage_text[] =
 	"  --data-in FILE    packet data: xdp, tc and socket programs get a context\n"
 	"                    (xdp_md, __sk_buff) pointing at the bytes of FILE; other\n"
 	"                    programs get the bytes as the context\n"
+	"  --data-out FILE   the packet after the run (xdp: from data_meta, with what\n"
+	"                    bpf_xdp_adjust_head/meta/tail did) into FILE; with -\n"
+	"                    printed after the result line as hex (JSON: \"data_out\")\n"
 	"  --repeat N        run N times (default 1); the duration is the average\n"
 	"  --interp, --jit   the engine (default: the interpreter)\n"
 	"  --jit-harden      the JIT with constant blinding (the kernel's bpf_jit_harden)\n"
@@ -143,6 +147,34 @@ static int apply_map_set(const char *obj, struct bpfrt_runtime *rt, const struct
 	return err ? 1 : 0;
 }
 
+/* --data-out: the packet into `path`, or printed ("-"; JSON: a member). */
+static int put_data_out(const char *path, const uint8_t *data, size_t size, bool json)
+{
+	if (strcmp(path, "-")) {
+		FILE *f = fopen(path, "wb");
+		bool ok = f && fwrite(data, 1, size, f) == size;
+
+		if (f && fclose(f))
+			ok = false;
+		return ok ? 0 : cli_error("%s: --data-out: %s", path, strerror(errno));
+	}
+	if (json) {
+		printf(", \"data_out\": \"");
+		for (size_t i = 0; i < size; i++)
+			printf("%02x", data[i]);
+		printf("\"");
+		return 0;
+	}
+	printf("data_out (%zu bytes):\n", size);
+	for (size_t i = 0; i < size; i += 16) {
+		printf("%04zx:", i);
+		for (size_t k = i; k < size && k < i + 16; k++)
+			printf(" %02x", data[k]);
+		putchar('\n');
+	}
+	return 0;
+}
+
 static int dump_one(const char *obj, struct bpfrt_map *m, bool json)
 {
 	int err;
@@ -158,6 +190,8 @@ static int dump_one(const char *obj, struct bpfrt_map *m, bool json)
 int cmd_prog_run(int argc, char **argv)
 {
 	const char *obj_path = NULL, *prog_name = NULL, *ctx_path = NULL, *data_path = NULL;
+	const char *data_out_path = NULL;
+	uint8_t *data_out = NULL;
 	const char *dump_names[MAX_MAP_SETS];
 	struct map_set sets[MAX_MAP_SETS];
 	size_t nsets = 0, ndumps = 0;
@@ -184,6 +218,8 @@ int cmd_prog_run(int argc, char **argv)
 			ctx_path = argv[++i];
 		} else if (!strcmp(a, "--data-in") && i + 1 < argc) {
 			data_path = argv[++i];
+		} else if (!strcmp(a, "--data-out") && i + 1 < argc) {
+			data_out_path = argv[++i];
 		} else if (!strcmp(a, "--repeat") && i + 1 < argc) {
 			char *end;
 
@@ -284,6 +320,14 @@ int cmd_prog_run(int argc, char **argv)
 		.log_size = sizeof(runlog),
 	};
 	uint64_t r0 = 0;
+
+	/* the packet grows by at most the frame's size (src/helpers/pkt_frame.h) */
+	if (data_out_path && !(data_out = malloc(ctx_size + 8192))) {
+		cli_error("%s: out of memory", obj_path);
+		goto out;
+	}
+	run.data_out = data_out;
+	run.data_size_out = data_out ? ctx_size + 8192 : 0;
 	int err = bpfrt_runtime__run(rt, prog, ctx, ctx_size, &r0, &run);
 
 	fflush(stdout);
@@ -298,12 +342,18 @@ int cmd_prog_run(int argc, char **argv)
 		printf("{\"retval\": %u, \"duration\": %llu, \"trace\": ", (uint32_t)r0,
 		       (unsigned long long)run.duration_ns);
 		print_trace_json(&trace);
-		printf("}\n");
 	} else {
 		printf("Return value: %u, duration%s: %lluns\n", (uint32_t)r0,
 		       repeat > 1 ? " (average)" : "", (unsigned long long)run.duration_ns);
 	}
 	rc = 0;
+	if (data_out_path && !run.data_out)
+		rc = cli_error("%s: --data-out: program %s is not a packet program (xdp, tc, socket)",
+			       obj_path, prog_name);
+	else if (data_out_path)
+		rc = put_data_out(data_out_path, data_out, run.data_size_out, json);
+	if (json)
+		printf("}\n");
 	for (size_t i = 0; i < bpfrt_runtime__map_cnt(rt) && dump_all; i++)
 		rc |= dump_one(obj_path, bpfrt_runtime__map(rt, i), json);
 	for (size_t i = 0; i < ndumps; i++) {
@@ -318,6 +368,7 @@ out:
 	bpfrt_runtime__free(rt);
 	bpfrt_object__close(obj);
 	free(ctx);
+	free(data_out);
 	free(trace.text);
 	return rc;
 }

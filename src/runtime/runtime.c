@@ -595,6 +595,8 @@ int bpfrt_runtime__run(struct bpfrt_runtime *rt, const struct bpfrt_prog *prog, 
 		err = pkt_frame_output(&pkt, opts->data_out, &size);
 		opts->data_size_out = size;
 	}
+	if (!pkt.buf && OPTS_HAS(opts, data_size_out)) /* not a packet program: no packet */
+		opts->data_out = NULL, opts->data_size_out = 0;
 	pkt_frame_fini(&pkt);
 	free(frame);
 	free(regions);
