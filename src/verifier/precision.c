@@ -221,8 +221,9 @@ static bool back_insn(const struct verifier_env *env, struct bt *bt, uint32_t i,
 	}
 }
 
-/* "mark_precise: frame0: regs=r1,r7 stack=-16 before 12" (kernel style). */
-static void log_bt(struct verifier_env *env, const struct bt *bt, uint32_t i)
+/* "mark_precise: frame0: regs=r1,r7 stack=-16 before 12" (kernel style);
+ * `where`: "before" an instruction, or "parent state at" one. */
+static void log_bt(struct verifier_env *env, const struct bt *bt, const char *where, uint32_t i)
 {
 	char b[256];
 	size_t n = 0;
@@ -244,7 +245,7 @@ static void log_bt(struct verifier_env *env, const struct bt *bt, uint32_t i)
 				sep = ",";
 			}
 	}
-	log_write(env->log, "mark_precise:%s before %u\n", n ? b : "", i);
+	log_write(env->log, "mark_precise:%s %s %u\n", n ? b : "", where, i);
 }
 
 /* Marks what bt names in stored state `st`; already precise values and
@@ -322,7 +323,7 @@ static int backtrack(struct verifier_env *env, struct bt *bt)
 			i = prev;
 			const struct hist_entry *e = h && st->hist[h - 1].idx == i ? &st->hist[--h] : NULL;
 			if (log)
-				log_bt(env, bt, i);
+				log_bt(env, bt, "before", i);
 			if (!back_insn(env, bt, i, e))
 				goto fallback;
 			prev = e ? e->prev : seq_prev(env, i);
@@ -337,6 +338,8 @@ static int backtrack(struct verifier_env *env, struct bt *bt)
 			return 0;
 		if (!mark_state(&parent->st, bt))
 			goto fallback;
+		if (log)
+			log_bt(env, bt, "parent state at", parent->st.insn_idx);
 		st = &parent->st;
 	}
 	return 0;

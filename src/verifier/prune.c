@@ -91,21 +91,20 @@ void state_free(struct vstate *st)
 	free(st);
 }
 
+static void list_del(struct stored_state **head, struct stored_state *ss);
+
 void free_stored_states(struct verifier_env *env)
 {
 	if (!env->aux)
 		return;
-	for (uint32_t i = 0; i < env->insn_cnt; i++) {
-		for (int l = 0; l < 2; l++) {
-			struct stored_state *s = l ? env->aux[i].active : env->aux[i].states;
-			while (s) {
-				struct stored_state *next = s->next;
-				state_free_frames(&s->st);
-				free(s);
-				s = next;
-			}
+	for (uint32_t i = 0; i <= env->insn_cnt; i++) {
+		struct stored_state **head = i < env->insn_cnt ? &env->aux[i].states : &env->evicted;
+		while (*head) {
+			struct stored_state *s = *head;
+			list_del(head, s);
+			state_free_frames(&s->st);
+			free(s);
 		}
-		env->aux[i].states = env->aux[i].active = NULL;
 	}
 }
 
@@ -476,7 +475,8 @@ static void list_add(struct stored_state **head, struct stored_state *ss)
 	*head = ss;
 }
 
-/* A path ended: states whose last live path it was are now verified. */
+/* A path ended: states whose last live path it was are now verified (an
+ * evicted one is freed then: nothing can use it any more). */
 void update_branch_counts(struct verifier_env *env, struct stored_state *ss)
 {
 	while (ss) {
@@ -484,11 +484,32 @@ void update_branch_counts(struct verifier_env *env, struct stored_state *ss)
 			ss->branches--;
 		if (ss->branches)
 			break;
-		struct insn_aux *aux = &env->aux[ss->st.insn_idx];
-		list_del(&aux->active, ss);
-		list_add(&aux->states, ss);
-		ss = ss->parent;
+		struct stored_state *parent = ss->parent;
+		if (ss->evicted) {
+			list_del(&env->evicted, ss);
+			state_free_frames(&ss->st);
+			free(ss);
+			env->cur_states--;
+		}
+		ss = parent;
 	}
+}
+
+/* A state that keeps missing is dropped from its list (the kernel's
+ * heuristic): freed if verified, else kept for its paths in progress (the
+ * parent of their states) until they are done. */
+static void evict(struct verifier_env *env, struct insn_aux *aux, struct stored_state *sl)
+{
+	list_del(&aux->states, sl);
+	aux->nstates--;
+	if (sl->branches) {
+		sl->evicted = true;
+		list_add(&env->evicted, sl);
+		return;
+	}
+	state_free_frames(&sl->st);
+	free(sl);
+	env->cur_states--;
 }
 
 int is_state_visited(struct verifier_env *env, uint32_t idx)
@@ -501,52 +522,49 @@ int is_state_visited(struct verifier_env *env, uint32_t idx)
 	 * bounds the turns, so a state still in progress may cover */
 	bool bounded = aux->callback_head || aux->iter_next;
 	/* As the kernel: a new state only once the path went through 2 jumps
-	 * and 8 instructions since the last one; in a loop (a state of this
-	 * insn still being explored) only every 20 jumps or 100 insns: other
+	 * and 8 instructions since the last one (always at checkpoints, and
+	 * at loop heads while widening); while a state of this insn is still
+	 * being explored (a loop), only every 20 jumps or 100 insns: other
 	 * turns' states rarely match. */
-	bool in_loop = aux->active != NULL;
+	bool force = bounded || (env->widen && aux->loop_head);
 	uint64_t jmps = env->jmps_processed - env->prev_jmps;
 	uint64_t insns = env->insns_processed - env->prev_insns;
-	bool add = bounded || (env->widen && aux->loop_head) ||
-		   !(jmps < 2 || insns < 8 || (in_loop && jmps < 20 && insns < 100));
-	if (bounded) {
-		/* the helper bounds the calls: a fixpoint may be reached
-		 * against a state still in progress */
-		int scanned = 0;
-		for (struct stored_state *sl = aux->active; sl; sl = sl->next) {
+	bool add = force || (jmps >= 2 && insns >= 8);
+	int scanned = 0;
+	/* One pass in the kernel's order (the latest first): whether a
+	 * state is stored depends on the states in progress met, and misses
+	 * count only while one would be stored (so the turns of a loop do
+	 * not evict its earlier states). */
+	for (struct stored_state *sl = aux->states, *next; sl; sl = next) {
+		next = sl->next;
+		if (sl->branches) {
 			/* at an iterator's next: only a later turn of the same
 			 * loop (an iterator advanced); else a loop that makes a
 			 * new iterator every turn would pass for converged. The
 			 * latest turns come first: older ones rarely match. */
-			if (aux->iter_next && !aux->callback_head &&
-			    (++scanned > 64 || !iter_depths_differ(&sl->st, cur)))
-				continue;
-			if (covers(env, &sl->st, cur, idx, CMP_RANGE)) {
+			if (bounded &&
+			    !(aux->iter_next && !aux->callback_head &&
+			      (++scanned > 64 || !iter_depths_differ(&sl->st, cur))) &&
+			    covers(env, &sl->st, cur, idx, CMP_RANGE)) {
+				/* the helper bounds the calls: a fixpoint may be
+				 * reached against a state still in progress, whose
+				 * precision is not known yet: all of ours */
 				sl->hit_cnt++;
-				/* its precision is not known yet: all of ours */
 				mark_all_precise(env);
 				return 1;
 			}
-		}
-	}
-	for (struct stored_state *sl = aux->states, *next; sl; sl = next) {
-		next = sl->next;
-		if (covers(env, &sl->st, cur, idx, CMP_PRUNE)) {
+			if (!force && jmps < 20 && insns < 100)
+				add = false;
+		} else if (covers(env, &sl->st, cur, idx, CMP_PRUNE)) {
 			sl->hit_cnt++;
 			int err = propagate_precision(env, &sl->st, idx);
 			return err ? err : 1;
 		}
-		/* A verified state that keeps missing is dropped (the kernel's
-		 * heuristic; misses count only where a new state is stored, so
-		 * the turns of a loop do not evict its earlier states); nothing
-		 * live points to a verified state. */
-		if (add && ++sl->miss_cnt > sl->hit_cnt * 3 + 3) {
-			list_del(&aux->states, sl);
-			state_free_frames(&sl->st);
-			free(sl);
-			env->cur_states--;
-			aux->nstates--;
-		}
+		if (add)
+			sl->miss_cnt++;
+		uint32_t n = aux->iter_next && sl->branches ? 64 : 3;
+		if (sl->miss_cnt > sl->hit_cnt * n + n)
+			evict(env, aux, sl);
 	}
 	if (aux->loop_head || bounded) {
 		/* the same loop head in an earlier turn of this path */
@@ -594,7 +612,7 @@ int is_state_visited(struct verifier_env *env, uint32_t idx)
 	ss->parent = cur->parent_ss;
 	ss->branches = 1;
 	clear_singular_ids(&ss->st);
-	list_add(&aux->active, ss);
+	list_add(&aux->states, ss);
 	cur->parent_ss = ss;
 	if (++aux->nstates > env->max_states_per_insn)
 		env->max_states_per_insn = aux->nstates;

@@ -205,6 +205,7 @@ struct stored_state {
 	uint32_t miss_cnt;
 	uint32_t hit_cnt;
 	bool all_precise; /* every scalar of it and its ancestors is precise */
+	bool evicted; /* out of its insn's list, freed once its branches are done */
 };
 
 /* One instruction's verifier-private data. */
@@ -217,9 +218,10 @@ struct insn_aux {
 	uint16_t live_in; /* registers live before it (bit per register) */
 	uint64_t live_stack; /* its frame's stack slots live before it (liveness.c) */
 	bool call_stack_arg; /* a call that may be handed a pointer to its frame's stack */
-	struct stored_state *states; /* verified states (their subtree done) */
-	struct stored_state *active; /* states whose subtree is in progress */
-	uint32_t nstates; /* stored states in both lists */
+	/* stored states, the latest first: verified ones (branches 0) and
+	 * those whose subtree is in progress */
+	struct stored_state *states;
+	uint32_t nstates; /* stored states in the list */
 	uint32_t visits;  /* times the walk reached it (loop-head widening) */
 	bool iter_next;	  /* a call of an iterator's next kfunc (iter.c) */
 };
@@ -239,6 +241,7 @@ struct verifier_env {
 	uint64_t budget;
 	uint32_t total_states, peak_states, cur_states;
 	uint32_t max_states_per_insn; /* longest list of stored states at one insn */
+	struct stored_state *evicted; /* evicted from their list, still in progress */
 	bool widen;	    /* widen loop-carried scalars at loop heads */
 	bool widened;	    /* widening was applied */
 	int err;	    /* first fatal error (-ENOMEM) */

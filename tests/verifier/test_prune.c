@@ -308,7 +308,7 @@ static void processed_counts_stay_bounded(void **state)
 				0, true, &st, NULL, 0),
 			 0);
 	assert_in_range(st.insns_processed, 1, 3500);
-	/* Collatz steps of 23 unknowns, up to 120 each (the kernel: 139342) */
+	/* Collatz steps of 23 unknowns, up to 120 each: 119342 (the kernel: 139342) */
 	assert_int_equal(verify("mov %r7, 0\nmov %r6, 0\nouter:\ncall 7\nmov %r1, %r0\nmov %r2, 0\n"
 				"inner:\njeq %r1, 1, done\njge %r2, 120, done\nmov %r4, %r1\n"
 				"and %r4, 1\njeq %r4, 0, even\nmul %r1, 3\nadd %r1, 1\nja next\n"
@@ -316,14 +316,15 @@ static void processed_counts_stay_bounded(void **state)
 				"add %r6, %r2\nadd %r7, 1\njlt %r7, 23, outer\nmov %r0, %r6\nexit\n",
 				0, true, &st, NULL, 0),
 			 0);
-	assert_in_range(st.insns_processed, 1, 460000);
-	/* a loop whose accumulator is imprecise: 1000 turns */
+	assert_in_range(st.insns_processed, 1, 140000);
+	/* a loop whose accumulator is imprecise, 1000 turns: 16317 (the kernel:
+	 * 16317; states in progress that keep missing are evicted as there) */
 	assert_int_equal(verify("call 7\nmov %r6, %r0\nmov %r0, 0\nmov %r1, 0\nloop:\n"
 				"add %r0, %r6\nmov %r2, %r6\nand %r2, 1\njeq %r2, 0, skip\n"
 				"add %r0, 3\nskip:\nadd %r1, 1\njlt %r1, 1000, loop\nexit\n",
 				0, true, &st, NULL, 0),
 			 0);
-	assert_in_range(st.insns_processed, 1, 83000);
+	assert_in_range(st.insns_processed, 1, 16317);
 }
 
 static void stats_line_as_the_kernel(void **state)
