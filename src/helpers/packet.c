@@ -184,75 +184,89 @@ HELPER_FN(csum_diff)
 	return csum_from32to16(seed);
 }
 
+/* The XDP packet's bounds as offsets into the frame. */
+struct xdp_pos {
+	int64_t meta, data, end, hard_end;
+};
+
+/* An adjust helper: r1 the context, r2 the int delta; `move` checks the
+ * delta against the bounds and moves them (0 or -errno). */
+static uint64_t xdp_adjust(uint64_t r1, uint64_t r2, struct bpfrt_run_ctx *rc,
+			   int (*move)(const struct pkt_view *v, struct xdp_pos p, int64_t delta))
+{
+	struct pkt_view v;
+	int err = pkt_view(r1, rc, FIXUP_CTX_XDP, &v);
+
+	if (!err) {
+		uint64_t base = (uint64_t)(uintptr_t)v.f->buf;
+		struct xdp_pos p = { (int64_t)(*v.meta - base), (int64_t)(*v.data - base),
+				     (int64_t)(*v.end - base), v.f->hard_end - v.f->buf };
+
+		err = move(&v, p, (int32_t)r2);
+	}
+	return err ? ERR(-err) : 0;
+}
+
 /* long bpf_xdp_adjust_head(struct xdp_buff *xdp, int delta): data moves by
  * delta, the metadata with it; data stays past the xdp_frame header and
  * the metadata, and at least ETH_HLEN bytes before data_end: else -EINVAL.
  * Bytes the head grows into are not cleared (the frame starts zeroed). */
+static int move_head(const struct pkt_view *v, struct xdp_pos p, int64_t delta)
+{
+	int64_t metalen = p.data - p.meta;
+
+	if (p.data + delta < PKT_XDP_FRAME_HDR + metalen || p.data + delta > p.end - PKT_ETH_HLEN)
+		return -EINVAL;
+	if (metalen)
+		memmove(ptr(*v->meta) + delta, ptr(*v->meta), (size_t)metalen);
+	*v->meta += (uint64_t)delta;
+	*v->data += (uint64_t)delta;
+	return 0;
+}
+
 HELPER_FN(xdp_adjust_head)
 {
-	int64_t delta = (int32_t)r2;
-	struct pkt_view v;
-	int err;
-
 	(void)r3, (void)r4, (void)r5;
-	if ((err = pkt_view(r1, rc, FIXUP_CTX_XDP, &v)))
-		return ERR(-err);
-	uint64_t metalen = *v.data - *v.meta;
-	int64_t data = (int64_t)(*v.data - (uint64_t)(uintptr_t)v.f->buf) + delta;
-	int64_t end = (int64_t)(*v.end - (uint64_t)(uintptr_t)v.f->buf);
-
-	if (data < (int64_t)(PKT_XDP_FRAME_HDR + metalen) || data > end - PKT_ETH_HLEN)
-		return ERR(EINVAL);
-	if (metalen)
-		memmove(ptr(*v.meta) + delta, ptr(*v.meta), metalen);
-	*v.meta += (uint64_t)delta;
-	*v.data += (uint64_t)delta;
-	return 0;
+	return xdp_adjust(r1, r2, rc, move_head);
 }
 
 /* long bpf_xdp_adjust_meta(struct xdp_buff *xdp, int delta): data_meta
  * moves by delta, between the xdp_frame header and data (else -EINVAL);
  * the metadata must stay a multiple of 4 bytes and at most 255 (else
  * -EACCES; kernels before 6.6 allowed 32). */
+static int move_meta(const struct pkt_view *v, struct xdp_pos p, int64_t delta)
+{
+	int64_t meta = p.meta + delta;
+
+	if (meta < PKT_XDP_FRAME_HDR || meta > p.data)
+		return -EINVAL;
+	if ((p.data - meta) % 4 || p.data - meta > PKT_XDP_META_MAX)
+		return -EACCES;
+	*v->meta += (uint64_t)delta;
+	return 0;
+}
+
 HELPER_FN(xdp_adjust_meta)
 {
-	int64_t delta = (int32_t)r2;
-	struct pkt_view v;
-	int err;
-
 	(void)r3, (void)r4, (void)r5;
-	if ((err = pkt_view(r1, rc, FIXUP_CTX_XDP, &v)))
-		return ERR(-err);
-	int64_t meta = (int64_t)(*v.meta - (uint64_t)(uintptr_t)v.f->buf) + delta;
-	int64_t data = (int64_t)(*v.data - (uint64_t)(uintptr_t)v.f->buf);
-
-	if (meta < PKT_XDP_FRAME_HDR || meta > data)
-		return ERR(EINVAL);
-	if ((data - meta) % 4 || data - meta > PKT_XDP_META_MAX)
-		return ERR(EACCES);
-	*v.meta += (uint64_t)delta;
-	return 0;
+	return xdp_adjust(r1, r2, rc, move_meta);
 }
 
 /* long bpf_xdp_adjust_tail(struct xdp_buff *xdp, int delta): data_end
  * moves by delta, up to the frame's tailroom and down to ETH_HLEN bytes
  * past data (else -EINVAL); bytes the tail grows into are zeroed. */
+static int move_tail(const struct pkt_view *v, struct xdp_pos p, int64_t delta)
+{
+	if (p.end + delta > p.hard_end || p.end + delta < p.data + PKT_ETH_HLEN)
+		return -EINVAL;
+	if (delta > 0)
+		memset(ptr(*v->end), 0, (size_t)delta);
+	*v->end += (uint64_t)delta;
+	return 0;
+}
+
 HELPER_FN(xdp_adjust_tail)
 {
-	int64_t delta = (int32_t)r2;
-	struct pkt_view v;
-	int err;
-
 	(void)r3, (void)r4, (void)r5;
-	if ((err = pkt_view(r1, rc, FIXUP_CTX_XDP, &v)))
-		return ERR(-err);
-	int64_t end = (int64_t)(*v.end - (uint64_t)(uintptr_t)v.f->buf) + delta;
-	int64_t data = (int64_t)(*v.data - (uint64_t)(uintptr_t)v.f->buf);
-
-	if (end > v.f->hard_end - v.f->buf || end < data + PKT_ETH_HLEN)
-		return ERR(EINVAL);
-	if (delta > 0)
-		memset(ptr(*v.end), 0, (size_t)delta);
-	*v.end += (uint64_t)delta;
-	return 0;
+	return xdp_adjust(r1, r2, rc, move_tail);
 }

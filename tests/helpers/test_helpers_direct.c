@@ -22,17 +22,9 @@
 #include "vm/prog.h"
 #include "vm/run_ctx.h"
 
+#include "support/helper_call.h"
+
 #define P(x) ((uint64_t)(uintptr_t)(x))
-
-static uint64_t call(uint32_t id, uint64_t a, uint64_t b, uint64_t c, uint64_t d, uint64_t e,
-		     struct bpfrt_run_ctx *rc)
-{
-	const struct helper_proto *p = helper_proto_find(id);
-
-	assert_non_null(p);
-	assert_non_null(p->fn);
-	return p->fn(a, b, c, d, e, rc);
-}
 
 static char printed[2048];
 static void sink(void *ctx, const char *msg, size_t len)
@@ -54,22 +46,24 @@ static void printk_formats_like_the_kernel(void **state)
 
 	bpfrt_vm__set_trace_output(vm, sink, NULL);
 	printed[0] = '\0';
-	assert_int_equal(call(BPF_FUNC_trace_printk, P(f1), sizeof(f1), (uint64_t)-3, 42, 0xbeef,
-			      &rc),
-			 (uint64_t)-EINVAL); /* %s and %c need a 4th and 5th argument */
+	assert_int_equal(
+	    helper_call(BPF_FUNC_trace_printk, P(f1), sizeof(f1), (uint64_t)-3, 42, 0xbeef, &rc),
+	    (uint64_t)-EINVAL); /* %s and %c need a 4th and 5th argument */
 	static const char f3[] = "x=%d y=%u z=%llx\n";
-	assert_int_equal(call(BPF_FUNC_trace_printk, P(f3), sizeof(f3), (uint64_t)-3, 42, 0xbeef, &rc),
-			 strlen("x=-3 y=42 z=beef\n"));
+	assert_int_equal(
+	    helper_call(BPF_FUNC_trace_printk, P(f3), sizeof(f3), (uint64_t)-3, 42, 0xbeef, &rc),
+	    strlen("x=-3 y=42 z=beef\n"));
 	assert_string_equal(printed, "x=-3 y=42 z=beef\n");
 	printed[0] = '\0';
-	assert_int_equal(call(BPF_FUNC_trace_vprintk, P(f2), sizeof(f2), P(v), sizeof(v), 0, &rc),
-			 strlen("   -5|7   |000000ab|127.000.000.001\n"));
+	assert_int_equal(
+	    helper_call(BPF_FUNC_trace_vprintk, P(f2), sizeof(f2), P(v), sizeof(v), 0, &rc),
+	    strlen("   -5|7   |000000ab|127.000.000.001\n"));
 	assert_string_equal(printed, "   -5|7   |000000ab|127.000.000.001\n");
 	static const char bad[] = "%.3d\n";
-	assert_int_equal(call(BPF_FUNC_trace_vprintk, P(bad), sizeof(bad), P(v), 8, 0, &rc),
+	assert_int_equal(helper_call(BPF_FUNC_trace_vprintk, P(bad), sizeof(bad), P(v), 8, 0, &rc),
 			 (uint64_t)-EINVAL);
 	static const char unterminated[3] = { '%', 'd', 'x' };
-	assert_int_equal(call(BPF_FUNC_trace_printk, P(unterminated), 3, 1, 2, 3, &rc),
+	assert_int_equal(helper_call(BPF_FUNC_trace_printk, P(unterminated), 3, 1, 2, 3, &rc),
 			 (uint64_t)-EINVAL);
 	bpfrt_vm__free(vm);
 }
@@ -82,12 +76,14 @@ static void snprintf_returns_the_needed_length(void **state)
 	const char *s = "hello";
 	uint64_t args[2] = { P(s), 12345 };
 
-	assert_int_equal(call(BPF_FUNC_snprintf, P(out), sizeof(out), P(fmt), P(args), 16, NULL),
-			 strlen("hello-12345") + 1);
+	assert_int_equal(
+	    helper_call(BPF_FUNC_snprintf, P(out), sizeof(out), P(fmt), P(args), 16, NULL),
+	    strlen("hello-12345") + 1);
 	assert_string_equal(out, "hello-1");
-	assert_int_equal(call(BPF_FUNC_snprintf, 0, 0, P(fmt), P(args), 16, NULL), 12);
-	assert_int_equal(call(BPF_FUNC_snprintf, P(out), sizeof(out), P(fmt), P(args), 12, NULL),
-			 (uint64_t)-EINVAL);
+	assert_int_equal(helper_call(BPF_FUNC_snprintf, 0, 0, P(fmt), P(args), 16, NULL), 12);
+	assert_int_equal(
+	    helper_call(BPF_FUNC_snprintf, P(out), sizeof(out), P(fmt), P(args), 12, NULL),
+	    (uint64_t)-EINVAL);
 }
 
 static void probe_read_is_fault_safe(void **state)
@@ -100,24 +96,27 @@ static void probe_read_is_fault_safe(void **state)
 
 	assert_true(m != MAP_FAILED);
 	munmap(m + pg, pg);
-	assert_int_equal(call(BPF_FUNC_probe_read_user, P(&got), 8, P(&word), 0, 0, NULL), 0);
+	assert_int_equal(helper_call(BPF_FUNC_probe_read_user, P(&got), 8, P(&word), 0, 0, NULL),
+			 0);
 	assert_int_equal(got, word);
-	assert_int_equal(call(BPF_FUNC_probe_read_kernel, P(&got), 8, 8, 0, 0, NULL),
+	assert_int_equal(helper_call(BPF_FUNC_probe_read_kernel, P(&got), 8, 8, 0, 0, NULL),
 			 (uint64_t)-EFAULT);
 	assert_int_equal(got, 0);
 	/* straddling into the unmapped page */
-	assert_int_equal(call(BPF_FUNC_probe_read_user, P(dst), 8, P(m + pg - 4), 0, 0, NULL),
-			 (uint64_t)-EFAULT);
+	assert_int_equal(
+	    helper_call(BPF_FUNC_probe_read_user, P(dst), 8, P(m + pg - 4), 0, 0, NULL),
+	    (uint64_t)-EFAULT);
 	memcpy(m + pg - 4, "abc", 4);
-	assert_int_equal(call(BPF_FUNC_probe_read_user_str, P(dst), sizeof(dst), P(m + pg - 4), 0, 0,
-			      NULL),
+	assert_int_equal(helper_call(BPF_FUNC_probe_read_user_str, P(dst), sizeof(dst),
+				     P(m + pg - 4), 0, 0, NULL),
 			 4);
 	assert_string_equal(dst, "abc");
 	memcpy(m + pg - 4, "abcd", 4); /* no NUL before the hole */
-	assert_int_equal(call(BPF_FUNC_probe_read_user_str, P(dst), sizeof(dst), P(m + pg - 4), 0, 0,
-			      NULL),
+	assert_int_equal(helper_call(BPF_FUNC_probe_read_user_str, P(dst), sizeof(dst),
+				     P(m + pg - 4), 0, 0, NULL),
 			 (uint64_t)-EFAULT);
-	assert_int_equal(call(BPF_FUNC_probe_read_kernel_str, P(dst), 3, P("hello"), 0, 0, NULL), 3);
+	assert_int_equal(
+	    helper_call(BPF_FUNC_probe_read_kernel_str, P(dst), 3, P("hello"), 0, 0, NULL), 3);
 	assert_string_equal(dst, "he");
 	/* the fallback: a pipe */
 	memset(dst, 0, sizeof(dst));
@@ -134,23 +133,24 @@ static void task_helpers(void **state)
 	char comm[16];
 
 	prctl(PR_SET_NAME, "helpertest");
-	assert_int_equal(call(BPF_FUNC_get_current_comm, P(comm), sizeof(comm), 0, 0, 0, NULL), 0);
+	assert_int_equal(
+	    helper_call(BPF_FUNC_get_current_comm, P(comm), sizeof(comm), 0, 0, 0, NULL), 0);
 	assert_string_equal(comm, "helpertest");
-	assert_int_equal(call(BPF_FUNC_get_current_pid_tgid, 0, 0, 0, 0, 0, NULL) >> 32,
+	assert_int_equal(helper_call(BPF_FUNC_get_current_pid_tgid, 0, 0, 0, 0, 0, NULL) >> 32,
 			 (uint64_t)getpid());
-	assert_int_equal(call(BPF_FUNC_get_current_uid_gid, 0, 0, 0, 0, 0, NULL),
+	assert_int_equal(helper_call(BPF_FUNC_get_current_uid_gid, 0, 0, 0, 0, 0, NULL),
 			 ((uint64_t)getgid() << 32) | getuid());
-	uint64_t t0 = call(BPF_FUNC_ktime_get_ns, 0, 0, 0, 0, 0, NULL);
-	uint64_t t1 = call(BPF_FUNC_ktime_get_ns, 0, 0, 0, 0, 0, NULL);
+	uint64_t t0 = helper_call(BPF_FUNC_ktime_get_ns, 0, 0, 0, 0, 0, NULL);
+	uint64_t t1 = helper_call(BPF_FUNC_ktime_get_ns, 0, 0, 0, 0, 0, NULL);
 	assert_true(t0 > 0 && t1 >= t0);
-	assert_true(call(BPF_FUNC_ktime_get_boot_ns, 0, 0, 0, 0, 0, NULL) > 0);
-	uint64_t r0 = call(BPF_FUNC_get_prandom_u32, 0, 0, 0, 0, 0, NULL);
+	assert_true(helper_call(BPF_FUNC_ktime_get_boot_ns, 0, 0, 0, 0, 0, NULL) > 0);
+	uint64_t r0 = helper_call(BPF_FUNC_get_prandom_u32, 0, 0, 0, 0, 0, NULL);
 	int differ = 0;
 	for (int i = 0; i < 8; i++)
-		differ |= call(BPF_FUNC_get_prandom_u32, 0, 0, 0, 0, 0, NULL) != r0;
+		differ |= helper_call(BPF_FUNC_get_prandom_u32, 0, 0, 0, 0, 0, NULL) != r0;
 	assert_true(differ);
 	assert_true(r0 <= UINT32_MAX);
-	assert_true(call(BPF_FUNC_get_smp_processor_id, 0, 0, 0, 0, 0, NULL) <
+	assert_true(helper_call(BPF_FUNC_get_smp_processor_id, 0, 0, 0, 0, 0, NULL) <
 		    (uint64_t)sysconf(_SC_NPROCESSORS_CONF));
 }
 
@@ -164,14 +164,15 @@ static void tracing_helpers_read_the_frame(void **state)
 		 .args = { 10, 20, 30 } };
 	uint64_t ctx = P(fr.f.args), v = 1;
 
-	assert_int_equal(call(BPF_FUNC_get_func_ip, ctx, 0, 0, 0, 0, NULL), 0x401000);
-	assert_int_equal(call(BPF_FUNC_get_attach_cookie, ctx, 0, 0, 0, 0, NULL), 99);
-	assert_int_equal(call(BPF_FUNC_get_func_arg_cnt, ctx, 0, 0, 0, 0, NULL), 2);
-	assert_int_equal(call(BPF_FUNC_get_func_arg, ctx, 1, P(&v), 0, 0, NULL), 0);
+	assert_int_equal(helper_call(BPF_FUNC_get_func_ip, ctx, 0, 0, 0, 0, NULL), 0x401000);
+	assert_int_equal(helper_call(BPF_FUNC_get_attach_cookie, ctx, 0, 0, 0, 0, NULL), 99);
+	assert_int_equal(helper_call(BPF_FUNC_get_func_arg_cnt, ctx, 0, 0, 0, 0, NULL), 2);
+	assert_int_equal(helper_call(BPF_FUNC_get_func_arg, ctx, 1, P(&v), 0, 0, NULL), 0);
 	assert_int_equal(v, 20);
-	assert_int_equal(call(BPF_FUNC_get_func_arg, ctx, 2, P(&v), 0, 0, NULL), (uint64_t)-EINVAL);
+	assert_int_equal(helper_call(BPF_FUNC_get_func_arg, ctx, 2, P(&v), 0, 0, NULL),
+			 (uint64_t)-EINVAL);
 	assert_int_equal(v, 0);
-	assert_int_equal(call(BPF_FUNC_get_func_ret, ctx, P(&v), 0, 0, 0, NULL), 0);
+	assert_int_equal(helper_call(BPF_FUNC_get_func_ret, ctx, P(&v), 0, 0, 0, NULL), 0);
 	assert_int_equal(v, 30);
 }
 
@@ -180,9 +181,9 @@ static void spin_lock_round_trip(void **state)
 	(void)state;
 	uint32_t lock = 0;
 
-	call(BPF_FUNC_spin_lock, P(&lock), 0, 0, 0, 0, NULL);
+	helper_call(BPF_FUNC_spin_lock, P(&lock), 0, 0, 0, 0, NULL);
 	assert_int_equal(lock, 1);
-	call(BPF_FUNC_spin_unlock, P(&lock), 0, 0, 0, 0, NULL);
+	helper_call(BPF_FUNC_spin_unlock, P(&lock), 0, 0, 0, 0, NULL);
 	assert_int_equal(lock, 0);
 }
 

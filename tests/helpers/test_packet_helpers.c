@@ -21,18 +21,10 @@
 #include "runtime/pkt_run.h"
 #include "vm/run_ctx.h"
 
+#include "support/helper_call.h"
+
 #define P(x) ((uint64_t)(uintptr_t)(x))
 #define E(e) ((uint64_t)(int64_t)-(e))
-
-static uint64_t call(uint32_t id, uint64_t a, uint64_t b, uint64_t c, uint64_t d, uint64_t e,
-		     struct bpfrt_run_ctx *rc)
-{
-	const struct helper_proto *p = helper_proto_find(id);
-
-	assert_non_null(p);
-	assert_non_null(p->fn);
-	return p->fn(a, b, c, d, e, rc);
-}
 
 static uint8_t pkt[64];
 
@@ -87,26 +79,29 @@ static void xdp_adjust_head_limits(void **state)
 	uint8_t buf[512];
 
 	/* shrink to ETH_HLEN bytes, not one more */
-	assert_int_equal(call(BPF_FUNC_xdp_adjust_head, ctx, 47, 0, 0, 0, &rc), E(EINVAL));
-	assert_int_equal(call(BPF_FUNC_xdp_adjust_head, ctx, 46, 0, 0, 0, &rc), 0);
+	assert_int_equal(helper_call(BPF_FUNC_xdp_adjust_head, ctx, 47, 0, 0, 0, &rc), E(EINVAL));
+	assert_int_equal(helper_call(BPF_FUNC_xdp_adjust_head, ctx, 46, 0, 0, 0, &rc), 0);
 	assert_int_equal(out(f, buf, sizeof(buf)), 14);
 	assert_memory_equal(buf, pkt + 46, 14);
-	assert_int_equal(call(BPF_FUNC_xdp_adjust_head, ctx, -46, 0, 0, 0, &rc), 0);
+	assert_int_equal(helper_call(BPF_FUNC_xdp_adjust_head, ctx, -46, 0, 0, 0, &rc), 0);
 	/* grow into the headroom, up to the xdp_frame header */
 	int64_t room = PKT_XDP_HEADROOM - PKT_XDP_FRAME_HDR;
-	assert_int_equal(call(BPF_FUNC_xdp_adjust_head, ctx, (uint64_t)-(room + 1), 0, 0, 0, &rc),
-			 E(EINVAL));
-	assert_int_equal(call(BPF_FUNC_xdp_adjust_head, ctx, (uint64_t)-room, 0, 0, 0, &rc), 0);
+	assert_int_equal(
+	    helper_call(BPF_FUNC_xdp_adjust_head, ctx, (uint64_t) - (room + 1), 0, 0, 0, &rc),
+	    E(EINVAL));
+	assert_int_equal(helper_call(BPF_FUNC_xdp_adjust_head, ctx, (uint64_t)-room, 0, 0, 0, &rc),
+			 0);
 	assert_int_equal(out(f, buf, sizeof(buf)), 60 + room);
 	assert_memory_equal(buf + room, pkt, 60);
 	assert_int_equal(buf[0] | buf[room - 1], 0); /* the frame starts zeroed */
 	/* the delta is an int: the upper half of r2 does not count */
-	assert_int_equal(call(BPF_FUNC_xdp_adjust_head, ctx, 0x100000000ull + (uint64_t)room, 0, 0,
-			      0, &rc),
+	assert_int_equal(helper_call(BPF_FUNC_xdp_adjust_head, ctx, 0x100000000ull + (uint64_t)room,
+				     0, 0, 0, &rc),
 			 0);
 	assert_int_equal(out(f, buf, sizeof(buf)), 60);
-	assert_int_equal(call(BPF_FUNC_xdp_adjust_head, ctx, 0x7fffffff, 0, 0, 0, &rc), E(EINVAL));
-	assert_int_equal(call(BPF_FUNC_xdp_adjust_head, ctx, 0x80000000ull, 0, 0, 0, &rc),
+	assert_int_equal(helper_call(BPF_FUNC_xdp_adjust_head, ctx, 0x7fffffff, 0, 0, 0, &rc),
+			 E(EINVAL));
+	assert_int_equal(helper_call(BPF_FUNC_xdp_adjust_head, ctx, 0x80000000ull, 0, 0, 0, &rc),
 			 E(EINVAL));
 	pkt_frame_fini(f);
 }
@@ -119,33 +114,36 @@ static void xdp_adjust_meta_and_head_move_it(void **state)
 	uint64_t ctx = P(rc.ctx);
 	uint8_t buf[512];
 
-	assert_int_equal(call(BPF_FUNC_xdp_adjust_meta, ctx, 1, 0, 0, 0, &rc), E(EINVAL));
-	assert_int_equal(call(BPF_FUNC_xdp_adjust_meta, ctx, (uint64_t)-6, 0, 0, 0, &rc),
+	assert_int_equal(helper_call(BPF_FUNC_xdp_adjust_meta, ctx, 1, 0, 0, 0, &rc), E(EINVAL));
+	assert_int_equal(helper_call(BPF_FUNC_xdp_adjust_meta, ctx, (uint64_t)-6, 0, 0, 0, &rc),
 			 E(EACCES)); /* not a multiple of 4 */
 	/* into the xdp_frame header (the bounds come first: with 256 bytes of
 	 * headroom the 255-byte limit is never what fails) */
-	assert_int_equal(call(BPF_FUNC_xdp_adjust_meta, ctx, (uint64_t)-220, 0, 0, 0, &rc),
+	assert_int_equal(helper_call(BPF_FUNC_xdp_adjust_meta, ctx, (uint64_t)-220, 0, 0, 0, &rc),
 			 E(EINVAL));
-	assert_int_equal(call(BPF_FUNC_xdp_adjust_meta, ctx, (uint64_t)-256, 0, 0, 0, &rc),
+	assert_int_equal(helper_call(BPF_FUNC_xdp_adjust_meta, ctx, (uint64_t)-256, 0, 0, 0, &rc),
 			 E(EINVAL));
-	assert_int_equal(call(BPF_FUNC_xdp_adjust_meta, ctx, (uint64_t)-216, 0, 0, 0, &rc), 0);
-	assert_int_equal(call(BPF_FUNC_xdp_adjust_meta, ctx, 216, 0, 0, 0, &rc), 0);
-	assert_int_equal(call(BPF_FUNC_xdp_adjust_meta, ctx, (uint64_t)-8, 0, 0, 0, &rc), 0);
+	assert_int_equal(helper_call(BPF_FUNC_xdp_adjust_meta, ctx, (uint64_t)-216, 0, 0, 0, &rc),
+			 0);
+	assert_int_equal(helper_call(BPF_FUNC_xdp_adjust_meta, ctx, 216, 0, 0, 0, &rc), 0);
+	assert_int_equal(helper_call(BPF_FUNC_xdp_adjust_meta, ctx, (uint64_t)-8, 0, 0, 0, &rc), 0);
 	memcpy((void *)(uintptr_t)f->ctx.xdp.data_meta, "METADATA", 8);
 	/* the output starts at data_meta */
 	assert_int_equal(out(f, buf, sizeof(buf)), 28);
 	assert_memory_equal(buf, "METADATA", 8);
 	/* adjust_head carries the metadata along, and counts it as taken room */
-	assert_int_equal(call(BPF_FUNC_xdp_adjust_head, ctx, (uint64_t)-4, 0, 0, 0, &rc), 0);
+	assert_int_equal(helper_call(BPF_FUNC_xdp_adjust_head, ctx, (uint64_t)-4, 0, 0, 0, &rc), 0);
 	assert_memory_equal((void *)(uintptr_t)f->ctx.xdp.data_meta, "METADATA", 8);
 	assert_int_equal(f->ctx.xdp.data - f->ctx.xdp.data_meta, 8);
 	int64_t room = PKT_XDP_HEADROOM - 4 - PKT_XDP_FRAME_HDR - 8;
-	assert_int_equal(call(BPF_FUNC_xdp_adjust_head, ctx, (uint64_t)-(room + 1), 0, 0, 0, &rc),
-			 E(EINVAL));
-	assert_int_equal(call(BPF_FUNC_xdp_adjust_head, ctx, (uint64_t)-room, 0, 0, 0, &rc), 0);
+	assert_int_equal(
+	    helper_call(BPF_FUNC_xdp_adjust_head, ctx, (uint64_t) - (room + 1), 0, 0, 0, &rc),
+	    E(EINVAL));
+	assert_int_equal(helper_call(BPF_FUNC_xdp_adjust_head, ctx, (uint64_t)-room, 0, 0, 0, &rc),
+			 0);
 	assert_ptr_equal((void *)(uintptr_t)f->ctx.xdp.data_meta, f->buf + PKT_XDP_FRAME_HDR);
 	/* back to no metadata */
-	assert_int_equal(call(BPF_FUNC_xdp_adjust_meta, ctx, 8, 0, 0, 0, &rc), 0);
+	assert_int_equal(helper_call(BPF_FUNC_xdp_adjust_meta, ctx, 8, 0, 0, 0, &rc), 0);
 	assert_int_equal(f->ctx.xdp.data_meta, f->ctx.xdp.data);
 	pkt_frame_fini(f);
 }
@@ -159,19 +157,22 @@ static void xdp_adjust_tail_limits(void **state)
 	static uint8_t buf[4096];
 	int64_t grow = PKT_XDP_FRAME_SIZE - PKT_TAILROOM - PKT_XDP_HEADROOM - 60;
 
-	assert_int_equal(call(BPF_FUNC_xdp_adjust_tail, ctx, (uint64_t)-47, 0, 0, 0, &rc),
+	assert_int_equal(helper_call(BPF_FUNC_xdp_adjust_tail, ctx, (uint64_t)-47, 0, 0, 0, &rc),
 			 E(EINVAL));
-	assert_int_equal(call(BPF_FUNC_xdp_adjust_tail, ctx, (uint64_t)-46, 0, 0, 0, &rc), 0);
+	assert_int_equal(helper_call(BPF_FUNC_xdp_adjust_tail, ctx, (uint64_t)-46, 0, 0, 0, &rc),
+			 0);
 	assert_int_equal(out(f, buf, sizeof(buf)), 14);
 	/* grows zeroed: the old tail bytes do not come back */
-	assert_int_equal(call(BPF_FUNC_xdp_adjust_tail, ctx, 46, 0, 0, 0, &rc), 0);
+	assert_int_equal(helper_call(BPF_FUNC_xdp_adjust_tail, ctx, 46, 0, 0, 0, &rc), 0);
 	assert_int_equal(out(f, buf, sizeof(buf)), 60);
 	assert_memory_equal(buf, pkt, 14);
 	for (int i = 14; i < 60; i++)
 		assert_int_equal(buf[i], 0);
-	assert_int_equal(call(BPF_FUNC_xdp_adjust_tail, ctx, (uint64_t)(grow + 1), 0, 0, 0, &rc),
-			 E(EINVAL));
-	assert_int_equal(call(BPF_FUNC_xdp_adjust_tail, ctx, (uint64_t)grow, 0, 0, 0, &rc), 0);
+	assert_int_equal(
+	    helper_call(BPF_FUNC_xdp_adjust_tail, ctx, (uint64_t)(grow + 1), 0, 0, 0, &rc),
+	    E(EINVAL));
+	assert_int_equal(helper_call(BPF_FUNC_xdp_adjust_tail, ctx, (uint64_t)grow, 0, 0, 0, &rc),
+			 0);
 	assert_int_equal(out(f, buf, sizeof(buf)), 60 + grow);
 	assert_ptr_equal((void *)(uintptr_t)f->ctx.xdp.data_end, f->hard_end);
 	pkt_frame_fini(f);
@@ -186,25 +187,26 @@ static void skb_load_bytes_bounds(void **state)
 	uint8_t to[16];
 
 	memset(to, 0xee, sizeof(to));
-	assert_int_equal(call(BPF_FUNC_skb_load_bytes, ctx, 32, P(to), 8, 0, &rc), 0);
+	assert_int_equal(helper_call(BPF_FUNC_skb_load_bytes, ctx, 32, P(to), 8, 0, &rc), 0);
 	assert_memory_equal(to, pkt + 32, 8);
 	memset(to, 0xee, sizeof(to));
-	assert_int_equal(call(BPF_FUNC_skb_load_bytes, ctx, 33, P(to), 8, 0, &rc), E(EFAULT));
+	assert_int_equal(helper_call(BPF_FUNC_skb_load_bytes, ctx, 33, P(to), 8, 0, &rc),
+			 E(EFAULT));
 	for (int i = 0; i < 8; i++) /* cleared on failure */
 		assert_int_equal(to[i], 0);
 	assert_int_equal(to[8], 0xee);
-	assert_int_equal(call(BPF_FUNC_skb_load_bytes, ctx, 0x80000000u, P(to), 8, 0, &rc),
+	assert_int_equal(helper_call(BPF_FUNC_skb_load_bytes, ctx, 0x80000000u, P(to), 8, 0, &rc),
 			 E(EFAULT));
 	/* u32 offset: the upper half of r2 does not count */
-	assert_int_equal(call(BPF_FUNC_skb_load_bytes, ctx, 0x100000000ull + 4, P(to), 4, 0, &rc),
-			 0);
+	assert_int_equal(
+	    helper_call(BPF_FUNC_skb_load_bytes, ctx, 0x100000000ull + 4, P(to), 4, 0, &rc), 0);
 	assert_memory_equal(to, pkt + 4, 4);
 	pkt_frame_fini(f);
 	/* a socket filter's offsets start past the Ethernet header */
 	f = frame(FIXUP_CTX_SKB, true, 40, &rc);
-	assert_int_equal(call(BPF_FUNC_skb_load_bytes, P(rc.ctx), 0, P(to), 4, 0, &rc), 0);
+	assert_int_equal(helper_call(BPF_FUNC_skb_load_bytes, P(rc.ctx), 0, P(to), 4, 0, &rc), 0);
 	assert_memory_equal(to, pkt + 14, 4);
-	assert_int_equal(call(BPF_FUNC_skb_load_bytes, P(rc.ctx), 23, P(to), 4, 0, &rc),
+	assert_int_equal(helper_call(BPF_FUNC_skb_load_bytes, P(rc.ctx), 23, P(to), 4, 0, &rc),
 			 E(EFAULT));
 	uint32_t len;
 	memcpy(&len, f->ctx.skb.uapi + offsetof(struct __sk_buff, len), 4);
@@ -227,18 +229,21 @@ static void skb_store_bytes_flags_and_bounds(void **state)
 	uint8_t buf[64];
 
 	memcpy(f->ctx.skb.uapi + offsetof(struct __sk_buff, hash), &hash, 4);
-	assert_int_equal(call(BPF_FUNC_skb_store_bytes, ctx, 0, P("ABCD"), 4, 4, &rc), E(EINVAL));
-	assert_int_equal(call(BPF_FUNC_skb_store_bytes, ctx, 37, P("ABCD"), 4, 0, &rc), E(EFAULT));
-	assert_int_equal(call(BPF_FUNC_skb_store_bytes, ctx, 0x80000000u, P("ABCD"), 4, 0, &rc),
+	assert_int_equal(helper_call(BPF_FUNC_skb_store_bytes, ctx, 0, P("ABCD"), 4, 4, &rc),
+			 E(EINVAL));
+	assert_int_equal(helper_call(BPF_FUNC_skb_store_bytes, ctx, 37, P("ABCD"), 4, 0, &rc),
 			 E(EFAULT));
-	assert_int_equal(call(BPF_FUNC_skb_store_bytes, ctx, 36, P("ABCD"), 4,
-			      BPF_F_RECOMPUTE_CSUM, &rc),
-			 0);
+	assert_int_equal(
+	    helper_call(BPF_FUNC_skb_store_bytes, ctx, 0x80000000u, P("ABCD"), 4, 0, &rc),
+	    E(EFAULT));
+	assert_int_equal(
+	    helper_call(BPF_FUNC_skb_store_bytes, ctx, 36, P("ABCD"), 4, BPF_F_RECOMPUTE_CSUM, &rc),
+	    0);
 	memcpy(&got, f->ctx.skb.uapi + offsetof(struct __sk_buff, hash), 4);
 	assert_int_equal(got, 0x1234);
-	assert_int_equal(call(BPF_FUNC_skb_store_bytes, ctx, 0, P("WXYZ"), 4,
-			      BPF_F_INVALIDATE_HASH, &rc),
-			 0);
+	assert_int_equal(
+	    helper_call(BPF_FUNC_skb_store_bytes, ctx, 0, P("WXYZ"), 4, BPF_F_INVALIDATE_HASH, &rc),
+	    0);
 	memcpy(&got, f->ctx.skb.uapi + offsetof(struct __sk_buff, hash), 4);
 	assert_int_equal(got, 0);
 	assert_int_equal(out(f, buf, sizeof(buf)), 40);
@@ -255,9 +260,9 @@ static void skb_pull_data_len(void **state)
 	struct pkt_frame *f = frame(FIXUP_CTX_SKB, false, 40, &rc);
 	uint64_t ctx = P(rc.ctx);
 
-	assert_int_equal(call(BPF_FUNC_skb_pull_data, ctx, 0, 0, 0, 0, &rc), 0);
-	assert_int_equal(call(BPF_FUNC_skb_pull_data, ctx, 40, 0, 0, 0, &rc), 0);
-	assert_int_equal(call(BPF_FUNC_skb_pull_data, ctx, 41, 0, 0, 0, &rc), E(ENOMEM));
+	assert_int_equal(helper_call(BPF_FUNC_skb_pull_data, ctx, 0, 0, 0, 0, &rc), 0);
+	assert_int_equal(helper_call(BPF_FUNC_skb_pull_data, ctx, 40, 0, 0, 0, &rc), 0);
+	assert_int_equal(helper_call(BPF_FUNC_skb_pull_data, ctx, 41, 0, 0, 0, &rc), E(ENOMEM));
 	pkt_frame_fini(f);
 }
 
@@ -271,16 +276,18 @@ static void refuses_foreign_contexts(void **state)
 	uint64_t ctx = P(rc.ctx);
 	uint8_t to[8] = { 1 };
 
-	assert_int_equal(call(BPF_FUNC_xdp_adjust_head, ctx + 8, 0, 0, 0, 0, &rc), E(EINVAL));
-	assert_int_equal(call(BPF_FUNC_skb_load_bytes, ctx, 0, P(to), 8, 0, &rc), E(EINVAL));
+	assert_int_equal(helper_call(BPF_FUNC_xdp_adjust_head, ctx + 8, 0, 0, 0, 0, &rc),
+			 E(EINVAL));
+	assert_int_equal(helper_call(BPF_FUNC_skb_load_bytes, ctx, 0, P(to), 8, 0, &rc), E(EINVAL));
 	assert_int_equal(to[0], 0);
 	f->ctx.xdp.data_end += 4096;
-	assert_int_equal(call(BPF_FUNC_xdp_adjust_tail, ctx, 0, 0, 0, 0, &rc), E(EFAULT));
+	assert_int_equal(helper_call(BPF_FUNC_xdp_adjust_tail, ctx, 0, 0, 0, 0, &rc), E(EFAULT));
 	f->ctx.xdp.data_end -= 4096;
 	f->ctx.xdp.data_meta = f->ctx.xdp.data + 1;
-	assert_int_equal(call(BPF_FUNC_xdp_adjust_meta, ctx, 0, 0, 0, 0, &rc), E(EFAULT));
+	assert_int_equal(helper_call(BPF_FUNC_xdp_adjust_meta, ctx, 0, 0, 0, 0, &rc), E(EFAULT));
 	rc.pkt = NULL;
-	assert_int_equal(call(BPF_FUNC_xdp_adjust_head, ctx, 0, 0, 0, 0, &rc), E(EOPNOTSUPP));
+	assert_int_equal(helper_call(BPF_FUNC_xdp_adjust_head, ctx, 0, 0, 0, 0, &rc),
+			 E(EOPNOTSUPP));
 	pkt_frame_fini(f);
 }
 
@@ -294,21 +301,21 @@ static void csum_diff_folds(void **state)
 	struct bpfrt_run_ctx rc = { 0 };
 
 	/* the sum of a's 16-bit words as the host (little-endian) reads them */
-	assert_int_equal(call(BPF_FUNC_csum_diff, 0, 0, P(a), 8, 0, &rc), 0x0a00);
+	assert_int_equal(helper_call(BPF_FUNC_csum_diff, 0, 0, P(a), 8, 0, &rc), 0x0a00);
 	/* b - a: one more in one word */
-	assert_int_equal(call(BPF_FUNC_csum_diff, P(a), 8, P(b), 8, 0, &rc), 0x0100);
+	assert_int_equal(helper_call(BPF_FUNC_csum_diff, P(a), 8, P(b), 8, 0, &rc), 0x0100);
 	/* a - a: ones' complement zero, 0xffff */
-	assert_int_equal(call(BPF_FUNC_csum_diff, P(a), 8, P(a), 8, 0, &rc), 0xffff);
+	assert_int_equal(helper_call(BPF_FUNC_csum_diff, P(a), 8, P(a), 8, 0, &rc), 0xffff);
 	/* pulling a out of its own sum: ones' complement zero */
-	assert_int_equal(call(BPF_FUNC_csum_diff, P(a), 8, 0, 0, 0x0a00, &rc), 0xffff);
+	assert_int_equal(helper_call(BPF_FUNC_csum_diff, P(a), 8, 0, 0, 0x0a00, &rc), 0xffff);
 	/* the seed is added, folded */
-	assert_int_equal(call(BPF_FUNC_csum_diff, 0, 0, P(a), 8, 0x00010000, &rc), 0x0a01);
+	assert_int_equal(helper_call(BPF_FUNC_csum_diff, 0, 0, P(a), 8, 0x00010000, &rc), 0x0a01);
 	/* no data: the seed's low 32 bits, folded */
-	assert_int_equal(call(BPF_FUNC_csum_diff, 0, 0, 0, 0, 0xdeadbeef12345678ull, &rc),
+	assert_int_equal(helper_call(BPF_FUNC_csum_diff, 0, 0, 0, 0, 0xdeadbeef12345678ull, &rc),
 			 0x68ac);
 	/* all ones is ones' complement zero too; sizes need not be multiples of 4 */
-	assert_int_equal(call(BPF_FUNC_csum_diff, 0, 0, P(ones), 4, 0, &rc), 0xffff);
-	assert_int_equal(call(BPF_FUNC_csum_diff, 0, 0, P(a), 3, 0, &rc), 0x0100);
+	assert_int_equal(helper_call(BPF_FUNC_csum_diff, 0, 0, P(ones), 4, 0, &rc), 0xffff);
+	assert_int_equal(helper_call(BPF_FUNC_csum_diff, 0, 0, P(a), 3, 0, &rc), 0x0100);
 }
 
 int main(void)

@@ -33,6 +33,7 @@
 #include "bpfrt/vm.h"
 #include "fixups/fixups.h"
 #include "kbpf.h"
+#include "support/vlog_reason.h"
 #include "verifier/facts.h"
 
 #define MAX_GEN 48
@@ -202,18 +203,6 @@ static int64_t run_ours(struct bpfrt_vm *vm, const struct bpfrt_insn *insns, siz
 	return res;
 }
 
-static const char *last_line(char *log)
-{
-	char *stats = strstr(log, "\nprocessed ");
-	if (stats)
-		*stats = '\0';
-	size_t n = strlen(log);
-	while (n && log[n - 1] == '\n')
-		log[--n] = '\0';
-	char *nl = strrchr(log, '\n');
-	return nl ? nl + 1 : log;
-}
-
 /* Runs `n` accepted programs on NLENS packet lengths in the kernel (one
  * child) and in bpfrt; counts the runs whose r0 agree. */
 static void compare_runs(struct bpfrt_vm *vm, bool jit, struct bpfrt_insn (*p)[MAX_GEN],
@@ -321,7 +310,7 @@ static void ctx_sweep(unsigned *same, unsigned *differ)
 						       BPFRT_CLASS(q[0].code) == BPFRT_ST ? "store" : "load",
 						       1 << (BPFRT_SIZE(q[0].code) == BPFRT_B ? 0 : BPFRT_SIZE(q[0].code) == BPFRT_H ? 1 : BPFRT_SIZE(q[0].code) == BPFRT_W ? 2 : 3),
 						       q[0].off, kok ? "accepts" : "rejects",
-						       ok ? "accepts" : "rejects: ", ok ? "" : last_line(log));
+						       ok ? "accepts" : "rejects: ", ok ? "" : vlog_reason(log));
 					}
 					n = 0;
 				}
@@ -398,8 +387,8 @@ int main(int argc, char **argv)
 			differ++;
 			printf("  DISAGREE  %s program %u (seed %llu): the kernel %s (%s), ours %s (%s)\n",
 			       ptc[i] ? "tc" : "xdp", base + (unsigned)i, (unsigned long long)seed,
-			       kok ? "accepts" : "rejects", kok ? "" : last_line(klogs[i]),
-			       ok ? "accepts" : "rejects", ok ? "" : last_line(ours));
+			       kok ? "accepts" : "rejects", kok ? "" : vlog_reason(klogs[i]),
+			       ok ? "accepts" : "rejects", ok ? "" : vlog_reason(ours));
 			for (size_t k = 0; k < kp[i].insn_cnt; k++)
 				printf("    %02zu: %02x %u %u %+d %d\n", k, kp[i].insns[k].code,
 				       kp[i].insns[k].dst_reg, kp[i].insns[k].src_reg,

@@ -7,10 +7,10 @@
  * offsets past the packet and above INT_MAX, unknown flags, odd checksum
  * sizes), fold every return value and every loaded byte into r0, then mark
  * the first bytes of the packet and of the metadata. Each runs on packets
- * of a few lengths in the kernel (BPF_PROG_TEST_RUN with data_out) and in
- * bpfrt as the runtime runs verified programs (the packet frame of
- * src/runtime/pkt_run.c; interpreter and JIT): r0, the output packet and
- * its length must be the kernel's.
+ * of a few lengths, once and repeated, in the kernel (BPF_PROG_TEST_RUN
+ * with data_out) and in bpfrt as the runtime runs verified programs (the
+ * packet frame of src/runtime/pkt_run.c; interpreter and JIT): r0, the
+ * output packet and its length must be the kernel's.
  *
  * Not compared (inherent): the kernel's skb->csum and hash state behind
  * BPF_F_RECOMPUTE_CSUM / BPF_F_INVALIDATE_HASH, which no program here can
@@ -30,6 +30,7 @@
 #include "bpfrt/vm.h"
 #include "fixups/fixups.h"
 #include "kbpf.h"
+#include "support/vlog_reason.h"
 #include "runtime/pkt_run.h"
 #include "verifier/facts.h"
 #include "vm/prog.h"
@@ -69,7 +70,10 @@ static uint32_t rnd(uint32_t n)
 
 #define PICK(a) (a)[rnd(sizeof(a) / sizeof((a)[0]))]
 
-static const uint32_t run_lens[] = { 14, 20, 64, 200 };
+/* Packet lengths, and how often each run repeats (the last: three runs on
+ * one packet, which the kernel does not reset between repeats). */
+static const uint32_t run_lens[] = { 14, 20, 64, 200, 64 };
+static const uint32_t run_repeat[] = { 1, 1, 1, 1, 3 };
 #define NLENS (sizeof(run_lens) / sizeof(run_lens[0]))
 
 /* r7 = r7 * 33 + r0: every helper's result counts. */
@@ -224,7 +228,8 @@ struct result {
 /* `insns` run by bpfrt as the runtime runs a verified program. err: -1
  * when our verifier rejects it. */
 static void run_ours(struct bpfrt_vm *vm, const struct bpfrt_insn *insns, size_t cnt,
-		     enum kind k, enum bpfrt_backend be, uint32_t len, struct result *res,
+		     enum kind k, enum bpfrt_backend be, uint32_t len, uint32_t repeat,
+		     struct result *res,
 		     char *vlog, size_t vlog_size)
 {
 	struct bpfrt_verify_opts o = { .sz = sizeof(o), .attach = attach[k], .kernel_compat = true,
@@ -257,26 +262,15 @@ static void run_ours(struct bpfrt_vm *vm, const struct bpfrt_insn *insns, size_t
 		return;
 	}
 	void *ctx = pkt_frame_ctx(&f, &ctx_size);
-	res->err = vm_prog_run(prog, ctx, ctx_size, &r0, &ro, &f);
+	res->err = 0;
+	for (uint32_t i = 0; i < repeat && !res->err; i++)
+		res->err = vm_prog_run(prog, ctx, ctx_size, &r0, &ro, &f);
 	res->r0 = (uint32_t)r0;
 	res->size = sizeof(res->out);
 	if (!res->err)
 		res->err = pkt_frame_output(&f, res->out, &res->size);
 	pkt_frame_fini(&f);
 	bpfrt_prog__free(prog);
-}
-
-/* The verifier log's reason: its last line before the statistics. */
-static const char *last_line(char *log)
-{
-	char *stats = strstr(log, "\nprocessed ");
-	if (stats)
-		*stats = '\0';
-	size_t n = strlen(log);
-	while (n && log[n - 1] == '\n')
-		log[--n] = '\0';
-	char *nl = strrchr(log, '\n');
-	return nl ? nl + 1 : log;
 }
 
 static void dump(const struct bpfrt_insn *p, size_t cnt)
@@ -322,13 +316,14 @@ static void batch(struct bpfrt_vm *vm, bool jit, struct bpfrt_insn (*p)[MAX_GEN]
 						    .prog_type = prog_type[kinds[i]],
 						    .log_buf = klog[m], .log_size = sizeof(klog[m]) };
 			kr[m] = (struct kbpf_run){ .data_in = pkts[m], .data_size_in = run_lens[l],
-						   .data_out = kout[m], .data_size_out = OUT_CAP };
+						   .data_out = kout[m], .data_size_out = OUT_CAP,
+						   .repeat = run_repeat[l] };
 		}
 	kbpf_prog_run_batch(kp, kr, m, 20000, res);
 	for (size_t k = 0; k < m; k++) {
 		size_t prog = k / NLENS;
 		enum kind kd = kinds[prog];
-		uint32_t len = run_lens[k % NLENS];
+		uint32_t len = run_lens[k % NLENS], repeat = run_repeat[k % NLENS];
 
 		if (res[k].outcome == KBPF_REJECTED) {
 			c->kernel_rejects++;
@@ -341,20 +336,20 @@ static void batch(struct bpfrt_vm *vm, bool jit, struct bpfrt_insn (*p)[MAX_GEN]
 			       kbpf_outcome_name(res[k].outcome), res[k].err);
 			continue;
 		}
-		run_ours(vm, p[prog], cnt[prog], kd, BPFRT_BACKEND_INTERP, len, &ri, vlog,
+		run_ours(vm, p[prog], cnt[prog], kd, BPFRT_BACKEND_INTERP, len, repeat, &ri, vlog,
 			 sizeof(vlog));
 		if (ri.err == -1) {
 			c->ours_rejects++;
 			if (k % NLENS == 0) {
 				printf("  REJECTED  %s program %u (seed %llu): the kernel accepts, ours: %s\n",
 				       kind_name[kd], base + (unsigned)prog, (unsigned long long)seed,
-				       last_line(vlog));
+				       vlog_reason(vlog));
 				dump(p[prog], cnt[prog]);
 			}
 			continue;
 		}
 		if (jit)
-			run_ours(vm, p[prog], cnt[prog], kd, BPFRT_BACKEND_JIT, len, &rj, vlog,
+			run_ours(vm, p[prog], cnt[prog], kd, BPFRT_BACKEND_JIT, len, repeat, &rj, vlog,
 				 sizeof(vlog));
 		else
 			rj = ri;
@@ -367,9 +362,9 @@ static void batch(struct bpfrt_vm *vm, bool jit, struct bpfrt_insn (*p)[MAX_GEN]
 			continue;
 		}
 		c->differ++;
-		printf("  DIFFER    %s program %u (seed %llu), packet of %u bytes: the kernel r0 %#x, "
+		printf("  DIFFER    %s program %u (seed %llu), packet of %u bytes, %u run(s): the kernel r0 %#x, "
 		       "%u bytes; interpreter err %d r0 %#x, %zu bytes; JIT err %d r0 %#x, %zu bytes\n",
-		       kind_name[kd], base + (unsigned)prog, (unsigned long long)seed, len,
+		       kind_name[kd], base + (unsigned)prog, (unsigned long long)seed, len, repeat,
 		       res[k].retval, kr[k].data_size_out, ri.err, ri.r0, ri.size, rj.err, rj.r0,
 		       rj.size);
 		dump_bytes("kernel", kout[k], kr[k].data_size_out);
@@ -414,7 +409,7 @@ int main(int argc, char **argv)
 		batch(vm, jit, progs, cnt, kinds, n, seed, base, &c);
 	}
 	bpfrt_vm__free(vm);
-	printf("pkt_helpers_diff: %u programs (%u xdp, %u tc, %u socket), %zu packet lengths each: "
+	printf("pkt_helpers_diff: %u programs (%u xdp, %u tc, %u socket), %zu runs each (packets of 14 to 200 bytes, one run repeated three times): "
 	       "%u runs as the kernel's (r0, output packet and length; interpreter%s), %u differ; "
 	       "%u runs the kernel rejects, %u ours rejects, %u the kernel did not finish\n",
 	       count, per_kind[K_XDP], per_kind[K_TC], per_kind[K_SOCKET], NLENS, c.same,
