@@ -67,8 +67,8 @@ enum bpfrt_map_type {
 	BPFRT_MAP_TYPE_LRU_HASH = 9,		/* implemented */
 	BPFRT_MAP_TYPE_LRU_PERCPU_HASH = 10,	/* implemented */
 	BPFRT_MAP_TYPE_LPM_TRIE = 11,
-	BPFRT_MAP_TYPE_ARRAY_OF_MAPS = 12,
-	BPFRT_MAP_TYPE_HASH_OF_MAPS = 13,
+	BPFRT_MAP_TYPE_ARRAY_OF_MAPS = 12,	/* implemented */
+	BPFRT_MAP_TYPE_HASH_OF_MAPS = 13,	/* implemented */
 	BPFRT_MAP_TYPE_DEVMAP = 14,
 	BPFRT_MAP_TYPE_SOCKMAP = 15,
 	BPFRT_MAP_TYPE_CPUMAP = 16,
@@ -165,6 +165,10 @@ struct bpfrt_map_create_opts {
 	uint64_t map_extra;
 	char *log_buf; /* on failure: which attribute is wrong */
 	size_t log_size;
+	/* Array and hash of maps: the template every inner map must match
+	 * (the kernel's inner_map_fd). Only its attributes are copied; it may
+	 * be freed after the call. */
+	const struct bpfrt_map *inner_map;
 };
 
 /* Creates a map. Sizes follow the kernel: array key 4 bytes; ringbuf
@@ -182,7 +186,9 @@ BPFRT_API struct bpfrt_map *bpfrt_map__create(enum bpfrt_map_type type, const ch
  * work as on the creator's map, except that a prog array's programs and a
  * perf event array's consumers are the creator's own. NULL + errno. */
 BPFRT_API struct bpfrt_map *bpfrt_map__from_fd(int fd);
-/* Unmaps and closes. No operation may be running on the map. NULL: no-op. */
+/* Drops the caller's handle: unmaps and closes, unless the map is still
+ * the inner map of a map of maps, which then frees it with its last
+ * reference. No operation may be running on the map. NULL: no-op. */
 BPFRT_API void bpfrt_map__free(struct bpfrt_map *map);
 
 BPFRT_API const char *bpfrt_map__name(const struct bpfrt_map *map);
@@ -192,6 +198,9 @@ BPFRT_API uint32_t bpfrt_map__value_size(const struct bpfrt_map *map);
 BPFRT_API uint32_t bpfrt_map__max_entries(const struct bpfrt_map *map);
 BPFRT_API uint32_t bpfrt_map__map_flags(const struct bpfrt_map *map);
 BPFRT_API uint32_t bpfrt_map__ncpus(const struct bpfrt_map *map);
+/* The map's id, unique among the maps of the process and never 0 (the
+ * kernel's map id): what user-side lookups in a map of maps return. */
+BPFRT_API uint32_t bpfrt_map__id(const struct bpfrt_map *map);
 /* The memfd holding the map's memory; owned by the map (do not close). */
 BPFRT_API int bpfrt_map__fd(const struct bpfrt_map *map);
 /* Size of the value buffer the user-side calls take: value_size, or for
@@ -233,6 +242,36 @@ BPFRT_API int bpfrt_map__set_prog(struct bpfrt_map *map, uint32_t index, struct 
 typedef struct bpfrt_prog *(*bpfrt_prog_resolve_fn)(void *ctx, uint32_t id);
 BPFRT_API int bpfrt_map__set_prog_resolver(struct bpfrt_map *map, bpfrt_prog_resolve_fn fn,
 					   void *ctx);
+
+/* ---- Maps of maps ---- */
+
+/* Array and hash of maps (created with opts.inner_map): puts `inner` at
+ * `key` (flags: BPFRT_ANY only for an array of maps, as the kernel; a
+ * hash of maps takes BPFRT_ANY/NOEXIST/EXIST). The inner map must match
+ * the template as the kernel's bpf_map_meta_equal: type, key size, value
+ * size and map_flags, and for an array max_entries too unless the
+ * template has BPFRT_F_INNER_MAP (-EINVAL otherwise). It may be any type
+ * but a prog array or a map of maps.
+ *
+ * Lifetime: the outer map holds a reference, so the caller may free its
+ * handle. A program may keep using an inner map it looked up after user
+ * space deletes or replaces it (the kernel waits an RCU grace period);
+ * bpfrt cannot tell when such a program ends, so a removed inner map
+ * stays alive until the outer map is freed.
+ *
+ * User-side lookups of a map of maps give the inner map's bpfrt_map__id();
+ * the u32 value of bpfrt_map__update_elem is resolved to a map by the
+ * resolver (as the kernel resolves a map fd): -EBADF for an unknown one
+ * or without a resolver. Programs may only look up (the verifier checks
+ * it); a lookup gives the inner map itself, to pass to map helpers.
+ * Changes are made by the creating process only (-EOPNOTSUPP in a
+ * process that opened the map with bpfrt_map__from_fd), which also
+ * cannot look up a hash of maps. */
+BPFRT_API int bpfrt_map__update_inner(struct bpfrt_map *outer, const void *key, size_t key_sz,
+				      struct bpfrt_map *inner, uint64_t flags);
+typedef struct bpfrt_map *(*bpfrt_map_resolve_fn)(void *ctx, uint32_t fd);
+BPFRT_API int bpfrt_map__set_map_resolver(struct bpfrt_map *outer, bpfrt_map_resolve_fn fn,
+					  void *ctx);
 
 /* ---- Ring buffer consumer (libbpf's ring_buffer__*) ---- */
 

@@ -1,25 +1,29 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Arrays of process objects: the prog array (bpf_tail_call targets) and
- * the perf event array (bpf_perf_event_output targets). The kernel stores
- * file references in them; we store process-local pointers beside shared
- * data that other processes can read (program ids, lost-event counts).
+ * Arrays of process objects: the prog array (bpf_tail_call targets), the
+ * perf event array (bpf_perf_event_output targets) and the array of maps
+ * (inner maps, map_in_map.c). The kernel stores file references in them;
+ * we store process-local pointers beside shared data that other processes
+ * can read (program ids, lost-event counts, inner map ids).
  *
- * Shared data: u32 ids[max_entries] (prog array) or u64 lost[max_entries]
- * (perf event array). Slots hold pointers set with atomic exchanges; a
- * slot must not be cleared while a program may be using its object.
+ * Shared data: u32 ids[max_entries] (prog array, array of maps) or u64
+ * lost[max_entries] (perf event array). Slots hold pointers set with
+ * atomic exchanges; a prog array's or perf event array's slot must not be
+ * cleared while a program may be using its object (an array of maps keeps
+ * its removed maps alive instead).
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "maps/map_in_map.h"
 #include "maps/map_log.h"
 #include "maps/map_ops.h"
 #include "maps/shm.h"
 
 struct fd_array {
 	struct bpfrt_map map;
-	void *_Atomic *slots; /* struct bpfrt_prog * or struct bpfrt_map * (ring) */
+	void *_Atomic *slots; /* struct bpfrt_prog *, struct bpfrt_map * (ring, inner map) */
 	_Atomic uint32_t *ids;
 	_Atomic uint64_t *lost;
 	bpfrt_prog_resolve_fn resolve;
@@ -32,9 +36,9 @@ static int fd_array_layout(struct bpfrt_map *map, struct map_shm_hdr *hdr, char 
 			   size_t log_sz)
 {
 	bool perf = map->type == BPFRT_MAP_TYPE_PERF_EVENT_ARRAY;
-	int err = map_check_flags(map, BPFRT_F_NUMA_NODE | BPFRT_F_RDONLY | BPFRT_F_WRONLY |
-					       BPFRT_F_PRESERVE_ELEMS,
-				  log, log_sz);
+	uint32_t allowed = BPFRT_F_NUMA_NODE | BPFRT_F_RDONLY | BPFRT_F_WRONLY |
+			   (map_type_is_of_maps(map->type) ? 0 : BPFRT_F_PRESERVE_ELEMS);
+	int err = map_check_flags(map, allowed, log, log_sz);
 	if (err)
 		return err;
 	if (map->key_size != 4 || map->value_size != 4)
@@ -207,4 +211,73 @@ const struct map_ops perf_event_array_map_ops = {
 	FD_ARRAY_OPS,
 	.sys_lookup = fd_array_no_lookup,
 	.sys_update = fd_array_no_update,
+};
+
+/* ---- array of maps ---- */
+
+static int array_of_maps_attach(struct bpfrt_map *map)
+{
+	int err = fd_array_attach(map);
+	return err ? err : mim_attach(map);
+}
+
+static void array_of_maps_release(struct bpfrt_map *map)
+{
+	struct fd_array *a = FDA(map);
+	for (uint32_t i = 0; a->slots && i < map->max_entries; i++) {
+		struct bpfrt_map *inner = atomic_exchange(&a->slots[i], NULL);
+		if (inner)
+			map_put(inner);
+	}
+	mim_release(map);
+	fd_array_release(map);
+}
+
+/* Programs: the inner map itself (kernel: array_of_map_lookup_elem). */
+static void *array_of_maps_lookup(struct bpfrt_map *map, const void *key, uint32_t cpu)
+{
+	uint32_t i = *(const uint32_t *)key;
+	(void)cpu;
+	if (i >= map->max_entries)
+		return NULL;
+	return atomic_load_explicit(&FDA(map)->slots[i], memory_order_acquire);
+}
+
+/* User side: the inner map's id, from shared memory (any process). */
+static int array_of_maps_sys_lookup(struct bpfrt_map *map, const void *key, void *value)
+{
+	uint32_t i = *(const uint32_t *)key, id;
+	if (i >= map->max_entries || !(id = atomic_load(&FDA(map)->ids[i])))
+		return -ENOENT;
+	memcpy(value, &id, sizeof(id));
+	return 0;
+}
+
+static int array_of_maps_swap(struct bpfrt_map *map, const void *key, struct bpfrt_map *inner,
+			      uint64_t flags, struct bpfrt_map **old)
+{
+	struct fd_array *a = FDA(map);
+	uint32_t i = *(const uint32_t *)key;
+	if (inner && flags != BPFRT_ANY)
+		return -EINVAL; /* as the kernel's fd arrays */
+	if (i >= map->max_entries)
+		return -E2BIG;
+	*old = atomic_exchange_explicit(&a->slots[i], inner, memory_order_acq_rel);
+	if (!inner && !*old)
+		return -ENOENT;
+	atomic_store(&a->ids[i], inner ? inner->id : 0);
+	return 0;
+}
+
+const struct map_ops array_of_maps_map_ops = {
+	.obj_size = sizeof(struct fd_array),
+	.layout = fd_array_layout,
+	.attach = array_of_maps_attach,
+	.release = array_of_maps_release,
+	.lookup = array_of_maps_lookup,
+	.delete = mim_delete,
+	.get_next_key = map_index_get_next_key,
+	.sys_lookup = array_of_maps_sys_lookup,
+	.sys_update = mim_sys_update,
+	.inner_swap = array_of_maps_swap,
 };

@@ -2,7 +2,8 @@
 /*
  * Hash maps: hash, per-CPU hash, LRU hash and LRU per-CPU hash (the
  * kernel's hashtab.c semantics: flags, errors, get_next_key order within
- * a bucket walk, E2BIG when full, LRU eviction instead).
+ * a bucket walk, E2BIG when full, LRU eviction instead), and the hash of
+ * maps, whose 8-byte value slots hold inner map pointers (map_in_map.c).
  *
  * Shared data (offsets in hdr->layout):
  *   struct htab_shared   free list, element count, LRU list, seed
@@ -28,6 +29,7 @@
 #include <sys/random.h>
 
 #include "maps/lock.h"
+#include "maps/map_in_map.h"
 #include "maps/map_log.h"
 #include "maps/map_ops.h"
 #include "maps/shm.h"
@@ -72,6 +74,7 @@ struct htab {
 	struct htab_bucket *buckets;
 	char *elems;
 	uint32_t mask, pool, elem_size, key_off_value, value_stride;
+	uint32_t value_copy; /* bytes an update writes: value_size, or a pointer */
 	uint64_t seed;
 	bool lru, percpu;
 };
@@ -152,6 +155,7 @@ static int htab_attach(struct bpfrt_map *map)
 	h->elem_size = (uint32_t)l[L_ELEM_SIZE];
 	h->key_off_value = map_round8(map->key_size);
 	h->value_stride = map_round8(map->value_size);
+	h->value_copy = map->value_size;
 	h->lru = map->type == BPFRT_MAP_TYPE_LRU_HASH || map->type == BPFRT_MAP_TYPE_LRU_PERCPU_HASH;
 	h->percpu = map_type_is_percpu(map->type);
 	return 0;
@@ -365,7 +369,7 @@ static void elem_set_value(struct htab *h, struct htab_elem *e, const void *valu
 			   bool all_cpus, bool fresh)
 {
 	if (!h->percpu) {
-		memcpy(elem_value(h, e, 0), value, h->map.value_size);
+		memcpy(elem_value(h, e, 0), value, h->value_copy);
 		return;
 	}
 	for (uint32_t c = 0; c < h->map.ncpus; c++) {
@@ -419,7 +423,7 @@ static long htab_update_common(struct bpfrt_map *map, const void *key, const voi
 		fresh = free_pop(h);
 		if (!fresh) {
 			if (old) { /* every spare in flight: copy in place */
-				memcpy(elem_value(h, old, 0), value, map->value_size);
+				memcpy(elem_value(h, old, 0), value, h->value_copy);
 				goto out;
 			}
 			atomic_fetch_sub(&h->sh->count, 1);
@@ -576,3 +580,97 @@ const struct map_ops htab_map_ops = {HTAB_OPS};
 const struct map_ops percpu_htab_map_ops = {HTAB_OPS};
 const struct map_ops lru_htab_map_ops = {HTAB_OPS};
 const struct map_ops lru_percpu_htab_map_ops = {HTAB_OPS};
+
+/* ---- hash of maps ---- */
+
+static int hash_of_maps_layout(struct bpfrt_map *map, struct map_shm_hdr *hdr, char *log,
+			       size_t log_sz)
+{
+	int err = map_check_flags(map, BPFRT_F_NO_PREALLOC | BPFRT_F_NUMA_NODE | BPFRT_F_RDONLY |
+					       BPFRT_F_WRONLY | BPFRT_F_ZERO_SEED,
+				  log, log_sz);
+	return err ? err : htab_layout(map, hdr, log, log_sz);
+}
+
+static int hash_of_maps_attach(struct bpfrt_map *map)
+{
+	int err = htab_attach(map);
+	/* The u32 value's 8-byte slot holds the pointer (as the kernel's
+	 * fd_htab_map_needs_adjust). */
+	HTAB(map)->value_copy = sizeof(struct bpfrt_map *);
+	return err ? err : mim_attach(map);
+}
+
+static struct bpfrt_map *slot_map(struct htab *h, struct htab_elem *e)
+{
+	struct bpfrt_map *inner;
+	memcpy(&inner, elem_value(h, e, 0), sizeof(inner));
+	return inner;
+}
+
+static long put_inner(struct bpfrt_map *map, void *key, void *value, void *ctx)
+{
+	struct bpfrt_map *inner;
+	(void)map, (void)key, (void)ctx;
+	memcpy(&inner, value, sizeof(inner));
+	map_put(inner);
+	return 0;
+}
+
+static void hash_of_maps_release(struct bpfrt_map *map)
+{
+	if (!map->mim)
+		return; /* not attached */
+	if (map->owner)
+		htab_for_each(map, put_inner, NULL, 0);
+	mim_release(map);
+}
+
+/* Programs: the inner map itself (kernel: htab_of_map_lookup_elem). */
+static void *hash_of_maps_lookup(struct bpfrt_map *map, const void *key, uint32_t cpu)
+{
+	struct htab *h = HTAB(map);
+	struct htab_elem *e = htab_find(h, key, htab_hash(h, key));
+	(void)cpu;
+	return e && map->owner ? slot_map(h, e) : NULL;
+}
+
+/* User side: the inner map's id; only the creator can read its pointers. */
+static int hash_of_maps_sys_lookup(struct bpfrt_map *map, const void *key, void *value)
+{
+	struct bpfrt_map *inner;
+	if (!map->owner)
+		return -EOPNOTSUPP;
+	if (!(inner = hash_of_maps_lookup(map, key, 0)))
+		return -ENOENT;
+	memcpy(value, &inner->id, sizeof(inner->id));
+	return 0;
+}
+
+static int hash_of_maps_swap(struct bpfrt_map *map, const void *key, struct bpfrt_map *inner,
+			     uint64_t flags, struct bpfrt_map **old)
+{
+	struct htab *h = HTAB(map);
+	struct htab_elem *e = htab_find(h, key, htab_hash(h, key));
+	long err;
+	/* Changes hold the outer map's lock, so e stays the key's element. */
+	*old = e ? slot_map(h, e) : NULL;
+	err = inner ? htab_update_common(map, key, &inner, flags, 0, false) : htab_delete(map, key);
+	if (err)
+		*old = NULL;
+	return (int)err;
+}
+
+const struct map_ops hash_of_maps_map_ops = {
+	.obj_size = sizeof(struct htab),
+	.layout = hash_of_maps_layout,
+	.attach = hash_of_maps_attach,
+	.init = htab_init,
+	.release = hash_of_maps_release,
+	.lookup = hash_of_maps_lookup,
+	.delete = mim_delete,
+	.get_next_key = htab_get_next_key,
+	.sys_lookup = hash_of_maps_sys_lookup,
+	.sys_update = mim_sys_update,
+	.inner_swap = hash_of_maps_swap,
+};

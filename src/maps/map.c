@@ -13,6 +13,7 @@
 #include <sys/sysinfo.h>
 
 #include "maps/lock.h"
+#include "maps/map_in_map.h"
 #include "maps/map_log.h"
 #include "maps/map_ops.h"
 #include "maps/shm.h"
@@ -20,7 +21,7 @@
 extern const struct map_ops array_map_ops, percpu_array_map_ops, prog_array_map_ops,
 	perf_event_array_map_ops, htab_map_ops, percpu_htab_map_ops, lru_htab_map_ops,
 	lru_percpu_htab_map_ops, ringbuf_map_ops, stack_trace_map_ops, queue_map_ops,
-	stack_map_ops, bloom_filter_map_ops;
+	stack_map_ops, bloom_filter_map_ops, array_of_maps_map_ops, hash_of_maps_map_ops;
 
 static const struct {
 	const char *name;
@@ -38,8 +39,8 @@ static const struct {
 	[BPFRT_MAP_TYPE_LRU_HASH] = {"lru_hash", &lru_htab_map_ops},
 	[BPFRT_MAP_TYPE_LRU_PERCPU_HASH] = {"lru_percpu_hash", &lru_percpu_htab_map_ops},
 	[BPFRT_MAP_TYPE_LPM_TRIE] = {"lpm_trie", NULL},
-	[BPFRT_MAP_TYPE_ARRAY_OF_MAPS] = {"array_of_maps", NULL},
-	[BPFRT_MAP_TYPE_HASH_OF_MAPS] = {"hash_of_maps", NULL},
+	[BPFRT_MAP_TYPE_ARRAY_OF_MAPS] = {"array_of_maps", &array_of_maps_map_ops},
+	[BPFRT_MAP_TYPE_HASH_OF_MAPS] = {"hash_of_maps", &hash_of_maps_map_ops},
 	[BPFRT_MAP_TYPE_DEVMAP] = {"devmap", NULL},
 	[BPFRT_MAP_TYPE_SOCKMAP] = {"sockmap", NULL},
 	[BPFRT_MAP_TYPE_CPUMAP] = {"cpumap", NULL},
@@ -133,12 +134,16 @@ static void *map_fail(struct bpfrt_map *map, int err)
 
 static struct bpfrt_map *map_alloc(const struct map_ops *ops, uint32_t type)
 {
+	/* Ids as the kernel's: unique while the process lives, never 0. */
+	static _Atomic uint32_t next_id = 1;
 	struct bpfrt_map *map = calloc(1, ops->obj_size);
 	if (!map)
 		return NULL;
 	map->ops = ops;
 	map->type = type;
 	map->fd = -1;
+	map->id = atomic_fetch_add_explicit(&next_id, 1, memory_order_relaxed);
+	atomic_init(&map->refcnt, 1);
 	return map;
 }
 
@@ -185,7 +190,10 @@ struct bpfrt_map *bpfrt_map__create(enum bpfrt_map_type type, const char *name, 
 		.map_extra = o.map_extra,
 		.data_off = map_page_size(),
 	};
-	err = ops->layout(map, &hdr, o.log_buf, o.log_size);
+	err = map_type_is_of_maps(type) ? mim_layout(map, &hdr, o.inner_map, o.log_buf, o.log_size)
+					 : 0;
+	if (!err)
+		err = ops->layout(map, &hdr, o.log_buf, o.log_size);
 	if (err)
 		return map_fail(map, err);
 	hdr.max_entries = map->max_entries; /* layout may settle it (perf event array) */
@@ -235,7 +243,18 @@ struct bpfrt_map *bpfrt_map__from_fd(int fd)
 
 void bpfrt_map__free(struct bpfrt_map *map)
 {
-	if (!map)
+	if (map)
+		map_put(map);
+}
+
+void map_get(struct bpfrt_map *map)
+{
+	atomic_fetch_add_explicit(&map->refcnt, 1, memory_order_relaxed);
+}
+
+void map_put(struct bpfrt_map *map)
+{
+	if (atomic_fetch_sub_explicit(&map->refcnt, 1, memory_order_acq_rel) != 1)
 		return;
 	if (map->ops->release)
 		map->ops->release(map);
@@ -250,6 +269,7 @@ uint32_t bpfrt_map__value_size(const struct bpfrt_map *map) { return map->value_
 uint32_t bpfrt_map__max_entries(const struct bpfrt_map *map) { return map->max_entries; }
 uint32_t bpfrt_map__map_flags(const struct bpfrt_map *map) { return map->map_flags; }
 uint32_t bpfrt_map__ncpus(const struct bpfrt_map *map) { return map->ncpus; }
+uint32_t bpfrt_map__id(const struct bpfrt_map *map) { return map->id; }
 int bpfrt_map__fd(const struct bpfrt_map *map) { return map->fd; }
 
 size_t bpfrt_map__user_value_size(const struct bpfrt_map *map)

@@ -60,7 +60,16 @@ struct map_ops {
 	int (*sys_update)(struct bpfrt_map *map, const void *key, const void *value,
 			  uint64_t flags);
 	int (*sys_lookup_and_delete)(struct bpfrt_map *map, const void *key, void *value);
+
+	/* Maps of maps (map_in_map.c): puts `inner` at `key` (NULL: removes
+	 * the key; -ENOENT when absent) and gives back in *old the map it
+	 * held (NULL when none); flags as the type's update. Called with the
+	 * outer map's change lock held, the reference to inner already taken. */
+	int (*inner_swap)(struct bpfrt_map *map, const void *key, struct bpfrt_map *inner,
+			  uint64_t flags, struct bpfrt_map **old);
 };
+
+struct map_in_map;
 
 struct bpfrt_map {
 	const struct map_ops *ops;
@@ -73,7 +82,15 @@ struct bpfrt_map {
 	void *region;	  /* the whole reservation: private page + mapping */
 	size_t region_sz;
 	bool owner;	  /* created here (not from_fd) */
+	uint32_t id;	  /* bpfrt_map__id(): unique in the process, never 0 */
+	_Atomic uint32_t refcnt; /* the handle's, plus one per outer map slot */
+	struct map_in_map *mim;	 /* maps of maps: template, resolver, retired maps */
 };
+
+/* A reference to `map` (an outer map's slot holds one); map_put drops it
+ * and frees the map with the last. */
+void map_get(struct bpfrt_map *map);
+void map_put(struct bpfrt_map *map);
 
 /* get_next_key over indexes 0..max_entries-1 (arrays): the first index
  * when key is NULL or out of range, -ENOENT after the last. */
