@@ -249,8 +249,8 @@ BPFRT_API int bpfrt_map__set_prog_resolver(struct bpfrt_map *map, bpfrt_prog_res
  * `key` (flags: BPFRT_ANY only for an array of maps, as the kernel; a
  * hash of maps takes BPFRT_ANY/NOEXIST/EXIST). The inner map must match
  * the template as the kernel's bpf_map_meta_equal: type, key size, value
- * size and map_flags, and for an array max_entries too unless the
- * template has BPFRT_F_INNER_MAP (-EINVAL otherwise). It may be any type
+ * size and map_flags, and for an array or per-CPU array max_entries too
+ * unless the template has BPFRT_F_INNER_MAP (-EINVAL otherwise). It may be any type
  * but a prog array or a map of maps.
  *
  * Lifetime: the outer map holds a reference, so the caller may free its

@@ -8,7 +8,8 @@
  * The template: creation copies the inner map template's attributes
  * (the kernel's bpf_map_meta_alloc from inner_map_fd) into the header;
  * an inner map must match them (bpf_map_meta_equal, and an array's
- * max_entries unless BPF_F_INNER_MAP: array_map_meta_equal).
+ * max_entries unless BPF_F_INNER_MAP: array_map_meta_equal; per-CPU
+ * arrays too, as the verifier's constant-key lookups rely on it).
  *
  * Lifetime: a slot holds a reference to its map. The kernel drops the
  * reference of a removed inner map after an RCU grace period, when no
@@ -98,7 +99,8 @@ static bool mim_fits(const struct bpfrt_map *outer, const struct bpfrt_map *inne
 	if (inner->type != l[MIM_L_TYPE] || inner->key_size != l[MIM_L_KEY_SIZE] ||
 	    inner->value_size != l[MIM_L_VALUE_SIZE] || inner->map_flags != l[MIM_L_MAP_FLAGS])
 		return false;
-	return inner->type != BPFRT_MAP_TYPE_ARRAY || (l[MIM_L_MAP_FLAGS] & BPFRT_F_INNER_MAP) ||
+	bool array = inner->type == BPFRT_MAP_TYPE_ARRAY || inner->type == BPFRT_MAP_TYPE_PERCPU_ARRAY;
+	return !array || (l[MIM_L_MAP_FLAGS] & BPFRT_F_INNER_MAP) ||
 	       inner->max_entries == l[MIM_L_MAX_ENTRIES];
 }
 

@@ -122,11 +122,14 @@ int arg_type_err(struct verifier_env *env, uint32_t regno, const struct reg_stat
 
 /* An array map's key read from the stack when it is a known constant (a
  * spilled constant or zero bytes), else -1: a lookup of a key below
- * max_entries cannot fail (kernel: get_constant_map_key). */
+ * max_entries cannot fail (kernel: get_constant_map_key). Not for an
+ * inner map template with BPF_F_INNER_MAP: the inner maps may be smaller
+ * (kernel fix "bpf: Keep dynamic inner array lookups nullable", 2026). */
 static int64_t const_stack_key(struct verifier_env *env, const struct reg_state *r,
 			       const struct bpfrt_verify_map *m)
 {
 	if ((m->type != MAP_ARRAY && m->type != MAP_PERCPU_ARRAY) || m->key_size != 4 ||
+	    (m->flags & (1u << 12) /* BPF_F_INNER_MAP */) ||
 	    r->type != PTR_TO_STACK || !tnum_is_const(r->var_off) ||
 	    r->frameno > env->cur->curframe)
 		return -1;
