@@ -221,9 +221,14 @@ struct bpfrt_map_spec {
 	uint32_t btf_key_type_id;   /* 0 when not given as a type */
 	uint32_t btf_value_type_id; /* global data: the DATASEC */
 	bool frozen;		/* .rodata: user space cannot write after load */
-	int32_t inner_map_idx;	/* map-in-map: index of the inner spec below, else -1 */
+	int32_t inner_map_idx;	/* map of maps: index of its inner map template (BTF: the
+				 * "OUTER.inner" spec; legacy: inner_map_idx), else -1 */
 	const void *init_data;	/* global data: initial value (NULL: zeroes) */
 	size_t init_size;
+	/* Map of maps: initial values (`.values = { [i] = &map }`):
+	 * init_slots[i] is the index of the map to put at key i, or -1. */
+	const int32_t *init_slots;
+	uint32_t init_slot_cnt;
 };
 
 BPFRT_API size_t bpfrt_object__map_cnt(const struct bpfrt_object *obj);

@@ -47,14 +47,14 @@ static int list_maps(struct bpfrt_runtime *rt, bool json)
 
 		if (json)
 			printf("%s{\"name\":\"%s\",\"type\":\"%s\",\"key\":%u,\"value\":%u,"
-			       "\"max_entries\":%u}",
+			       "\"max_entries\":%u,\"id\":%u}",
 			       i ? "," : "", bpfrt_map__name(m), t ? t : "?",
 			       bpfrt_map__key_size(m), bpfrt_map__value_size(m),
-			       bpfrt_map__max_entries(m));
+			       bpfrt_map__max_entries(m), bpfrt_map__id(m));
 		else
-			printf("%zu: %s  name %s  key %uB  value %uB  max_entries %u\n", i,
+			printf("%zu: %s  name %s  key %uB  value %uB  max_entries %u  id %u\n", i,
 			       t ? t : "?", bpfrt_map__name(m), bpfrt_map__key_size(m),
-			       bpfrt_map__value_size(m), bpfrt_map__max_entries(m));
+			       bpfrt_map__value_size(m), bpfrt_map__max_entries(m), bpfrt_map__id(m));
 	}
 	if (json)
 		printf("]\n");
@@ -155,7 +155,7 @@ static int do_verb(const struct map_args *a, struct bpfrt_runtime *rt, struct bp
 			goto out;
 		}
 		if ((err = bpfrt_map__update_elem(m, ks ? k : NULL, ks, v, vs, 0))) {
-			cli_error("%s: map %s: update: %s", a->obj, a->map, strerror(-err));
+			cli_error("%s: map %s: update: %s", a->obj, a->map, cli_update_error(m, err));
 			goto out;
 		}
 	}

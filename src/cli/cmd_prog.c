@@ -134,6 +134,10 @@ static void print_text(const struct bpfrt_object *obj)
 			printf("  frozen");
 		if (m->inner_map_idx >= 0)
 			printf("  inner %s", bpfrt_object__map(obj, (size_t)m->inner_map_idx)->name);
+		for (uint32_t k = 0, n = 0; k < m->init_slot_cnt; k++)
+			if (m->init_slots[k] >= 0)
+				printf("%s%u=%s", n++ ? " " : "  values ", k,
+				       bpfrt_object__map(obj, (size_t)m->init_slots[k])->name);
 		printf("\n");
 	}
 }

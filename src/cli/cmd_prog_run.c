@@ -141,7 +141,7 @@ static int apply_map_set(const char *obj, struct bpfrt_runtime *rt, const struct
 		cli_error("%s: --map-set %s: value '%s' is not %zu hex bytes", obj, s->map, s->value,
 			  vs);
 	else if ((err = bpfrt_map__update_elem(m, ks ? k : NULL, ks, v, vs, 0)))
-		cli_error("%s: --map-set %s: update: %s", obj, s->map, strerror(-err));
+		cli_error("%s: --map-set %s: update: %s", obj, s->map, cli_update_error(m, err));
 	free(k);
 	free(v);
 	return err ? 1 : 0;

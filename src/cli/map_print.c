@@ -183,6 +183,19 @@ out:
 	return err;
 }
 
+const char *cli_update_error(const struct bpfrt_map *m, int err)
+{
+	enum bpfrt_map_type t = bpfrt_map__type(m);
+
+	if (t == BPFRT_MAP_TYPE_ARRAY_OF_MAPS || t == BPFRT_MAP_TYPE_HASH_OF_MAPS) {
+		if (err == -EBADF)
+			return "the value is no map's id (bpfrt map list shows them)";
+		if (err == -EINVAL)
+			return "the map does not fit the inner map template (type, sizes, flags)";
+	}
+	return strerror(-err);
+}
+
 int cli_parse_verify(const char *s, enum bpfrt_runtime_verify *out)
 {
 	static const char *const names[] = {

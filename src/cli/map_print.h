@@ -23,6 +23,10 @@ void cli_print_entry(const struct bpfrt_map *m, const void *key, const void *val
  * dump prints (and consumes) its records. 0 or -errno. */
 int cli_dump_map(struct bpfrt_map *m, bool json);
 
+/* Why an update of `m` failed: strerror, or for maps of maps what the
+ * value (an inner map's id, as `bpfrt map list` shows) got wrong. */
+const char *cli_update_error(const struct bpfrt_map *m, int err);
+
 /* --verify auto|require|off. 0 or -EINVAL. */
 int cli_parse_verify(const char *s, enum bpfrt_runtime_verify *out);
 

@@ -148,6 +148,8 @@ struct elf_loader {
 	/* map specs of .maps and `maps`: where their symbols are */
 	size_t *map_shndx;
 	uint64_t *map_off;
+	uint32_t *map_size;	 /* of each definition */
+	int64_t *map_values_off; /* of its `values` member, or -1 */
 };
 
 /* Writes "section 'NAME' offset 0xOFF: message" (or without the offset
@@ -167,6 +169,8 @@ int elf_symbol(struct elf_loader *l, size_t idx, GElf_Sym *sym, const char **nam
 int elf_collect_maps(struct elf_loader *l);
 /* The map defined at (shndx, off) in .maps or `maps`, or -1. */
 int elf_map_at(const struct elf_loader *l, size_t shndx, uint64_t off);
+/* .rel.maps (rel section `ri`): maps of maps' initial values. */
+int elf_collect_map_relos(struct elf_loader *l, size_t ri);
 
 /* btf_ext.c */
 int elf_parse_btf_ext(struct elf_loader *l);

@@ -9,7 +9,14 @@
  *                                   value_size, numa_node, pinning, map_extra)
  *   T *key, T *value -> sizeof(T) and T's BTF id
  *   T *values[]      -> inner map definition (map-in-map) or programs
- * libbpf reads them the same way (parse_btf_map_def).
+ * libbpf reads them the same way (parse_btf_map_def). A map of maps may
+ * give initial values, `.values = { [i] = &other_map }`: relocations in
+ * .rel.maps against other .maps symbols (elf_collect_map_relos), which
+ * become the spec's init_slots (libbpf's init_slots).
+ *
+ * Legacy definitions longer than five words (samples/bpf's bpf_load.c
+ * layout) may name a map of maps' template in a sixth, inner_map_idx:
+ * the index of a definition in the `maps` section.
  */
 #include <bpf/btf.h>
 #include <errno.h>
@@ -20,11 +27,15 @@
 #include "bpfrt/map.h"
 #include "elf_priv.h"
 
+#define R_BPF_64_ABS64 2 /* data relocations: .values = { &map } */
+
 
 struct map_list {
 	struct bpfrt_map_spec *v;
 	size_t *shndx;
 	uint64_t *off;
+	uint32_t *size;	    /* of the definition */
+	int64_t *values_off; /* of its `values` member, or -1 */
 	size_t n, cap;
 };
 
@@ -42,7 +53,13 @@ static struct bpfrt_map_spec *map_add(struct map_list *ml, const char *name, siz
 		uint64_t *o = realloc(ml->off, cap * sizeof(*o));
 		if (o)
 			ml->off = o;
-		if (!v || !s || !o)
+		uint32_t *z = realloc(ml->size, cap * sizeof(*z));
+		if (z)
+			ml->size = z;
+		int64_t *vo = realloc(ml->values_off, cap * sizeof(*vo));
+		if (vo)
+			ml->values_off = vo;
+		if (!v || !s || !o || !z || !vo)
 			return NULL;
 		ml->cap = cap;
 	}
@@ -53,6 +70,8 @@ static struct bpfrt_map_spec *map_add(struct map_list *ml, const char *name, siz
 		return NULL;
 	ml->shndx[ml->n] = shndx;
 	ml->off[ml->n] = off;
+	ml->size[ml->n] = 0;
+	ml->values_off[ml->n] = -1;
 	ml->n++;
 	return m;
 }
@@ -96,6 +115,7 @@ struct map_ctx {
 	size_t shndx;
 	uint64_t off;
 	const char *name;
+	int64_t values_off; /* out: where `values` starts in the definition, or -1 */
 };
 
 static int parse_map_def(struct map_ctx *c, const struct btf_type *def, struct bpfrt_map_spec *m,
@@ -104,6 +124,7 @@ static int parse_map_def(struct map_ctx *c, const struct btf_type *def, struct b
 	struct elf_loader *l = c->l;
 	const struct btf_member *mb = btf_members(def);
 	*inner_def_id = 0;
+	c->values_off = -1;
 	for (unsigned i = 0; i < btf_vlen(def); i++, mb++) {
 		const char *f = btf__name_by_offset(c->btf, mb->name_off);
 		uint64_t v = 0;
@@ -158,6 +179,7 @@ static int parse_map_def(struct map_ctx *c, const struct btf_type *def, struct b
 						c->name);
 			if (btf_is_struct(in))
 				*inner_def_id = inner_id;
+			c->values_off = btf_member_bit_offset(def, i) / 8;
 			continue;
 		}
 		return elf_fail(l, -EINVAL, c->shndx, c->off, "map '%s': unknown field '%s'", c->name, f);
@@ -214,7 +236,7 @@ static int collect_btf_maps(struct elf_loader *l, struct map_list *ml, struct ma
 		const struct btf_type *def = skip_mods(btf, var->type, NULL);
 		if (!def || !btf_is_struct(def))
 			return elf_fail(l, -EINVAL, idx, vi->offset, "map '%s' is not a struct", name);
-		struct map_ctx c = { l, btf, idx, off, name };
+		struct map_ctx c = { l, btf, idx, off, name, -1 };
 		struct bpfrt_map_spec *m = map_add(ml, name, idx, off);
 		uint32_t inner_id;
 		if (!m)
@@ -223,6 +245,8 @@ static int collect_btf_maps(struct elf_loader *l, struct map_list *ml, struct ma
 		if (err)
 			return err;
 		m->origin = BPFRT_MAP_BTF;
+		ml->size[ml->n - 1] = vi->size;
+		ml->values_off[ml->n - 1] = c.values_off;
 		if (inner_id) {
 			if (m->type != BPFRT_MAP_TYPE_ARRAY_OF_MAPS && m->type != BPFRT_MAP_TYPE_HASH_OF_MAPS)
 				return elf_fail(l, -EINVAL, idx, vi->offset,
@@ -233,7 +257,7 @@ static int collect_btf_maps(struct elf_loader *l, struct map_list *ml, struct ma
 			struct bpfrt_map_spec *im = map_add(inner, iname, 0, 0);
 			if (!im)
 				return -ENOMEM;
-			struct map_ctx ic = { l, btf, idx, off, iname };
+			struct map_ctx ic = { l, btf, idx, off, iname, -1 };
 			uint32_t nested;
 			if ((err = parse_map_def(&ic, btf__type_by_id(btf, inner_id), im, &nested)))
 				return err;
@@ -268,7 +292,7 @@ static int collect_legacy_maps(struct elf_loader *l, struct map_list *ml)
 	}
 	if (!nsyms)
 		return s->size ? elf_fail(l, -EINVAL, idx, ELF_NO_OFF, "no map symbols") : 0;
-	size_t def_sz = s->size / nsyms;
+	size_t def_sz = s->size / nsyms, first = ml->n;
 	if (s->size % nsyms || def_sz < 5 * sizeof(uint32_t) || !s->data)
 		return elf_fail(l, -EINVAL, idx, ELF_NO_OFF,
 				"%zu bytes do not hold %zu struct bpf_map_def", s->size, nsyms);
@@ -293,9 +317,29 @@ static int collect_legacy_maps(struct elf_loader *l, struct map_list *ml)
 		m->value_size = f[2];
 		m->max_entries = f[3];
 		m->map_flags = f[4];
+		ml->size[ml->n - 1] = (uint32_t)def_sz;
 		if (!m->type || !bpfrt_map_type_name(m->type))
 			return elf_fail(l, -EINVAL, idx, sym.st_value, "map '%s': unknown map type %u",
 					name, m->type);
+		if ((m->type == BPFRT_MAP_TYPE_ARRAY_OF_MAPS || m->type == BPFRT_MAP_TYPE_HASH_OF_MAPS) &&
+		    def_sz >= 6 * sizeof(uint32_t)) /* inner_map_idx, resolved below */
+			memcpy(&m->inner_map_idx, s->data + sym.st_value + 5 * sizeof(uint32_t),
+			       sizeof(uint32_t));
+	}
+	/* inner_map_idx: the index of a definition in section order */
+	for (size_t i = first; i < ml->n; i++) {
+		struct bpfrt_map_spec *m = &ml->v[i];
+		uint64_t at = (uint64_t)(uint32_t)m->inner_map_idx * def_sz;
+		if (m->inner_map_idx < 0 ||
+		    (m->type != BPFRT_MAP_TYPE_ARRAY_OF_MAPS && m->type != BPFRT_MAP_TYPE_HASH_OF_MAPS))
+			continue;
+		m->inner_map_idx = -1;
+		for (size_t k = first; k < ml->n; k++)
+			if (ml->off[k] == at && k != i)
+				m->inner_map_idx = (int32_t)k;
+		if (m->inner_map_idx < 0)
+			return elf_fail(l, -EINVAL, idx, ml->off[i],
+					"map '%s': inner_map_idx names no other map definition", m->name);
 	}
 	return 0;
 }
@@ -353,8 +397,12 @@ int elf_collect_maps(struct elf_loader *l)
 		for (size_t k = i; k > 0 && ml.off[k - 1] > ml.off[k]; k--) {
 			struct bpfrt_map_spec m = ml.v[k];
 			uint64_t o = ml.off[k];
+			uint32_t z = ml.size[k];
+			int64_t vo = ml.values_off[k];
 			ml.v[k] = ml.v[k - 1], ml.off[k] = ml.off[k - 1];
+			ml.size[k] = ml.size[k - 1], ml.values_off[k] = ml.values_off[k - 1];
 			ml.v[k - 1] = m, ml.off[k - 1] = o;
+			ml.size[k - 1] = z, ml.values_off[k - 1] = vo;
 		}
 	if (!err && l->legacy_maps_idx)
 		err = collect_legacy_maps(l, &ml);
@@ -374,7 +422,7 @@ int elf_collect_maps(struct elf_loader *l)
 		inner.v[i].name = NULL;
 	}
 	for (size_t i = 0; i < base; i++)
-		if (ml.v[i].inner_map_idx >= 0)
+		if (ml.v[i].inner_map_idx >= 0 && ml.v[i].origin == BPFRT_MAP_BTF)
 			ml.v[i].inner_map_idx += (int32_t)base;
 	for (size_t i = 0; i < inner.n; i++)
 		free((char *)inner.v[i].name);
@@ -385,6 +433,8 @@ int elf_collect_maps(struct elf_loader *l)
 	l->obj->map_cnt = ml.n;
 	l->map_shndx = ml.shndx;
 	l->map_off = ml.off;
+	l->map_size = ml.size;
+	l->map_values_off = ml.values_off;
 	return err;
 }
 
@@ -394,4 +444,73 @@ int elf_map_at(const struct elf_loader *l, size_t shndx, uint64_t off)
 		if (l->map_shndx[i] == shndx && l->map_off[i] == off && shndx)
 			return (int)i;
 	return -1;
+}
+
+/* The .maps definition holding byte `off`, or -1. */
+static int map_holding(const struct elf_loader *l, uint64_t off)
+{
+	for (size_t i = 0; i < l->obj->map_cnt; i++)
+		if (l->map_shndx[i] == l->maps_idx && off >= l->map_off[i] &&
+		    off - l->map_off[i] < l->map_size[i])
+			return (int)i;
+	return -1;
+}
+
+/* One `.values = { [i] = &map }` entry: outer's init_slots[i] = target. */
+static int set_init_slot(struct elf_loader *l, size_t ri, uint64_t at, const GElf_Rel *rel)
+{
+	GElf_Sym sym;
+	const char *name;
+	int o = map_holding(l, rel->r_offset);
+	if (elf_symbol(l, GELF_R_SYM(rel->r_info), &sym, &name, ri, at))
+		return -EINVAL;
+	if (o < 0)
+		return elf_fail(l, -EINVAL, ri, at, "relocation at .maps+%#llx is in no map definition",
+				(unsigned long long)rel->r_offset);
+	struct bpfrt_map_spec *m = &l->obj->maps[o];
+	uint64_t in = rel->r_offset - l->map_off[o];
+	if (m->type != BPFRT_MAP_TYPE_ARRAY_OF_MAPS && m->type != BPFRT_MAP_TYPE_HASH_OF_MAPS)
+		return elf_fail(l, -ENOTSUP, ri, at,
+				"map '%s': initial values are supported for maps of maps only", m->name);
+	if (GELF_R_TYPE(rel->r_info) != R_BPF_64_ABS64 || l->map_values_off[o] < 0 ||
+	    in < (uint64_t)l->map_values_off[o] || (in - (uint64_t)l->map_values_off[o]) % 8)
+		return elf_fail(l, -EINVAL, ri, at, "map '%s': relocation at +%#llx is not a 'values' slot",
+				m->name, (unsigned long long)in);
+	int t = sym.st_shndx == l->maps_idx ? elf_map_at(l, l->maps_idx, sym.st_value) : -1;
+	if (t < 0)
+		return elf_fail(l, -EINVAL, ri, at, "map '%s': initial value '%s' is not a map", m->name,
+				name);
+	if (m->type == BPFRT_MAP_TYPE_HASH_OF_MAPS && m->key_size != sizeof(uint32_t))
+		return elf_fail(l, -EINVAL, ri, at,
+				"map '%s': a hash of maps with initial values needs a 4-byte key", m->name);
+	uint64_t slot = (in - (uint64_t)l->map_values_off[o]) / 8;
+	if (slot >= m->init_slot_cnt) {
+		int32_t *v = realloc((void *)m->init_slots, (slot + 1) * sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+		for (size_t k = m->init_slot_cnt; k <= slot; k++)
+			v[k] = -1;
+		m->init_slots = v;
+		m->init_slot_cnt = (uint32_t)slot + 1;
+	}
+	((int32_t *)m->init_slots)[slot] = t;
+	return 0;
+}
+
+int elf_collect_map_relos(struct elf_loader *l, size_t ri)
+{
+	const struct elf_sec *rs = &l->secs[ri];
+	Elf_Data *d = elf_getdata(elf_getscn(l->elf, ri), NULL);
+	if (rs->shdr.sh_entsize != sizeof(Elf64_Rel) || rs->size % sizeof(Elf64_Rel))
+		return elf_fail(l, -EINVAL, ri, ELF_NO_OFF, "bad relocation entry size");
+	for (size_t k = 0; k < rs->size / sizeof(Elf64_Rel); k++) {
+		GElf_Rel rel;
+		uint64_t at = k * sizeof(Elf64_Rel);
+		int err;
+		if (!d || !gelf_getrel(d, (int)k, &rel))
+			return elf_fail(l, -EINVAL, ri, at, "unreadable relocation");
+		if ((err = set_init_slot(l, ri, at, &rel)))
+			return err;
+	}
+	return 0;
 }

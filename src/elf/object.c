@@ -292,6 +292,7 @@ void bpfrt_object__close(struct bpfrt_object *obj)
 	for (size_t i = 0; i < obj->map_cnt; i++) {
 		free((char *)obj->maps[i].name);
 		free((void *)obj->maps[i].init_data);
+		free((void *)obj->maps[i].init_slots);
 	}
 	free(obj->maps);
 	btf__free(obj->btf);
@@ -311,6 +312,8 @@ static void free_loader(struct elf_loader *l)
 	free(l->core_relo.secs);
 	free(l->map_shndx);
 	free(l->map_off);
+	free(l->map_size);
+	free(l->map_values_off);
 	if (l->elf)
 		elf_end(l->elf);
 }

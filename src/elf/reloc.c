@@ -189,6 +189,8 @@ int elf_collect_relos(struct elf_loader *l)
 			return elf_fail(l, -EINVAL, ri, ELF_NO_OFF, "symbol table link %u is not .symtab",
 					rs->shdr.sh_link);
 		struct elf_sec *ts = &l->secs[ti];
+		if (ti == l->maps_idx && (err = elf_collect_map_relos(l, ri)))
+			return err;
 		if (!is_code(ts))
 			continue; /* .rel.BTF, .rel.debug_*: not needed to load */
 		if (rs->shdr.sh_entsize != sizeof(Elf64_Rel) || rs->size % sizeof(Elf64_Rel))

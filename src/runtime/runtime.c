@@ -64,23 +64,38 @@ static int rt_fail(char *buf, size_t size, int err, const char *fmt, ...)
 	return err;
 }
 
-/* Creates map `idx` from its spec; global data get their initial value. */
+/* Creates map `idx` from its spec; global data get their initial value.
+ * A map of maps' inner template is created first (it may come later in
+ * the object: the BTF "OUTER.inner" specs are last). */
 static int create_map(struct bpfrt_runtime *rt, size_t idx, char *log, size_t log_size)
 {
 	const struct bpfrt_map_spec *s = bpfrt_object__map(rt->obj, idx);
 	char why[256] = "";
+	int err;
+
+	if (rt->maps[idx])
+		return 0;
+	if (s->inner_map_idx >= 0) {
+		size_t t = (size_t)s->inner_map_idx;
+
+		if (t >= rt->map_cnt || t == idx)
+			return rt_fail(log, log_size, -EINVAL, "map %s: no inner map template %zu",
+				       s->name, t);
+		if ((err = create_map(rt, t, log, log_size)))
+			return err;
+	}
 	struct bpfrt_map_create_opts o = {
 		.sz = sizeof(o),
 		.map_flags = s->map_flags,
 		.map_extra = s->map_extra,
 		.log_buf = why,
 		.log_size = sizeof(why),
+		.inner_map = s->inner_map_idx >= 0 ? rt->maps[s->inner_map_idx] : NULL,
 	};
 	bool data = s->origin == BPFRT_MAP_DATA || s->origin == BPFRT_MAP_RODATA ||
 		    s->origin == BPFRT_MAP_BSS;
 	struct bpfrt_map *m;
 	uint32_t zero = 0;
-	int err;
 
 	m = bpfrt_map__create((enum bpfrt_map_type)s->type, s->name, s->key_size, s->value_size,
 			      s->max_entries, &o);
@@ -112,6 +127,48 @@ static int create_map(struct bpfrt_runtime *rt, size_t idx, char *log, size_t lo
 	}
 	if (s->frozen && (err = bpfrt_map__freeze(m)))
 		return rt_fail(log, log_size, err, "map %s: freeze: %s", s->name, strerror(-err));
+	return 0;
+}
+
+/* Maps of maps: the user side names inner maps by their id (what lookups
+ * give back), among the object's maps. */
+static struct bpfrt_map *resolve_map(void *ctx, uint32_t id)
+{
+	struct bpfrt_runtime *rt = ctx;
+
+	for (size_t i = 0; i < rt->map_cnt; i++)
+		if (rt->maps[i] && bpfrt_map__id(rt->maps[i]) == id)
+			return rt->maps[i];
+	return NULL;
+}
+
+/* A map of maps: its resolver and its initial values (init_slots[k] at
+ * key k, as libbpf's init_map_in_map_slots). */
+static int fill_map_of_maps(struct bpfrt_runtime *rt, size_t idx, char *log, size_t log_size)
+{
+	const struct bpfrt_map_spec *s = bpfrt_object__map(rt->obj, idx);
+	struct bpfrt_map *m = rt->maps[idx];
+	int err;
+
+	if (s->type != BPFRT_MAP_TYPE_ARRAY_OF_MAPS && s->type != BPFRT_MAP_TYPE_HASH_OF_MAPS)
+		return 0;
+	if ((err = bpfrt_map__set_map_resolver(m, resolve_map, rt)))
+		return err;
+	for (uint32_t k = 0; k < s->init_slot_cnt; k++) {
+		int32_t t = s->init_slots[k];
+
+		if (t < 0)
+			continue;
+		if ((size_t)t >= rt->map_cnt)
+			return rt_fail(log, log_size, -EINVAL, "map %s: initial value [%u] is map %d",
+				       s->name, k, t);
+		err = bpfrt_map__update_inner(m, &k, sizeof(k), rt->maps[t], BPFRT_ANY);
+		if (err)
+			return rt_fail(log, log_size, err, "map %s: initial value [%u] = %s: %s",
+				       s->name, k, bpfrt_object__map(rt->obj, (size_t)t)->name,
+				       err == -EINVAL ? "does not fit the inner map template"
+						      : strerror(-err));
+	}
 	return 0;
 }
 
@@ -164,9 +221,12 @@ struct bpfrt_runtime *bpfrt_runtime__new(const struct bpfrt_object *obj,
 	for (size_t i = 0; i < rt->map_cnt; i++)
 		if ((err = create_map(rt, i, log, log_size)))
 			goto fail;
-	for (size_t i = 0; i < rt->map_cnt; i++)
+	for (size_t i = 0; i < rt->map_cnt; i++) {
 		if (bpfrt_map__type(rt->maps[i]) == BPFRT_MAP_TYPE_PROG_ARRAY)
 			bpfrt_map__set_prog_resolver(rt->maps[i], resolve_prog, rt);
+		if ((err = fill_map_of_maps(rt, i, log, log_size)))
+			goto fail;
+	}
 	return rt;
 fail:
 	bpfrt_runtime__free(rt);

@@ -346,43 +346,60 @@ static void test_map_in_map(void **state)
 {
 	(void)state;
 	FOR_EACH_VARIANT("map_in_map", obj) {
-		/* three .maps entries in section order, .rodata, then the inner spec */
-		assert_int_equal(bpfrt_object__map_cnt(obj), 5);
-		const struct bpfrt_map_spec *outer = bpfrt_object__map(obj, 0);
+		/* six .maps entries in section order, .rodata, then the inner specs */
+		assert_int_equal(bpfrt_object__map_cnt(obj), 9);
+		assert_string_equal(bpfrt_object__map(obj, 0)->name, "inner_a");
+		assert_string_equal(bpfrt_object__map(obj, 1)->name, "inner_b");
+		const struct bpfrt_map_spec *outer = bpfrt_object__map(obj, 2);
 		assert_string_equal(outer->name, "outer");
 		assert_int_equal(outer->type, 12 /* ARRAY_OF_MAPS */);
 		assert_int_equal(outer->max_entries, 2);
 		assert_int_equal(outer->key_size, 4);
 		assert_int_equal(outer->value_size, 4);
-		assert_int_equal(outer->inner_map_idx, 4);
-		const struct bpfrt_map_spec *inner = bpfrt_object__map(obj, 4);
+		assert_int_equal(outer->inner_map_idx, 7);
+		const struct bpfrt_map_spec *inner = bpfrt_object__map(obj, 7);
 		assert_string_equal(inner->name, "outer.inner");
 		assert_int_equal(inner->type, 2);
 		assert_int_equal(inner->max_entries, 4);
 		assert_int_equal(inner->value_size, 8);
-		const struct bpfrt_map_spec *jt = bpfrt_object__map(obj, 2);
+		/* .values = { [0] = &inner_a, [1] = &inner_b } */
+		assert_int_equal(outer->init_slot_cnt, 2);
+		assert_int_equal(outer->init_slots[0], 0);
+		assert_int_equal(outer->init_slots[1], 1);
+		const struct bpfrt_map_spec *by_id = bpfrt_object__map(obj, 3);
+		assert_string_equal(by_id->name, "by_id");
+		assert_int_equal(by_id->type, 13 /* HASH_OF_MAPS */);
+		assert_int_equal(by_id->inner_map_idx, 8);
+		assert_string_equal(bpfrt_object__map(obj, 8)->name, "by_id.inner");
+		/* .values = { [7] = &inner_b } */
+		assert_int_equal(by_id->init_slot_cnt, 8);
+		for (uint32_t k = 0; k < 7; k++)
+			assert_int_equal(by_id->init_slots[k], -1);
+		assert_int_equal(by_id->init_slots[7], 1);
+		assert_int_equal(bpfrt_object__map(obj, 0)->init_slot_cnt, 0);
+		const struct bpfrt_map_spec *jt = bpfrt_object__map(obj, 5);
 		assert_string_equal(jt->name, "jump_table");
 		assert_int_equal(jt->type, 3 /* PROG_ARRAY */);
 		assert_int_equal(jt->key_size, 4);
 		assert_int_equal(jt->value_size, 4);
 		assert_int_equal(jt->inner_map_idx, -1);
-		const struct bpfrt_map_spec *lru = bpfrt_object__map(obj, 1);
+		const struct bpfrt_map_spec *lru = bpfrt_object__map(obj, 4);
 		assert_string_equal(lru->name, "recent");
 		assert_int_equal(lru->type, 9 /* LRU_HASH */);
 		assert_int_equal(lru->map_flags, 2 /* BPF_F_NO_COMMON_LRU */);
 		assert_int_equal(lru->max_entries, 128);
-		assert_string_equal(bpfrt_object__map(obj, 3)->name, ".rodata");
+		assert_string_equal(bpfrt_object__map(obj, 6)->name, ".rodata");
 
-		/* two programs in one section */
-		assert_int_equal(bpfrt_object__prog_cnt(obj), 2);
+		/* three programs in one section */
+		assert_int_equal(bpfrt_object__prog_cnt(obj), 3);
 		assert_string_equal(bpfrt_program__name(bpfrt_object__prog(obj, 0)), "tail_target");
 		struct bpfrt_program *p = prog_named(obj, "dispatch");
 		assert_string_equal(bpfrt_program__section(p), "socket");
 		check_valid(p);
-		assert_int_equal(count_lddw(p, BPFRT_PSEUDO_MAP_IDX, 0, 0), 1);
-		assert_int_equal(count_lddw(p, BPFRT_PSEUDO_MAP_IDX, 1, 0), 1);
 		assert_int_equal(count_lddw(p, BPFRT_PSEUDO_MAP_IDX, 2, 0), 1);
-		assert_int_equal(count_lddw(p, BPFRT_PSEUDO_MAP_IDX_VALUE, 3, 0), 1);
+		assert_int_equal(count_lddw(p, BPFRT_PSEUDO_MAP_IDX, 4, 0), 1);
+		assert_int_equal(count_lddw(p, BPFRT_PSEUDO_MAP_IDX, 5, 0), 1);
+		assert_int_equal(count_lddw(p, BPFRT_PSEUDO_MAP_IDX_VALUE, 6, 0), 1);
 		size_t n;
 		const struct bpfrt_func_info *fi = bpfrt_program__func_info(p, &n);
 		assert_int_equal(n, 1);
