@@ -429,6 +429,8 @@ int elf_collect_maps(struct elf_loader *l)
 	free(inner.v);
 	free(inner.shndx);
 	free(inner.off);
+	free(inner.size);
+	free(inner.values_off);
 	l->obj->maps = ml.v;
 	l->obj->map_cnt = ml.n;
 	l->map_shndx = ml.shndx;
