@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <bpf/btf.h>
+
 #include "bpfrt/asm.h"
 #include "bpfrt/object.h"
 #include "bpfrt/verifier.h"
@@ -30,7 +32,11 @@ static void usage(FILE *out)
 		"  --map T:K:V:N[:F]    assembler input: a map (type, key/value size, entries,\n"
 		"                       flags), referred to as map[idx:I] in order\n"
 		"  --helper ID:NARGS    an embedder helper taking NARGS scalars\n"
-		"  --gpl                the program's licence is GPL-compatible\n");
+		"  --gpl                the program's licence is GPL-compatible\n"
+		"  --target-btf FILE    fentry/fexit: the traced code's BTF (an ELF with .BTF,\n"
+		"                       or raw BTF): arguments get their parameters' types\n"
+		"  --attach-func NAME   the traced function in it (objects: default the\n"
+		"                       section's fentry/NAME)\n");
 }
 
 static int parse_attach(const char *name, enum bpfrt_attach_kind *kind)
@@ -104,8 +110,16 @@ static int verify_asm(const char *path, struct bpfrt_verify_opts *o)
 	return rc;
 }
 
+static bool traces_function(enum bpfrt_attach_kind k)
+{
+	return k == BPFRT_ATTACH_FENTRY || k == BPFRT_ATTACH_FEXIT || k == BPFRT_ATTACH_FMOD_RET ||
+	       k == BPFRT_ATTACH_FSESSION;
+}
+
 static int verify_obj(const char *path, const char *only, struct bpfrt_verify_opts *o)
 {
+	const struct btf *target_btf = o->target_btf;
+	const char *target_func = o->target_func;
 	char olog[512] = "";
 	struct bpfrt_object_opts oo = { .sz = sizeof(oo), .log_buf = olog, .log_size = sizeof(olog) };
 	struct bpfrt_object *obj = bpfrt_object__open_file(path, &oo);
@@ -128,6 +142,10 @@ static int verify_obj(const char *path, const char *only, struct bpfrt_verify_op
 			break;
 		}
 		o->gpl |= gpl;
+		/* the target's types for the programs that trace a function */
+		const struct bpfrt_attach_target *at = bpfrt_program__attach_target(p);
+		o->target_btf = traces_function(o->attach) ? target_btf : NULL;
+		o->target_func = target_func ? target_func : at ? at->func : NULL;
 		memcpy(insns, bpfrt_program__insns(p), cnt * sizeof(*insns));
 		if (verify_resolve_kfuncs(p, insns, cnt, why, sizeof(why)))
 			rc |= cli_error("%s: program %s: %s", path, name, why);
@@ -147,7 +165,7 @@ int cmd_verify(int argc, char **argv)
 	struct bpfrt_verify_opts o = { .sz = sizeof(o) };
 	static struct bpfrt_verify_map maps[MAX_MAPS];
 	static struct bpfrt_verify_helper helpers[MAX_HELPERS];
-	const char *input = NULL, *prog = NULL;
+	const char *input = NULL, *prog = NULL, *target_btf = NULL;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
@@ -159,6 +177,10 @@ int cmd_verify(int argc, char **argv)
 			o.gpl = true;
 		} else if (v && !strcmp(a, "--prog")) {
 			prog = argv[++i];
+		} else if (v && !strcmp(a, "--target-btf")) {
+			target_btf = argv[++i];
+		} else if (v && !strcmp(a, "--attach-func")) {
+			o.target_func = argv[++i];
 		} else if (v && !strcmp(a, "--log-level")) {
 			o.log_level = (uint32_t)strtoul(argv[++i], NULL, 0);
 		} else if (v && !strcmp(a, "--ctx-size")) {
@@ -204,7 +226,18 @@ int cmd_verify(int argc, char **argv)
 	}
 	o.maps = o.map_cnt ? maps : NULL;
 	o.helpers = o.helper_cnt ? helpers : NULL;
+	struct btf *btf = NULL;
+	if (target_btf) {
+		btf = btf__parse(target_btf, NULL);
+		if (!btf)
+			return cli_error("%s: no BTF (%s)", target_btf, strerror(errno));
+		o.target_btf = btf;
+	}
+	int rc;
 	if (cli_has_suffix(input, ".asm") || cli_has_suffix(input, ".s"))
-		return verify_asm(input, &o);
-	return verify_obj(input, prog, &o);
+		rc = verify_asm(input, &o);
+	else
+		rc = verify_obj(input, prog, &o);
+	btf__free(btf);
+	return rc;
 }

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 
 #include "interp/interp.h"
+#include "vm/probe_mem.h"
 #include "vm/prog.h"
 
 
@@ -54,6 +55,24 @@ int interp_decode(const struct bpfrt_prog *prog, struct interp_prog **out, struc
 		}
 	}
 	interp_fuse(ip->ops, cnt);
+	/* after fusing: no sequence starts with or covers a probe load */
+	for (size_t pc = 0; prog->facts && pc < cnt; pc++) {
+		static const uint16_t probe[ISA_OP_COUNT] = {
+#define P(NAME) [ISA_OP_##NAME] = IOP_PROBE_##NAME,
+			P(LDXDW) P(LDXW) P(LDXH) P(LDXB) P(LDXSW) P(LDXSH) P(LDXSB)
+#undef P
+		};
+		uint16_t c = ip->ops[pc].code;
+		if (!(prog->facts[pc] & VM_FACT_PROBE_MEM) || c >= ISA_OP_COUNT || !probe[c])
+			continue;
+		if (probe_mem_init()) {
+			vm_log_line(log, "insn %zu: cannot install the fault handler of fault-safe "
+					 "loads", pc);
+			interp_free(ip);
+			return -EOPNOTSUPP;
+		}
+		ip->ops[pc].code = probe[c];
+	}
 	*out = ip;
 	return 0;
 }

@@ -11,6 +11,7 @@
 
 #include "interp/interp.h"
 #include "vm/backend.h"
+#include "vm/probe_mem.h"
 #include "vm/prog.h"
 #include "vm/run_ctx.h"
 

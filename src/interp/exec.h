@@ -291,6 +291,21 @@ dispatch:
 	LOAD(LDXSH, s16_u, int64_t)
 	LOAD(LDXSB, int8_t, int64_t)
 #undef LOAD
+	/* Fault-safe loads (BTF pointers): a bad address reads 0. */
+#define PROBE_LOAD(N, FN)                                                                 \
+	FOP(PROBE_##N)                                                                    \
+	{                                                                                 \
+		DST = FN(SRC + (uint64_t)(int64_t)op->off);                               \
+		NEXT();                                                                   \
+	}
+	PROBE_LOAD(LDXDW, probe_load_u64)
+	PROBE_LOAD(LDXW, probe_load_u32)
+	PROBE_LOAD(LDXH, probe_load_u16)
+	PROBE_LOAD(LDXB, probe_load_u8)
+	PROBE_LOAD(LDXSW, probe_load_s32)
+	PROBE_LOAD(LDXSH, probe_load_s16)
+	PROBE_LOAD(LDXSB, probe_load_s8)
+#undef PROBE_LOAD
 #define STORE(N, T, VAL)                                                                  \
 	OP(N)                                                                             \
 	{                                                                                 \

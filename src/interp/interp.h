@@ -27,6 +27,10 @@
  *   ROTL64, ROTL32          t = a; t >>= k1; a <<= k2; a |= t  (a rotate)
  *   <load/store>_FP         an access at r10 + off inside the current frame:
  *                           r10 is read-only, so checked mode need not check
+ *
+ * and the fault-safe loads the verifier asked for (VM_FACT_PROBE_MEM, the
+ * kernel's BPF_PROBE_MEM: loads through BTF pointers), PROBE_<load>: a bad
+ * address reads 0 (vm/probe_mem.h).
  */
 #define INTERP_ALU_FUSABLE(M, X)                                                          \
 	M(X, ADD) M(X, SUB) M(X, MUL) M(X, DIV) M(X, MOD) M(X, SDIV) M(X, SMOD) M(X, OR)  \
@@ -40,7 +44,11 @@
 	INTERP_ALU_FUSABLE(INTERP_FUSED_MOVX, X)                                          \
 	INTERP_JCC_FUSABLE(INTERP_FUSED_ADDJ, X)                                          \
 	X(ROTL64) X(ROTL32)                                                                \
-	INTERP_MEM_FP(X)
+	INTERP_MEM_FP(X)                                                                   \
+	INTERP_PROBE(X)
+#define INTERP_PROBE(X)                                                                   \
+	X(PROBE_LDXDW) X(PROBE_LDXW) X(PROBE_LDXH) X(PROBE_LDXB) X(PROBE_LDXSW)           \
+	X(PROBE_LDXSH) X(PROBE_LDXSB)
 #define INTERP_MEM_FP(X)                                                                  \
 	X(LDXDW_FP) X(LDXW_FP) X(LDXH_FP) X(LDXB_FP) X(LDXSW_FP) X(LDXSH_FP) X(LDXSB_FP)  \
 	X(STDW_FP) X(STW_FP) X(STH_FP) X(STB_FP) X(STXDW_FP) X(STXW_FP) X(STXH_FP)        \

@@ -423,6 +423,8 @@ static uint8_t *backend_facts(const struct verifier_facts *f, size_t vcnt, const
 			v |= VM_FACT_DIV_NOT_MINUS1;
 		if (fact_proven(x, FACT_U_UPPER))
 			v |= VM_FACT_UPPER_ZERO;
+		if (x->mem_kind == FACT_MEM_BTF)
+			v |= VM_FACT_PROBE_MEM;
 		out[slot_map ? slot_map[i] : i] = v;
 	}
 	return out;

@@ -44,6 +44,9 @@ enum {
 	VM_FACT_DIV_NONZERO = 1 << 0,	  /* div/mod by register: the divisor is never 0 */
 	VM_FACT_DIV_NOT_MINUS1 = 1 << 1, /* sdiv/smod by register: the divisor is never -1 */
 	VM_FACT_UPPER_ZERO = 1 << 2,	  /* mov32 r, r / le32: r's upper half is already 0 */
+	/* a load through a BTF pointer (FACT_MEM_BTF): fault-safe, a bad
+	 * address reads 0 (vm/probe_mem.h) */
+	VM_FACT_PROBE_MEM = 1 << 3,
 };
 
 struct bpfrt_prog {

@@ -6,13 +6,12 @@
  *
  *	long bt_target(struct bt_node *n, long x, void *p);
  *	struct bt_node *bt_ret(int k);
+ *
+ * With BT_TYPES_ONLY defined, only the types (for BPF programs and for a
+ * target compiled with clang -target bpf -g, whose .BTF says the same).
  */
 #ifndef BPFRT_TESTS_BTF_TARGET_H
 #define BPFRT_TESTS_BTF_TARGET_H
-
-#include <stddef.h>
-
-#include <bpf/btf.h>
 
 struct bt_inner {
 	int a;
@@ -34,6 +33,11 @@ struct bt_node {
 	} u;
 	struct bt_inner *ip;   /* 64 */
 };
+
+#ifndef BT_TYPES_ONLY
+#include <stddef.h>
+
+#include <bpf/btf.h>
 
 /* NULL when libbpf cannot build it. Free with btf__free(). */
 static inline struct btf *bt_btf_new(void)
@@ -84,5 +88,6 @@ static inline struct btf *bt_btf_new(void)
 	}
 	return b;
 }
+#endif /* BT_TYPES_ONLY */
 
 #endif /* BPFRT_TESTS_BTF_TARGET_H */

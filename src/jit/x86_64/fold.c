@@ -185,7 +185,7 @@ static bool fold_mem(struct jit_compiler *c, size_t *ip, size_t k, const struct 
 {
 	size_t first = *ip;
 #define JOIN(j) ((j) == first || joinable(c, first, (j)))
-	if (k >= c->n || !JOIN(k))
+	if (k >= c->n || !JOIN(k) || jit_probe_load(c, k))
 		return false;
 	const struct isa_form *f = c->form[k];
 	const struct bpfrt_insn *m = &c->insns[k];

@@ -44,6 +44,7 @@
 
 #include "jit/jit.h"
 #include "jit/x86_64/emit.h"
+#include "vm/probe_mem.h"
 
 #define JIT_REG_CTX X86_R12
 #define JIT_AUX0 X86_R9
@@ -74,6 +75,8 @@ struct jit_prog {
 	int64_t callback_entry; /* code offset of the callback entry, or -1 */
 	uint32_t tail_entry;	/* code offset where tail calls enter main */
 	uint32_t unwind_pops;	/* code offset of main's pops (jit_state.unwind_pc) */
+	/* Its fault-safe loads (vm/probe_mem.h), registered while mapped. */
+	struct probe_table probes;
 	struct jit_env env;
 };
 

@@ -449,6 +449,7 @@ static int emit_pass(struct jit_compiler *c)
 	struct x86_buf *b = &c->buf;
 	b->len = 0;
 	b->overflow = false;
+	c->nprobes = 0;
 	for (size_t k = 0; k < c->nfuncs; k++) {
 		const struct jit_func *fn = &c->funcs[k];
 		c->next_func_addr[k] = (int64_t)b->len;
@@ -493,6 +494,7 @@ static void compiler_free(struct jit_compiler *c)
 	free(c->func_addr);
 	free(c->next_func_addr);
 	free(c->buf.p);
+	free(c->probes);
 }
 
 static int compile(struct jit_compiler *c, struct jit_prog *jp)
@@ -585,7 +587,23 @@ static int compile(struct jit_compiler *c, struct jit_prog *jp)
 	jp->callback_entry = c->has_callbacks && c->need_rc ? c->stub[JIT_STUB_CALLBACK] : -1;
 	jp->tail_entry = (uint32_t)c->stub[JIT_STUB_TAIL_ENTRY];
 	jp->unwind_pops = c->need_rc ? (uint32_t)c->stub[JIT_STUB_POPS] : 0;
-	return jit_code_map(jp, c->buf.p, c->buf.len);
+	err = jit_code_map(jp, c->buf.p, c->buf.len);
+	if (err || !c->nprobes)
+		return err;
+	jp->probes.entries = c->probes; /* in code order: sorted */
+	jp->probes.cnt = c->nprobes;
+	jp->probes.start = (uintptr_t)jp->code;
+	jp->probes.end = (uintptr_t)jp->code + jp->code_size;
+	c->probes = NULL;
+	err = probe_mem_register(&jp->probes);
+	if (err) {
+		free((void *)jp->probes.entries);
+		jp->probes.entries = NULL;
+		jp->probes.cnt = 0;
+		log_prog(c->log, c->log_size, err,
+			 "cannot install the fault handler of fault-safe loads");
+	}
+	return err;
 }
 
 static bool cpu_has_movbe(void)
@@ -632,6 +650,10 @@ void jit_free(struct jit_prog *jp)
 {
 	if (!jp)
 		return;
+	if (jp->probes.cnt) {
+		probe_mem_unregister(&jp->probes);
+		free((void *)jp->probes.entries);
+	}
 	jit_code_unmap(jp);
 	jit_blinded_free(&jp->env.blinded);
 	free(jp->offsets);

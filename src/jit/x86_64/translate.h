@@ -10,6 +10,8 @@
 
 #include "isa/opcodes.h"
 #include "jit/x86_64/jit_x86.h"
+#include "vm/probe_mem.h"
+#include "vm/prog.h"
 
 enum {
 	JIT_I_TARGET = 1 << 0, /* some branch goes here */
@@ -61,9 +63,21 @@ struct jit_compiler {
 	int64_t *func_addr, *next_func_addr;
 	int64_t stub[JIT_STUB_COUNT], next_stub[JIT_STUB_COUNT];
 	struct x86_buf buf;
+	/* This pass's fault-safe loads (VM_FACT_PROBE_MEM), in code order:
+	 * the program's exception table (vm/probe_mem.h). */
+	struct probe_entry *probes;
+	size_t nprobes, probes_cap;
 	char *log;
 	size_t log_size;
 };
+
+/* Instruction i is a load the verifier wants fault-safe: emitted alone
+ * (never folded) and listed in the exception table. */
+static inline bool jit_probe_load(const struct jit_compiler *c, size_t i)
+{
+	return c->env->facts && (c->env->facts[i] & VM_FACT_PROBE_MEM) &&
+	       c->form[i]->syntax == ISA_SYN_LDX;
+}
 
 void jit_log(struct jit_compiler *c, size_t idx, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

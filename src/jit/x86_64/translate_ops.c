@@ -6,6 +6,7 @@
  * fixed x86 registers and borrow the scratch registers r9-r11.
  */
 #include <errno.h>
+#include <stdlib.h>
 
 #include "jit/x86_64/translate.h"
 #include "vm/prog.h"
@@ -564,6 +565,28 @@ static void cond_jump(struct jit_compiler *c, size_t *ip, const struct isa_form 
 	emit_jcc(b, cc, jit_insn_target(c, i, t));
 }
 
+/* A fault-safe load: one x86 load listed in the exception table, so that
+ * a fault in it zeroes dst and resumes after it (vm/probe_mem.h). */
+static int probe_load(struct jit_compiler *c, const struct isa_form *f, int dst, int src,
+		      int16_t off)
+{
+	struct x86_buf *b = &c->buf;
+	size_t at = b->len;
+	emit_load(b, f->size, f->flags & ISA_F_SIGNED, dst, src, off);
+	if (c->nprobes == c->probes_cap) {
+		size_t cap = c->probes_cap ? 2 * c->probes_cap : 16;
+		struct probe_entry *p = realloc(c->probes, cap * sizeof(*p));
+		if (!p)
+			return -ENOMEM;
+		c->probes = p;
+		c->probes_cap = cap;
+	}
+	c->probes[c->nprobes++] = (struct probe_entry){ .insn = (uint32_t)at,
+							.resume = (uint32_t)b->len,
+							.reg = (uint8_t)dst };
+	return 0;
+}
+
 int jit_translate_insn(struct jit_compiler *c, const struct jit_func *fn, size_t *ip)
 {
 	size_t i = *ip;
@@ -676,6 +699,8 @@ int jit_translate_insn(struct jit_compiler *c, const struct jit_func *fn, size_t
 		cond_jump(c, ip, f);
 		return 0;
 	case ISA_SYN_LDX:
+		if (facts & VM_FACT_PROBE_MEM)
+			return probe_load(c, f, dst, src, in->off);
 		emit_load(b, f->size, f->flags & ISA_F_SIGNED, dst, src, in->off);
 		return 0;
 	case ISA_SYN_ST:
