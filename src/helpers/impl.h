@@ -132,5 +132,11 @@ HELPER_FN(xdp_adjust_meta);
 #define HELPER_IMPL_xdp_adjust_meta helper_xdp_adjust_meta
 HELPER_FN(xdp_adjust_tail);
 #define HELPER_IMPL_xdp_adjust_tail helper_xdp_adjust_tail
+HELPER_FN(xdp_get_buff_len);
+#define HELPER_IMPL_xdp_get_buff_len helper_xdp_get_buff_len
+HELPER_FN(xdp_load_bytes);
+#define HELPER_IMPL_xdp_load_bytes helper_xdp_load_bytes
+HELPER_FN(xdp_store_bytes);
+#define HELPER_IMPL_xdp_store_bytes helper_xdp_store_bytes
 
 #endif /* BPFRT_HELPERS_IMPL_H */

@@ -3,10 +3,11 @@
  * The packet helpers, with the semantics and error codes of the kernel's
  * net/core/filter.c (as of 6.18) on the linear packets BPF_PROG_TEST_RUN
  * builds: skb_load_bytes, skb_store_bytes, skb_pull_data, csum_diff,
- * xdp_adjust_head, xdp_adjust_meta and xdp_adjust_tail. The packet lives in
- * the run's frame (pkt_frame.h); a helper that moves it updates the
- * context's data, data_meta and data_end, which the program loads again
- * (the verifier turned its packet pointers into scalars at the call).
+ * xdp_adjust_head, xdp_adjust_meta, xdp_adjust_tail, xdp_get_buff_len,
+ * xdp_load_bytes and xdp_store_bytes. The packet lives in the run's frame
+ * (pkt_frame.h); a helper that moves it updates the context's data,
+ * data_meta and data_end, which the program loads again (the verifier
+ * turned its packet pointers into scalars at the call).
  *
  * Called without a frame (a program run by bpfrt_prog__run, not by the
  * runtime) they return -EOPNOTSUPP; with r1 not the run's context, or a
@@ -269,4 +270,64 @@ HELPER_FN(xdp_adjust_tail)
 {
 	(void)r3, (void)r4, (void)r5;
 	return xdp_adjust(r1, r2, rc, move_tail);
+}
+
+/* u64 bpf_xdp_get_buff_len(struct xdp_buff *xdp): the packet's length (a
+ * test run's XDP packet has no fragments). */
+HELPER_FN(xdp_get_buff_len)
+{
+	struct pkt_view v;
+	int err;
+
+	(void)r2, (void)r3, (void)r4, (void)r5;
+	if ((err = pkt_view(r1, rc, FIXUP_CTX_XDP, &v)))
+		return ERR(-err);
+	return *v.end - *v.data;
+}
+
+/* The bytes [off, off + len) of the XDP packet (the kernel's
+ * bpf_xdp_pointer()): -EFAULT for an offset or length above 0xffff,
+ * -EINVAL past the packet. */
+static int xdp_bytes(uint64_t r1, uint32_t off, uint32_t len, struct bpfrt_run_ctx *rc,
+		     uint8_t **p)
+{
+	struct pkt_view v;
+	int err = pkt_view(r1, rc, FIXUP_CTX_XDP, &v);
+
+	if (err)
+		return err;
+	if (off > 0xffff || len > 0xffff)
+		return -EFAULT;
+	if (off + len > *v.end - *v.data)
+		return -EINVAL;
+	*p = ptr(*v.data) + off;
+	return 0;
+}
+
+/* long bpf_xdp_load_bytes(struct xdp_buff *xdp, u32 offset, void *buf, u32
+ * len): on failure buf is left as it was, as in the kernel. */
+HELPER_FN(xdp_load_bytes)
+{
+	uint8_t *p;
+	int err = xdp_bytes(r1, (uint32_t)r2, (uint32_t)r4, rc, &p);
+
+	(void)r5;
+	if (err)
+		return ERR(-err);
+	memcpy(ptr(r3), p, (uint32_t)r4);
+	return 0;
+}
+
+/* long bpf_xdp_store_bytes(struct xdp_buff *xdp, u32 offset, void *buf,
+ * u32 len). */
+HELPER_FN(xdp_store_bytes)
+{
+	uint8_t *p;
+	int err = xdp_bytes(r1, (uint32_t)r2, (uint32_t)r4, rc, &p);
+
+	(void)r5;
+	if (err)
+		return ERR(-err);
+	memmove(p, ptr(r3), (uint32_t)r4);
+	return 0;
 }

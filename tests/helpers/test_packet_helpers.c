@@ -178,6 +178,33 @@ static void xdp_adjust_tail_limits(void **state)
 	pkt_frame_fini(f);
 }
 
+static void xdp_load_store_bytes(void **state)
+{
+	(void)state;
+	struct bpfrt_run_ctx rc;
+	struct pkt_frame *f = frame(FIXUP_CTX_XDP, false, 40, &rc);
+	uint64_t ctx = P(rc.ctx);
+	uint8_t to[8];
+
+	assert_int_equal(helper_call(BPF_FUNC_xdp_get_buff_len, ctx, 0, 0, 0, 0, &rc), 40);
+	assert_int_equal(helper_call(BPF_FUNC_xdp_load_bytes, ctx, 32, P(to), 8, 0, &rc), 0);
+	assert_memory_equal(to, pkt + 32, 8);
+	memset(to, 0xee, sizeof(to));
+	/* past the packet: -EINVAL, the buffer left alone (as the kernel) */
+	assert_int_equal(helper_call(BPF_FUNC_xdp_load_bytes, ctx, 33, P(to), 8, 0, &rc),
+			 E(EINVAL));
+	assert_int_equal(to[0], 0xee);
+	assert_int_equal(helper_call(BPF_FUNC_xdp_load_bytes, ctx, 0x10000, P(to), 8, 0, &rc),
+			 E(EFAULT));
+	assert_int_equal(helper_call(BPF_FUNC_xdp_store_bytes, ctx, 36, P("ABCD"), 4, 0, &rc), 0);
+	assert_memory_equal((void *)(uintptr_t)(f->ctx.xdp.data + 36), "ABCD", 4);
+	assert_int_equal(helper_call(BPF_FUNC_xdp_store_bytes, ctx, 37, P("ABCD"), 4, 0, &rc),
+			 E(EINVAL));
+	assert_int_equal(helper_call(BPF_FUNC_xdp_adjust_tail, ctx, 10, 0, 0, 0, &rc), 0);
+	assert_int_equal(helper_call(BPF_FUNC_xdp_get_buff_len, ctx, 0, 0, 0, 0, &rc), 50);
+	pkt_frame_fini(f);
+}
+
 static void skb_load_bytes_bounds(void **state)
 {
 	(void)state;
@@ -325,6 +352,7 @@ int main(void)
 		cmocka_unit_test(xdp_adjust_head_limits),
 		cmocka_unit_test(xdp_adjust_meta_and_head_move_it),
 		cmocka_unit_test(xdp_adjust_tail_limits),
+		cmocka_unit_test(xdp_load_store_bytes),
 		cmocka_unit_test(skb_load_bytes_bounds),
 		cmocka_unit_test(skb_store_bytes_flags_and_bounds),
 		cmocka_unit_test(skb_pull_data_len),

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The packet helpers against the kernel's: generated xdp, tc and socket
- * programs call bpf_xdp_adjust_head/meta/tail, bpf_skb_load_bytes,
+ * programs call bpf_xdp_adjust_head/meta/tail, bpf_xdp_get_buff_len,
+ * bpf_xdp_load_bytes, bpf_xdp_store_bytes, bpf_skb_load_bytes,
  * bpf_skb_store_bytes, bpf_skb_pull_data and bpf_csum_diff with arguments
  * around every limit (headroom, tailroom, ETH_HLEN, metadata alignment,
  * offsets past the packet and above INT_MAX, unknown flags, odd checksum
@@ -84,6 +85,15 @@ static size_t fold_r0(struct bpfrt_insn *p, size_t n)
 	return n;
 }
 
+/* An offset or length around the packet's end (any of run_lens). */
+static int32_t around_len(void)
+{
+	static const int32_t v[] = { 0, 1, 4, 6, 8, 12, 14, 16, 19, 20, 21, 48, 56, 60, 63, 64,
+				     65, 184, 192, 199, 200, 201, 0xffff, 0x10000, 0x7fffffff,
+				     (int32_t)0x80000000, -1 };
+	return PICK(v);
+}
+
 static size_t gen_xdp_call(struct bpfrt_insn *p, size_t n)
 {
 	static const int32_t head[] = { -300, -256, -217, -216, -215, -200, -64, -8, -4, -1, 0,
@@ -94,24 +104,35 @@ static size_t gen_xdp_call(struct bpfrt_insn *p, size_t n)
 	static const int32_t tail[] = { -300, -187, -186, -51, -50, -47, -46, -6, -1, 0, 1, 4,
 					100, 3456, 3500, 3506, 3507, 3562, 3563, 3700, 0x7fffffff };
 	static const int32_t ids[] = { BPF_FUNC_xdp_adjust_head, BPF_FUNC_xdp_adjust_meta,
-				       BPF_FUNC_xdp_adjust_tail };
+				       BPF_FUNC_xdp_adjust_tail, BPF_FUNC_xdp_get_buff_len,
+				       BPF_FUNC_xdp_load_bytes, BPF_FUNC_xdp_store_bytes };
 	int32_t id = PICK(ids);
 
 	p[n++] = MOV(1, 6);
+	if (id == BPF_FUNC_xdp_get_buff_len) {
+		p[n++] = CALL(id);
+		return fold_r0(p, n);
+	}
+	if (id == BPF_FUNC_xdp_load_bytes || id == BPF_FUNC_xdp_store_bytes) {
+		/* (ctx, off, fp - 16 or fp - 32, len): loaded bytes count too */
+		bool load = id == BPF_FUNC_xdp_load_bytes;
+
+		p[n++] = MOVK(2, around_len());
+		p[n++] = MOV(3, 10);
+		p[n++] = ADDK(3, load ? -16 : -32);
+		p[n++] = MOVK(4, 1 + (int32_t)rnd(16));
+		p[n++] = CALL(id);
+		n = fold_r0(p, n);
+		p[n++] = LDXDW(0, 10, -16);
+		n = fold_r0(p, n);
+		p[n++] = LDXDW(0, 10, -8);
+		return fold_r0(p, n);
+	}
 	p[n++] = MOVK(2, id == BPF_FUNC_xdp_adjust_head   ? PICK(head)
 			 : id == BPF_FUNC_xdp_adjust_meta ? PICK(meta)
 							  : PICK(tail));
 	p[n++] = CALL(id);
 	return fold_r0(p, n);
-}
-
-/* An offset or length around the packet's end (any of run_lens). */
-static int32_t around_len(void)
-{
-	static const int32_t v[] = { 0, 1, 4, 6, 8, 12, 14, 16, 19, 20, 21, 48, 56, 60, 63, 64,
-				     65, 184, 192, 199, 200, 201, 0x7fffffff, (int32_t)0x80000000,
-				     -1 };
-	return PICK(v);
 }
 
 static size_t gen_skb_call(struct bpfrt_insn *p, size_t n, bool socket)
