@@ -408,6 +408,28 @@ static void test_map_in_map(void **state)
 	}
 }
 
+/* samples/bpf's legacy layout: inner_map_idx counts definitions in
+ * section order (the symbol table lists them in another order here). */
+static void test_legacy_map_in_map(void **state)
+{
+	(void)state;
+	int seen = 0;
+	FOR_EACH_VARIANT("legacy_map_in_map", obj) {
+		seen++;
+		assert_int_equal(bpfrt_object__map_cnt(obj), 2);
+		int outer = bpfrt_object__find_map(obj, "per_cpu_set");
+		int inner = bpfrt_object__find_map(obj, "counters");
+		assert_true(outer >= 0 && inner >= 0);
+		const struct bpfrt_map_spec *m = bpfrt_object__map(obj, (size_t)outer);
+		assert_int_equal(m->origin, BPFRT_MAP_LEGACY);
+		assert_int_equal(m->type, 12 /* ARRAY_OF_MAPS */);
+		assert_int_equal(m->inner_map_idx, inner);
+		assert_int_equal(m->init_slot_cnt, 0);
+		assert_int_equal(bpfrt_object__map(obj, (size_t)inner)->inner_map_idx, -1);
+	}
+	assert_int_not_equal(seen, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -419,6 +441,7 @@ int main(void)
 		cmocka_unit_test(test_kfunc),
 		cmocka_unit_test(test_xdp_ringbuf_legacy),
 		cmocka_unit_test(test_map_in_map),
+		cmocka_unit_test(test_legacy_map_in_map),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -155,6 +155,30 @@ static void test_extern_variable(void **state)
 	expect_error(&b, ENOTSUP, "section '.reluprobe' offset 0: extern variable 'counts' is not supported");
 }
 
+/* .rel.maps: a map of maps' `.values = { [0] = &inner_a, ... }` */
+static void test_bad_map_init_values(void **state)
+{
+	(void)state;
+	struct obj_bytes b = load("map_in_map");
+	Elf64_Rel *rel = (Elf64_Rel *)obj_sec_data(&b, obj_find(&b, ".rel.maps"));
+	rel[0].r_offset = 0x1000;
+	expect_error(&b, EINVAL, "section '.rel.maps' offset 0: relocation at .maps+0x1000 is in no map definition");
+	b = load("map_in_map");
+	rel = (Elf64_Rel *)obj_sec_data(&b, obj_find(&b, ".rel.maps"));
+	rel[0].r_offset = obj_sym(&b, "inner_b")->st_value;
+	expect_error(&b, ENOTSUP,
+		     "section '.rel.maps' offset 0: map 'inner_b': initial values are supported for maps of maps only");
+	b = load("map_in_map");
+	rel = (Elf64_Rel *)obj_sec_data(&b, obj_find(&b, ".rel.maps"));
+	rel[1].r_offset = obj_sym(&b, "outer")->st_value + 4;
+	expect_error(&b, EINVAL, "section '.rel.maps' offset 0x10: map 'outer': relocation at +0x4 is not a 'values' slot");
+	b = load("map_in_map");
+	rel = (Elf64_Rel *)obj_sec_data(&b, obj_find(&b, ".rel.maps"));
+	Elf64_Sym *prog = obj_sym(&b, "count_by_id"), *syms = (Elf64_Sym *)obj_sec_data(&b, obj_find(&b, ".symtab"));
+	rel[0].r_info = ELF64_R_INFO((uint64_t)(prog - syms), ELF64_R_TYPE(rel[0].r_info));
+	expect_error(&b, EINVAL, "section '.rel.maps' offset 0: map 'outer': initial value 'count_by_id' is not a map");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -167,6 +191,7 @@ int main(void)
 		cmocka_unit_test(test_bad_symbol_section),
 		cmocka_unit_test(test_bad_btf),
 		cmocka_unit_test(test_extern_variable),
+		cmocka_unit_test(test_bad_map_init_values),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
