@@ -249,9 +249,12 @@ BPFRT_API int bpfrt_map__set_prog_resolver(struct bpfrt_map *map, bpfrt_prog_res
  * `key` (flags: BPFRT_ANY only for an array of maps, as the kernel; a
  * hash of maps takes BPFRT_ANY/NOEXIST/EXIST). The inner map must match
  * the template as the kernel's bpf_map_meta_equal: type, key size, value
- * size and map_flags, and for an array or per-CPU array max_entries too
- * unless the template has BPFRT_F_INNER_MAP (-EINVAL otherwise). It may be any type
- * but a prog array or a map of maps.
+ * size and map_flags (but BPFRT_F_RDONLY/WRONLY, which the kernel keeps on
+ * the fd), and for an array max_entries too unless the template has
+ * BPFRT_F_INNER_MAP; -EINVAL otherwise. bpfrt asks the same max_entries
+ * of per-CPU arrays, which the kernel does not (its verifier, as ours,
+ * trusts the template's max_entries for constant keys). It may be any
+ * type but a prog array or a map of maps.
  *
  * Lifetime: the outer map holds a reference, so the caller may free its
  * handle. A program may keep using an inner map it looked up after user

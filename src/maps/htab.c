@@ -586,8 +586,8 @@ const struct map_ops lru_percpu_htab_map_ops = {HTAB_OPS};
 static int hash_of_maps_layout(struct bpfrt_map *map, struct map_shm_hdr *hdr, char *log,
 			       size_t log_sz)
 {
-	int err = map_check_flags(map, BPFRT_F_NO_PREALLOC | BPFRT_F_NUMA_NODE | BPFRT_F_RDONLY |
-					       BPFRT_F_WRONLY | BPFRT_F_ZERO_SEED,
+	int err = map_check_flags(map, BPFRT_F_NO_PREALLOC | BPFRT_F_NUMA_NODE | MAP_F_ACCESS_MASK |
+					       BPFRT_F_ZERO_SEED,
 				  log, log_sz);
 	return err ? err : htab_layout(map, hdr, log, log_sz);
 }

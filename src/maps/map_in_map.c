@@ -8,8 +8,10 @@
  * The template: creation copies the inner map template's attributes
  * (the kernel's bpf_map_meta_alloc from inner_map_fd) into the header;
  * an inner map must match them (bpf_map_meta_equal, and an array's
- * max_entries unless BPF_F_INNER_MAP: array_map_meta_equal; per-CPU
- * arrays too, as the verifier's constant-key lookups rely on it).
+ * max_entries unless BPF_F_INNER_MAP: array_map_meta_equal). Per-CPU
+ * arrays too, stricter than the kernel (its percpu_array_map_ops compare
+ * with bpf_map_meta_equal only): the verifier lets a lookup of a constant
+ * key below the template's max_entries skip the null check.
  *
  * Lifetime: a slot holds a reference to its map. The kernel drops the
  * reference of a removed inner map after an RCU grace period, when no
@@ -55,7 +57,8 @@ int mim_layout(struct bpfrt_map *map, struct map_shm_hdr *hdr, const struct bpfr
 	if (map->value_size != sizeof(uint32_t))
 		return map_log_err(map, log, log_sz, -EINVAL,
 				   "value_size must be 4 (an inner map's fd or id)");
-	if (map->map_flags & (BPFRT_F_RDONLY_PROG | BPFRT_F_WRONLY_PROG))
+	if (map->type == BPFRT_MAP_TYPE_ARRAY_OF_MAPS &&
+	    (map->map_flags & (BPFRT_F_RDONLY_PROG | BPFRT_F_WRONLY_PROG)))
 		return map_log_err(map, log, log_sz, -EINVAL,
 				   "BPF_F_RDONLY_PROG and BPF_F_WRONLY_PROG do not apply");
 	hdr->layout[MIM_L_TYPE] = tmpl->type;
@@ -91,13 +94,17 @@ void mim_release(struct bpfrt_map *map)
 	map->mim = NULL;
 }
 
-/* Whether `inner` fits the template (kernel: map_meta_equal). */
+/* Whether `inner` fits the template (kernel: map_meta_equal). The kernel
+ * keeps BPF_F_RDONLY/WRONLY on the fd, not in the map's flags
+ * (bpf_map_flags_retain_permanent), so they do not count. */
 static bool mim_fits(const struct bpfrt_map *outer, const struct bpfrt_map *inner)
 {
 	const uint64_t *l = outer->hdr->layout;
+	uint32_t fd_flags = BPFRT_F_RDONLY | BPFRT_F_WRONLY;
 
 	if (inner->type != l[MIM_L_TYPE] || inner->key_size != l[MIM_L_KEY_SIZE] ||
-	    inner->value_size != l[MIM_L_VALUE_SIZE] || inner->map_flags != l[MIM_L_MAP_FLAGS])
+	    inner->value_size != l[MIM_L_VALUE_SIZE] ||
+	    (inner->map_flags & ~fd_flags) != (l[MIM_L_MAP_FLAGS] & ~fd_flags))
 		return false;
 	bool array = inner->type == BPFRT_MAP_TYPE_ARRAY || inner->type == BPFRT_MAP_TYPE_PERCPU_ARRAY;
 	return !array || (l[MIM_L_MAP_FLAGS] & BPFRT_F_INNER_MAP) ||

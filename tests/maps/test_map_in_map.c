@@ -63,7 +63,7 @@ static void create_needs_a_fitting_template(void **state)
 	assert_null(bpfrt_map__create(BPFRT_MAP_TYPE_ARRAY_OF_MAPS, "o", 4, 8, 2, &o));
 	assert_int_equal(errno, EINVAL);
 	o.map_flags = BPFRT_F_RDONLY_PROG;
-	assert_null(bpfrt_map__create(BPFRT_MAP_TYPE_HASH_OF_MAPS, "o", 4, 4, 2, &o));
+	assert_null(bpfrt_map__create(BPFRT_MAP_TYPE_ARRAY_OF_MAPS, "o", 4, 4, 2, &o));
 	assert_int_equal(errno, EINVAL);
 	assert_true(bpfrt_map_type_supported(BPFRT_MAP_TYPE_ARRAY_OF_MAPS));
 	assert_true(bpfrt_map_type_supported(BPFRT_MAP_TYPE_HASH_OF_MAPS));
@@ -129,7 +129,7 @@ static void inner_maps_must_fit_the_template(void **state)
 	struct bpfrt_map *bad[] = {
 		mk(BPFRT_MAP_TYPE_ARRAY, 4, 16, 4, 0),		    /* value size */
 		mk(BPFRT_MAP_TYPE_ARRAY, 4, 8, 8, 0),		    /* max_entries */
-		mk(BPFRT_MAP_TYPE_ARRAY, 4, 8, 4, BPFRT_F_RDONLY), /* map_flags */
+		mk(BPFRT_MAP_TYPE_ARRAY, 4, 8, 4, BPFRT_F_MMAPABLE), /* map_flags */
 		mk(BPFRT_MAP_TYPE_PERCPU_ARRAY, 4, 8, 4, 0),	    /* type */
 		mk(BPFRT_MAP_TYPE_HASH, 4, 8, 4, 0),
 	};
@@ -138,6 +138,10 @@ static void inner_maps_must_fit_the_template(void **state)
 		assert_int_equal(refs(bad[i]), 1);
 		bpfrt_map__free(bad[i]);
 	}
+	/* BPF_F_RDONLY/WRONLY are the fd's in the kernel: they do not count */
+	struct bpfrt_map *ro = mk(BPFRT_MAP_TYPE_ARRAY, 4, 8, 4, BPFRT_F_RDONLY);
+	assert_int_equal(bpfrt_map__update_inner(outer, U32(0), 4, ro, 0), 0);
+	bpfrt_map__free(ro);
 	bpfrt_map__free(outer);
 	bpfrt_map__free(tmpl);
 

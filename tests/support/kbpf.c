@@ -101,6 +101,35 @@ int kbpf_map_create(uint32_t map_type, uint32_t key_size, uint32_t value_size,
 	return fd < 0 ? -errno : (int)fd;
 }
 
+int kbpf_map_create_outer(uint32_t map_type, uint32_t key_size, uint32_t max_entries,
+			  uint32_t flags, int inner_fd)
+{
+	union bpf_attr a;
+
+	memset(&a, 0, sizeof(a));
+	a.map_type = map_type;
+	a.key_size = key_size;
+	a.value_size = sizeof(uint32_t);
+	a.max_entries = max_entries;
+	a.map_flags = flags;
+	a.inner_map_fd = (uint32_t)inner_fd;
+	long fd = sys_bpf(BPF_MAP_CREATE, &a);
+	return fd < 0 ? -errno : (int)fd;
+}
+
+int kbpf_map_id(int fd)
+{
+	struct bpf_map_info info;
+	union bpf_attr a;
+
+	memset(&a, 0, sizeof(a));
+	memset(&info, 0, sizeof(info));
+	a.info.bpf_fd = (uint32_t)fd;
+	a.info.info_len = sizeof(info);
+	a.info.info = (uint64_t)(uintptr_t)&info;
+	return sys_bpf(BPF_OBJ_GET_INFO_BY_FD, &a) < 0 ? -errno : (int)info.id;
+}
+
 static int map_elem(int cmd, int fd, const void *key, void *value, uint64_t flags)
 {
 	union bpf_attr a;

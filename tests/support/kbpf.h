@@ -110,5 +110,10 @@ int kbpf_map_delete(int fd, const void *key);
 int kbpf_map_next_key(int fd, const void *key, void *next_key);
 /* BPF_MAP_FREEZE: user space can no longer write it (frozen .rodata). */
 int kbpf_map_freeze(int fd);
+/* A map of maps (value_size 4) whose inner maps follow `inner_fd`. */
+int kbpf_map_create_outer(uint32_t map_type, uint32_t key_size, uint32_t max_entries,
+			  uint32_t flags, int inner_fd);
+/* The map's id (BPF_OBJ_GET_INFO_BY_FD): what lookups in a map of maps give. */
+int kbpf_map_id(int fd);
 
 #endif /* BPFRT_TESTS_KBPF_H */
