@@ -63,6 +63,12 @@ struct bpfrt_runtime_opts {
 	char *log_buf;			  /* on failure: the map or program, and why */
 	size_t log_size;
 	bool jit_harden;		  /* JIT: constant blinding (bpfrt_prog_opts.jit_harden) */
+	/* fentry/fexit/fmod_ret/fsession programs: the traced code's BTF
+	 * (bpfrt_verify_opts.target_btf; the function is each program's
+	 * section target, fentry/NAME). Their arguments then have their
+	 * parameters' types and loads through them are fault-safe. Must
+	 * outlive the runtime's program loads. NULL: arguments are numbers. */
+	const struct btf *target_btf;
 };
 
 /* Creates the object's maps and a VM. NULL + errno: EINVAL/EOPNOTSUPP (a

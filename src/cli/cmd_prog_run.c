@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <bpf/btf.h>
+
 #include "bpfrt/object.h"
 #include "bpfrt/runtime.h"
 #include "cli.h"
@@ -32,6 +34,9 @@ static const char usage_text[] =
 	"\n"
 	"  --ctx FILE        the context (r1) is the bytes of FILE; for fentry/fexit\n"
 	"                    programs FILE holds the u64 arguments\n"
+	"  --target-btf FILE fentry/fexit: the traced code's BTF (ELF .BTF or raw):\n"
+	"                    pointer arguments are read through their types, the\n"
+	"                    loads fault-safe (a bad pointer reads 0)\n"
 	"  --data-in FILE    packet data: xdp, tc and socket programs get a context\n"
 	"                    (xdp_md, __sk_buff) pointing at the bytes of FILE; other\n"
 	"                    programs get the bytes as the context\n"
@@ -190,8 +195,9 @@ static int dump_one(const char *obj, struct bpfrt_map *m, bool json)
 int cmd_prog_run(int argc, char **argv)
 {
 	const char *obj_path = NULL, *prog_name = NULL, *ctx_path = NULL, *data_path = NULL;
-	const char *data_out_path = NULL;
+	const char *data_out_path = NULL, *btf_path = NULL;
 	uint8_t *data_out = NULL;
+	struct btf *target_btf = NULL;
 	const char *dump_names[MAX_MAP_SETS];
 	struct map_set sets[MAX_MAP_SETS];
 	size_t nsets = 0, ndumps = 0;
@@ -216,6 +222,8 @@ int cmd_prog_run(int argc, char **argv)
 			prog_name = argv[++i];
 		} else if (!strcmp(a, "--ctx") && i + 1 < argc) {
 			ctx_path = argv[++i];
+		} else if (!strcmp(a, "--target-btf") && i + 1 < argc) {
+			btf_path = argv[++i];
 		} else if (!strcmp(a, "--data-in") && i + 1 < argc) {
 			data_path = argv[++i];
 		} else if (!strcmp(a, "--data-out") && i + 1 < argc) {
@@ -286,6 +294,10 @@ int cmd_prog_run(int argc, char **argv)
 	prog_name = cli_pick_prog("prog run", obj_path, obj, prog_name);
 	if (!prog_name)
 		goto out;
+	if (btf_path && !(target_btf = btf__parse(btf_path, NULL))) {
+		cli_error("%s: no BTF (%s)", btf_path, strerror(errno));
+		goto out;
+	}
 	trace.json = json;
 	struct bpfrt_runtime_opts ro = {
 		.sz = sizeof(ro),
@@ -296,6 +308,7 @@ int cmd_prog_run(int argc, char **argv)
 		.trace_ctx = &trace,
 		.log_buf = log,
 		.log_size = sizeof(log),
+		.target_btf = target_btf,
 	};
 	rt = bpfrt_runtime__new(obj, &ro);
 	if (!rt) {
@@ -366,6 +379,7 @@ int cmd_prog_run(int argc, char **argv)
 	}
 out:
 	bpfrt_runtime__free(rt);
+	btf__free(target_btf);
 	bpfrt_object__close(obj);
 	free(ctx);
 	free(data_out);

@@ -110,12 +110,6 @@ static int verify_asm(const char *path, struct bpfrt_verify_opts *o)
 	return rc;
 }
 
-static bool traces_function(enum bpfrt_attach_kind k)
-{
-	return k == BPFRT_ATTACH_FENTRY || k == BPFRT_ATTACH_FEXIT || k == BPFRT_ATTACH_FMOD_RET ||
-	       k == BPFRT_ATTACH_FSESSION;
-}
-
 static int verify_obj(const char *path, const char *only, struct bpfrt_verify_opts *o)
 {
 	const struct btf *target_btf = o->target_btf;
@@ -143,9 +137,7 @@ static int verify_obj(const char *path, const char *only, struct bpfrt_verify_op
 		}
 		o->gpl |= gpl;
 		/* the target's types for the programs that trace a function */
-		const struct bpfrt_attach_target *at = bpfrt_program__attach_target(p);
-		o->target_btf = traces_function(o->attach) ? target_btf : NULL;
-		o->target_func = target_func ? target_func : at ? at->func : NULL;
+		verify_input_target(o, p, target_btf, target_func);
 		memcpy(insns, bpfrt_program__insns(p), cnt * sizeof(*insns));
 		if (verify_resolve_kfuncs(p, insns, cnt, why, sizeof(why)))
 			rc |= cli_error("%s: program %s: %s", path, name, why);

@@ -39,6 +39,7 @@ struct bpfrt_runtime {
 	struct bpfrt_vm *vm;
 	enum bpfrt_backend backend;
 	bool jit_harden;
+	const struct btf *target_btf; /* the caller's: fentry/fexit argument types */
 	enum bpfrt_runtime_verify verify;
 	struct bpfrt_map **maps;
 	struct fixup_map *fmaps; /* the maps as fixups see them */
@@ -202,6 +203,7 @@ struct bpfrt_runtime *bpfrt_runtime__new(const struct bpfrt_object *obj,
 	rt->obj = obj;
 	rt->backend = OPTS_GET(opts, backend, BPFRT_BACKEND_INTERP);
 	rt->jit_harden = OPTS_GET(opts, jit_harden, false);
+	rt->target_btf = OPTS_GET(opts, target_btf, NULL);
 	rt->verify = OPTS_GET(opts, verify, BPFRT_VERIFY_AUTO);
 	rt->map_cnt = bpfrt_object__map_cnt(obj);
 	rt->prog_cnt = bpfrt_object__prog_cnt(obj);
@@ -341,7 +343,8 @@ static int judge(struct bpfrt_runtime *rt, struct rt_prog *p, const struct bpfrt
 	if (!vlog)
 		return -ENOMEM;
 	vlog[0] = '\0';
-	err = runtime_verify(rt->obj, p->src, insns, cnt, vlog, VERIFIER_LOG_SIZE, facts);
+	err = runtime_verify(rt->obj, p->src, rt->target_btf, insns, cnt, vlog, VERIFIER_LOG_SIZE,
+			     facts);
 	p->verified = err == 0;
 	if (err == -ENOMEM) {
 		rt_fail(rt->log, sizeof(rt->log), err, "program %s: out of memory", name);

@@ -198,6 +198,19 @@ int verify_input_build(const struct bpfrt_object *obj, const struct bpfrt_progra
 	return 0;
 }
 
+void verify_input_target(struct bpfrt_verify_opts *vo, const struct bpfrt_program *prog,
+			 const struct btf *btf, const char *func)
+{
+	enum bpfrt_attach_kind k = bpfrt_program__attach_kind(prog);
+	const struct bpfrt_attach_target *at = bpfrt_program__attach_target(prog);
+	bool traces = k == BPFRT_ATTACH_FENTRY || k == BPFRT_ATTACH_FEXIT ||
+		      k == BPFRT_ATTACH_FMOD_RET || k == BPFRT_ATTACH_FSESSION;
+
+	vo->target_btf = traces ? btf : NULL;
+	vo->target_func = func ? func : at ? at->func : NULL;
+	vo->target_func_id = 0;
+}
+
 void verify_input_free(struct bpfrt_verify_opts *vo)
 {
 	free((void *)vo->maps);
@@ -209,8 +222,8 @@ void verify_input_free(struct bpfrt_verify_opts *vo)
 }
 
 int runtime_verify(const struct bpfrt_object *obj, const struct bpfrt_program *prog,
-		   const struct bpfrt_insn *insns, size_t cnt, char *log, size_t log_size,
-		   struct verifier_facts **facts)
+		   const struct btf *target_btf, const struct bpfrt_insn *insns, size_t cnt,
+		   char *log, size_t log_size, struct verifier_facts **facts)
 {
 	struct bpfrt_verify_opts vo = {
 		.sz = sizeof(vo),
@@ -222,6 +235,7 @@ int runtime_verify(const struct bpfrt_object *obj, const struct bpfrt_program *p
 
 	if (err)
 		return err;
+	verify_input_target(&vo, prog, target_btf, NULL);
 	err = verifier_run(insns, cnt, &vo, facts);
 	verify_input_free(&vo);
 	return err;

@@ -23,5 +23,10 @@ int verify_resolve_kfuncs(const struct bpfrt_program *prog, struct bpfrt_insn *i
 int verify_input_build(const struct bpfrt_object *obj, const struct bpfrt_program *prog,
 		       struct bpfrt_verify_opts *vo);
 void verify_input_free(struct bpfrt_verify_opts *vo);
+/* For a program that traces a function (fentry, fexit, fmod_ret,
+ * fsession): vo's target_btf = btf and target_func = func, or the
+ * program's section target when func is NULL. Others: no target. */
+void verify_input_target(struct bpfrt_verify_opts *vo, const struct bpfrt_program *prog,
+			 const struct btf *btf, const char *func);
 
 #endif
