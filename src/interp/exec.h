@@ -295,7 +295,8 @@ dispatch:
 #define PROBE_LOAD(N, FN)                                                                 \
 	FOP(PROBE_##N)                                                                    \
 	{                                                                                 \
-		DST = FN(SRC + (uint64_t)(int64_t)op->off);                               \
+		uint64_t addr = SRC + (uint64_t)(int64_t)op->off;                         \
+		DST = addr < PROBE_MEM_MIN_ADDR ? 0 : FN(addr);                           \
 		NEXT();                                                                   \
 	}
 	PROBE_LOAD(LDXDW, probe_load_u64)

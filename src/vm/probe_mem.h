@@ -32,6 +32,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Addresses below this (vm.mmap_min_addr's default on x86-64: nothing is
+ * mapped there without privilege) read 0 without a load: NULL and the
+ * fields of a NULL struct pointer, the common bad address, then cost no
+ * fault (which costs microseconds). Both engines test it first. */
+#define PROBE_MEM_MIN_ADDR 0x10000
+
 /* One fault-safe load: offsets from probe_table.start. */
 struct probe_entry {
 	uint32_t insn;	 /* the load instruction */

@@ -566,13 +566,27 @@ static void cond_jump(struct jit_compiler *c, size_t *ip, const struct isa_form 
 }
 
 /* A fault-safe load: one x86 load listed in the exception table, so that
- * a fault in it zeroes dst and resumes after it (vm/probe_mem.h). */
+ * a fault in it zeroes dst and resumes after it (vm/probe_mem.h); an
+ * address below PROBE_MEM_MIN_ADDR (NULL's fields) reads 0 without it:
+ *	lea r11, [src + off]; cmp r11, MIN; jb low
+ *	mov dst, [src + off]	; listed
+ *	jmp done
+ * low: xor dst, dst
+ * done: */
 static int probe_load(struct jit_compiler *c, const struct isa_form *f, int dst, int src,
 		      int16_t off)
 {
 	struct x86_buf *b = &c->buf;
+	emit_lea(b, 8, JIT_AUX2, src, off);
+	emit_alu_ri(b, X86_CMP, 8, JIT_AUX2, PROBE_MEM_MIN_ADDR);
+	size_t low = emit_jcc8_fwd(b, X86_CC_B);
 	size_t at = b->len;
 	emit_load(b, f->size, f->flags & ISA_F_SIGNED, dst, src, off);
+	size_t resume = b->len;
+	size_t done = emit_jmp8_fwd(b);
+	x86_patch8(b, low);
+	emit_alu_rr(b, X86_XOR, 4, dst, dst);
+	x86_patch8(b, done);
 	if (c->nprobes == c->probes_cap) {
 		size_t cap = c->probes_cap ? 2 * c->probes_cap : 16;
 		struct probe_entry *p = realloc(c->probes, cap * sizeof(*p));
@@ -582,7 +596,7 @@ static int probe_load(struct jit_compiler *c, const struct isa_form *f, int dst,
 		c->probes_cap = cap;
 	}
 	c->probes[c->nprobes++] = (struct probe_entry){ .insn = (uint32_t)at,
-							.resume = (uint32_t)b->len,
+							.resume = (uint32_t)resume,
 							.reg = (uint8_t)dst };
 	return 0;
 }
