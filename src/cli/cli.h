@@ -28,4 +28,9 @@ const char *cli_pick_prog(const char *cmd, const char *obj_path, const struct bp
 /* Reads a whole file ("-" is stdin) into a malloc'ed buffer. 0 or -errno. */
 int cli_read_file(const char *path, uint8_t **data, size_t *size);
 
+struct btf;
+/* --target-btf FILE: the BTF of an ELF's .BTF or a raw BTF file (libbpf's
+ * btf__parse; free with btf__free). Prints the error and returns NULL. */
+struct btf *cli_target_btf(const char *path);
+
 #endif /* BPFRT_CLI_H */

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <bpf/btf.h>
+
 #include "bpfrt/asm.h"
 #include "bpfrt/jit.h"
 #include "bpfrt/object.h"
@@ -25,6 +27,7 @@ static const char usage_text[] =
 	"            (both with the source lines where the object has .BTF.ext line info);\n"
 	"            a verified program's code is the runtime's, with the verifier's facts\n"
 	"  --jit-harden  jited: with constant blinding\n"
+	"  --target-btf FILE  fentry/fexit: the traced code's BTF, as for prog run\n"
 	"  --syntax  how BPF instructions are written (default: conformance)\n";
 
 static void put_line(void *arg, const char *line)
@@ -38,6 +41,8 @@ int cmd_prog_dump(int argc, char **argv)
 	const char *what = NULL, *obj_path = NULL, *prog_name = NULL;
 	enum bpfrt_syntax syntax = BPFRT_SYNTAX_CONFORMANCE;
 	bool harden = false;
+	const char *btf_path = NULL;
+	struct btf *target_btf = NULL;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
@@ -47,6 +52,8 @@ int cmd_prog_dump(int argc, char **argv)
 			harden = true;
 		} else if (!strcmp(a, "--prog") && i + 1 < argc) {
 			prog_name = argv[++i];
+		} else if (!strcmp(a, "--target-btf") && i + 1 < argc) {
+			btf_path = argv[++i];
 		} else if (!strcmp(a, "--syntax") && i + 1 < argc) {
 			const char *s = argv[++i];
 			if (!strcmp(s, "kernel"))
@@ -82,9 +89,10 @@ int cmd_prog_dump(int argc, char **argv)
 	struct bpfrt_runtime *rt = NULL, *rtj = NULL;
 	struct bpfrt_prog *prog = NULL, *jp = NULL;
 	prog_name = cli_pick_prog("prog dump", obj_path, obj, prog_name);
-	if (!prog_name)
+	if (!prog_name || (btf_path && !(target_btf = cli_target_btf(btf_path))))
 		goto out;
-	struct bpfrt_runtime_opts ro = {.sz = sizeof(ro), .log_buf = log, .log_size = sizeof(log)};
+	struct bpfrt_runtime_opts ro = {.sz = sizeof(ro), .log_buf = log, .log_size = sizeof(log),
+					.target_btf = target_btf};
 	rt = bpfrt_runtime__new(obj, &ro);
 	prog = rt ? bpfrt_runtime__prog(rt, prog_name) : NULL;
 	if (!prog) {
@@ -105,7 +113,7 @@ int cmd_prog_dump(int argc, char **argv)
 	/* A verified program: the code the runtime's JIT runs, made with the
 	 * verifier's facts. */
 	struct bpfrt_runtime_opts rjo = {.sz = sizeof(rjo), .backend = BPFRT_BACKEND_JIT,
-					 .jit_harden = harden};
+					 .jit_harden = harden, .target_btf = target_btf};
 	rtj = bpfrt_runtime__new(obj, &rjo);
 	struct bpfrt_prog *shown = rtj ? bpfrt_runtime__prog(rtj, prog_name) : NULL;
 	if (!shown) {
@@ -130,6 +138,7 @@ out:
 	bpfrt_prog__free(jp);
 	bpfrt_runtime__free(rtj);
 	bpfrt_runtime__free(rt);
+	btf__free(target_btf);
 	bpfrt_object__close(obj);
 	return rc;
 }

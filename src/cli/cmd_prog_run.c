@@ -294,10 +294,8 @@ int cmd_prog_run(int argc, char **argv)
 	prog_name = cli_pick_prog("prog run", obj_path, obj, prog_name);
 	if (!prog_name)
 		goto out;
-	if (btf_path && !(target_btf = btf__parse(btf_path, NULL))) {
-		cli_error("%s: no BTF (%s)", btf_path, strerror(errno));
+	if (btf_path && !(target_btf = cli_target_btf(btf_path)))
 		goto out;
-	}
 	trace.json = json;
 	struct bpfrt_runtime_opts ro = {
 		.sz = sizeof(ro),

@@ -220,9 +220,8 @@ int cmd_verify(int argc, char **argv)
 	o.helpers = o.helper_cnt ? helpers : NULL;
 	struct btf *btf = NULL;
 	if (target_btf) {
-		btf = btf__parse(target_btf, NULL);
-		if (!btf)
-			return cli_error("%s: no BTF (%s)", target_btf, strerror(errno));
+		if (!(btf = cli_target_btf(target_btf)))
+			return 1;
 		o.target_btf = btf;
 	}
 	int rc;

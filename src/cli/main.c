@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <bpf/btf.h>
+
 #include "bpfrt/object.h"
 #include "cli.h"
 
@@ -66,6 +68,14 @@ const char *cli_pick_prog(const char *cmd, const char *obj_path, const struct bp
 	cli_error("%s: %s has %zu programs (%s): choose one with --prog NAME", cmd, obj_path, n,
 		  names);
 	return NULL;
+}
+
+struct btf *cli_target_btf(const char *path)
+{
+	struct btf *btf = btf__parse(path, NULL);
+	if (!btf)
+		cli_error("%s: no BTF (%s)", path, strerror(errno));
+	return btf;
 }
 
 int cli_read_file(const char *path, uint8_t **data, size_t *size)

@@ -568,7 +568,7 @@ static void cond_jump(struct jit_compiler *c, size_t *ip, const struct isa_form 
 /* A fault-safe load: one x86 load listed in the exception table, so that
  * a fault in it zeroes dst and resumes after it (vm/probe_mem.h); an
  * address below PROBE_MEM_MIN_ADDR (NULL's fields) reads 0 without it:
- *	lea r11, [src + off]; cmp r11, MIN; jb low
+ *	lea r11, [src + off]; cmp r11, MIN; jb low	(off 0: cmp src, MIN)
  *	mov dst, [src + off]	; listed
  *	jmp done
  * low: xor dst, dst
@@ -577,8 +577,12 @@ static int probe_load(struct jit_compiler *c, const struct isa_form *f, int dst,
 		      int16_t off)
 {
 	struct x86_buf *b = &c->buf;
-	emit_lea(b, 8, JIT_AUX2, src, off);
-	emit_alu_ri(b, X86_CMP, 8, JIT_AUX2, PROBE_MEM_MIN_ADDR);
+	int addr = src;
+	if (off) { /* else the base is the address */
+		emit_lea(b, 8, JIT_AUX2, src, off);
+		addr = JIT_AUX2;
+	}
+	emit_alu_ri(b, X86_CMP, 8, addr, PROBE_MEM_MIN_ADDR);
 	size_t low = emit_jcc8_fwd(b, X86_CC_B);
 	size_t at = b->len;
 	emit_load(b, f->size, f->flags & ISA_F_SIGNED, dst, src, off);
