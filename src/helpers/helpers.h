@@ -11,8 +11,10 @@
 #ifndef BPFRT_HELPERS_HELPERS_H
 #define BPFRT_HELPERS_HELPERS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
+#include "bpfrt/object.h"
 #include "bpfrt/vm.h"
 
 enum helper_arg {
@@ -61,9 +63,29 @@ enum {
 	HELPER_F_PKT_ACCESS = 1 << 5,	/* memory arguments may point into the packet */
 };
 
+/* The kernel program types whose helper sets differ (their get_func_proto);
+ * each attach kind has one of them (helper_allowed). */
+enum helper_prog {
+	HELPER_PROG_SOCKET = 0,
+	HELPER_PROG_TC,
+	HELPER_PROG_XDP,
+	HELPER_PROG_CGROUP_SKB,
+	HELPER_PROG_KPROBE,	/* kprobes, uprobes, USDT */
+	HELPER_PROG_TRACEPOINT,
+	HELPER_PROG_PERF_EVENT,
+	HELPER_PROG_RAW_TP,	/* raw_tp, tp_btf */
+	HELPER_PROG_TRACING,	/* fentry, fexit, fsession, fmod_ret */
+	HELPER_PROG_COUNT,
+	HELPER_PROG_ANY = 0xfe, /* every helper (the UNSPEC raw context) */
+	HELPER_PROG_NONE = 0xff, /* none (kernel-only kinds) */
+};
+#define HELPER_PROG_BIT(k) (1u << (k))
+#define HELPER_PROGS_ALL ((1u << HELPER_PROG_COUNT) - 1)
+
 struct helper_proto {
 	uint32_t id;	  /* the kernel's helper id (enum bpf_func_id) */
-	const char *name; /* without the bpf_ prefix, as the kernel prints it */
+	const char *name; /* without the bpf_ prefix */
+	uint32_t progs;	  /* HELPER_PROG_BIT()s of the program types that may call it */
 	enum helper_ret ret;
 	enum helper_arg args[5];
 	uint32_t flags;
@@ -78,6 +100,9 @@ const struct helper_proto *helper_proto_by_name(const char *name);
  * also for kernel helpers bpfrt does not provide; "unknown" past the
  * kernel's ids (its func_id_name()). */
 const char *helper_kernel_name(uint32_t id);
+/* May a program of attach kind `kind` call helper p (the kernel's
+ * get_func_proto of the kind's program type gives a proto)? */
+bool helper_allowed(const struct helper_proto *p, enum bpfrt_attach_kind kind);
 /* Rows in id order, for listing and tests. */
 const struct helper_proto *helper_proto_table(uint32_t *count);
 

@@ -457,6 +457,11 @@ int do_helper_call(struct verifier_env *env, const struct bpfrt_insn *insn, int 
 			verbose(env, "unknown func %s#%u\n", name, helper_id);
 		return -EINVAL;
 	}
+	if (!helper_allowed(p, env->opts->attach)) {
+		verbose(env, "program of this type cannot use helper %s#%u\n",
+			helper_kernel_name(helper_id), helper_id);
+		return -EINVAL;
+	}
 	if ((p->flags & HELPER_F_GPL_ONLY) && !env->opts->gpl) {
 		verbose(env, "cannot call GPL-restricted function from non-GPL compatible program\n");
 		return -EINVAL;

@@ -11,7 +11,8 @@
  *    arithmetic, small loops; some of them unsafe) as socket filters.
  *
  * A program we accept and the kernel rejects for a reason other than the
- * program type's environment (helpers it may not call, ...) fails the test:
+ * program type's environment (helpers a raw-context case calls that a
+ * socket filter may not, ...) fails the test:
  * it is unsafe or we miss a rule. A program we reject and the kernel accepts
  * is a gap: it must be listed in known_gaps.txt (cases by name, generated
  * programs by a substring of our message), so that a new gap fails the test.
@@ -110,9 +111,14 @@ static bool known_gap(const struct item *it, bool ours)
 }
 
 /* Kernel rejections that say the program type cannot do this here, not
- * that the program is unsafe. */
-static bool env_reason(const char *klog)
+ * that the program is unsafe. Which helpers a type may call is modelled
+ * (helper_allowed): only for raw-context cases, which the kernel loads as
+ * socket filters, is a helper refusal the environment's. */
+static bool env_reason(const char *klog, bool helpers_modelled)
 {
+	if (helpers_modelled && (strstr(klog, "unknown func") ||
+				 strstr(klog, "program of this type cannot use helper")))
+		return false;
 	static const char *const env[] = {
 		"unknown func",	      "program of this type cannot use helper",
 		"cannot call GPL-restricted",
@@ -192,7 +198,7 @@ static void judge(struct item *it, const struct kbpf_result *kr)
 	const char *what;
 	bool show = verbose_out;
 	if (ours) {
-		if (env_reason(it->klog)) {
+		if (env_reason(it->klog, it->o.attach != BPFRT_ATTACH_UNSPEC)) {
 			n.env++;
 			what = "accepted; the kernel's program type refuses it";
 		} else if (known_gap(it, true)) {
