@@ -104,7 +104,8 @@ enum bpfrt_attach_kind {
 	BPFRT_ATTACH_SOCKET,	      /* socket */
 	BPFRT_ATTACH_XDP,	      /* xdp[.frags] */
 	BPFRT_ATTACH_TC,	      /* tc, tcx/ingress, classifier, action, ... */
-	BPFRT_ATTACH_CGROUP,	      /* cgroup/..., cgroup_skb/... */
+	BPFRT_ATTACH_CGROUP_SKB,      /* cgroup_skb/ingress, cgroup_skb/egress, cgroup/skb */
+	BPFRT_ATTACH_CGROUP,	      /* cgroup/... (sock, sock_addr, sysctl, ...) */
 	BPFRT_ATTACH_OTHER,	      /* a known kernel-only kind (lsm, iter, struct_ops, ...) */
 	BPFRT_ATTACH_KIND_COUNT
 };

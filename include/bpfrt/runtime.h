@@ -118,14 +118,15 @@ struct bpfrt_runtime_run_opts {
 /* Runs `prog` as BPF_PROG_TEST_RUN does, on `ctx` (ctx_size bytes, may be
  * 0). For fentry/fexit/fsession/fmod_ret programs ctx holds the u64
  * arguments and the program sees a tracing frame around them
- * (get_func_arg and friends work). For xdp, tc and socket programs ctx is
- * the packet (BPF_PROG_TEST_RUN's data_in, not modified): it is copied
- * into a frame with the kernel's headroom and tailroom, so
+ * (get_func_arg and friends work). For xdp, tc, socket and cgroup_skb
+ * programs ctx is the packet (BPF_PROG_TEST_RUN's data_in, not modified):
+ * it is copied into a frame with the kernel's headroom and tailroom, so
  * bpf_xdp_adjust_head/meta/tail can move its bounds, and the program gets
  * a struct xdp_md / __sk_buff around it whose data, data_end and data_meta
  * point into the frame (src/fixups/fixups.h: the layouts and the load
- * conversion; src/helpers/pkt_frame.h: the frame). A socket filter's data
- * starts past the Ethernet header, as in the kernel. The packet after the
+ * conversion; src/helpers/pkt_frame.h: the frame). A socket filter's and a
+ * cgroup_skb program's data start past the Ethernet header, as in the
+ * kernel. The packet after the
  * run: opts->data_out. Repeated runs share the packet, as the kernel's.
  * Other programs get ctx as is. In
  * checked mode every map's memory is accessible. 0 or the run's -errno. */

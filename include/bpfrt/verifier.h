@@ -168,6 +168,11 @@ struct bpfrt_verify_opts {
 	const struct btf *target_btf;
 	const char *target_func;
 	uint32_t target_func_id;
+	/* The kernel's enum bpf_attach_type of the program
+	 * (bpfrt_program__expected_attach_type), where the kind's rules
+	 * depend on it: a cgroup_skb program on BPF_CGROUP_INET_EGRESS may
+	 * return 0..3, on ingress 0..1. */
+	uint32_t expected_attach_type;
 };
 
 /* Verifies `cnt` instruction slots. 0: accepted. -EINVAL: rejected (the log

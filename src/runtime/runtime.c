@@ -378,9 +378,11 @@ static int rt_gen_lookup(const void *map, struct bpfrt_insn *insns, size_t cap)
 /* Packet programs whose context the fixups convert (fixups.h). */
 static enum fixup_ctx_kind ctx_kind(enum bpfrt_attach_kind k)
 {
-	return k == BPFRT_ATTACH_XDP				  ? FIXUP_CTX_XDP
-	       : k == BPFRT_ATTACH_TC || k == BPFRT_ATTACH_SOCKET ? FIXUP_CTX_SKB
-								  : FIXUP_CTX_NONE;
+	if (k == BPFRT_ATTACH_XDP)
+		return FIXUP_CTX_XDP;
+	if (k == BPFRT_ATTACH_TC || k == BPFRT_ATTACH_SOCKET || k == BPFRT_ATTACH_CGROUP_SKB)
+		return FIXUP_CTX_SKB;
+	return FIXUP_CTX_NONE;
 }
 
 /* The object's source lines of the program, moved to where fixups put
@@ -589,7 +591,9 @@ int bpfrt_runtime__run(struct bpfrt_runtime *rt, const struct bpfrt_prog *prog, 
 		/* ctx is the packet (BPF_PROG_TEST_RUN's data_in), copied into a
 		 * frame with head- and tailroom (pkt_run.h); the program gets
 		 * the context struct around it, checked programs the frame. */
-		if ((err = pkt_frame_init(&pkt, kind, attach == BPFRT_ATTACH_SOCKET, ctx, ctx_size)))
+		if ((err = pkt_frame_init(&pkt, kind, attach == BPFRT_ATTACH_SOCKET ||
+						   attach == BPFRT_ATTACH_CGROUP_SKB,
+					  ctx, ctx_size)))
 			return err;
 		regions = malloc((rt->map_cnt + 1) * sizeof(*regions));
 		if (!regions) {

@@ -623,6 +623,8 @@ int do_exit(struct verifier_env *env, int *insn_idx, bool *path_done)
 		int err = check_resource_leak(env, "BPF_EXIT instruction in main prog");
 		if (err)
 			return err;
+		if (!cur_frame(env)->subprog && (err = check_return_range(env)))
+			return err;
 		*path_done = true;
 		return 0;
 	}

@@ -49,8 +49,8 @@ struct ctx_desc {
 /*
  * Packet contexts: the UAPI structs, field by field, with what each program
  * kind may do with a field (the kernel's xdp_is_valid_access,
- * tc_cls_act_is_valid_access, sk_filter_is_valid_access and
- * bpf_skb_is_valid_access). data / data_end / data_meta load as packet
+ * tc_cls_act_is_valid_access, sk_filter_is_valid_access,
+ * cg_skb_is_valid_access and bpf_skb_is_valid_access). data / data_end / data_meta load as packet
  * pointers (packet.c). The other fields are what the runner passes in its
  * context (bpfrt_runtime__run: len and protocol from the packet, the rest
  * zero unless given), as BPF_PROG_TEST_RUN's ctx_in.
@@ -69,12 +69,12 @@ struct pkt_ctx_field {
 	const char *name;
 	uint16_t off, size;
 	uint8_t type;	   /* what a load gives: SCALAR_VALUE or PTR_TO_PACKET* */
-	uint8_t access[3]; /* enum pkt_access per column: xdp, tc, socket */
+	uint8_t access[4]; /* enum pkt_access per column: xdp, tc, socket, cgroup_skb */
 };
 
-enum { COL_XDP, COL_TC, COL_SOCKET };
+enum { COL_XDP, COL_TC, COL_SOCKET, COL_CGROUP_SKB };
 
-#define XF(f, t, a) { #f, offsetof(struct xdp_md, f), 4, t, { a, 0, 0 } }
+#define XF(f, t, a) { #f, offsetof(struct xdp_md, f), 4, t, { a, 0, 0, 0 } }
 static const struct pkt_ctx_field xdp_fields[] = {
 	XF(data, PTR_TO_PACKET, PA_EXACT),
 	XF(data_end, PTR_TO_PACKET_END, PA_EXACT),
@@ -84,36 +84,46 @@ static const struct pkt_ctx_field xdp_fields[] = {
 	/* egress_ifindex: devmap programs only */
 };
 
-#define SF(f, sz, t, tc, sock) \
-	{ #f, offsetof(struct __sk_buff, f), sz, t, { 0, tc, sock } }
+/* cgroup_skb: the kernel's cg_skb_is_valid_access for a CAP_BPF loader
+ * (data and data_end readable, tstamp writable). */
+#define SF(f, sz, t, tc, sock, cg) \
+	{ #f, offsetof(struct __sk_buff, f), sz, t, { 0, tc, sock, cg } }
 static const struct pkt_ctx_field skb_fields[] = {
-	SF(len, 4, SCALAR_VALUE, PA_READ, PA_READ),
-	SF(pkt_type, 4, SCALAR_VALUE, PA_READ, PA_READ),
-	SF(mark, 4, SCALAR_VALUE, PA_RW, PA_READ),
-	SF(queue_mapping, 4, SCALAR_VALUE, PA_RW, PA_READ),
-	SF(protocol, 4, SCALAR_VALUE, PA_READ, PA_READ),
-	SF(vlan_present, 4, SCALAR_VALUE, PA_READ, PA_READ),
-	SF(vlan_tci, 4, SCALAR_VALUE, PA_READ, PA_READ),
-	SF(vlan_proto, 4, SCALAR_VALUE, PA_READ, PA_READ),
-	SF(priority, 4, SCALAR_VALUE, PA_RW, PA_READ),
-	SF(ingress_ifindex, 4, SCALAR_VALUE, PA_READ, PA_READ),
-	SF(ifindex, 4, SCALAR_VALUE, PA_READ, PA_READ),
-	SF(tc_index, 4, SCALAR_VALUE, PA_RW, PA_READ),
-	SF(cb, 20, SCALAR_VALUE, PA_CB, PA_CB),
-	SF(hash, 4, SCALAR_VALUE, PA_READ, PA_READ),
-	SF(tc_classid, 4, SCALAR_VALUE, PA_RW, PA_NONE),
-	SF(data, 4, PTR_TO_PACKET, PA_EXACT, PA_NONE),
-	SF(data_end, 4, PTR_TO_PACKET_END, PA_EXACT, PA_NONE),
-	SF(napi_id, 4, SCALAR_VALUE, PA_READ, PA_READ),
-	/* family .. local_port: sk_skb programs only */
-	SF(data_meta, 4, PTR_TO_PACKET_META, PA_EXACT, PA_NONE),
-	SF(tstamp, 8, SCALAR_VALUE, PA_RW_EXACT, PA_NONE),
-	SF(wire_len, 4, SCALAR_VALUE, PA_READ, PA_NONE),
-	SF(gso_segs, 4, SCALAR_VALUE, PA_READ, PA_READ),
-	SF(sk, 8, SCALAR_VALUE, PA_NOT_PROVIDED, PA_NOT_PROVIDED),
-	SF(gso_size, 4, SCALAR_VALUE, PA_READ, PA_READ),
-	SF(tstamp_type, 1, SCALAR_VALUE, PA_EXACT, PA_NONE),
-	SF(hwtstamp, 8, SCALAR_VALUE, PA_EXACT, PA_NONE),
+	SF(len, 4, SCALAR_VALUE, PA_READ, PA_READ, PA_READ),
+	SF(pkt_type, 4, SCALAR_VALUE, PA_READ, PA_READ, PA_READ),
+	SF(mark, 4, SCALAR_VALUE, PA_RW, PA_READ, PA_RW),
+	SF(queue_mapping, 4, SCALAR_VALUE, PA_RW, PA_READ, PA_READ),
+	SF(protocol, 4, SCALAR_VALUE, PA_READ, PA_READ, PA_READ),
+	SF(vlan_present, 4, SCALAR_VALUE, PA_READ, PA_READ, PA_READ),
+	SF(vlan_tci, 4, SCALAR_VALUE, PA_READ, PA_READ, PA_READ),
+	SF(vlan_proto, 4, SCALAR_VALUE, PA_READ, PA_READ, PA_READ),
+	SF(priority, 4, SCALAR_VALUE, PA_RW, PA_READ, PA_RW),
+	SF(ingress_ifindex, 4, SCALAR_VALUE, PA_READ, PA_READ, PA_READ),
+	SF(ifindex, 4, SCALAR_VALUE, PA_READ, PA_READ, PA_READ),
+	SF(tc_index, 4, SCALAR_VALUE, PA_RW, PA_READ, PA_READ),
+	SF(cb, 20, SCALAR_VALUE, PA_CB, PA_CB, PA_CB),
+	SF(hash, 4, SCALAR_VALUE, PA_READ, PA_READ, PA_READ),
+	SF(tc_classid, 4, SCALAR_VALUE, PA_RW, PA_NONE, PA_NONE),
+	SF(data, 4, PTR_TO_PACKET, PA_EXACT, PA_NONE, PA_EXACT),
+	SF(data_end, 4, PTR_TO_PACKET_END, PA_EXACT, PA_NONE, PA_EXACT),
+	SF(napi_id, 4, SCALAR_VALUE, PA_READ, PA_READ, PA_READ),
+	/* the socket's addresses: sk_skb and cgroup_skb programs; bpfrt has
+	 * no kernel socket behind a packet */
+	SF(family, 4, SCALAR_VALUE, PA_NONE, PA_NONE, PA_NOT_PROVIDED),
+	SF(remote_ip4, 4, SCALAR_VALUE, PA_NONE, PA_NONE, PA_NOT_PROVIDED),
+	SF(local_ip4, 4, SCALAR_VALUE, PA_NONE, PA_NONE, PA_NOT_PROVIDED),
+	SF(remote_ip6, 16, SCALAR_VALUE, PA_NONE, PA_NONE, PA_NOT_PROVIDED),
+	SF(local_ip6, 16, SCALAR_VALUE, PA_NONE, PA_NONE, PA_NOT_PROVIDED),
+	SF(remote_port, 4, SCALAR_VALUE, PA_NONE, PA_NONE, PA_NOT_PROVIDED),
+	SF(local_port, 4, SCALAR_VALUE, PA_NONE, PA_NONE, PA_NOT_PROVIDED),
+	SF(data_meta, 4, PTR_TO_PACKET_META, PA_EXACT, PA_NONE, PA_NONE),
+	SF(tstamp, 8, SCALAR_VALUE, PA_RW_EXACT, PA_NONE, PA_RW_EXACT),
+	SF(wire_len, 4, SCALAR_VALUE, PA_READ, PA_NONE, PA_NONE),
+	SF(gso_segs, 4, SCALAR_VALUE, PA_READ, PA_READ, PA_READ),
+	SF(sk, 8, SCALAR_VALUE, PA_NOT_PROVIDED, PA_NOT_PROVIDED, PA_NOT_PROVIDED),
+	SF(gso_size, 4, SCALAR_VALUE, PA_READ, PA_READ, PA_READ),
+	SF(tstamp_type, 1, SCALAR_VALUE, PA_EXACT, PA_NONE, PA_NONE),
+	SF(hwtstamp, 8, SCALAR_VALUE, PA_EXACT, PA_NONE, PA_EXACT),
 };
 
 struct pkt_ctx_desc {
@@ -130,6 +140,8 @@ static const struct pkt_ctx_desc tc_pkt = { skb_fields, N(skb_fields), sizeof(st
 					    COL_TC };
 static const struct pkt_ctx_desc socket_pkt = { skb_fields, N(skb_fields),
 						sizeof(struct __sk_buff), COL_SOCKET };
+static const struct pkt_ctx_desc cgroup_skb_pkt = { skb_fields, N(skb_fields),
+						    sizeof(struct __sk_buff), COL_CGROUP_SKB };
 
 static const struct ctx_desc raw_ctx = { "raw", "a memory block", CTX_RAW, 0, 0, false };
 static const struct ctx_desc int3_ctx = { "int3 probe", "int3 probes save every register",
@@ -157,6 +169,8 @@ static const struct ctx_desc xdp_ctx = { "xdp", "struct xdp_md", CTX_PACKET, 0, 
 static const struct ctx_desc tc_ctx = { "tc", "struct __sk_buff", CTX_PACKET, 0, 0, false };
 static const struct ctx_desc socket_ctx = { "socket", "struct __sk_buff", CTX_PACKET, 0, 0,
 					    false };
+static const struct ctx_desc cgroup_skb_ctx = { "cgroup_skb", "struct __sk_buff", CTX_PACKET, 0,
+						0, false };
 
 static const struct ctx_desc *desc_of(const struct verifier_env *env)
 {
@@ -194,6 +208,8 @@ static const struct ctx_desc *desc_of(const struct verifier_env *env)
 		return &tc_ctx;
 	case BPFRT_ATTACH_SOCKET:
 		return &socket_ctx;
+	case BPFRT_ATTACH_CGROUP_SKB:
+		return &cgroup_skb_ctx;
 	default:
 		return &none_ctx;
 	}
@@ -238,9 +254,11 @@ static int pkt_ctx_access(struct verifier_env *env, const struct ctx_desc *cd, u
 			  int off, int size, enum access t, struct reg_state *dst)
 {
 	const struct reg_state *r = &cur_regs(env)[regno];
-	const struct pkt_ctx_desc *d = env->opts->attach == BPFRT_ATTACH_XDP ? &xdp_pkt
-				       : env->opts->attach == BPFRT_ATTACH_TC ? &tc_pkt
-									      : &socket_pkt;
+	enum bpfrt_attach_kind k = env->opts->attach;
+	const struct pkt_ctx_desc *d = k == BPFRT_ATTACH_XDP		? &xdp_pkt
+				       : k == BPFRT_ATTACH_TC		? &tc_pkt
+				       : k == BPFRT_ATTACH_CGROUP_SKB ? &cgroup_skb_pkt
+									: &socket_pkt;
 	const struct pkt_ctx_field *f = NULL;
 	if (r->off) {
 		verbose(env, "dereference of modified ctx ptr R%u off=%d disallowed\n", regno,

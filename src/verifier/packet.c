@@ -42,7 +42,7 @@ bool pkt_access_ok(const struct verifier_env *env, bool write)
 	case BPFRT_ATTACH_XDP:
 	case BPFRT_ATTACH_TC:
 		return true;
-	case BPFRT_ATTACH_CGROUP: /* cgroup_skb: read only */
+	case BPFRT_ATTACH_CGROUP_SKB: /* read only (may_access_direct_pkt_data) */
 		return !write;
 	default:
 		return false;

@@ -428,6 +428,11 @@ int do_local_call(struct verifier_env *env, int insn_idx, uint32_t target, int *
 int do_exit(struct verifier_env *env, int *insn_idx, bool *path_done);
 int check_max_stack_depth(struct verifier_env *env);
 
+/* ---- retval.c ---- */
+/* At the main program's exit: r0 within the range the attach kind allows
+ * (cgroup_skb 0..1 or 0..3 on egress, fentry/fexit 0, sessions 0..1). */
+int check_return_range(struct verifier_env *env);
+
 /* ---- kfunc.c ---- */
 /* Static check of a kfunc call (cfg.c): the index names a known kfunc. */
 int kfunc_check_insn(struct verifier_env *env, uint32_t insn_idx);

@@ -237,6 +237,8 @@ static void flush(void)
 		progs[i] = (struct kbpf_prog){ .insns = batch[i].kinsns,
 					       .insn_cnt = batch[i].cnt,
 					       .prog_type = batch[i].prog_type,
+					       .expected_attach_type =
+						       batch[i].o.expected_attach_type,
 					       .log_buf = batch[i].klog,
 					       .log_size = sizeof(batch[i].klog) };
 	if (kbpf_prog_run_batch(progs, NULL, batch_len, TIMEOUT_MS, res)) {
@@ -281,6 +283,8 @@ static uint32_t kernel_type(const struct vcase *c)
 		return BPF_PROG_TYPE_SCHED_CLS;
 	case BPFRT_ATTACH_SOCKET:
 		return BPF_PROG_TYPE_SOCKET_FILTER;
+	case BPFRT_ATTACH_CGROUP_SKB:
+		return BPF_PROG_TYPE_CGROUP_SKB;
 	case BPFRT_ATTACH_UNSPEC:
 		return BPF_PROG_TYPE_SOCKET_FILTER; /* behind r1 = r2 = 0 (add_case) */
 	case BPFRT_ATTACH_UPROBE:
@@ -330,6 +334,12 @@ static void add_case(const char *file, struct vcase *c, void *arg)
 	free(insns);
 	it->cnt = cnt + pro;
 	it->o = c->o;
+	/* sessions are kprobe programs of their own attach type (the kernel's
+	 * BPF_TRACE_KPROBE_SESSION 56, BPF_TRACE_UPROBE_SESSION 57) */
+	if (!it->o.expected_attach_type && c->o.attach == BPFRT_ATTACH_KPROBE_SESSION)
+		it->o.expected_attach_type = 56;
+	if (!it->o.expected_attach_type && c->o.attach == BPFRT_ATTACH_UPROBE_SESSION)
+		it->o.expected_attach_type = 57;
 	memcpy(it->maps, c->maps, sizeof(it->maps));
 	memcpy(it->frozen, c->frozen, sizeof(it->frozen));
 	for (size_t m = 0; m < it->o.map_cnt; m++)

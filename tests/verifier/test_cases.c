@@ -12,7 +12,9 @@
  *	                              zero-padded to its value size: .rodata)
  *	helper ID NARGS | kernel_compat | gpl
  *	spin_lock OFF | btf           (the last map's value BTF: lock offset, or none)
- *	kernel xdp|sched_cls|socket  (KERNEL_VERDICTS build: the kernel's
+ *	expected_attach N            (the kernel's enum bpf_attach_type: 1 is
+ *	                              BPF_CGROUP_INET_EGRESS)
+ *	kernel xdp|sched_cls|socket|cgroup_skb  (KERNEL_VERDICTS build: the kernel's
  *	                              verdict and message must be the same)
  *	global LABEL [scalar|ctx|mem:SIZE]...  (the function at LABEL is global)
  *
@@ -63,6 +65,7 @@ static int kernel_case(const char *file, struct vcase *c, struct bpfrt_insn *ins
 	}
 	struct kbpf_prog kp = {
 		.insns = insns, .insn_cnt = cnt, .prog_type = c->kernel_type - 1,
+		.expected_attach_type = c->o.expected_attach_type,
 		.log_buf = klog, .log_size = sizeof(klog),
 	};
 	struct kbpf_result r;

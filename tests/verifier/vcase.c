@@ -46,14 +46,16 @@ static int parse_opt(struct vcase *c, const char *line)
 	else if (!strcmp(word, "gpl"))
 		o->gpl = true;
 	else if (!strcmp(word, "kernel") && sscanf(line, "%*s %63s", arg) == 1) {
-		static const char *const types[] = { "socket", "sched_cls", "xdp" };
-		static const uint32_t nums[] = { 1, 3, 6 }; /* BPF_PROG_TYPE_* */
-		for (size_t i = 0; i < 3; i++)
+		static const char *const types[] = { "socket", "sched_cls", "xdp", "cgroup_skb" };
+		static const uint32_t nums[] = { 1, 3, 6, 8 }; /* BPF_PROG_TYPE_* */
+		for (size_t i = 0; i < 4; i++)
 			if (!strcmp(arg, types[i]))
 				c->kernel_type = nums[i] + 1;
 		if (!c->kernel_type)
 			return -1;
 	}
+	else if (!strcmp(word, "expected_attach") && sscanf(line, "%*s %u", &a) == 1)
+		o->expected_attach_type = a; /* the kernel's enum bpf_attach_type */
 	else if (!strcmp(word, "ctx") && sscanf(line, "%*s %u", &a) == 1)
 		o->ctx_size = a;
 	else if (!strcmp(word, "nr_args") && sscanf(line, "%*s %u", &a) == 1)
