@@ -39,27 +39,26 @@ struct map_list {
 	size_t n, cap;
 };
 
+/* Grows *arr to cap elements of elem bytes; false when out of memory
+ * (*arr is left as it was, still owned by the list). */
+static bool grow(void **arr, size_t cap, size_t elem)
+{
+	void *p = realloc(*arr, cap * elem);
+	if (p)
+		*arr = p;
+	return p != NULL;
+}
+
 static struct bpfrt_map_spec *map_add(struct map_list *ml, const char *name, size_t shndx,
 				      uint64_t off)
 {
 	if (ml->n == ml->cap) {
 		size_t cap = ml->cap ? ml->cap * 2 : 8;
-		struct bpfrt_map_spec *v = realloc(ml->v, cap * sizeof(*v));
-		if (v)
-			ml->v = v;
-		size_t *s = realloc(ml->shndx, cap * sizeof(*s));
-		if (s)
-			ml->shndx = s;
-		uint64_t *o = realloc(ml->off, cap * sizeof(*o));
-		if (o)
-			ml->off = o;
-		uint32_t *z = realloc(ml->size, cap * sizeof(*z));
-		if (z)
-			ml->size = z;
-		int64_t *vo = realloc(ml->values_off, cap * sizeof(*vo));
-		if (vo)
-			ml->values_off = vo;
-		if (!v || !s || !o || !z || !vo)
+		if (!grow((void **)&ml->v, cap, sizeof(*ml->v)) ||
+		    !grow((void **)&ml->shndx, cap, sizeof(*ml->shndx)) ||
+		    !grow((void **)&ml->off, cap, sizeof(*ml->off)) ||
+		    !grow((void **)&ml->size, cap, sizeof(*ml->size)) ||
+		    !grow((void **)&ml->values_off, cap, sizeof(*ml->values_off)))
 			return NULL;
 		ml->cap = cap;
 	}

@@ -86,8 +86,8 @@ int kbpf_raw_test_run(int prog_fd, struct kbpf_run *run, uint32_t *retval, uint3
 
 /* ---- maps --------------------------------------------------------------- */
 
-int kbpf_map_create(uint32_t map_type, uint32_t key_size, uint32_t value_size,
-		    uint32_t max_entries, uint32_t flags)
+static int map_create(uint32_t map_type, uint32_t key_size, uint32_t value_size,
+		      uint32_t max_entries, uint32_t flags, int inner_fd)
 {
 	union bpf_attr a;
 
@@ -97,24 +97,21 @@ int kbpf_map_create(uint32_t map_type, uint32_t key_size, uint32_t value_size,
 	a.value_size = value_size;
 	a.max_entries = max_entries;
 	a.map_flags = flags;
+	a.inner_map_fd = (uint32_t)inner_fd;
 	long fd = sys_bpf(BPF_MAP_CREATE, &a);
 	return fd < 0 ? -errno : (int)fd;
+}
+
+int kbpf_map_create(uint32_t map_type, uint32_t key_size, uint32_t value_size,
+		    uint32_t max_entries, uint32_t flags)
+{
+	return map_create(map_type, key_size, value_size, max_entries, flags, 0);
 }
 
 int kbpf_map_create_outer(uint32_t map_type, uint32_t key_size, uint32_t max_entries,
 			  uint32_t flags, int inner_fd)
 {
-	union bpf_attr a;
-
-	memset(&a, 0, sizeof(a));
-	a.map_type = map_type;
-	a.key_size = key_size;
-	a.value_size = sizeof(uint32_t);
-	a.max_entries = max_entries;
-	a.map_flags = flags;
-	a.inner_map_fd = (uint32_t)inner_fd;
-	long fd = sys_bpf(BPF_MAP_CREATE, &a);
-	return fd < 0 ? -errno : (int)fd;
+	return map_create(map_type, key_size, sizeof(uint32_t), max_entries, flags, inner_fd);
 }
 
 int kbpf_map_id(int fd)
