@@ -34,12 +34,16 @@ struct {
 	.values = { [7] = &inner_b },
 };
 
+int tail_target(void *ctx);
+
 struct {
 	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
 	__uint(max_entries, 4);
 	__type(key, __u32);
 	__array(values, int(void *));
-} jump_table SEC(".maps");
+} jump_table SEC(".maps") = {
+	.values = { [0] = &tail_target },
+};
 
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);

@@ -226,8 +226,10 @@ struct bpfrt_map_spec {
 				 * "OUTER.inner" spec; legacy: inner_map_idx), else -1 */
 	const void *init_data;	/* global data: initial value (NULL: zeroes) */
 	size_t init_size;
-	/* Map of maps: initial values (`.values = { [i] = &map }`):
-	 * init_slots[i] is the index of the map to put at key i, or -1. */
+	/* Map of maps and prog array: initial values (`.values = { [i] =
+	 * &map }`, `{ [i] = &prog }`): init_slots[i] is the index of the map
+	 * (bpfrt_object__map) or the program (bpfrt_object__prog) to put at
+	 * key i, or -1. */
 	const int32_t *init_slots;
 	uint32_t init_slot_cnt;
 };

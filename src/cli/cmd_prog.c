@@ -137,7 +137,9 @@ static void print_text(const struct bpfrt_object *obj)
 		for (uint32_t k = 0, n = 0; k < m->init_slot_cnt; k++)
 			if (m->init_slots[k] >= 0)
 				printf("%s%u=%s", n++ ? " " : "  values ", k,
-				       bpfrt_object__map(obj, (size_t)m->init_slots[k])->name);
+				       m->type == BPFRT_MAP_TYPE_PROG_ARRAY
+					       ? bpfrt_program__name(bpfrt_object__prog(obj, (size_t)m->init_slots[k]))
+					       : bpfrt_object__map(obj, (size_t)m->init_slots[k])->name);
 		printf("\n");
 	}
 }

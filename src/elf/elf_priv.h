@@ -179,6 +179,10 @@ const struct elf_ext_sec *elf_ext_find(const struct elf_ext_info *info, const ch
 
 /* reloc.c */
 int elf_collect_relos(struct elf_loader *l);
+/* The index (in bpfrt_object__prog order) of the program whose function
+ * starts at (shndx, off), or -1; valid once the relocations' pass has
+ * collected the functions. */
+int elf_prog_at(const struct elf_loader *l, size_t shndx, uint64_t off);
 int elf_build_programs(struct elf_loader *l);
 
 /* sec_def.c: fills kind, target, types and sleepable from prog->section.

@@ -10,8 +10,9 @@
  *   T *key, T *value -> sizeof(T) and T's BTF id
  *   T *values[]      -> inner map definition (map-in-map) or programs
  * libbpf reads them the same way (parse_btf_map_def). A map of maps may
- * give initial values, `.values = { [i] = &other_map }`: relocations in
- * .rel.maps against other .maps symbols (elf_collect_map_relos), which
+ * give initial values, `.values = { [i] = &other_map }`, and a prog array
+ * `.values = { [i] = &prog }`: relocations in .rel.maps against other
+ * .maps symbols or program functions (elf_collect_map_relos), which
  * become the spec's init_slots (libbpf's init_slots).
  *
  * Legacy definitions longer than five words (samples/bpf's bpf_load.c
@@ -470,17 +471,20 @@ static int set_init_slot(struct elf_loader *l, size_t ri, uint64_t at, const GEl
 				(unsigned long long)rel->r_offset);
 	struct bpfrt_map_spec *m = &l->obj->maps[o];
 	uint64_t in = rel->r_offset - l->map_off[o];
-	if (m->type != BPFRT_MAP_TYPE_ARRAY_OF_MAPS && m->type != BPFRT_MAP_TYPE_HASH_OF_MAPS)
+	bool progs = m->type == BPFRT_MAP_TYPE_PROG_ARRAY;
+	if (!progs && m->type != BPFRT_MAP_TYPE_ARRAY_OF_MAPS && m->type != BPFRT_MAP_TYPE_HASH_OF_MAPS)
 		return elf_fail(l, -ENOTSUP, ri, at,
-				"map '%s': initial values are supported for maps of maps only", m->name);
+				"map '%s': initial values are for maps of maps and prog arrays", m->name);
 	if (GELF_R_TYPE(rel->r_info) != R_BPF_64_ABS64 || l->map_values_off[o] < 0 ||
 	    in < (uint64_t)l->map_values_off[o] || (in - (uint64_t)l->map_values_off[o]) % 8)
 		return elf_fail(l, -EINVAL, ri, at, "map '%s': relocation at +%#llx is not a 'values' slot",
 				m->name, (unsigned long long)in);
-	int t = sym.st_shndx == l->maps_idx ? elf_map_at(l, l->maps_idx, sym.st_value) : -1;
+	int t = progs			     ? elf_prog_at(l, sym.st_shndx, sym.st_value)
+		: sym.st_shndx == l->maps_idx ? elf_map_at(l, l->maps_idx, sym.st_value)
+					      : -1;
 	if (t < 0)
-		return elf_fail(l, -EINVAL, ri, at, "map '%s': initial value '%s' is not a map", m->name,
-				name);
+		return elf_fail(l, -EINVAL, ri, at, "map '%s': initial value '%s' is not a %s", m->name,
+				name, progs ? "program" : "map");
 	if (m->type == BPFRT_MAP_TYPE_HASH_OF_MAPS && m->key_size != sizeof(uint32_t))
 		return elf_fail(l, -EINVAL, ri, at,
 				"map '%s': a hash of maps with initial values needs a 4-byte key", m->name);

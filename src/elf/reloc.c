@@ -459,6 +459,20 @@ static int build_one(struct elf_loader *l, size_t fi, struct bpfrt_program *p)
 	return err < 0 ? err : 0;
 }
 
+int elf_prog_at(const struct elf_loader *l, size_t shndx, uint64_t off)
+{
+	int idx = 0;
+	for (size_t i = 0; i < l->func_cnt; i++) {
+		const struct elf_func *f = &l->funcs[i];
+		if (l->secs[f->shndx].kind != SEC_PROG)
+			continue;
+		if (f->shndx == shndx && (uint64_t)f->start * 8 == off)
+			return idx;
+		idx++;
+	}
+	return -1;
+}
+
 int elf_build_programs(struct elf_loader *l)
 {
 	size_t n = 0;

@@ -143,14 +143,42 @@ static struct bpfrt_map *resolve_map(void *ctx, uint32_t id)
 	return NULL;
 }
 
-/* A map of maps: its resolver and its initial values (init_slots[k] at
- * key k, as libbpf's init_map_in_map_slots). */
-static int fill_map_of_maps(struct bpfrt_runtime *rt, size_t idx, char *log, size_t log_size)
+/* A prog array's initial value: program t at key k, loaded now (as
+ * libbpf loads the whole object before it fills prog arrays). */
+static int put_initial_prog(struct bpfrt_runtime *rt, const struct bpfrt_map_spec *s,
+			    struct bpfrt_map *m, uint32_t k, int32_t t, char *log, size_t log_size)
+{
+	struct bpfrt_prog *prog;
+	int err;
+
+	if ((size_t)t >= rt->prog_cnt)
+		return rt_fail(log, log_size, -EINVAL, "map %s: initial value [%u] is program %d",
+			       s->name, k, t);
+	prog = bpfrt_runtime__prog(rt, bpfrt_program__name(rt->progs[t].src));
+	if (!prog)
+		return rt_fail(log, log_size, -errno, "map %s: initial value [%u]: %s", s->name, k,
+			       rt->log);
+	if ((err = bpfrt_map__set_prog(m, k, prog, (uint32_t)t)))
+		return rt_fail(log, log_size, err, "map %s: initial value [%u]: %s", s->name, k,
+			       strerror(-err));
+	return 0;
+}
+
+/* Maps of maps get their resolver; maps of maps and prog arrays their
+ * initial values (init_slots[k] at key k, as libbpf's init_*_slots). */
+static int fill_slots(struct bpfrt_runtime *rt, size_t idx, char *log, size_t log_size)
 {
 	const struct bpfrt_map_spec *s = bpfrt_object__map(rt->obj, idx);
 	struct bpfrt_map *m = rt->maps[idx];
 	int err;
 
+	if (s->type == BPFRT_MAP_TYPE_PROG_ARRAY) {
+		for (uint32_t k = 0; k < s->init_slot_cnt; k++)
+			if (s->init_slots[k] >= 0 &&
+			    (err = put_initial_prog(rt, s, m, k, s->init_slots[k], log, log_size)))
+				return err;
+		return 0;
+	}
 	if (s->type != BPFRT_MAP_TYPE_ARRAY_OF_MAPS && s->type != BPFRT_MAP_TYPE_HASH_OF_MAPS)
 		return 0;
 	if ((err = bpfrt_map__set_map_resolver(m, resolve_map, rt)))
@@ -223,12 +251,12 @@ struct bpfrt_runtime *bpfrt_runtime__new(const struct bpfrt_object *obj,
 	for (size_t i = 0; i < rt->map_cnt; i++)
 		if ((err = create_map(rt, i, log, log_size)))
 			goto fail;
-	for (size_t i = 0; i < rt->map_cnt; i++) {
+	for (size_t i = 0; i < rt->map_cnt; i++)
 		if (bpfrt_map__type(rt->maps[i]) == BPFRT_MAP_TYPE_PROG_ARRAY)
 			bpfrt_map__set_prog_resolver(rt->maps[i], resolve_prog, rt);
-		if ((err = fill_map_of_maps(rt, i, log, log_size)))
+	for (size_t i = 0; i < rt->map_cnt; i++)
+		if ((err = fill_slots(rt, i, log, log_size)))
 			goto fail;
-	}
 	return rt;
 fail:
 	bpfrt_runtime__free(rt);

@@ -377,13 +377,17 @@ static void test_map_in_map(void **state)
 			assert_int_equal(by_id->init_slots[k], -1);
 		assert_int_equal(by_id->init_slots[7], 1);
 		assert_int_equal(bpfrt_object__map(obj, 0)->init_slot_cnt, 0);
-		const struct bpfrt_map_spec *jt = bpfrt_object__map(obj, 5);
+		const struct bpfrt_map_spec *jt = bpfrt_object__map(obj, 4);
 		assert_string_equal(jt->name, "jump_table");
 		assert_int_equal(jt->type, 3 /* PROG_ARRAY */);
 		assert_int_equal(jt->key_size, 4);
 		assert_int_equal(jt->value_size, 4);
 		assert_int_equal(jt->inner_map_idx, -1);
-		const struct bpfrt_map_spec *lru = bpfrt_object__map(obj, 4);
+		/* .values = { [0] = &tail_target }: program 0 */
+		assert_int_equal(jt->init_slot_cnt, 1);
+		assert_int_equal(jt->init_slots[0], 0);
+		assert_string_equal(bpfrt_program__name(bpfrt_object__prog(obj, 0)), "tail_target");
+		const struct bpfrt_map_spec *lru = bpfrt_object__map(obj, 5);
 		assert_string_equal(lru->name, "recent");
 		assert_int_equal(lru->type, 9 /* LRU_HASH */);
 		assert_int_equal(lru->map_flags, 2 /* BPF_F_NO_COMMON_LRU */);
@@ -398,7 +402,7 @@ static void test_map_in_map(void **state)
 		check_valid(p);
 		assert_int_equal(count_lddw(p, BPFRT_PSEUDO_MAP_IDX, 2, 0), 1);
 		assert_int_equal(count_lddw(p, BPFRT_PSEUDO_MAP_IDX, 4, 0), 1);
-		assert_int_equal(count_lddw(p, BPFRT_PSEUDO_MAP_IDX, 5, 0), 1);
+		assert_int_equal(count_lddw(p, BPFRT_PSEUDO_MAP_IDX, 5, 0), 1); /* jump_table, recent */
 		assert_int_equal(count_lddw(p, BPFRT_PSEUDO_MAP_IDX_VALUE, 6, 0), 1);
 		size_t n;
 		const struct bpfrt_func_info *fi = bpfrt_program__func_info(p, &n);

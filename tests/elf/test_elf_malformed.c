@@ -167,7 +167,7 @@ static void test_bad_map_init_values(void **state)
 	rel = (Elf64_Rel *)obj_sec_data(&b, obj_find(&b, ".rel.maps"));
 	rel[0].r_offset = obj_sym(&b, "inner_b")->st_value;
 	expect_error(&b, ENOTSUP,
-		     "section '.rel.maps' offset 0: map 'inner_b': initial values are supported for maps of maps only");
+		     "section '.rel.maps' offset 0: map 'inner_b': initial values are for maps of maps and prog arrays");
 	b = load("map_in_map");
 	rel = (Elf64_Rel *)obj_sec_data(&b, obj_find(&b, ".rel.maps"));
 	rel[1].r_offset = obj_sym(&b, "outer")->st_value + 4;

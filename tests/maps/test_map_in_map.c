@@ -101,6 +101,9 @@ static void array_of_maps_semantics(void **state)
 	assert_null(map_lookup_elem(outer, U32(7), 0));
 	/* programs cannot change a map of maps */
 	assert_int_equal(map_update_elem(outer, U32(1), U32(bpfrt_map__id(a)), 0, 0), -EOPNOTSUPP);
+	/* no inline lookup (fixups keep the call): the slots hold maps */
+	struct bpfrt_insn buf[16];
+	assert_int_equal(map_gen_lookup(outer, buf, 16), 0);
 	assert_int_equal(bpfrt_map__get_next_key(outer, NULL, &k, 4), 0);
 	assert_int_equal(k, 0);
 	assert_int_equal(bpfrt_map__get_next_key(outer, U32(2), &k, 4), -ENOENT);
