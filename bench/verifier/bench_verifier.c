@@ -16,7 +16,8 @@
  * time. The kernel's verifier oopses on a plain bitwise CRC32 loop on the
  * machines we run on: programs named crc32_bitwise are not given to it.
  *
- * Usage: bench-verifier [--runs N] [--no-kernel]. Prints markdown.
+ * Usage: bench-verifier [--runs N] [--no-kernel] [--only SUBSTR] (the rows
+ * whose name contains SUBSTR). Prints markdown.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -40,6 +41,12 @@
 
 static unsigned runs = 5;
 static bool use_kernel = true;
+static const char *only; /* --only: rows whose name contains it */
+
+static bool wanted(const char *name)
+{
+	return !only || strstr(name, only);
+}
 
 /* One measurement of one verifier. */
 struct meas {
@@ -48,8 +55,30 @@ struct meas {
 	unsigned long long insns;
 	unsigned total_states, peak_states;
 	double us;	   /* minimum over the runs */
+	double med;	   /* median over the runs */
+	double t[64];	   /* each run's time */
+	unsigned nt;
 	char why[96];	   /* not accepted / not measured: why */
 };
+
+static int by_value(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* One run took `us`: the minimum and the median so far. */
+static void add_time(struct meas *m, double us)
+{
+	if (us < m->us)
+		m->us = us;
+	if (m->nt < sizeof(m->t) / sizeof(m->t[0]))
+		m->t[m->nt++] = us;
+	double s[64];
+	memcpy(s, m->t, m->nt * sizeof(s[0]));
+	qsort(s, m->nt, sizeof(s[0]), by_value);
+	m->med = m->nt % 2 ? s[m->nt / 2] : (s[m->nt / 2 - 1] + s[m->nt / 2]) / 2;
+}
 
 struct row {
 	char name[96];
@@ -97,8 +126,7 @@ static void ours(struct meas *m, const struct bpfrt_insn *insns, size_t cnt,
 		m->insns = st.insns_processed;
 		m->total_states = st.total_states;
 		m->peak_states = st.peak_states;
-		if (st.time_ns / 1e3 < m->us)
-			m->us = st.time_ns / 1e3;
+		add_time(m, st.time_ns / 1e3);
 		if (err) {
 			/* the last message line says why */
 			char *end = log + strlen(log), *p;
@@ -131,8 +159,7 @@ static void parse_kernel_log(struct meas *m, const char *log)
 	if (p && (p = strstr(p, "total_states ")))
 		sscanf(p, "total_states %u peak_states %u", &m->total_states, &m->peak_states);
 	if ((p = strstr(log, "verification time ")) && sscanf(p, "verification time %llu", &us) == 1)
-		if (us < m->us)
-			m->us = (double)us;
+		add_time(m, (double)us);
 }
 
 static void kernel_note(struct meas *m, enum kbpf_outcome o, int err, const char *log)
@@ -256,6 +283,10 @@ static void bench_object(const char *path)
 	for (size_t i = 0; i < bpfrt_object__prog_cnt(obj); i++) {
 		struct bpfrt_program *p = bpfrt_object__prog(obj, i);
 		struct row *r = add_row("%s %s", base, bpfrt_program__name(p));
+		if (!wanted(r->name)) {
+			nrows--;
+			continue;
+		}
 		fprintf(stderr, "bench-verifier: %s\n", r->name);
 		/* what bpfrt verify and the runtime tell the verifier: maps with
 		 * their value BTF, global function signatures, kfuncs resolved */
@@ -408,6 +439,8 @@ static void bench_generated(const char *name, void (*gen)(struct text *, int, in
 			    bool map)
 {
 	struct text t = { 0 };
+	if (!wanted(name))
+		return;
 	gen(&t, a, b);
 	struct bpfrt_insn *insns = NULL;
 	size_t cnt = 0;
@@ -455,6 +488,8 @@ static void gen_collatz_2(struct text *t, int a, int b)
 static void bench_conformance(const char *dir)
 {
 	struct dirent **list;
+	if (!wanted("conformance corpus"))
+		return;
 	int n = scandir(dir, &list, NULL, alphasort);
 	struct row *r = add_row("conformance corpus (both accept)");
 	struct row *all = add_row("conformance corpus (all, bpfrt only)");
@@ -503,6 +538,7 @@ static void bench_conformance(const char *dir)
 			all->ours.total_states += o.total_states;
 			all->ours.peak_states += o.peak_states;
 			all->ours.us += o.us;
+			all->ours.med += o.med;
 		}
 		kernel_insns(&k, insns, cnt, BPF_PROG_TYPE_SOCKET_FILTER);
 		runs = saved;
@@ -512,10 +548,12 @@ static void bench_conformance(const char *dir)
 			r->ours.total_states += o.total_states;
 			r->ours.peak_states += o.peak_states;
 			r->ours.us += o.us;
+			r->ours.med += o.med;
 			r->kern.insns += k.insns;
 			r->kern.total_states += k.total_states;
 			r->kern.peak_states += k.peak_states;
 			r->kern.us += k.us;
+			r->kern.med += k.med;
 		}
 		free(insns);
 	}
@@ -537,7 +575,8 @@ static void print_meas(const struct meas *m)
 		printf(" %s | | | |", m->why[0] ? m->why : m->have ? "rejected" : "n/a");
 		return;
 	}
-	printf(" %llu | %u | %u | %.0f |", m->insns, m->total_states, m->peak_states, m->us);
+	printf(" %llu | %u | %u | %.0f (%.0f) |", m->insns, m->total_states, m->peak_states, m->us,
+	       m->med);
 }
 
 static void print_ratio(double a, double b)
@@ -555,8 +594,10 @@ int main(int argc, char **argv)
 			runs = (unsigned)atoi(argv[++i]);
 		else if (!strcmp(argv[i], "--no-kernel"))
 			use_kernel = false;
+		else if (!strcmp(argv[i], "--only") && i + 1 < argc)
+			only = argv[++i];
 		else {
-			fprintf(stderr, "usage: bench-verifier [--runs N] [--no-kernel]\n");
+			fprintf(stderr, "usage: bench-verifier [--runs N] [--no-kernel] [--only SUBSTR]\n");
 			return 2;
 		}
 	}
@@ -579,13 +620,16 @@ int main(int argc, char **argv)
 
 	printf("bpfrt in kernel_compat mode (no loop widening: the kernel's walk); kernel: "
 	       "BPF_PROG_LOAD with log_level 4 (stats only), %s. Times in microseconds, "
-	       "minimum of %u runs. insns: instructions processed; ratios are bpfrt / kernel "
+	       "minimum (median) of %u runs. insns: instructions processed; ratios are bpfrt / kernel "
 	       "(insns: target <= 1.5; time: target <= 1).\n\n",
 	       use_kernel ? "in a forked child" : "unavailable here", runs);
-	printf("| program | bpfrt insns | states | peak | us | kernel insns | states | peak | us "
+	printf("| program | bpfrt insns | states | peak | us min (median) | kernel insns | states "
+	       "| peak | us min (median) "
 	       "| insns ratio | time ratio |\n");
 	printf("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
-	double sum_o = 0, sum_k = 0, sum_ot = 0, sum_kt = 0, worst = 0;
+	double sum_o = 0, sum_k = 0, sum_ot = 0, sum_kt = 0, med_ot = 0, med_kt = 0, worst = 0;
+	double worst_t = 0;
+	const char *worst_t_name = "";
 	const char *worst_name = "";
 	for (size_t i = 0; i < nrows; i++) {
 		struct row *r = &rows[i];
@@ -600,6 +644,13 @@ int main(int argc, char **argv)
 			sum_k += (double)r->kern.insns;
 			sum_ot += r->ours.us;
 			sum_kt += r->kern.us;
+			med_ot += r->ours.med;
+			med_kt += r->kern.med;
+			double qt = r->kern.us > 0 ? r->ours.us / r->kern.us : 0;
+			if (qt > worst_t) {
+				worst_t = qt;
+				worst_t_name = r->name;
+			}
 			double q = r->kern.insns ? (double)r->ours.insns / (double)r->kern.insns : 0;
 			if (q > worst) {
 				worst = q;
@@ -612,9 +663,12 @@ int main(int argc, char **argv)
 	}
 	if (sum_k > 0)
 		printf("\nOver the programs both accept: %.0f insns processed by bpfrt, %.0f by the "
-		       "kernel (ratio %.2f; worst %.2f, %s); %.0f us against %.0f us (ratio %.2f).\n",
+		       "kernel (ratio %.2f; worst %.2f, %s); minimum times %.0f us against %.0f us "
+		       "(ratio %.2f; worst %.2f, %s), median times %.0f us against %.0f us (ratio "
+		       "%.2f).\n",
 		       sum_o, sum_k, sum_o / sum_k, worst, worst_name, sum_ot, sum_kt,
-		       sum_kt > 0 ? sum_ot / sum_kt : 0);
+		       sum_kt > 0 ? sum_ot / sum_kt : 0, worst_t, worst_t_name, med_ot, med_kt,
+		       med_kt > 0 ? med_ot / med_kt : 0);
 	free(rows);
 	return 0;
 }

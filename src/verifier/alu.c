@@ -228,7 +228,7 @@ static int do_unary(struct verifier_env *env, const struct bpfrt_insn *insn,
 static int record_proofs(struct verifier_env *env, const struct bpfrt_insn *insn, int insn_idx,
 			 bool alu32)
 {
-	const struct isa_form *f = isa_form_of(insn);
+	const struct isa_form *f = insn_form(env, (uint32_t)insn_idx);
 	const struct reg_state *regs = cur_regs(env);
 	uint8_t op = BPFRT_OP(insn->code), *unproven = &env->facts->insn[insn_idx].unproven;
 	bool div = (op == BPFRT_DIV || op == BPFRT_MOD) && BPFRT_SRC(insn->code) == BPFRT_X;
@@ -264,7 +264,7 @@ static int record_proofs(struct verifier_env *env, const struct bpfrt_insn *insn
 
 int do_alu(struct verifier_env *env, const struct bpfrt_insn *insn, int insn_idx)
 {
-	const struct isa_form *f = isa_form_of(insn);
+	const struct isa_form *f = insn_form(env, (uint32_t)insn_idx);
 	struct reg_state *regs = cur_regs(env);
 	bool alu32 = BPFRT_CLASS(insn->code) == BPFRT_ALU;
 	uint8_t op = BPFRT_OP(insn->code);

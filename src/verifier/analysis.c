@@ -43,7 +43,7 @@ int push_branch(struct verifier_env *env, uint32_t insn_idx, uint32_t prev_idx)
 		state_free(st);
 		return err;
 	}
-	const struct isa_form *pf = isa_form_of(&env->insns[prev_idx]);
+	const struct isa_form *pf = insn_form(env, prev_idx);
 	st->arr_prev = prev_idx;
 	st->arr_edge = pf && pf->op == ISA_OP_EXIT ? EDGE_CB_AGAIN
 		       : insn_idx == prev_idx + isa_insn_slots(&env->insns[prev_idx]) ? EDGE_SEQ
@@ -172,7 +172,7 @@ static void step_begin(struct verifier_env *env, int idx, struct step *s)
 	if (base->type != PTR_TO_STACK || !tnum_is_const(base->var_off))
 		return;
 	int64_t off = (int64_t)base->off + insn->off + (int64_t)base->var_off.value;
-	int size = isa_form_of(insn)->size;
+	int size = insn_form(env, (uint32_t)idx)->size;
 	if (off >= 0 || off < -BPFRT_STACK_SIZE)
 		return;
 	/* loads: any fill of the slot; stores: only whole-slot spills;
@@ -186,7 +186,7 @@ static void step_begin(struct verifier_env *env, int idx, struct step *s)
 
 static int step_end(struct verifier_env *env, int idx, int next, const struct step *s)
 {
-	const struct isa_form *f = isa_form_of(&env->insns[idx]);
+	const struct isa_form *f = insn_form(env, (uint32_t)idx);
 	int err = hist_record(env, (uint32_t)idx, s->stack ? HIST_STACK : 0, s->frameno, s->spi);
 	if (err)
 		return err;
@@ -207,7 +207,7 @@ static int step_end(struct verifier_env *env, int idx, int next, const struct st
 static int do_insn(struct verifier_env *env, int idx, int *next)
 {
 	const struct bpfrt_insn *insn = &env->insns[idx];
-	const struct isa_form *f = isa_form_of(insn);
+	const struct isa_form *f = insn_form(env, (uint32_t)idx);
 	struct reg_state *regs = cur_regs(env);
 	int err = 0;
 	*next = idx + 1;

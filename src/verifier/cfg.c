@@ -81,6 +81,7 @@ static int check_insns(struct verifier_env *env)
 			return -EINVAL;
 		}
 		const struct isa_form *f = isa_form_of(&insns[i]);
+		env->aux[i].form = f;
 		if (isa_form_has(f, ISA_F_LEGACY)) {
 			verbose(env,
 				"BPF_LD_[ABS|IND] instructions not allowed for this program type\n");

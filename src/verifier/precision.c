@@ -149,7 +149,7 @@ static bool back_insn(const struct verifier_env *env, struct bt *bt, uint32_t i,
 		      const struct hist_entry *e)
 {
 	const struct bpfrt_insn *insn = &env->insns[i];
-	const struct isa_form *f = isa_form_of(insn);
+	const struct isa_form *f = insn_form(env, i);
 	uint16_t *regs = &bt->regs[bt->fr];
 	uint16_t dst = (uint16_t)(1u << (insn->dst_reg & 15)), src = (uint16_t)(1u << (insn->src_reg & 15));
 	bool x = BPFRT_SRC(insn->code) == BPFRT_X;

@@ -15,6 +15,8 @@
 #include "verifier/facts.h"
 #include "verifier/tnum.h"
 
+struct isa_form;
+
 #define MAX_BPF_REG 11 /* r0..r10 */
 #define MAX_FRAMES BPFRT_MAX_CALL_DEPTH
 #define STACK_SLOTS (BPFRT_STACK_SIZE / 8)
@@ -210,6 +212,7 @@ struct stored_state {
 
 /* One instruction's verifier-private data. */
 struct insn_aux {
+	const struct isa_form *form; /* isa_form_of() the insn, once (cfg.c) */
 	bool prune_point;
 	bool loop_head;	  /* target of a back edge */
 	bool callback_head; /* start of a callback subprogram */
@@ -263,6 +266,12 @@ struct verifier_env {
 	char msg[1024];			 /* the current instruction's messages */
 	size_t msg_len;
 };
+
+/* The decoded form of insn idx: valid once cfg.c checked the program. */
+static inline const struct isa_form *insn_form(const struct verifier_env *env, uint32_t idx)
+{
+	return env->aux[idx].form;
+}
 
 static inline struct func_state *cur_frame(const struct verifier_env *env)
 {
@@ -465,7 +474,6 @@ const struct bpfrt_verify_func *global_func_of(const struct verifier_env *env, u
 int check_cfg(struct verifier_env *env);
 uint32_t subprog_of(const struct verifier_env *env, uint32_t insn_idx);
 int find_subprog(const struct verifier_env *env, uint32_t start);
-struct isa_form;
 /* Jump or call target of a branch instruction, or -1. */
 int64_t jump_target(const struct bpfrt_insn *insn, const struct isa_form *f, uint32_t idx);
 
