@@ -29,7 +29,7 @@ int push_branch(struct verifier_env *env, uint32_t insn_idx, uint32_t prev_idx)
 		env->stack = s;
 		env->stack_cap = cap;
 	}
-	struct vstate *st = state_dup(env->cur);
+	struct vstate *st = state_dup(env, env->cur);
 	if (!st)
 		return env->err = -ENOMEM;
 	st->insn_idx = insn_idx;
@@ -40,7 +40,7 @@ int push_branch(struct verifier_env *env, uint32_t insn_idx, uint32_t prev_idx)
 	int err = hist_record(env, prev_idx, 0, 0, 0);
 	env->cur = saved;
 	if (err) {
-		state_free(st);
+		state_free(env, st);
 		return err;
 	}
 	const struct isa_form *pf = insn_form(env, prev_idx);
@@ -58,7 +58,7 @@ int push_branch(struct verifier_env *env, uint32_t insn_idx, uint32_t prev_idx)
 static bool pop_branch(struct verifier_env *env, int *insn_idx)
 {
 	update_branch_counts(env, env->cur->parent_ss);
-	state_free(env->cur);
+	state_free(env, env->cur);
 	env->cur = NULL;
 	if (!env->stack_len)
 		return false;
@@ -74,15 +74,13 @@ static bool pop_branch(struct verifier_env *env, int *insn_idx)
 
 static int init_state(struct verifier_env *env)
 {
-	struct vstate *st = calloc(1, sizeof(*st));
-	struct func_state *f = calloc(1, sizeof(*f));
+	struct vstate *st = pool_zalloc(env->pool, sizeof(*st));
+	struct func_state *f = frame_new(env);
 	if (!st || !f) {
-		free(st), free(f);
+		pool_free(env->pool, st, sizeof(*st));
+		frame_free(env, f);
 		return env->err = -ENOMEM;
 	}
-	for (int i = 0; i < MAX_BPF_REG; i++)
-		mark_reg_not_init(&f->regs[i]);
-	mark_ptr(&f->regs[BPFRT_REG_FP], PTR_TO_STACK);
 	ctx_init_regs(env, f->regs);
 	st->frame[0] = f;
 	env->cur = st;
@@ -361,10 +359,10 @@ int do_walk(struct verifier_env *env, int idx)
 void free_pending(struct verifier_env *env)
 {
 	while (env->stack_len)
-		state_free(env->stack[--env->stack_len].st);
+		state_free(env, env->stack[--env->stack_len].st);
 	free(env->stack);
 	env->stack = NULL;
 	env->stack_cap = 0;
-	state_free(env->cur);
+	state_free(env, env->cur);
 	env->cur = NULL;
 }

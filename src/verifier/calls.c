@@ -357,14 +357,9 @@ int release_reference(struct verifier_env *env, uint32_t ref)
 static struct func_state *new_frame(struct verifier_env *env, uint32_t subprog, uint32_t callsite,
 				    uint32_t frameno)
 {
-	struct func_state *f = calloc(1, sizeof(*f));
-	if (!f) {
-		env->err = -ENOMEM;
+	struct func_state *f = frame_new(env);
+	if (!f)
 		return NULL;
-	}
-	for (int i = 0; i < MAX_BPF_REG; i++)
-		mark_reg_not_init(&f->regs[i]);
-	mark_ptr(&f->regs[BPFRT_REG_FP], PTR_TO_STACK);
 	f->regs[BPFRT_REG_FP].frameno = (uint8_t)frameno;
 	f->subprog = subprog;
 	f->callsite = callsite;
@@ -496,7 +491,7 @@ int do_helper_call(struct verifier_env *env, const struct bpfrt_insn *insn, int 
 		/* The helper may run the callback zero times: that path returns
 		 * at once; the walk then enters the callback. */
 		struct vstate *saved = env->cur;
-		struct vstate *none = state_dup(saved);
+		struct vstate *none = state_dup(env, saved);
 		if (!none)
 			return env->err = -ENOMEM;
 		struct reg_state *nr = none->frame[none->curframe]->regs;
@@ -505,7 +500,7 @@ int do_helper_call(struct verifier_env *env, const struct bpfrt_insn *insn, int 
 		env->cur = none;
 		err = push_branch(env, (uint32_t)insn_idx + 1, (uint32_t)insn_idx);
 		env->cur = saved;
-		state_free(none);
+		state_free(env, none);
 		if (err)
 			return err;
 		return enter_callback(env, p, &meta, insn_idx, next_idx);
@@ -594,14 +589,6 @@ int do_local_call(struct verifier_env *env, int insn_idx, uint32_t target, int *
 	return 0;
 }
 
-static void free_frame(struct func_state *f)
-{
-	if (f) {
-		free(f->stack);
-		free(f);
-	}
-}
-
 int do_exit(struct verifier_env *env, int *insn_idx, bool *path_done)
 {
 	struct vstate *st = env->cur;
@@ -660,7 +647,7 @@ int do_exit(struct verifier_env *env, int *insn_idx, bool *path_done)
 		st->frame[st->curframe] = again;
 		err = push_branch(env, env->subprogs[sp].start, (uint32_t)*insn_idx);
 		st->frame[st->curframe] = callee;
-		free_frame(again);
+		frame_free(env, again);
 		if (err)
 			return err;
 		/* ... and return to the caller, r0 being the helper's result */
@@ -673,7 +660,7 @@ int do_exit(struct verifier_env *env, int *insn_idx, bool *path_done)
 	*insn_idx = (int)callee->callsite + 1;
 	st->frame[st->curframe] = NULL;
 	st->curframe--;
-	free_frame(callee);
+	frame_free(env, callee);
 	return 0;
 }
 

@@ -122,17 +122,16 @@ int global_call(struct verifier_env *env, int insn_idx, uint32_t target, int *ne
 static int init_global_state(struct verifier_env *env, uint32_t sp,
 			     const struct bpfrt_verify_func *fn)
 {
-	struct vstate *st = calloc(1, sizeof(*st));
-	struct func_state *f = calloc(1, sizeof(*f));
+	struct vstate *st = pool_zalloc(env->pool, sizeof(*st));
+	struct func_state *f = frame_new(env);
 	if (!st || !f) {
-		free(st), free(f);
+		pool_free(env->pool, st, sizeof(*st));
+		frame_free(env, f);
 		return env->err = -ENOMEM;
 	}
 	struct reg_state ctx[MAX_BPF_REG];
-	for (int i = 0; i < MAX_BPF_REG; i++) {
-		mark_reg_not_init(&f->regs[i]);
+	for (int i = 0; i < MAX_BPF_REG; i++)
 		mark_reg_not_init(&ctx[i]);
-	}
 	ctx_init_regs(env, ctx);
 	mark_ptr(&f->regs[BPFRT_REG_FP], PTR_TO_STACK);
 	for (uint32_t i = 0; i < fn->nargs; i++) {

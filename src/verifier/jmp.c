@@ -177,14 +177,14 @@ int do_cond_jmp(struct verifier_env *env, const struct bpfrt_insn *insn, int *in
 	    (err = mark_chain_precision(env, insn->src_reg)))
 		return err;
 	/* Both ways: the branch state is pushed, the walk goes on falling through. */
-	struct vstate *other = state_dup(env->cur);
+	struct vstate *other = state_dup(env, env->cur);
 	if (!other)
 		return env->err = -ENOMEM;
 	bool other_ok = refine(other, insn, op, jmp32);
 	bool fall_ok = refine(env->cur, insn, jmp_negate(op), jmp32);
 	pkt_try_match(env->cur, other, insn); /* packet.c: pkt vs pkt_end ranges */
 	if (other_ok != fall_ok && (err = mark_jmp_precise(env, insn, is_x))) {
-		state_free(other);
+		state_free(env, other);
 		return err;
 	}
 	if (other_ok) {
@@ -194,11 +194,11 @@ int do_cond_jmp(struct verifier_env *env, const struct bpfrt_insn *insn, int *in
 		err = push_branch(env, (uint32_t)target, (uint32_t)idx);
 		env->cur = saved;
 		if (err) {
-			state_free(other);
+			state_free(env, other);
 			return err;
 		}
 	}
-	state_free(other);
+	state_free(env, other);
 	if (!fall_ok) {
 		/* the fall-through is impossible: continue with the branch */
 		*insn_idx = -1;

@@ -51,11 +51,12 @@ static bool bt_empty(const struct bt *bt)
 
 /* ---- the history ---- */
 
-static int hist_push(struct vstate *st, struct hist_entry e)
+static int hist_push(struct verifier_env *env, struct vstate *st, struct hist_entry e)
 {
 	if (st->hist_len == st->hist_cap) {
 		uint32_t cap = st->hist_cap ? st->hist_cap * 2 : 16;
-		struct hist_entry *h = realloc(st->hist, cap * sizeof(*h));
+		struct hist_entry *h = pool_grow(env->pool, st->hist, st->hist_cap * sizeof(*h),
+						 cap * sizeof(*h));
 		if (!h)
 			return -ENOMEM;
 		st->hist = h;
@@ -65,13 +66,13 @@ static int hist_push(struct vstate *st, struct hist_entry e)
 	return 0;
 }
 
-int hist_copy(struct vstate *dst, const struct vstate *src)
+int hist_copy(struct verifier_env *env, struct vstate *dst, const struct vstate *src)
 {
 	dst->hist = NULL;
 	dst->hist_cap = dst->hist_len = 0;
 	if (!src->hist_len)
 		return 0;
-	dst->hist = malloc(src->hist_len * sizeof(*dst->hist));
+	dst->hist = pool_alloc(env->pool, src->hist_len * sizeof(*dst->hist));
 	if (!dst->hist)
 		return -ENOMEM;
 	memcpy(dst->hist, src->hist, src->hist_len * sizeof(*dst->hist));
@@ -86,7 +87,7 @@ int hist_record(struct verifier_env *env, uint32_t idx, uint8_t flags, uint8_t f
 	if (st->arr_edge == EDGE_SEQ && !flags)
 		return 0;
 	struct hist_entry e = { idx, st->arr_prev, st->arr_edge, flags, frame, spi };
-	if (hist_push(st, e))
+	if (hist_push(env, st, e))
 		return env->err = -ENOMEM;
 	return 0;
 }

@@ -17,97 +17,6 @@
 
 #define MAX_STATES 200000 /* about 300 MB of states at most */
 
-/* ---- copying ---- */
-
-static struct func_state *frame_dup(const struct func_state *src)
-{
-	struct func_state *f = malloc(sizeof(*f));
-	if (!f)
-		return NULL;
-	*f = *src;
-	f->stack = NULL;
-	if (src->nslots) {
-		f->stack = malloc(src->nslots * sizeof(*f->stack));
-		if (!f->stack) {
-			free(f);
-			return NULL;
-		}
-		memcpy(f->stack, src->stack, src->nslots * sizeof(*f->stack));
-	}
-	return f;
-}
-
-struct vstate *state_dup(const struct vstate *src)
-{
-	struct vstate *st = calloc(1, sizeof(*st));
-	if (!st)
-		return NULL;
-	if (state_copy(st, src)) {
-		free(st);
-		return NULL;
-	}
-	return st;
-}
-
-int state_copy(struct vstate *dst, const struct vstate *src)
-{
-	*dst = *src;
-	memset(dst->frame, 0, sizeof(dst->frame));
-	if (hist_copy(dst, src))
-		return -ENOMEM;
-	for (uint32_t i = 0; i <= src->curframe; i++) {
-		dst->frame[i] = frame_dup(src->frame[i]);
-		if (!dst->frame[i]) {
-			for (uint32_t j = 0; j < i; j++) {
-				free(dst->frame[j]->stack);
-				free(dst->frame[j]);
-			}
-			free(dst->hist);
-			return -ENOMEM;
-		}
-	}
-	return 0;
-}
-
-static void state_free_frames(struct vstate *st)
-{
-	for (uint32_t i = 0; i < MAX_FRAMES; i++) {
-		if (st->frame[i]) {
-			free(st->frame[i]->stack);
-			free(st->frame[i]);
-			st->frame[i] = NULL;
-		}
-	}
-	free(st->hist);
-	st->hist = NULL;
-	st->hist_len = st->hist_cap = 0;
-}
-
-void state_free(struct vstate *st)
-{
-	if (!st)
-		return;
-	state_free_frames(st);
-	free(st);
-}
-
-static void list_del(struct stored_state **head, struct stored_state *ss);
-
-void free_stored_states(struct verifier_env *env)
-{
-	if (!env->aux)
-		return;
-	for (uint32_t i = 0; i <= env->insn_cnt; i++) {
-		struct stored_state **head = i < env->insn_cnt ? &env->aux[i].states : &env->evicted;
-		while (*head) {
-			struct stored_state *s = *head;
-			list_del(head, s);
-			state_free_frames(&s->st);
-			free(s);
-		}
-	}
-}
-
 /* ---- comparing ---- */
 
 /* How states are compared: for pruning against a verified state (precision
@@ -487,8 +396,7 @@ void update_branch_counts(struct verifier_env *env, struct stored_state *ss)
 		struct stored_state *parent = ss->parent;
 		if (ss->evicted) {
 			list_del(&env->evicted, ss);
-			state_free_frames(&ss->st);
-			free(ss);
+			stored_free(env, ss);
 			env->cur_states--;
 		}
 		ss = parent;
@@ -507,8 +415,7 @@ static void evict(struct verifier_env *env, struct insn_aux *aux, struct stored_
 		list_add(&env->evicted, sl);
 		return;
 	}
-	state_free_frames(&sl->st);
-	free(sl);
+	stored_free(env, sl);
 	env->cur_states--;
 }
 
@@ -603,9 +510,9 @@ int is_state_visited(struct verifier_env *env, uint32_t idx)
 		verbose(env, "BPF program is too complex: more than %u states kept\n", MAX_STATES);
 		return -E2BIG;
 	}
-	struct stored_state *ss = calloc(1, sizeof(*ss));
-	if (!ss || state_copy(&ss->st, cur)) {
-		free(ss);
+	struct stored_state *ss = pool_zalloc(env->pool, sizeof(*ss));
+	if (!ss || state_copy(env, &ss->st, cur)) {
+		pool_free(env->pool, ss, sizeof(*ss));
 		return env->err = -ENOMEM;
 	}
 	ss->st.insn_idx = idx;

@@ -27,7 +27,8 @@ int grow_stack(struct verifier_env *env, struct func_state *f, int off)
 		sp->stack_depth = (uint32_t)-off;
 	if (need <= f->nslots)
 		return 0;
-	struct stack_slot *s = realloc(f->stack, need * sizeof(*s));
+	struct stack_slot *s = pool_grow(env->pool, f->stack, f->nslots * sizeof(*s),
+					 need * sizeof(*s));
 	if (!s)
 		return env->err = -ENOMEM;
 	memset(s + f->nslots, 0, (need - f->nslots) * sizeof(*s));

@@ -13,6 +13,7 @@
 
 #include "bpfrt/verifier.h"
 #include "verifier/facts.h"
+#include "verifier/pool.h"
 #include "verifier/tnum.h"
 
 struct isa_form;
@@ -238,6 +239,7 @@ struct verifier_env {
 	struct subprog_info subprogs[256];
 	uint32_t subprog_cnt;
 	struct vstate *cur;
+	struct pool *pool; /* the states' memory (pool.c) */
 	uint32_t id_gen;
 	uint64_t insns_processed;
 	uint64_t jmps_processed, prev_jmps, prev_insns; /* when a state was last stored */
@@ -477,13 +479,19 @@ int find_subprog(const struct verifier_env *env, uint32_t start);
 /* Jump or call target of a branch instruction, or -1. */
 int64_t jump_target(const struct bpfrt_insn *insn, const struct isa_form *f, uint32_t idx);
 
-/* ---- prune.c ---- */
+/* ---- vstate.c, prune.c ---- */
 /* 1: the current state is covered by a stored one (prune the path), 0: go
  * on, <0 error. May widen the current state at loop heads. */
 int is_state_visited(struct verifier_env *env, uint32_t insn_idx);
-struct vstate *state_dup(const struct vstate *src);
-int state_copy(struct vstate *dst, const struct vstate *src);
-void state_free(struct vstate *st);
+struct vstate *state_dup(struct verifier_env *env, const struct vstate *src);
+int state_copy(struct verifier_env *env, struct vstate *dst, const struct vstate *src);
+void state_free(struct verifier_env *env, struct vstate *st);
+/* A fresh frame: registers not initialised but r10, no stack; NULL when out
+ * of memory (env->err set). */
+struct func_state *frame_new(struct verifier_env *env);
+void frame_free(struct verifier_env *env, struct func_state *f);
+void state_free_frames(struct verifier_env *env, struct vstate *st);
+void stored_free(struct verifier_env *env, struct stored_state *ss);
 void free_stored_states(struct verifier_env *env);
 
 /* ---- precision.c ---- */
@@ -501,7 +509,7 @@ void mark_all_precise(struct verifier_env *env);
 /* Records the executed instruction in the path's history (analysis.c). */
 int hist_record(struct verifier_env *env, uint32_t idx, uint8_t flags, uint8_t frame,
 		uint8_t spi);
-int hist_copy(struct vstate *dst, const struct vstate *src);
+int hist_copy(struct verifier_env *env, struct vstate *dst, const struct vstate *src);
 
 /* ---- liveness.c ---- */
 int compute_liveness(struct verifier_env *env);

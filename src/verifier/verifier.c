@@ -145,8 +145,9 @@ int verifier_run(const struct bpfrt_insn *insns, size_t cnt, const struct bpfrt_
 	env->log = &log;
 	env->aux = calloc(cnt, sizeof(*env->aux));
 	env->facts = facts_new(cnt);
+	env->pool = pool_new();
 	int err = -ENOMEM;
-	if (!env->aux || !env->facts)
+	if (!env->aux || !env->facts || !env->pool)
 		goto out;
 	/* Programs with loops are first walked with loop widening (cheaper,
 	 * and it proves loops the kernel's budget cannot); if that fails, the
@@ -202,6 +203,7 @@ int verifier_run(const struct bpfrt_insn *insns, size_t cnt, const struct bpfrt_
 out:
 	free_pending(env);
 	free_stored_states(env);
+	pool_destroy(env->pool);
 	free(env->aux);
 	verifier_facts_free(env->facts);
 	free(env);
