@@ -15,23 +15,25 @@
 
 void update_branch_counts(struct verifier_env *env, struct stored_state *ss);
 
-int push_branch(struct verifier_env *env, uint32_t insn_idx, uint32_t prev_idx)
+/* Pushes st (a state of its own, given over) as a pending branch that
+ * continues at insn_idx after prev_idx. */
+int push_state(struct verifier_env *env, struct vstate *st, uint32_t insn_idx, uint32_t prev_idx)
 {
 	if (env->stack_len == env->stack_cap) {
 		uint32_t cap = env->stack_cap ? env->stack_cap * 2 : 64;
 		if (cap > 1u << 20) {
+			state_free(env, st);
 			verbose(env, "BPF program is too complex (%u pending branches)\n", cap);
 			return -E2BIG;
 		}
 		struct pending *s = realloc(env->stack, cap * sizeof(*s));
-		if (!s)
+		if (!s) {
+			state_free(env, st);
 			return env->err = -ENOMEM;
+		}
 		env->stack = s;
 		env->stack_cap = cap;
 	}
-	struct vstate *st = state_dup(env, env->cur);
-	if (!st)
-		return env->err = -ENOMEM;
 	st->insn_idx = insn_idx;
 	/* the branching insn (prev_idx) is done on the branch's path: its
 	 * history entry, then how the branch arrives at insn_idx */
@@ -52,6 +54,14 @@ int push_branch(struct verifier_env *env, uint32_t insn_idx, uint32_t prev_idx)
 		st->parent_ss->branches++;
 	env->stack[env->stack_len++] = (struct pending){ st, insn_idx, prev_idx };
 	return 0;
+}
+
+int push_branch(struct verifier_env *env, uint32_t insn_idx, uint32_t prev_idx)
+{
+	struct vstate *st = state_dup(env, env->cur);
+	if (!st)
+		return env->err = -ENOMEM;
+	return push_state(env, st, insn_idx, prev_idx);
 }
 
 /* The current path is done: take the next pending one. */

@@ -15,6 +15,7 @@
 #include "verifier/state.h"
 
 int push_branch(struct verifier_env *env, uint32_t insn_idx, uint32_t prev_idx);
+int push_state(struct verifier_env *env, struct vstate *st, uint32_t insn_idx, uint32_t prev_idx);
 
 /* Map types (kernel enum bpf_map_type) and the helpers tied to them. */
 enum {
@@ -490,17 +491,13 @@ int do_helper_call(struct verifier_env *env, const struct bpfrt_insn *insn, int 
 	if ((p->flags & HELPER_F_CALLBACK) && meta.callback_subprog >= 0) {
 		/* The helper may run the callback zero times: that path returns
 		 * at once; the walk then enters the callback. */
-		struct vstate *saved = env->cur;
-		struct vstate *none = state_dup(env, saved);
+		struct vstate *none = state_dup(env, env->cur);
 		if (!none)
 			return env->err = -ENOMEM;
 		struct reg_state *nr = none->frame[none->curframe]->regs;
 		clobber_caller_saved(nr);
 		mark_reg_unknown(&nr[0]);
-		env->cur = none;
-		err = push_branch(env, (uint32_t)insn_idx + 1, (uint32_t)insn_idx);
-		env->cur = saved;
-		state_free(env, none);
+		err = push_state(env, none, (uint32_t)insn_idx + 1, (uint32_t)insn_idx);
 		if (err)
 			return err;
 		return enter_callback(env, p, &meta, insn_idx, next_idx);

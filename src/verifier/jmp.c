@@ -124,7 +124,7 @@ static int branch_taken(const struct reg_state *dst, const struct reg_state *src
 	return -1;
 }
 
-int push_branch(struct verifier_env *env, uint32_t insn_idx, uint32_t prev_idx);
+int push_state(struct verifier_env *env, struct vstate *st, uint32_t insn_idx, uint32_t prev_idx);
 
 /* The scalar operands of a jump whose outcome they decided (precision.c). */
 static int mark_jmp_precise(struct verifier_env *env, const struct bpfrt_insn *insn, bool is_x)
@@ -189,16 +189,12 @@ int do_cond_jmp(struct verifier_env *env, const struct bpfrt_insn *insn, int *in
 	}
 	if (other_ok) {
 		fact->flags |= FACT_BRANCH_TAKEN;
-		struct vstate *saved = env->cur;
-		env->cur = other;
-		err = push_branch(env, (uint32_t)target, (uint32_t)idx);
-		env->cur = saved;
-		if (err) {
-			state_free(env, other);
+		err = push_state(env, other, (uint32_t)target, (uint32_t)idx);
+		if (err)
 			return err;
-		}
+	} else {
+		state_free(env, other);
 	}
-	state_free(env, other);
 	if (!fall_ok) {
 		/* the fall-through is impossible: continue with the branch */
 		*insn_idx = -1;
