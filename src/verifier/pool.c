@@ -72,11 +72,12 @@ void pool_destroy(struct pool *p)
 	free(p);
 }
 
-static size_t round_up(size_t size)
+static inline size_t round_up(size_t size)
 {
 	return (size + UNIT - 1) & ~(size_t)(UNIT - 1);
 }
 
+#ifndef POOL_PASSTHROUGH
 /* Populates [from, to) of fresh chunk memory (whole pages around it). */
 static void populate(char *from, char *to)
 {
@@ -116,6 +117,7 @@ static void *carve(struct pool *p, size_t size)
 	}
 	return b;
 }
+#endif
 
 void *pool_alloc(struct pool *p, size_t size)
 {

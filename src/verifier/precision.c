@@ -43,10 +43,10 @@ struct bt {
 
 static bool bt_empty(const struct bt *bt)
 {
+	uint64_t any = 0;
 	for (uint32_t f = 0; f < MAX_FRAMES; f++)
-		if (bt->regs[f] || bt->slots[f])
-			return false;
-	return true;
+		any |= bt->regs[f] | bt->slots[f];
+	return !any;
 }
 
 /* ---- the history ---- */
@@ -262,18 +262,16 @@ static bool mark_state(struct vstate *st, struct bt *bt)
 			continue;
 		}
 		struct func_state *fs = st->frame[f];
-		for (int r = 0; r < MAX_BPF_REG; r++) {
-			if (!(bt->regs[f] & (1u << r)))
-				continue;
+		for (uint32_t m = bt->regs[f] & ((1u << MAX_BPF_REG) - 1); m; m &= m - 1) {
+			int r = __builtin_ctz(m);
 			struct reg_state *reg = &fs->regs[r];
 			if (reg->type != SCALAR_VALUE || reg->precise)
 				bt->regs[f] &= (uint16_t)~(1u << r);
 			else
 				reg->precise = 1;
 		}
-		for (uint32_t s = 0; s < 64; s++) {
-			if (!(bt->slots[f] & (1ULL << s)))
-				continue;
+		for (uint64_t m = bt->slots[f]; m; m &= m - 1) {
+			uint32_t s = (uint32_t)__builtin_ctzll(m);
 			struct reg_state *reg = s < fs->nslots && fs->stack[s].kind[7] == STACK_SPILL
 							? &fs->stack[s].spilled : NULL;
 			if (!reg || reg->type != SCALAR_VALUE || reg->precise)

@@ -476,9 +476,12 @@ int is_state_visited(struct verifier_env *env, uint32_t idx)
 	if (aux->loop_head || bounded) {
 		/* the same loop head in an earlier turn of this path */
 		struct stored_state *anc = NULL;
-		int seen = 0, steps = 0;
-		for (struct stored_state *p = cur->parent_ss; p && seen < 8 && steps < 256;
-		     p = p->parent, steps++) {
+		int seen = 0;
+		/* the states of the 256 nearest ancestors stored here; the
+		 * ancestors stored elsewhere than at such a head are skipped */
+		uint32_t top = cur->parent_ss ? cur->parent_ss->depth : 0;
+		for (struct stored_state *p = cur->parent_ss; p && seen < 8 && top - p->depth < 256;
+		     p = p->head_parent) {
 			if (p->st.insn_idx != idx || !p->branches)
 				continue;
 			if (!seen++)
@@ -517,6 +520,12 @@ int is_state_visited(struct verifier_env *env, uint32_t idx)
 	}
 	ss->st.insn_idx = idx;
 	ss->parent = cur->parent_ss;
+	if (ss->parent) {
+		const struct insn_aux *pa = &env->aux[ss->parent->st.insn_idx];
+		ss->depth = ss->parent->depth + 1;
+		ss->head_parent = pa->loop_head || pa->callback_head || pa->iter_next
+					  ? ss->parent : ss->parent->head_parent;
+	}
 	ss->branches = 1;
 	clear_singular_ids(&ss->st);
 	list_add(&aux->states, ss);

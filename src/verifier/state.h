@@ -202,6 +202,11 @@ struct stored_state {
 	struct vstate st;
 	struct stored_state *next, *prev; /* neighbours in its insn's list */
 	struct stored_state *parent; /* the stored state this one descends from */
+	/* The nearest ancestor stored at a loop head, callback start or
+	 * iterator next (the only ones a loop check looks for), and the
+	 * number of ancestors: loop checks skip to it. */
+	struct stored_state *head_parent;
+	uint32_t depth;
 	/* Paths (the current one and pending branches) still exploring its
 	 * subtree; 0 once its subtree is fully verified. */
 	uint32_t branches;
