@@ -642,7 +642,8 @@ int do_exit(struct verifier_env *env, int *insn_idx, bool *path_done)
 		again->cb_map = callee->cb_map;
 		callback_args(again, caller);
 		st->frame[st->curframe] = again;
-		err = push_branch(env, env->subprogs[sp].start, (uint32_t)*insn_idx);
+		/* *insn_idx is past the exit here: the branch comes from the exit */
+		err = push_branch(env, env->subprogs[sp].start, (uint32_t)*insn_idx - 1);
 		st->frame[st->curframe] = callee;
 		frame_free(env, again);
 		if (err)
