@@ -8,6 +8,26 @@
 
 #include "runtime/pkt_run.h"
 
+/* The test run's device: the network namespace's loopback, ifindex 1. */
+#define PKT_IFINDEX 1
+
+static void put_u32(uint8_t *uapi, size_t off, uint32_t v)
+{
+	memcpy(uapi + off, &v, sizeof(v));
+}
+
+/* eth_type_trans()'s skb->pkt_type from the destination address on the
+ * loopback device, whose own address is all zeroes and which has no
+ * broadcast address (so ff:ff:ff:ff:ff:ff is multicast too). */
+static uint32_t pkt_type(const uint8_t *dst)
+{
+	static const uint8_t zero[6];
+
+	if (dst[0] & 1)
+		return 2; /* PACKET_MULTICAST */
+	return memcmp(dst, zero, 6) ? 3 /* PACKET_OTHERHOST */ : 0 /* PACKET_HOST */;
+}
+
 int pkt_frame_init(struct pkt_frame *f, enum fixup_ctx_kind kind, bool l3, const void *pkt,
 		   size_t len)
 {
@@ -34,18 +54,22 @@ int pkt_frame_init(struct pkt_frame *f, enum fixup_ctx_kind kind, bool l3, const
 	if (xdp) {
 		f->ctx.xdp.data = f->ctx.xdp.data_meta = data;
 		f->ctx.xdp.data_end = end;
+		put_u32(f->ctx.xdp.uapi, offsetof(struct xdp_md, ingress_ifindex), PKT_IFINDEX);
 		return 0;
 	}
-	if (len >= PKT_ETH_HLEN) /* __sk_buff.protocol: the Ethernet type (eth_type_trans) */
+	put_u32(f->ctx.skb.uapi, offsetof(struct __sk_buff, ifindex), PKT_IFINDEX);
+	if (len >= PKT_ETH_HLEN) { /* protocol and pkt_type as eth_type_trans() sets them */
 		memcpy(f->ctx.skb.uapi + offsetof(struct __sk_buff, protocol),
 		       (const uint8_t *)pkt + 12, 2);
+		put_u32(f->ctx.skb.uapi, offsetof(struct __sk_buff, pkt_type), pkt_type(pkt));
+	}
 	if (l3) /* a socket filter sees the packet from the network header */
 		f->l2_pulled = len < PKT_ETH_HLEN ? len : PKT_ETH_HLEN;
 	data += f->l2_pulled;
 
 	uint32_t skb_len = (uint32_t)(end - data);
 
-	memcpy(f->ctx.skb.uapi + offsetof(struct __sk_buff, len), &skb_len, sizeof(skb_len));
+	put_u32(f->ctx.skb.uapi, offsetof(struct __sk_buff, len), skb_len);
 	f->ctx.skb.data = f->ctx.skb.data_meta = data;
 	f->ctx.skb.data_end = end;
 	return 0;

@@ -15,9 +15,11 @@
 #include "helpers/pkt_frame.h"
 
 /* A frame holding a copy of the `len` bytes at `pkt`, and the program's
- * context pointing into it (struct xdp_md or __sk_buff with len and
- * protocol). `l3`: a socket filter, whose data starts past the Ethernet
- * header. 0, -EINVAL (kind) or -ENOMEM. */
+ * context pointing into it, with the fields the kernel's test run sets:
+ * struct xdp_md's ingress_ifindex (1: loopback); __sk_buff's len,
+ * protocol and pkt_type (from the Ethernet header) and ifindex (1). `l3`: a
+ * socket filter, whose data starts past the Ethernet header. 0, -EINVAL
+ * (kind) or -ENOMEM. */
 int pkt_frame_init(struct pkt_frame *f, enum fixup_ctx_kind kind, bool l3, const void *pkt,
 		   size_t len);
 void pkt_frame_fini(struct pkt_frame *f);

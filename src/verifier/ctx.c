@@ -52,8 +52,8 @@ struct ctx_desc {
  * tc_cls_act_is_valid_access, sk_filter_is_valid_access,
  * cg_skb_is_valid_access and bpf_skb_is_valid_access). data / data_end / data_meta load as packet
  * pointers (packet.c). The other fields are what the runner passes in its
- * context (bpfrt_runtime__run: len and protocol from the packet, the rest
- * zero unless given), as BPF_PROG_TEST_RUN's ctx_in.
+ * context (bpfrt_runtime__run, as BPF_PROG_TEST_RUN: len, protocol and
+ * pkt_type from the packet, ifindex 1, the rest zero; src/runtime/pkt_run.c).
  */
 enum pkt_access {
 	PA_NONE = 0,	 /* not accessible */

@@ -62,6 +62,9 @@ static void xdp_frame_like_test_run(void **state)
 	assert_ptr_equal((void *)(uintptr_t)f->ctx.xdp.data, f->buf + PKT_XDP_HEADROOM);
 	assert_int_equal(f->ctx.xdp.data_meta, f->ctx.xdp.data);
 	assert_int_equal(f->ctx.xdp.data_end - f->ctx.xdp.data, 60);
+	uint32_t ifindex; /* the test run's loopback device */
+	memcpy(&ifindex, f->ctx.xdp.uapi + offsetof(struct xdp_md, ingress_ifindex), 4);
+	assert_int_equal(ifindex, 1);
 	assert_int_equal(out(f, buf, sizeof(buf)), 60);
 	assert_memory_equal(buf, pkt, 60);
 	size_t small = 10;
@@ -235,9 +238,13 @@ static void skb_load_bytes_bounds(void **state)
 	assert_memory_equal(to, pkt + 14, 4);
 	assert_int_equal(helper_call(BPF_FUNC_skb_load_bytes, P(rc.ctx), 23, P(to), 4, 0, &rc),
 			 E(EFAULT));
-	uint32_t len;
+	uint32_t len, type, ifindex;
 	memcpy(&len, f->ctx.skb.uapi + offsetof(struct __sk_buff, len), 4);
+	memcpy(&type, f->ctx.skb.uapi + offsetof(struct __sk_buff, pkt_type), 4);
+	memcpy(&ifindex, f->ctx.skb.uapi + offsetof(struct __sk_buff, ifindex), 4);
 	assert_int_equal(len, 26);
+	assert_int_equal(type, 2); /* 01:02:..: multicast, as eth_type_trans() says */
+	assert_int_equal(ifindex, 1);
 	uint8_t buf[64];
 	assert_int_equal(out(f, buf, sizeof(buf)), 40); /* the header comes back zeroed */
 	for (int i = 0; i < 14; i++)

@@ -6,8 +6,9 @@
  * bpf_skb_store_bytes, bpf_skb_pull_data and bpf_csum_diff with arguments
  * around every limit (headroom, tailroom, ETH_HLEN, metadata alignment,
  * offsets past the packet and above INT_MAX, unknown flags, odd checksum
- * sizes), fold every return value and every loaded byte into r0, then mark
- * the first bytes of the packet and of the metadata. Each runs on packets
+ * sizes), fold the context's fields (ifindex, pkt_type, len, ...), every
+ * return value and every loaded byte into r0, then mark the first bytes of
+ * the packet and of the metadata. Each runs on packets
  * of a few lengths, once and repeated, in the kernel (BPF_PROG_TEST_RUN
  * with data_out) and in bpfrt as the runtime runs verified programs (the
  * packet frame of src/runtime/pkt_run.c; interpreter and JIT): r0, the
@@ -205,12 +206,28 @@ static size_t gen_mark(struct bpfrt_insn *p, size_t n, int16_t a, int16_t b, int
 	return n;
 }
 
+/* r7 folds in the context's u32 fields at [from, to): the values the test
+ * run gives (ifindex, pkt_type, len, protocol, ...). */
+static size_t gen_ctx_fields(struct bpfrt_insn *p, size_t n, int16_t from, int16_t to)
+{
+	for (int16_t off = from; off < to; off += 4) {
+		p[n++] = LDXW(0, 6, off);
+		n = fold_r0(p, n);
+	}
+	return n;
+}
+
 static size_t gen(struct bpfrt_insn *p, enum kind k)
 {
 	size_t n = 0, calls = 1 + rnd(3);
 
 	p[n++] = MOV(6, 1);
 	p[n++] = MOVK(7, 0);
+	if (k == K_XDP)
+		n = gen_ctx_fields(p, n, offsetof(struct xdp_md, ingress_ifindex),
+				   offsetof(struct xdp_md, rx_queue_index) + 4);
+	else /* len ... tc_index */
+		n = gen_ctx_fields(p, n, 0, offsetof(struct __sk_buff, tc_index) + 4);
 	for (int16_t off = -32; off < 0; off += 8) /* the stack the skb helpers use */
 		p[n++] = STDW(10, off, (int32_t)(rnd(0x10000) * 0x10001u));
 	for (size_t c = 0; c < calls; c++)
@@ -224,15 +241,23 @@ static size_t gen(struct bpfrt_insn *p, enum kind k)
 		n = gen_mark(p, n, offsetof(struct __sk_buff, data),
 			     offsetof(struct __sk_buff, data_end), (int32_t)0xa1b2c3d4);
 	}
+	if (k != K_XDP)
+		n = gen_ctx_fields(p, n, offsetof(struct __sk_buff, len), 4);
 	p[n++] = MOV(0, 7);
 	p[n++] = EXIT;
 	return n;
 }
 
-static void fill_packet(uint8_t *pkt, uint32_t len)
+/* The packet of `len` bytes; its destination address (so pkt_type) by
+ * `which`: multicast, broadcast, the device's own (host), another host. */
+static void fill_packet(uint8_t *pkt, uint32_t len, size_t which)
 {
+	static const uint8_t dst0[] = { 0x03, 0xff, 0x00, 0x02 };
+
 	for (uint32_t i = 0; i < len; i++)
 		pkt[i] = (uint8_t)(i * 7 + 3);
+	for (uint32_t i = 0; i < 6 && i < len; i++)
+		pkt[i] = i ? (dst0[which % 4] == 0xff ? 0xff : 0) : dst0[which % 4];
 	if (len >= 14) { /* an experimental Ethernet type: the kernel parses no IP header */
 		pkt[12] = 0x88;
 		pkt[13] = 0xb5;
@@ -249,8 +274,8 @@ struct result {
 /* `insns` run by bpfrt as the runtime runs a verified program. err: -1
  * when our verifier rejects it. */
 static void run_ours(struct bpfrt_vm *vm, const struct bpfrt_insn *insns, size_t cnt,
-		     enum kind k, enum bpfrt_backend be, uint32_t len, uint32_t repeat,
-		     struct result *res,
+		     enum kind k, enum bpfrt_backend be, uint32_t len, size_t which,
+		     uint32_t repeat, struct result *res,
 		     char *vlog, size_t vlog_size)
 {
 	struct bpfrt_verify_opts o = { .sz = sizeof(o), .attach = attach[k], .kernel_compat = true,
@@ -276,7 +301,7 @@ static void run_ours(struct bpfrt_vm *vm, const struct bpfrt_insn *insns, size_t
 	uint64_t r0 = 0;
 	size_t ctx_size;
 
-	fill_packet(pkt, len);
+	fill_packet(pkt, len, which);
 	if (!prog || pkt_frame_init(&f, kind, k == K_SOCKET, pkt, len)) {
 		res->err = -2;
 		bpfrt_prog__free(prog);
@@ -332,7 +357,7 @@ static void batch(struct bpfrt_vm *vm, bool jit, struct bpfrt_insn (*p)[MAX_GEN]
 	memset(kr, 0, sizeof(kr));
 	for (size_t i = 0; i < n; i++)
 		for (size_t l = 0; l < NLENS; l++, m++) {
-			fill_packet(pkts[m], run_lens[l]);
+			fill_packet(pkts[m], run_lens[l], l);
 			kp[m] = (struct kbpf_prog){ .insns = p[i], .insn_cnt = cnt[i],
 						    .prog_type = prog_type[kinds[i]],
 						    .log_buf = klog[m], .log_size = sizeof(klog[m]) };
@@ -357,8 +382,8 @@ static void batch(struct bpfrt_vm *vm, bool jit, struct bpfrt_insn (*p)[MAX_GEN]
 			       kbpf_outcome_name(res[k].outcome), res[k].err);
 			continue;
 		}
-		run_ours(vm, p[prog], cnt[prog], kd, BPFRT_BACKEND_INTERP, len, repeat, &ri, vlog,
-			 sizeof(vlog));
+		run_ours(vm, p[prog], cnt[prog], kd, BPFRT_BACKEND_INTERP, len, k % NLENS, repeat,
+			 &ri, vlog, sizeof(vlog));
 		if (ri.err == -1) {
 			c->ours_rejects++;
 			if (k % NLENS == 0) {
@@ -370,8 +395,8 @@ static void batch(struct bpfrt_vm *vm, bool jit, struct bpfrt_insn (*p)[MAX_GEN]
 			continue;
 		}
 		if (jit)
-			run_ours(vm, p[prog], cnt[prog], kd, BPFRT_BACKEND_JIT, len, repeat, &rj, vlog,
-				 sizeof(vlog));
+			run_ours(vm, p[prog], cnt[prog], kd, BPFRT_BACKEND_JIT, len, k % NLENS, repeat,
+				 &rj, vlog, sizeof(vlog));
 		else
 			rj = ri;
 		bool ok = true;
