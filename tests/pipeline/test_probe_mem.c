@@ -10,6 +10,7 @@
  * before (here the test's; cmocka's and, in the sanitizer build, ASan's
  * are chained to the same way).
  */
+#include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -111,8 +112,15 @@ struct engine_progs {
 	size_t n;
 };
 
-static void load_progs(struct engine_progs *e)
+/* The verified program and its backend facts (as the runtime makes them). */
+static struct bpfrt_insn *v_insns;
+static size_t v_cnt;
+static uint8_t *v_facts;
+
+static void verify_prog(void)
 {
+	if (v_insns)
+		return;
 	char log[4096] = "";
 	struct bpfrt_asm_opts ao = { .sz = sizeof(ao), .log_buf = log, .log_size = sizeof(log) };
 	struct bpfrt_insn *insns = NULL;
@@ -139,23 +147,35 @@ static void load_progs(struct engine_progs *e)
 	assert_int_equal(nprobe, 4);
 	verifier_facts_free(f);
 	btf__free(btf);
+	v_insns = insns;
+	v_cnt = cnt;
+	v_facts = vf;
+}
+
+static struct bpfrt_prog *load_one(struct bpfrt_vm *vm, enum bpfrt_backend be, char *log,
+				   size_t log_size)
+{
+	struct bpfrt_prog_opts o = { .sz = sizeof(o), .backend = be, .mode = BPFRT_EXEC_TRUSTED,
+				     .log_buf = log, .log_size = log_size };
+	struct vm_load_extra extra = { .facts = v_facts };
+	return vm_prog_load(vm, v_insns, v_cnt, &o, &extra);
+}
+
+static void load_progs(struct engine_progs *e)
+{
+	char log[4096] = "";
+	verify_prog();
 	e->vm = bpfrt_vm__new();
 	assert_non_null(e->vm);
 	e->n = 0;
 	for (int be = BPFRT_BACKEND_INTERP; be <= BPFRT_BACKEND_JIT; be++) {
 		if (!bpfrt_vm__has_backend(e->vm, be))
 			continue;
-		struct bpfrt_prog_opts o = { .sz = sizeof(o), .backend = (enum bpfrt_backend)be,
-					     .mode = BPFRT_EXEC_TRUSTED, .log_buf = log,
-					     .log_size = sizeof(log) };
-		struct vm_load_extra extra = { .facts = vf };
-		e->p[e->n] = vm_prog_load(e->vm, insns, cnt, &o, &extra);
+		e->p[e->n] = load_one(e->vm, (enum bpfrt_backend)be, log, sizeof(log));
 		if (!e->p[e->n])
 			fail_msg("load: %s", log);
 		e->n++;
 	}
-	free(vf);
-	free(insns);
 }
 
 static uint64_t run(const struct bpfrt_prog *p, uint64_t arg0)
@@ -202,6 +222,50 @@ static void test_fentry_reads(void **state)
 	bpfrt_vm__free(e.vm);
 }
 
+/* Threads compiling, running (faulting) and freeing JIT-ed programs at
+ * once: the table list is changed while other threads' faults walk it. */
+enum { THREADS = 4, ROUNDS = 40 };
+
+static void *churn(void *arg)
+{
+	struct bpfrt_vm *vm = arg;
+	struct bt_node next = { .val = 1000 };
+	struct bt_node n = { .val = 1, .next = &next, .in = { 2, 30 }, .arr = { 0, 0, 0, -4 } };
+	uintptr_t bad = 0;
+	char log[256];
+	for (int r = 0; r < ROUNDS; r++) {
+		enum bpfrt_backend be = r % 2 && bpfrt_vm__has_backend(vm, BPFRT_BACKEND_JIT)
+						? BPFRT_BACKEND_JIT
+						: BPFRT_BACKEND_INTERP;
+		struct bpfrt_prog *p = load_one(vm, be, log, sizeof(log));
+		uint64_t good[3] = { (uintptr_t)&n, 0, 0 }, badargs[3] = { unmapped, 0, 0 }, r0;
+		if (!p || bpfrt_prog__run(p, good, sizeof(good), &r0, NULL) || r0 != 1026 ||
+		    bpfrt_prog__run(p, badargs, sizeof(badargs), &r0, NULL) || r0)
+			bad++;
+		bpfrt_prog__free(p);
+	}
+	return (void *)bad;
+}
+
+static void test_threads(void **state)
+{
+	(void)state;
+	verify_prog();
+	struct bpfrt_vm *vm = bpfrt_vm__new();
+	pthread_t t[THREADS];
+	assert_non_null(vm);
+	for (int i = 0; i < THREADS; i++)
+		assert_int_equal(pthread_create(&t[i], NULL, churn, vm), 0);
+	uintptr_t bad = 0;
+	for (int i = 0; i < THREADS; i++) {
+		void *ret;
+		pthread_join(t[i], &ret);
+		bad += (uintptr_t)ret;
+	}
+	assert_int_equal(bad, 0);
+	bpfrt_vm__free(vm);
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -218,6 +282,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	(void)state;
+	free(v_insns);
+	free(v_facts);
 	return 0;
 }
 
@@ -227,6 +293,7 @@ int main(void)
 		cmocka_unit_test(test_load_functions),
 		cmocka_unit_test(test_other_faults_chain),
 		cmocka_unit_test(test_fentry_reads),
+		cmocka_unit_test(test_threads),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
