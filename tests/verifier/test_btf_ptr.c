@@ -114,6 +114,11 @@ static void test_pointer_chasing(void **state)
 	assert_non_null(strstr(vlog, "R3=untrusted_ptr_bt_inner("));
 	/* fexit: the returned pointer */
 	accept("ldxdw %r2, [%r1+8]\nldxdw %r0, [%r2+0]\nexit\n", "bt_ret", BPFRT_ATTACH_FEXIT);
+	/* bpf_probe_read_kernel(buf, 8, &n->in): the pointer as an `anything`
+	 * argument, as in the kernel */
+	accept(ARG0 "mov %r3, %r2\nadd %r3, 16\nmov %r1, %r10\nadd %r1, -8\nmov %r2, 8\n"
+	       "call 113\nldxdw %r0, [%r10-8]\nexit\n",
+	       "bt_target", BPFRT_ATTACH_FENTRY);
 	/* spilled and filled */
 	accept(ARG0 "stxdw [%r10-8], %r2\nldxdw %r3, [%r10-8]\nldxdw %r0, [%r3+0]\nexit\n",
 	       "bt_target", BPFRT_ATTACH_FENTRY);
