@@ -10,7 +10,9 @@
  * lost[max_entries] (perf event array). Slots hold pointers set with
  * atomic exchanges; a prog array's or perf event array's slot must not be
  * cleared while a program may be using its object (an array of maps keeps
- * its removed maps alive instead).
+ * its removed maps alive instead). An array of maps keeps its slots in the
+ * shared memory too, after the ids, so that an inline lookup reads map
+ * memory (checked programs may); only the creator uses them.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -28,7 +30,14 @@ struct fd_array {
 	_Atomic uint64_t *lost;
 	bpfrt_prog_resolve_fn resolve;
 	void *resolve_ctx;
+	bool shared_slots; /* array of maps: slots in map memory, not malloc-ed */
 };
+
+/* Array of maps: where the slots start in the data (after the ids). */
+static uint64_t slots_off(const struct bpfrt_map *map)
+{
+	return ((uint64_t)map->max_entries * 4 + 7) & ~7ULL;
+}
 
 #define FDA(m) ((struct fd_array *)(m))
 
@@ -51,6 +60,8 @@ static int fd_array_layout(struct bpfrt_map *map, struct map_shm_hdr *hdr, char 
 		return map_log_err(map, log, log_sz, -E2BIG, "max_entries %u too large",
 				   map->max_entries);
 	uint64_t sz = (uint64_t)map->max_entries * (perf ? 8 : 4);
+	if (map->type == BPFRT_MAP_TYPE_ARRAY_OF_MAPS)
+		sz = slots_off(map) + (uint64_t)map->max_entries * sizeof(void *);
 	hdr->data_size = map_page_round(sz);
 	return 0;
 }
@@ -58,7 +69,9 @@ static int fd_array_layout(struct bpfrt_map *map, struct map_shm_hdr *hdr, char 
 static int fd_array_attach(struct bpfrt_map *map)
 {
 	struct fd_array *a = FDA(map);
-	a->slots = calloc(map->max_entries, sizeof(*a->slots));
+	a->shared_slots = map->type == BPFRT_MAP_TYPE_ARRAY_OF_MAPS;
+	a->slots = a->shared_slots ? (void *)((char *)map_data(map) + slots_off(map))
+				   : calloc(map->max_entries, sizeof(*a->slots));
 	if (!a->slots)
 		return -ENOMEM;
 	if (map->type == BPFRT_MAP_TYPE_PERF_EVENT_ARRAY)
@@ -70,7 +83,8 @@ static int fd_array_attach(struct bpfrt_map *map)
 
 static void fd_array_release(struct bpfrt_map *map)
 {
-	free(FDA(map)->slots);
+	if (!FDA(map)->shared_slots)
+		free(FDA(map)->slots);
 }
 
 static long fd_array_delete(struct bpfrt_map *map, const void *key)
@@ -224,7 +238,7 @@ static int array_of_maps_attach(struct bpfrt_map *map)
 static void array_of_maps_release(struct bpfrt_map *map)
 {
 	struct fd_array *a = FDA(map);
-	for (uint32_t i = 0; a->slots && i < map->max_entries; i++) {
+	for (uint32_t i = 0; a->slots && map->owner && i < map->max_entries; i++) {
 		struct bpfrt_map *inner = atomic_exchange(&a->slots[i], NULL);
 		if (inner)
 			map_put(inner);
@@ -238,9 +252,43 @@ static void *array_of_maps_lookup(struct bpfrt_map *map, const void *key, uint32
 {
 	uint32_t i = *(const uint32_t *)key;
 	(void)cpu;
-	if (i >= map->max_entries)
+	if (i >= map->max_entries || !map->owner)
 		return NULL;
 	return atomic_load_explicit(&FDA(map)->slots[i], memory_order_acquire);
+}
+
+/* The kernel's array_of_map_gen_lookup, the slots' base as an immediate:
+ *	r1 = <slots>			(ld_imm64)
+ *	r0 = *(u32 *)(r2 + 0)
+ *	if r0 >= max_entries goto +4
+ *	r0 <<= 3
+ *	r0 += r1
+ *	r0 = *(u64 *)(r0 + 0)		(the inner map, or 0)
+ *	goto +1
+ *	r0 = 0
+ * Only in the creating process, whose pointers the slots hold. */
+static int array_of_maps_gen_lookup(const struct bpfrt_map *map, struct bpfrt_insn *insns,
+				    size_t cap)
+{
+	uint64_t base = (uintptr_t)FDA(map)->slots;
+	if (!map->owner || map->max_entries > INT32_MAX)
+		return 0;
+	if (cap < 9)
+		return -ENOSPC;
+	struct bpfrt_insn prog[9] = {
+		{.code = BPFRT_LD | BPFRT_IMM | BPFRT_DW, .dst_reg = 1, .imm = (int32_t)(uint32_t)base},
+		{.imm = (int32_t)(uint32_t)(base >> 32)},
+		{.code = BPFRT_LDX | BPFRT_MEM | BPFRT_W, .dst_reg = 0, .src_reg = 2},
+		{.code = BPFRT_JMP | BPFRT_JGE | BPFRT_K, .dst_reg = 0, .off = 4,
+		 .imm = (int32_t)map->max_entries},
+		{.code = BPFRT_ALU64 | BPFRT_LSH | BPFRT_K, .dst_reg = 0, .imm = 3},
+		{.code = BPFRT_ALU64 | BPFRT_ADD | BPFRT_X, .dst_reg = 0, .src_reg = 1},
+		{.code = BPFRT_LDX | BPFRT_MEM | BPFRT_DW, .dst_reg = 0, .src_reg = 0},
+		{.code = BPFRT_JMP | BPFRT_JA, .off = 1},
+		{.code = BPFRT_ALU64 | BPFRT_MOV | BPFRT_K, .dst_reg = 0, .imm = 0},
+	};
+	memcpy(insns, prog, sizeof(prog));
+	return 9;
 }
 
 /* User side: the inner map's id, from shared memory (any process). */
@@ -280,4 +328,5 @@ const struct map_ops array_of_maps_map_ops = {
 	.sys_lookup = array_of_maps_sys_lookup,
 	.sys_update = mim_sys_update,
 	.inner_swap = array_of_maps_swap,
+	.gen_lookup = array_of_maps_gen_lookup,
 };

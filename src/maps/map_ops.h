@@ -101,7 +101,7 @@ int map_index_get_next_key(struct bpfrt_map *map, const void *key, void *next_ke
  * In: r2 = key pointer. Out: r0 = value pointer or 0. Clobbers r1 (as the
  * call would). They replace the `call map_lookup_elem` (its r1 is known to
  * be this map). Returns the count written, 0 when the type has no inline
- * form (keep the call), -ENOSPC when `cap` is too small (8 suffice). */
+ * form (keep the call), -ENOSPC when `cap` is too small (9 suffice). */
 int map_gen_lookup(const struct bpfrt_map *map, struct bpfrt_insn *insns, size_t cap);
 
 /* The ops of every implemented type, indexed by type id (NULL: none). */

@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "bpfrt/map.h"
+#include "bpfrt/vm.h"
 #include "maps/map_ops.h"
 
 #define U32(x) (&(uint32_t){(x)})
@@ -37,6 +38,36 @@ static struct bpfrt_map *mk_outer(enum bpfrt_map_type t, uint32_t max,
 static uint32_t refs(const struct bpfrt_map *m)
 {
 	return atomic_load(&((struct bpfrt_map *)m)->refcnt);
+}
+
+/* Runs map_gen_lookup's instructions for `key` in the interpreter and
+ * the JIT (checked: the slots are map memory) and gives r0. */
+static void *run_inline_lookup(struct bpfrt_map *m, uint32_t key)
+{
+	struct bpfrt_insn p[13] = {
+		{.code = BPFRT_ST | BPFRT_MEM | BPFRT_W, .dst_reg = 10, .off = -4, .imm = (int32_t)key},
+		{.code = BPFRT_ALU64 | BPFRT_MOV | BPFRT_X, .dst_reg = 2, .src_reg = 10},
+		{.code = BPFRT_ALU64 | BPFRT_ADD | BPFRT_K, .dst_reg = 2, .imm = -4},
+	};
+	uint64_t r0[2] = {0, 0};
+	assert_int_equal(map_gen_lookup(m, p + 3, 8), -ENOSPC);
+	assert_int_equal(map_gen_lookup(m, p + 3, 9), 9);
+	p[12] = (struct bpfrt_insn){.code = BPFRT_JMP | BPFRT_EXIT};
+	for (int jit = 0; jit < 2; jit++) {
+		struct bpfrt_vm *vm = bpfrt_vm__new();
+		struct bpfrt_prog_opts o = {.sz = sizeof(o), .backend = jit ? BPFRT_BACKEND_JIT : 0,
+					    .mode = jit ? BPFRT_EXEC_TRUSTED : BPFRT_EXEC_CHECKED};
+		struct bpfrt_prog *prog = bpfrt_prog__load(vm, p, 13, &o);
+		struct bpfrt_mem_region r = {.addr = m->region, .size = m->region_sz};
+		struct bpfrt_run_opts ro = {.sz = sizeof(ro), .regions = &r, .region_cnt = 1};
+		char ctx[8];
+		assert_non_null(prog);
+		assert_int_equal(bpfrt_prog__run(prog, ctx, sizeof(ctx), &r0[jit], &ro), 0);
+		bpfrt_prog__free(prog);
+		bpfrt_vm__free(vm);
+	}
+	assert_int_equal(r0[0], r0[1]);
+	return (void *)(uintptr_t)r0[0];
 }
 
 static void create_needs_a_fitting_template(void **state)
@@ -101,9 +132,13 @@ static void array_of_maps_semantics(void **state)
 	assert_null(map_lookup_elem(outer, U32(7), 0));
 	/* programs cannot change a map of maps */
 	assert_int_equal(map_update_elem(outer, U32(1), U32(bpfrt_map__id(a)), 0, 0), -EOPNOTSUPP);
-	/* no inline lookup (fixups keep the call): the slots hold maps */
-	struct bpfrt_insn buf[16];
-	assert_int_equal(map_gen_lookup(outer, buf, 16), 0);
+	/* the inline lookup (fixups, as the kernel's array_of_map_gen_lookup)
+	 * gives the inner map itself */
+	assert_ptr_equal(run_inline_lookup(outer, 0), a);
+	assert_ptr_equal(run_inline_lookup(outer, 2), b);
+	assert_null(run_inline_lookup(outer, 1));
+	assert_null(run_inline_lookup(outer, 3));
+	assert_null(run_inline_lookup(outer, UINT32_MAX));
 	assert_int_equal(bpfrt_map__get_next_key(outer, NULL, &k, 4), 0);
 	assert_int_equal(k, 0);
 	assert_int_equal(bpfrt_map__get_next_key(outer, U32(2), &k, 4), -ENOENT);
@@ -206,6 +241,8 @@ static void hash_of_maps_semantics(void **state)
 	assert_int_equal(bpfrt_map__update_elem(outer, U32(10), 4, U32(1), 4, BPFRT_EXIST), 0);
 	assert_ptr_equal(map_lookup_elem(outer, U32(10), 0), in[1]);
 	assert_int_equal(bpfrt_map__get_next_key(outer, NULL, &k, 4), 0);
+	struct bpfrt_insn buf[16];
+	assert_int_equal(map_gen_lookup(outer, buf, 16), 0); /* no inline form: the call */
 	assert_int_equal(bpfrt_map__get_next_key(outer, &k, &k, 4), 0);
 	assert_int_equal(bpfrt_map__get_next_key(outer, &k, &k, 4), -ENOENT);
 	assert_int_equal(bpfrt_map__delete_elem(outer, U32(20), 4, 0), 0);
@@ -321,6 +358,9 @@ static void from_fd_reads_ids_only(void **state)
 	assert_int_equal(bpfrt_map__lookup_elem(view, U32(1), 4, &id, 4, 0), 0);
 	assert_int_equal(id, bpfrt_map__id(tmpl));
 	assert_int_equal(bpfrt_map__update_inner(view, U32(0), 4, tmpl, 0), -EOPNOTSUPP);
+	assert_null(map_lookup_elem(view, U32(1), 0));
+	struct bpfrt_insn buf[16];
+	assert_int_equal(map_gen_lookup(view, buf, 16), 0);
 	assert_int_equal(bpfrt_map__delete_elem(view, U32(1), 4, 0), -EOPNOTSUPP);
 	assert_int_equal(bpfrt_map__lookup_elem(hview, U32(1), 4, &id, 4, 0), -EOPNOTSUPP);
 	assert_null(map_lookup_elem(hview, U32(1), 0));
