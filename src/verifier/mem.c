@@ -352,7 +352,12 @@ int check_helper_mem(struct verifier_env *env, uint32_t regno, const struct reg_
 	}
 	if (write && (r->flags & MEM_RDONLY)) {
 		char b[48];
-		verbose(env, "R%u cannot write into %s\n", regno, reg_type_str(r, b, sizeof(b)));
+		if (r->type == PTR_TO_MAP_VALUE) /* the kernel's check_map_access_type */
+			verbose(env, "write into map forbidden, value_size=%u off=%d size=%lld\n",
+				region_size(env, r), r->off, (long long)max_size);
+		else
+			verbose(env, "R%u cannot write into %s\n", regno,
+				reg_type_str(r, b, sizeof(b)));
 		return -EACCES;
 	}
 	return check_region(env, regno, r, 0, max_size, zero_ok);
