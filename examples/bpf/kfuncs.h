@@ -23,6 +23,18 @@ extern void *bpf_dynptr_slice_rdwr(const struct bpf_dynptr *p, __u64 offset, voi
 extern __u32 bpf_dynptr_size(const struct bpf_dynptr *p) __ksym;
 extern int bpf_dynptr_clone(const struct bpf_dynptr *p, struct bpf_dynptr *clone__uninit) __ksym;
 
+/* CPU sets (kernel/bpf/cpumask.c): created and acquired ones are
+ * references the program must release. The kernel's test/weight take a
+ * const struct cpumask *; bpfrt has one kind of set. */
+struct bpf_cpumask;
+extern struct bpf_cpumask *bpf_cpumask_create(void) __ksym;
+extern struct bpf_cpumask *bpf_cpumask_acquire(struct bpf_cpumask *cpumask) __ksym;
+extern void bpf_cpumask_release(struct bpf_cpumask *cpumask) __ksym;
+extern void bpf_cpumask_set_cpu(__u32 cpu, struct bpf_cpumask *cpumask) __ksym;
+extern void bpf_cpumask_clear_cpu(__u32 cpu, struct bpf_cpumask *cpumask) __ksym;
+extern int bpf_cpumask_test_cpu(__u32 cpu, const struct bpf_cpumask *cpumask) __ksym;
+extern __u32 bpf_cpumask_weight(const struct bpf_cpumask *cpumask) __ksym;
+
 /* The ring buffer the examples and tests write to. */
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);

@@ -42,6 +42,7 @@ enum helper_arg {
 	HELPER_ARG_PTR_TO_DYNPTR_UNINIT, /* stack for a dynptr the call initialises (MEM_UNINIT) */
 	HELPER_ARG_PTR_TO_DYNPTR_RINGBUF, /* a ring buffer dynptr, released (OBJ_RELEASE) */
 	HELPER_ARG_PTR_TO_ITER,	       /* kfuncs: an iterator on the stack (KF_ITER_* say how) */
+	HELPER_ARG_PTR_TO_CPUMASK,     /* kfuncs: a struct bpf_cpumask (cpumask.c), not NULL */
 	HELPER_ARG_KIND_COUNT
 };
 

@@ -149,6 +149,21 @@ static const struct kfunc_proto kfuncs[] = {
 	  KFUNC_F_ITER_NEXT | KFUNC_F_RET_NULL, kfunc_iter_num_next },
 	{ "bpf_iter_num_destroy", KFUNC_RET_VOID, { A(PTR_TO_ITER) }, KFUNC_F_ITER_DESTROY,
 	  kfunc_iter_num_destroy },
+	/* kernel/bpf/cpumask.c: CPU sets the program owns (src/helpers/cpumask.c) */
+	{ "bpf_cpumask_create", KFUNC_RET_PTR_TO_CPUMASK, { 0 },
+	  KFUNC_F_ACQUIRE | KFUNC_F_RET_NULL, kfunc_cpumask_create },
+	{ "bpf_cpumask_acquire", KFUNC_RET_PTR_TO_CPUMASK, { A(PTR_TO_CPUMASK) },
+	  KFUNC_F_ACQUIRE | KFUNC_F_TRUSTED_ARGS, kfunc_cpumask_acquire },
+	{ "bpf_cpumask_release", KFUNC_RET_VOID, { A(PTR_TO_CPUMASK) },
+	  KFUNC_F_RELEASE | KFUNC_F_TRUSTED_ARGS, kfunc_cpumask_release },
+	{ "bpf_cpumask_set_cpu", KFUNC_RET_VOID, { A(ANYTHING), A(PTR_TO_CPUMASK) },
+	  KFUNC_F_TRUSTED_ARGS, kfunc_cpumask_set_cpu },
+	{ "bpf_cpumask_clear_cpu", KFUNC_RET_VOID, { A(ANYTHING), A(PTR_TO_CPUMASK) },
+	  KFUNC_F_TRUSTED_ARGS, kfunc_cpumask_clear_cpu },
+	{ "bpf_cpumask_test_cpu", KFUNC_RET_INTEGER, { A(ANYTHING), A(PTR_TO_CPUMASK) },
+	  KFUNC_F_TRUSTED_ARGS, kfunc_cpumask_test_cpu },
+	{ "bpf_cpumask_weight", KFUNC_RET_INTEGER, { A(PTR_TO_CPUMASK) }, KFUNC_F_TRUSTED_ARGS,
+	  kfunc_cpumask_weight },
 };
 
 #define KFUNC_CNT (sizeof(kfuncs) / sizeof(kfuncs[0]))

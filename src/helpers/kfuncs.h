@@ -38,6 +38,7 @@ enum kfunc_ret {
 	KFUNC_RET_PTR_TO_MEM,	     /* sized by the argument marked CONST_SIZE (`buffer__szk`) */
 	KFUNC_RET_PTR_TO_U64,	     /* pointer to 8 writable bytes (bpf_session_cookie) */
 	KFUNC_RET_PTR_TO_INT,	     /* pointer to a read-only int (an iterator's element) */
+	KFUNC_RET_PTR_TO_CPUMASK,    /* a struct bpf_cpumask (cpumask.c) */
 };
 
 struct kfunc_proto {
@@ -56,6 +57,18 @@ uint64_t kfunc_iter_num_next(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4,
 			     struct bpfrt_run_ctx *rc);
 uint64_t kfunc_iter_num_destroy(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5,
 				struct bpfrt_run_ctx *rc);
+
+/* The cpumask kfuncs (cpumask.c). */
+#define CPUMASK_KFN(name)                                                                          \
+	uint64_t kfunc_cpumask_##name(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4,          \
+				      uint64_t r5, struct bpfrt_run_ctx *rc)
+CPUMASK_KFN(create);
+CPUMASK_KFN(acquire);
+CPUMASK_KFN(release);
+CPUMASK_KFN(set_cpu);
+CPUMASK_KFN(clear_cpu);
+CPUMASK_KFN(test_cpu);
+CPUMASK_KFN(weight);
 
 /* The index of kfunc `name` (with its bpf_ prefix), or -1. */
 int kfunc_find_by_name(const char *name);

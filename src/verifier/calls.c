@@ -223,6 +223,18 @@ int check_arg(struct verifier_env *env, const struct helper_proto *p, uint32_t r
 		}
 		meta->alloc_size = (int64_t)r->var_off.value;
 		return 0;
+	case HELPER_ARG_PTR_TO_CPUMASK:
+		if (r->type != PTR_TO_CPUMASK) {
+			char b[48];
+			verbose(env, "arg#%u expected pointer to struct bpf_cpumask, not %s\n", regno - 1,
+				reg_type_str(r, b, sizeof(b)));
+			return -EINVAL;
+		}
+		if (r->flags & PTR_MAYBE_NULL) { /* the kernel's message */
+			verbose(env, "Possibly NULL pointer passed to trusted arg%u\n", regno - 1);
+			return -EACCES;
+		}
+		return 0;
 	case HELPER_ARG_PTR_TO_CTX:
 		if (r->type == PTR_TO_CTX ||
 		    (o->attach == BPFRT_ATTACH_UNSPEC && r->type == PTR_TO_MEM && !(r->flags & MEM_RINGBUF))) {

@@ -153,6 +153,9 @@ int do_kfunc_call(struct verifier_env *env, int insn_idx, int *next_idx, bool *p
 		dynptr_mark_slice(env, r0, &meta, meta.const_size,
 				  !(k->flags & KFUNC_F_RDWR_SLICE));
 		break;
+	case KFUNC_RET_PTR_TO_CPUMASK:
+		mark_ptr(r0, PTR_TO_CPUMASK);
+		break;
 	case KFUNC_RET_PTR_TO_U64:
 	case KFUNC_RET_PTR_TO_INT:
 		mark_ptr(r0, PTR_TO_MEM);

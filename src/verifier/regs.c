@@ -19,6 +19,7 @@ static const char *const type_names[REG_TYPE_COUNT] = {
 	[PTR_TO_PACKET] = "pkt",
 	[PTR_TO_PACKET_END] = "pkt_end",
 	[PTR_TO_BTF_ID] = "ptr_",
+	[PTR_TO_CPUMASK] = "ptr_bpf_cpumask",
 };
 
 const char *reg_type_str(const struct reg_state *r, char *buf, unsigned size)

@@ -45,6 +45,9 @@ enum reg_type {
 	 * fentry/fexit arguments and the pointer members read through them.
 	 * btf_id names the type; loads only, made fault-safe. */
 	PTR_TO_BTF_ID,
+	/* A struct bpf_cpumask from bpf_cpumask_create (helpers/cpumask.c):
+	 * opaque, passed to the cpumask kfuncs only, a reference. */
+	PTR_TO_CPUMASK,
 	REG_TYPE_COUNT
 };
 
