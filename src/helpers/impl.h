@@ -120,6 +120,10 @@ HELPER_FN(dynptr_data);
 /* Packet helpers (packet.c): they work on the runtime's packet frame. */
 HELPER_FN(skb_store_bytes);
 #define HELPER_IMPL_skb_store_bytes helper_skb_store_bytes
+HELPER_FN(l3_csum_replace);
+#define HELPER_IMPL_l3_csum_replace helper_l3_csum_replace
+HELPER_FN(l4_csum_replace);
+#define HELPER_IMPL_l4_csum_replace helper_l4_csum_replace
 HELPER_FN(skb_load_bytes);
 #define HELPER_IMPL_skb_load_bytes helper_skb_load_bytes
 HELPER_FN(csum_diff);

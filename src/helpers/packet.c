@@ -3,6 +3,7 @@
  * The packet helpers, with the semantics and error codes of the kernel's
  * net/core/filter.c (as of 6.18) on the linear packets BPF_PROG_TEST_RUN
  * builds: skb_load_bytes, skb_store_bytes, skb_pull_data, csum_diff,
+ * l3_csum_replace, l4_csum_replace,
  * xdp_adjust_head, xdp_adjust_meta, xdp_adjust_tail, xdp_get_buff_len,
  * xdp_load_bytes and xdp_store_bytes. The packet lives in the run's frame
  * (pkt_frame.h); a helper that moves it updates the context's data,
@@ -161,6 +162,112 @@ static uint16_t csum_from32to16(uint32_t s)
 {
 	s += (s >> 16) | (s << 16);
 	return (uint16_t)(s >> 16);
+}
+
+static uint32_t csum_add(uint32_t a, uint32_t b)
+{
+	uint32_t r = a + b;
+
+	return r + (r < b);
+}
+
+/* The kernel's csum_fold(): the 32-bit sum folded to 16 bits, inverted. */
+static uint16_t csum_fold(uint32_t s)
+{
+	return (uint16_t)~csum_from32to16(s);
+}
+
+/* The checksum field of a *_csum_replace call: [off, off + 2) of the
+ * packet; -EFAULT for an odd offset, one above 0xffff or past the packet. */
+static int csum_field(uint64_t r1, uint32_t off, struct bpfrt_run_ctx *rc, uint8_t **field)
+{
+	struct pkt_view v;
+	int err = pkt_view(r1, rc, FIXUP_CTX_SKB, &v);
+
+	if (err)
+		return err;
+	if (off > 0xffff || off & 1 || (uint64_t)off + 2 > *v.end - *v.data)
+		return -EFAULT;
+	*field = ptr(*v.data) + off;
+	return 0;
+}
+
+static uint16_t csum16_add(uint16_t a, uint16_t b)
+{
+	uint16_t r = (uint16_t)(a + b);
+
+	return (uint16_t)(r + (r < b));
+}
+
+/* The checksum at `field` updated for a change of `from` to `to` (field
+ * size 2 or 4: the low bits of each), or by the checksum difference `to`
+ * (size 0, as from csum_diff). `sum16`: size 2 in 16-bit arithmetic (the
+ * kernel's csum_replace2, of l3_csum_replace; l4's goes through
+ * csum_replace4). A test run's skb is CHECKSUM_NONE, so the kernel's
+ * inet_proto_csum_replace* update the field alone. */
+static void csum_replace(uint8_t *field, unsigned size, uint64_t from, uint64_t to, bool sum16)
+{
+	uint16_t sum;
+
+	memcpy(&sum, field, 2);
+	if (size == 0) { /* csum_replace_by_diff */
+		sum = csum_fold(csum_add((uint32_t)to, ~(uint32_t)sum));
+	} else if (size == 2 && sum16) {
+		sum = (uint16_t)~csum16_add(csum16_add((uint16_t)~sum, (uint16_t)~from), (uint16_t)to);
+	} else { /* csum_replace4 */
+		uint32_t f = size == 2 ? (uint16_t)from : (uint32_t)from;
+		uint32_t t = size == 2 ? (uint16_t)to : (uint32_t)to;
+
+		sum = csum_fold(csum_add(csum_sub(~(uint32_t)sum, f), t));
+	}
+	memcpy(field, &sum, 2);
+}
+
+/* long bpf_l3_csum_replace(struct sk_buff *skb, u32 offset, u64 from, u64
+ * to, u64 flags): flags is the field's size (0: `to` is a difference and
+ * `from` must be 0, 2 or 4); else -EINVAL. */
+HELPER_FN(l3_csum_replace)
+{
+	unsigned size = (unsigned)(r5 & BPF_F_HDR_FIELD_MASK);
+	uint8_t *field;
+	int err;
+
+	if (r5 & ~(uint64_t)BPF_F_HDR_FIELD_MASK)
+		return ERR(EINVAL);
+	if ((err = csum_field(r1, (uint32_t)r2, rc, &field)))
+		return ERR(-err);
+	if ((size != 0 && size != 2 && size != 4) || (size == 0 && r3))
+		return ERR(EINVAL);
+	csum_replace(field, size, r3, r4, true);
+	return 0;
+}
+
+/* long bpf_l4_csum_replace(struct sk_buff *skb, u32 offset, u64 from, u64
+ * to, u64 flags): as l3_csum_replace; BPF_F_MARK_MANGLED_0 leaves a zero
+ * checksum (UDP: none) alone unless BPF_F_MARK_ENFORCE, and writes a result
+ * of 0 as 0xffff (CSUM_MANGLED_0). BPF_F_PSEUDO_HDR and BPF_F_IPV6 only
+ * matter for the kernel's skb->csum, which user space has none of. */
+HELPER_FN(l4_csum_replace)
+{
+	const uint64_t known = BPF_F_MARK_MANGLED_0 | BPF_F_MARK_ENFORCE | BPF_F_PSEUDO_HDR |
+			       BPF_F_HDR_FIELD_MASK | BPF_F_IPV6;
+	unsigned size = (unsigned)(r5 & BPF_F_HDR_FIELD_MASK);
+	bool mmzero = r5 & BPF_F_MARK_MANGLED_0, force = r5 & BPF_F_MARK_ENFORCE;
+	uint8_t *field;
+	int err;
+
+	if (r5 & ~known)
+		return ERR(EINVAL);
+	if ((err = csum_field(r1, (uint32_t)r2, rc, &field)))
+		return ERR(-err);
+	if (mmzero && !force && !field[0] && !field[1])
+		return 0;
+	if ((size != 0 && size != 2 && size != 4) || (size == 0 && r3))
+		return ERR(EINVAL);
+	csum_replace(field, size, r3, r4, false);
+	if (mmzero && !field[0] && !field[1])
+		field[0] = field[1] = 0xff;
+	return 0;
 }
 
 /* s64 bpf_csum_diff(__be32 *from, u32 from_size, __be32 *to, u32 to_size,

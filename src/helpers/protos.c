@@ -67,6 +67,10 @@ static const struct helper_proto protos[] = {
 	 * pointers at calls of those that move the packet. */
 	H(skb_store_bytes, P(TC), R(INTEGER), 0, A(PTR_TO_CTX), A(ANYTHING), A(PTR_TO_MEM),
 	  A(CONST_SIZE), A(ANYTHING)),
+	H(l3_csum_replace, P(TC), R(INTEGER), 0, A(PTR_TO_CTX), A(ANYTHING), A(ANYTHING),
+	  A(ANYTHING), A(ANYTHING)),
+	H(l4_csum_replace, P(TC), R(INTEGER), 0, A(PTR_TO_CTX), A(ANYTHING), A(ANYTHING),
+	  A(ANYTHING), A(ANYTHING)),
 	/* The kernel's proto has no function: the fixups and engines do it. */
 	H(tail_call, ALL, R(VOID), HELPER_F_TAIL_CALL, A(PTR_TO_CTX), A(CONST_MAP_PTR), A(ANYTHING)),
 	H(get_current_pid_tgid, ALL, R(INTEGER), 0),

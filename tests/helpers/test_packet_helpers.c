@@ -300,6 +300,71 @@ static void skb_pull_data_len(void **state)
 	pkt_frame_fini(f);
 }
 
+/* The ones' complement sum of the 16-bit big-endian words of p[0..n). */
+static uint16_t sum16(const uint8_t *p, size_t n)
+{
+	uint32_t s = 0;
+
+	for (size_t i = 0; i < n; i += 2)
+		s += (uint32_t)(p[i] << 8 | p[i + 1]);
+	while (s >> 16)
+		s = (s & 0xffff) + (s >> 16);
+	return (uint16_t)s;
+}
+
+static void l3_l4_csum_replace(void **state)
+{
+	(void)state;
+	struct bpfrt_run_ctx rc;
+	struct pkt_frame *f = frame(FIXUP_CTX_SKB, false, 40, &rc);
+	uint64_t ctx = P(rc.ctx);
+	uint8_t *d = (uint8_t *)(uintptr_t)f->ctx.skb.data;
+	uint32_t old, new = 0x6300000a; /* 10.0.0.99 as the program loads it */
+	uint16_t zero = 0;
+
+	/* a valid checksum over [0, 20) at 10, as an IPv4 header's */
+	d[10] = d[11] = 0;
+	uint16_t c = (uint16_t)~sum16(d, 20);
+	d[10] = (uint8_t)(c >> 8), d[11] = (uint8_t)c;
+	assert_int_equal(sum16(d, 20), 0xffff);
+	memcpy(&old, d + 16, 4);
+	memcpy(d + 16, &new, 4);
+	assert_int_equal(helper_call(BPF_FUNC_l3_csum_replace, ctx, 10, old, new, 4, &rc), 0);
+	assert_int_equal(sum16(d, 20), 0xffff);
+	/* a 2-byte field, and a difference from csum_diff */
+	uint16_t o2, n2 = 0xbeef;
+	memcpy(&o2, d + 4, 2);
+	memcpy(d + 4, &n2, 2);
+	assert_int_equal(helper_call(BPF_FUNC_l3_csum_replace, ctx, 10, o2, n2, 2, &rc), 0);
+	assert_int_equal(sum16(d, 20), 0xffff);
+	uint32_t w = 0x11223344, was;
+	memcpy(&was, d + 12, 4);
+	uint64_t diff = helper_call(BPF_FUNC_csum_diff, P(&was), 4, P(&w), 4, 0, &rc);
+	memcpy(d + 12, &w, 4);
+	assert_int_equal(helper_call(BPF_FUNC_l3_csum_replace, ctx, 10, 0, diff, 0, &rc), 0);
+	assert_int_equal(sum16(d, 20), 0xffff);
+	/* errors: flags, a difference with a `from`, odd or far offsets */
+	assert_int_equal(helper_call(BPF_FUNC_l3_csum_replace, ctx, 10, 0, 0, 0x10, &rc), E(EINVAL));
+	assert_int_equal(helper_call(BPF_FUNC_l3_csum_replace, ctx, 10, 1, 0, 0, &rc), E(EINVAL));
+	assert_int_equal(helper_call(BPF_FUNC_l3_csum_replace, ctx, 10, 0, 0, 3, &rc), E(EINVAL));
+	assert_int_equal(helper_call(BPF_FUNC_l3_csum_replace, ctx, 11, 0, 0, 4, &rc), E(EFAULT));
+	assert_int_equal(helper_call(BPF_FUNC_l3_csum_replace, ctx, 40, 0, 0, 4, &rc), E(EFAULT));
+	assert_int_equal(helper_call(BPF_FUNC_l4_csum_replace, ctx, 10, 0, 0, 0x200, &rc),
+			 E(EINVAL));
+	/* l4: a zero checksum (UDP without one) stays unless enforced */
+	memcpy(d + 26, &zero, 2);
+	assert_int_equal(helper_call(BPF_FUNC_l4_csum_replace, ctx, 26, 0, 0x1234,
+				     BPF_F_MARK_MANGLED_0 | 4, &rc),
+			 0);
+	assert_int_equal(d[26] | d[27], 0);
+	/* enforced, and a result of 0 becomes 0xffff (CSUM_MANGLED_0) */
+	assert_int_equal(helper_call(BPF_FUNC_l4_csum_replace, ctx, 26, 0xffff, 0,
+				     BPF_F_MARK_MANGLED_0 | BPF_F_MARK_ENFORCE | 4, &rc),
+			 0);
+	assert_int_equal(d[26] & d[27], 0xff);
+	pkt_frame_fini(f);
+}
+
 /* Without the runtime's frame, with r1 not the context, with the context's
  * pointers overwritten (a checked program may): errors, no access. */
 static void refuses_foreign_contexts(void **state)
@@ -363,6 +428,7 @@ int main(void)
 		cmocka_unit_test(skb_load_bytes_bounds),
 		cmocka_unit_test(skb_store_bytes_flags_and_bounds),
 		cmocka_unit_test(skb_pull_data_len),
+		cmocka_unit_test(l3_l4_csum_replace),
 		cmocka_unit_test(refuses_foreign_contexts),
 		cmocka_unit_test(csum_diff_folds),
 	};

@@ -3,7 +3,8 @@
  * The packet helpers against the kernel's: generated xdp, tc and socket
  * programs call bpf_xdp_adjust_head/meta/tail, bpf_xdp_get_buff_len,
  * bpf_xdp_load_bytes, bpf_xdp_store_bytes, bpf_skb_load_bytes,
- * bpf_skb_store_bytes, bpf_skb_pull_data and bpf_csum_diff with arguments
+ * bpf_skb_store_bytes, bpf_skb_pull_data, bpf_csum_diff and
+ * bpf_l3/l4_csum_replace with arguments
  * around every limit (headroom, tailroom, ETH_HLEN, metadata alignment,
  * offsets past the packet and above INT_MAX, unknown flags, odd checksum
  * sizes), fold the context's fields (ifindex, pkt_type, len, ...), every
@@ -141,7 +142,7 @@ static size_t gen_skb_call(struct bpfrt_insn *p, size_t n, bool socket)
 	static const int32_t flags[] = { 0, BPF_F_RECOMPUTE_CSUM, BPF_F_INVALIDATE_HASH,
 					 BPF_F_RECOMPUTE_CSUM | BPF_F_INVALIDATE_HASH, 4, 0x10 };
 	static const int32_t csizes[] = { 0, 0, 1, 2, 3, 4, 5, 7, 8, 12, 16 };
-	uint32_t what = socket ? 0 : rnd(4);
+	uint32_t what = socket ? 0 : rnd(5);
 	int32_t len = 1 + (int32_t)rnd(16);
 
 	p[n++] = MOV(1, 6);
@@ -169,6 +170,25 @@ static size_t gen_skb_call(struct bpfrt_insn *p, size_t n, bool socket)
 		p[n++] = MOVK(2, around_len());
 		p[n++] = CALL(BPF_FUNC_skb_pull_data);
 		return fold_r0(p, n);
+	case 4: { /* l3/l4_csum_replace(skb, off, from, to, flags) */
+		static const int32_t off[] = { 0, 1, 12, 16, 18, 19, 24, 62, 63, 64, 198, 199, 200,
+					       0xfffe, 0x10000 };
+		static const int32_t vals[] = { 0, 1, 0xffff, -1, 0x1234, 0x7fff0001, 0x10000 };
+		static const int32_t fl[] = { 0, 1, 2, 3, 4, 8, 0x10 | 2, 0x10 | 4, 0x20 | 2, 0x20 | 4,
+					      0x20 | 0x40 | 4, 0x20 | 0x40 | 2, 0x20 | 0x40 | 0,
+					      0x40 | 4, 0x80 | 4, 0x100 | 4, 0x20 | 3, 0x20 | 0 };
+		bool l4 = rnd(2);
+		int32_t f = PICK(fl);
+
+		if (!l4)
+			f &= 0xf;
+		p[n++] = MOVK(2, rnd(3) ? PICK(off) : 16 + 2 * (int32_t)rnd(2)); /* zero there */
+		p[n++] = MOVK(3, rnd(4) ? PICK(vals) : (int32_t)rnd(0x10000));
+		p[n++] = MOVK(4, rnd(4) ? PICK(vals) : (int32_t)rnd(0x10000));
+		p[n++] = MOVK(5, f);
+		p[n++] = CALL(l4 ? BPF_FUNC_l4_csum_replace : BPF_FUNC_l3_csum_replace);
+		return fold_r0(p, n);
+	}
 	default: { /* csum_diff(fp - 32 | NULL, a, fp - 16 | NULL, b, seed) */
 		int32_t a = PICK(csizes), b = PICK(csizes);
 
@@ -258,6 +278,8 @@ static void fill_packet(uint8_t *pkt, uint32_t len, size_t which)
 		pkt[i] = (uint8_t)(i * 7 + 3);
 	for (uint32_t i = 0; i < 6 && i < len; i++)
 		pkt[i] = i ? (dst0[which % 4] == 0xff ? 0xff : 0) : dst0[which % 4];
+	for (uint32_t i = 16; i < 20 && i < len; i++) /* zero checksums (l4: "none") */
+		pkt[i] = 0;
 	if (len >= 14) { /* an experimental Ethernet type: the kernel parses no IP header */
 		pkt[12] = 0x88;
 		pkt[13] = 0xb5;
