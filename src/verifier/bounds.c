@@ -5,6 +5,7 @@
  * operations, and what a conditional jump proves about them.
  */
 #include <limits.h>
+#include <stdbool.h>
 
 #include "isa/opcodes.h"
 #include "verifier/state.h"
@@ -123,16 +124,41 @@ bool reg_bounds_sane(const struct reg_state *r)
 	return true;
 }
 
+/* A constant whose ranges are all that constant: syncing changes nothing. */
+static bool is_exact_const(const struct reg_state *r)
+{
+	uint64_t v = r->var_off.value;
+	return !r->var_off.mask && r->umin_value == v && r->umax_value == v &&
+	       r->smin_value == (int64_t)v && r->smax_value == (int64_t)v &&
+	       r->u32_min_value == (uint32_t)v && r->u32_max_value == (uint32_t)v &&
+	       r->s32_min_value == (int32_t)v && r->s32_max_value == (int32_t)v;
+}
+
+static bool same_ranges(const struct reg_state *a, const struct reg_state *b)
+{
+	return a->smin_value == b->smin_value && a->smax_value == b->smax_value &&
+	       a->umin_value == b->umin_value && a->umax_value == b->umax_value &&
+	       a->s32_min_value == b->s32_min_value && a->s32_max_value == b->s32_max_value &&
+	       a->u32_min_value == b->u32_min_value && a->u32_max_value == b->u32_max_value;
+}
+
 void reg_bounds_sync(struct reg_state *r)
 {
+	if (is_exact_const(r))
+		return;
 	update_reg32_bounds(r);
 	update_reg64_bounds(r);
+	/* two rounds, as the kernel; a round that changes nothing is a
+	 * fixed point (the deductions read only the ranges) */
 	for (int i = 0; i < 2; i++) {
+		struct reg_state before = *r;
 		deduce_bounds32(r);
 		deduce_bounds64(r);
 		deduce_mixed(r);
 		deduce_bounds32(r);
 		deduce_bounds64(r);
+		if (same_ranges(&before, r))
+			break;
 	}
 	bound_offset(r);
 	update_reg32_bounds(r);
