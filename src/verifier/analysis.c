@@ -332,6 +332,8 @@ int do_walk(struct verifier_env *env, int idx)
 			return -E2BIG;
 		}
 		env->cur->insn_idx = (uint32_t)idx;
+		if (env->widen && env->ncounted)
+			loop_stay_update(env, (uint32_t)idx);
 		err = is_state_visited(env, (uint32_t)idx);
 		if (err < 0)
 			return err;
@@ -352,6 +354,8 @@ int do_walk(struct verifier_env *env, int idx)
 		uint8_t cls = BPFRT_CLASS(env->insns[idx].code);
 		if (cls == BPFRT_JMP || cls == BPFRT_JMP32)
 			env->jmps_processed++;
+		if (env->widen && env->aux[idx].wrap_check && (err = counter_wrap_check(env, idx)))
+			return err;
 		int next;
 		struct step step;
 		step_begin(env, idx, &step);

@@ -240,6 +240,9 @@ static int find_loops(struct verifier_env *env)
 				continue;
 			if (color[t] == 1) {
 				env->aux[t].loop_head = env->aux[t].prune_point = true;
+				/* which way of i is the back edge (loops.c) */
+				env->aux[i].back_edge |=
+					f->op != ISA_OP_JA && f->op != ISA_OP_JA32 && edge[i] == 1 ? 1 : 2;
 			} else if (!color[t]) {
 				color[t] = 1;
 				stk[sp++] = (uint32_t)t;
@@ -267,6 +270,8 @@ int check_cfg(struct verifier_env *env)
 		err = check_jumps(env);
 	if (!err)
 		err = find_loops(env);
+	if (!err && !env->opts->kernel_compat)
+		err = find_counted_loops(env);
 	if (!err)
 		err = compute_liveness(env);
 	if (!err)

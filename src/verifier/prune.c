@@ -280,7 +280,8 @@ static bool is_counter(const struct reg_state *a, const struct reg_state *c, boo
 	return a->type != NOT_INIT && a->off != c->off;
 }
 
-static void widen_reg(const struct reg_state *a, struct reg_state *c, bool all, bool compared)
+static void widen_reg(const struct verifier_env *env, const struct reg_state *a,
+		      struct reg_state *c, bool all, bool compared)
 {
 	if (a->type != SCALAR_VALUE || c->type != SCALAR_VALUE)
 		return;
@@ -288,18 +289,48 @@ static void widen_reg(const struct reg_state *a, struct reg_state *c, bool all, 
 		return; /* a counter: walked exactly */
 	if (reg_is_const(a) && reg_is_const(c) && a->var_off.value == c->var_off.value)
 		return;
+	/* each bound that moved goes to the next counted loop bound beyond
+	 * it (loops.c), else to its extreme */
 	struct reg_state w = *c;
-	w.umin_value = c->umin_value < a->umin_value ? 0 : a->umin_value;
-	w.umax_value = c->umax_value > a->umax_value ? UINT64_MAX : a->umax_value;
-	w.smin_value = c->smin_value < a->smin_value ? INT64_MIN : a->smin_value;
-	w.smax_value = c->smax_value > a->smax_value ? INT64_MAX : a->smax_value;
-	w.u32_min_value = c->u32_min_value < a->u32_min_value ? 0 : a->u32_min_value;
-	w.u32_max_value = c->u32_max_value > a->u32_max_value ? UINT32_MAX : a->u32_max_value;
-	w.s32_min_value = c->s32_min_value < a->s32_min_value ? INT32_MIN : a->s32_min_value;
-	w.s32_max_value = c->s32_max_value > a->s32_max_value ? INT32_MAX : a->s32_max_value;
-	/* known bits that changed are let go all at once, like the ranges */
-	w.var_off = tnum_in(a->var_off, c->var_off) ? a->var_off : tnum_unknown;
+	w.umin_value = c->umin_value < a->umin_value ? threshold_below(env, c->umin_value, 64, false)
+						      : a->umin_value;
+	w.umax_value = c->umax_value > a->umax_value ? threshold_above(env, c->umax_value, 64, false)
+						      : a->umax_value;
+	w.smin_value = c->smin_value < a->smin_value
+			       ? (int64_t)threshold_below(env, (uint64_t)c->smin_value, 64, true)
+			       : a->smin_value;
+	w.smax_value = c->smax_value > a->smax_value
+			       ? (int64_t)threshold_above(env, (uint64_t)c->smax_value, 64, true)
+			       : a->smax_value;
+	w.u32_min_value = c->u32_min_value < a->u32_min_value
+				  ? (uint32_t)threshold_below(env, c->u32_min_value, 32, false)
+				  : a->u32_min_value;
+	w.u32_max_value = c->u32_max_value > a->u32_max_value
+				  ? (uint32_t)threshold_above(env, c->u32_max_value, 32, false)
+				  : a->u32_max_value;
+	w.s32_min_value = c->s32_min_value < a->s32_min_value
+				  ? (int32_t)(uint32_t)threshold_below(env, (uint32_t)c->s32_min_value, 32, true)
+				  : a->s32_min_value;
+	w.s32_max_value = c->s32_max_value > a->s32_max_value
+				  ? (int32_t)(uint32_t)threshold_above(env, (uint32_t)c->s32_max_value, 32, true)
+				  : a->s32_max_value;
+	/* the known bits go, but for the lowest ones known and equal in both
+	 * (a counter stepping by 8 stays a multiple of 8) */
+	struct tnum u = tnum_union(a->var_off, c->var_off);
+	uint64_t keep = u.mask ? (u.mask & -u.mask) - 1 : UINT64_MAX;
+	w.var_off = tnum_in(a->var_off, c->var_off) ? a->var_off
+						     : (struct tnum){ u.value & keep, ~keep };
 	w.id = 0;
+	/* a bound at a threshold moves in to the nearest value with the known
+	 * low bits (a multiple of 8 stays below 184 at 176): the ranges alone
+	 * do not learn it from the tnum */
+	uint64_t low = w.var_off.mask ? (w.var_off.mask & -w.var_off.mask) - 1 : UINT64_MAX;
+	uint64_t v = w.var_off.value & low;
+	if (low != UINT64_MAX && w.umax_value >= v && w.umin_value <= w.umax_value) {
+		w.umax_value -= (w.umax_value - v) & low;
+		if (w.umin_value <= UINT64_MAX - low)
+			w.umin_value += (v - w.umin_value) & low;
+	}
 	reg_bounds_sync(&w);
 	if (reg_bounds_sane(&w))
 		*c = w;
@@ -316,7 +347,7 @@ static bool widen_frames(const struct verifier_env *env, const struct vstate *an
 		for (int r = 0; r < BPFRT_REG_FP; r++) {
 			bool compared = cmp & (1u << r);
 			if (apply)
-				widen_reg(&af->regs[r], &cf->regs[r], all, compared);
+				widen_reg(env, &af->regs[r], &cf->regs[r], all, compared);
 			else
 				counter |= is_counter(&af->regs[r], &cf->regs[r], compared);
 		}
@@ -325,7 +356,7 @@ static bool widen_frames(const struct verifier_env *env, const struct vstate *an
 			if (af->stack[s].kind[7] != STACK_SPILL || cf->stack[s].kind[7] != STACK_SPILL)
 				continue;
 			if (apply)
-				widen_reg(&af->stack[s].spilled, &cf->stack[s].spilled, all, true);
+				widen_reg(env, &af->stack[s].spilled, &cf->stack[s].spilled, all, true);
 			else
 				counter |= is_counter(&af->stack[s].spilled, &cf->stack[s].spilled,
 						      true);
@@ -339,9 +370,11 @@ static bool widen_frames(const struct verifier_env *env, const struct vstate *an
  * changed, a pointer offset that moved), let every other changed scalar go
  * to its widest range in the direction it moved. The counters keep the walk
  * exact enough to prove termination; the widened values stop the paths
- * through the body from multiplying. */
+ * through the body from multiplying. `all`: widen the counters too, where
+ * something else bounds the turns (a helper calling a callback, an
+ * iterator, a counted loop: loops.c). */
 static void widen_loop_state(struct verifier_env *env, const struct vstate *anc, uint32_t idx,
-			     bool callback)
+			     bool all)
 {
 	struct vstate *cur = env->cur;
 	if (anc->curframe != cur->curframe)
@@ -349,16 +382,14 @@ static void widen_loop_state(struct verifier_env *env, const struct vstate *anc,
 	for (uint32_t f = 0; f <= cur->curframe; f++)
 		if (anc->frame[f]->callsite != cur->frame[f]->callsite)
 			return;
-	if (callback) {
-		/* the helper bounds the calls: no counter needed */
-		widen_frames(env, anc, cur, true, true);
+	if (!all && !widen_frames(env, anc, cur, false, false))
 		return;
-	}
-	if (!widen_frames(env, anc, cur, false, false))
-		return;
-	widen_frames(env, anc, cur, true, false);
+	widen_frames(env, anc, cur, true, all);
+	if (all && !(env->widen && env->aux[idx].counted))
+		return; /* callbacks and iterators: not reported */
 	if (!env->widened && log_enabled(env, 2))
-		verbose(env, "%u: widening loop-carried scalars\n", idx);
+		verbose(env, "%u: widening loop-carried scalars%s\n", idx,
+			all ? " (a counted loop)" : "");
 	env->widened = true;
 }
 
@@ -425,9 +456,11 @@ int is_state_visited(struct verifier_env *env, uint32_t idx)
 	struct vstate *cur = env->cur;
 	if (!aux->prune_point)
 		return 0;
-	/* callback starts and iterator next calls: the helper or the iterator
-	 * bounds the turns, so a state still in progress may cover */
-	bool bounded = aux->callback_head || aux->iter_next;
+	/* callback starts, iterator next calls and counted loop heads: the
+	 * helper, the iterator or the counter bounds the turns, so a state
+	 * still in progress may cover */
+	bool counted = env->widen && aux->counted;
+	bool bounded = aux->callback_head || aux->iter_next || counted;
 	/* As the kernel: a new state only once the path went through 2 jumps
 	 * and 8 instructions since the last one (always at checkpoints, and
 	 * at loop heads while widening); while a state of this insn is still
@@ -452,6 +485,7 @@ int is_state_visited(struct verifier_env *env, uint32_t idx)
 			if (bounded &&
 			    !(aux->iter_next && !aux->callback_head &&
 			      (++scanned > 64 || !iter_depths_differ(&sl->st, cur))) &&
+			    (!counted || same_stay(env, &sl->st, cur, idx)) &&
 			    covers(env, &sl->st, cur, idx, CMP_RANGE)) {
 				/* the helper bounds the calls: a fixpoint may be
 				 * reached against a state still in progress, whose
@@ -469,7 +503,7 @@ int is_state_visited(struct verifier_env *env, uint32_t idx)
 		}
 		if (add)
 			sl->miss_cnt++;
-		uint32_t n = aux->iter_next && sl->branches ? 64 : 3;
+		uint32_t n = bounded && sl->branches ? 64 : 3;
 		if (sl->miss_cnt > sl->hit_cnt * n + n)
 			evict(env, aux, sl);
 	}
@@ -504,6 +538,14 @@ int is_state_visited(struct verifier_env *env, uint32_t idx)
 			anc = NULL;
 		if (anc && ((env->widen && aux->loop_head) || bounded))
 			widen_loop_state(env, &anc->st, idx, bounded);
+		/* widened back into the earlier turn's state (a bound that
+		 * the tnum rounds in): the fixpoint */
+		if (anc && counted && same_stay(env, &anc->st, cur, idx) &&
+		    covers(env, &anc->st, cur, idx, CMP_RANGE)) {
+			anc->hit_cnt++;
+			mark_all_precise(env);
+			return 1;
+		}
 	}
 	if (!add)
 		return 0;

@@ -19,6 +19,7 @@
 struct isa_form;
 
 #define MAX_BPF_REG 11 /* r0..r10 */
+#define MAX_COUNTED 16 /* counted loops per program (loops.c) */
 #define MAX_FRAMES BPFRT_MAX_CALL_DEPTH
 #define STACK_SLOTS (BPFRT_STACK_SIZE / 8)
 #define MAX_REFS 16
@@ -184,6 +185,11 @@ struct vstate {
 	uint32_t seg_cnt, start_idx;
 	uint32_t arr_prev;
 	uint8_t arr_edge;
+	/* The counted loops the path is in (loops.c): since when (an id
+	 * given at the entry through the head) and in which frame. */
+	uint16_t stay_mask;
+	uint8_t stay_frame[MAX_COUNTED];
+	uint32_t stay_id[MAX_COUNTED];
 };
 
 struct subprog_info {
@@ -236,7 +242,14 @@ struct insn_aux {
 	uint32_t nstates; /* stored states in the list */
 	uint32_t visits;  /* times the walk reached it (loop-head widening) */
 	bool iter_next;	  /* a call of an iterator's next kfunc (iter.c) */
+	bool counted;	  /* a loop head whose termination a counter proves (loops.c) */
+	uint8_t wrap_check; /* `r += k` counting a loop: 64 or 32 (bits), else 0 */
+	uint8_t back_edge;  /* bit 0: its fallthrough is a back edge, bit 1: its jump */
+	uint8_t loop_no;    /* a counted loop head: its number */
+	uint16_t in_loops;  /* the counted loops whose body holds it (bit per number) */
 };
+
+#define MAX_THRESHOLDS 64
 
 struct verifier_env {
 	const struct bpfrt_insn *insns;
@@ -255,6 +268,10 @@ struct verifier_env {
 	uint32_t total_states, peak_states, cur_states;
 	uint32_t max_states_per_insn; /* longest list of stored states at one insn */
 	struct stored_state *evicted; /* evicted from their list, still in progress */
+	int64_t thresholds[MAX_THRESHOLDS]; /* counted loops' bounds: widening stops there */
+	uint32_t nthresholds;
+	uint32_t ncounted; /* counted loops */
+	uint32_t stay_gen; /* the last id given to a stay in a counted loop */
 	bool widen;	    /* widen loop-carried scalars at loop heads */
 	bool widened;	    /* widening was applied */
 	int err;	    /* first fatal error (-ENOMEM) */
@@ -482,6 +499,14 @@ const struct bpfrt_verify_func *global_func_of(const struct verifier_env *env, u
 
 /* ---- cfg.c ---- */
 int check_cfg(struct verifier_env *env);
+/* loops.c: counted loops (termination proven by a counter) */
+int find_counted_loops(struct verifier_env *env);
+int counter_wrap_check(struct verifier_env *env, uint32_t idx);
+void loop_stay_update(struct verifier_env *env, uint32_t idx);
+bool same_stay(const struct verifier_env *env, const struct vstate *a, const struct vstate *b,
+	       uint32_t head);
+uint64_t threshold_above(const struct verifier_env *env, uint64_t v, int bits, bool sign);
+uint64_t threshold_below(const struct verifier_env *env, uint64_t v, int bits, bool sign);
 uint32_t subprog_of(const struct verifier_env *env, uint32_t insn_idx);
 int find_subprog(const struct verifier_env *env, uint32_t start);
 /* Jump or call target of a branch instruction, or -1. */

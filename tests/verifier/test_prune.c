@@ -327,6 +327,46 @@ static void processed_counts_stay_bounded(void **state)
 	assert_in_range(st.insns_processed, 1, 16317);
 }
 
+/* Counted loops (loops.c): widened to the compare's bound, the walk stops at
+ * a fixpoint after a few turns instead of walking 300000; kernel_compat
+ * walks every turn as the kernel. */
+static void counted_loops_reach_a_fixpoint(void **state)
+{
+	(void)state;
+	struct bpfrt_verify_stats st = { .sz = sizeof(st) };
+	const char *sum = "call 7\nmov %r6, %r0\nmov %r0, 0\nmov %r1, 0\nloop:\n"
+			  "add %r0, %r6\nadd %r1, 1\njlt %r1, 300000, loop\nexit\n";
+	assert_int_equal(verify(sum, 2, false, &st, NULL, 0), 0);
+	assert_in_range(st.insns_processed, 1, 30);
+	assert_true(st.widened);
+	assert_non_null(strstr(logbuf, "4: widening loop-carried scalars (a counted loop)\n"));
+	/* the counter at the head: [0, 299999] (the compare's bound), back at
+	 * the head [1, 299999]: within, the walk stops there */
+	assert_non_null(strstr(logbuf, "4: R0=scalar() R1=scalar(umax=299999,"));
+	assert_non_null(strstr(logbuf, "from 6 to 4: R0=scalar() R1=scalar(umin=1,umax=299999,"));
+	assert_non_null(strstr(logbuf, "4: safe\n"));
+	/* the exit sees the counter's last value */
+	assert_non_null(strstr(logbuf, "7: R0=scalar() R1=300000 "));
+	assert_int_equal(verify(sum, 0, true, &st, NULL, 0), 0);
+	assert_in_range(st.insns_processed, 900000, 900010);
+	assert_false(st.widened);
+	/* 1000 x 1000 nested: the inner loop's stay ends with each outer turn */
+	assert_int_equal(verify("mov %r0, 0\nmov %r1, 0\nouter:\nmov %r2, 0\ninner:\n"
+				"mov %r3, %r1\nmul %r3, %r2\nadd %r0, %r3\nadd %r2, 1\n"
+				"jlt %r2, 1000, inner\nadd %r1, 1\njlt %r1, 1000, outer\nexit\n",
+				0, false, &st, NULL, 0),
+			 0);
+	assert_in_range(st.insns_processed, 1, 200);
+	assert_true(st.widened);
+	/* an xor of the counter, the counter masked into 64 bytes */
+	assert_int_equal(verify("mov %r6, %r1\nmov %r0, 0\nmov %r2, 0\nloop:\nmov %r3, %r2\n"
+				"and %r3, 63\nadd %r3, %r6\nldxb %r4, [%r3]\nxor %r0, %r4\n"
+				"xor %r0, %r2\nadd %r2, 1\njlt %r2, 300000, loop\nexit\n",
+				0, false, &st, NULL, 0),
+			 0);
+	assert_in_range(st.insns_processed, 1, 100);
+}
+
 static void stats_line_as_the_kernel(void **state)
 {
 	(void)state;
@@ -365,6 +405,7 @@ int main(void)
 		cmocka_unit_test(decided_branch_marks_its_operands),
 		cmocka_unit_test(precision_crosses_calls),
 		cmocka_unit_test(processed_counts_stay_bounded),
+		cmocka_unit_test(counted_loops_reach_a_fixpoint),
 		cmocka_unit_test(stats_line_as_the_kernel),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

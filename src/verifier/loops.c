@@ -1,0 +1,337 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Counted loops: loop heads whose termination is proven without walking
+ * every turn, so the walk may stop at a fixpoint there (prune.c) once every
+ * loop-carried scalar, the counter included, is widened.
+ *
+ * A loop head h (a back edge's target) is counted by register r when, over
+ * its loop (h and what reaches a back edge into h without going through h):
+ *  1. every write to r is `r += k` with 1 <= k < 2^31, all of one width
+ *     (64-bit, or 32-bit with 32-bit compares);
+ *  2. every cycle through h goes through such an increment;
+ *  3. every cycle through h leaves a compare of r with a constant B >= 0
+ *     by the edge on which r < B (or r <= B; signed or unsigned);
+ *  4. no increment wraps in the signed order: checked during the walk on
+ *     every state that reaches one (counter_wrap_check), r at most 2^31
+ *     below zero (64-bit).
+ * Then, while a run stays in the loop (the head's frame; callees may run),
+ * r grows at every pass through h and stays below the largest B (an
+ * unsigned r < B with B >= 0 means 0 <= r < B signed too): each stay is
+ * finite. So a path may stop at h against a state still in progress only
+ * within the same stay (same_stay): re-entering the loop from outside (an
+ * outer loop's turn) is progress the walk must still see.
+ *
+ * The compares' bounds are also the thresholds widening stops at
+ * (threshold_above/below), so the counter keeps [0, B] rather than
+ * [0, U64_MAX].
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "isa/liveness.h"
+#include "isa/opcodes.h"
+#include "verifier/log.h"
+#include "verifier/state.h"
+
+struct graph {
+	uint32_t n;
+	uint32_t *pred_start, *pred; /* predecessors, CSR */
+};
+
+/* Successors within the subprogram: fallthrough and jump target (calls
+ * return to the next insn; exits end the walk). */
+static int succs(const struct verifier_env *env, uint32_t i, uint32_t out[2])
+{
+	const struct bpfrt_insn *insn = &env->insns[i];
+	const struct isa_form *f = isa_form_of(insn);
+	int n = 0;
+	if (f->op == ISA_OP_EXIT)
+		return 0;
+	if (f->op != ISA_OP_JA && f->op != ISA_OP_JA32 && i + isa_insn_slots(insn) < env->insn_cnt)
+		out[n++] = i + isa_insn_slots(insn);
+	if (isa_form_has(f, ISA_F_BRANCH) && f->op != ISA_OP_CALL_LOCAL) {
+		int64_t t = jump_target(insn, f, i);
+		if (t >= 0 && t < env->insn_cnt)
+			out[n++] = (uint32_t)t;
+	}
+	return n;
+}
+
+static int build_preds(const struct verifier_env *env, struct graph *g)
+{
+	uint32_t n = env->insn_cnt, s[2];
+	g->n = n;
+	g->pred_start = calloc(n + 1, sizeof(uint32_t));
+	g->pred = malloc(2 * n * sizeof(uint32_t) + 1);
+	if (!g->pred_start || !g->pred)
+		return -ENOMEM;
+	for (uint32_t i = 0; i < n; i++)
+		if (!env->aux[i].second_slot)
+			for (int k = succs(env, i, s); k--;)
+				g->pred_start[s[k] + 1]++;
+	for (uint32_t i = 0; i < n; i++)
+		g->pred_start[i + 1] += g->pred_start[i];
+	uint32_t *fill = calloc(n, sizeof(uint32_t));
+	if (!fill)
+		return -ENOMEM;
+	for (uint32_t i = 0; i < n; i++)
+		if (!env->aux[i].second_slot)
+			for (int k = succs(env, i, s); k--;)
+				g->pred[g->pred_start[s[k]] + fill[s[k]]++] = i;
+	free(fill);
+	return 0;
+}
+
+/* The loop of head h: h and what reaches one of its back edges' sources
+ * without going through h (marked 2). */
+static void loop_body(const struct verifier_env *env, const struct graph *g, uint32_t h,
+		      uint8_t *body, uint32_t *work)
+{
+	uint32_t n = env->insn_cnt, top = 0, s[2];
+	memset(body, 0, n);
+	body[h] = 2;
+	for (uint32_t p = g->pred_start[h]; p < g->pred_start[h + 1]; p++) {
+		uint32_t u = g->pred[p];
+		int ns = succs(env, u, s);
+		for (int k = 0; k < ns; k++) {
+			bool jump = k == 1 || env->insns[u].code == (BPFRT_JMP | BPFRT_JA) ||
+				    env->insns[u].code == (BPFRT_JMP32 | BPFRT_JA);
+			if (s[k] == h && (env->aux[u].back_edge & (jump ? 2 : 1)) && !body[u])
+				body[u] = 2, work[top++] = u;
+		}
+	}
+	while (top) {
+		uint32_t i = work[--top];
+		for (uint32_t p = g->pred_start[i]; p < g->pred_start[i + 1]; p++)
+			if (!body[g->pred[p]])
+				body[g->pred[p]] = 2, work[top++] = g->pred[p];
+	}
+}
+
+/* The bound a compare of r with its constant puts on the edge to `to`
+ * (r <= *bound), or false. */
+static bool bounding_edge(const struct verifier_env *env, uint32_t i, uint32_t to, uint32_t r,
+			  bool w32, int64_t *bound)
+{
+	const struct bpfrt_insn *insn = &env->insns[i];
+	const struct isa_form *f = isa_form_of(insn);
+	if (f->syntax != ISA_SYN_JCOND_K || insn->dst_reg != r ||
+	    isa_form_has(f, ISA_F_JMP32) != w32 || insn->imm < 0)
+		return false;
+	int64_t target = jump_target(insn, f, i);
+	if (target == (int64_t)i + 1)
+		return false; /* both ways lead there */
+	bool taken = (int64_t)to == target;
+	int64_t k = insn->imm;
+	switch (BPFRT_OP(insn->code)) {
+	case BPFRT_JLT: case BPFRT_JSLT: /* taken: r < k */
+		*bound = k - 1;
+		return taken && k > 0;
+	case BPFRT_JLE: case BPFRT_JSLE:
+		*bound = k;
+		return taken;
+	case BPFRT_JGE: case BPFRT_JSGE: /* fallthrough: r < k */
+		*bound = k - 1;
+		return !taken && k > 0;
+	case BPFRT_JGT: case BPFRT_JSGT:
+		*bound = k;
+		return !taken;
+	default:
+		return false;
+	}
+}
+
+/* Is h on a cycle of body that avoids the increments of r (cut nodes) or
+ * the edges bounding r (cut edges)? */
+static bool cycle_avoiding(const struct verifier_env *env, uint32_t h, uint32_t r, bool w32,
+			   const uint8_t *body, const uint8_t *inc, bool cut_edges, uint8_t *seen,
+			   uint32_t *work)
+{
+	uint32_t top = 0, s[2];
+	int64_t b;
+	memset(seen, 0, env->insn_cnt);
+	work[top++] = h;
+	seen[h] = 1;
+	while (top) {
+		uint32_t i = work[--top];
+		if (!cut_edges && inc[i])
+			continue;
+		for (int k = succs(env, i, s); k--;) {
+			uint32_t t = s[k];
+			if (body[t] != 2 || (cut_edges && bounding_edge(env, i, t, r, w32, &b)))
+				continue;
+			if (t == h)
+				return true;
+			if (!seen[t])
+				seen[t] = 1, work[top++] = t;
+		}
+	}
+	return false;
+}
+
+/* Does r count the turns of the loop at h? Marks its increments and adds
+ * its bounds to the widening thresholds. */
+static bool counts(struct verifier_env *env, uint32_t h, uint32_t r, const uint8_t *body,
+		   uint8_t *inc, uint8_t *seen, uint32_t *work)
+{
+	uint32_t n = env->insn_cnt;
+	int width = 0; /* 64 or 32 */
+	memset(inc, 0, n);
+	for (uint32_t i = 0; i < n; i++) {
+		if (body[i] != 2)
+			continue;
+		const struct bpfrt_insn *insn = &env->insns[i];
+		const struct isa_form *f = isa_form_of(insn);
+		uint16_t use, def;
+		isa_insn_regs(insn, f, ISA_LIVE_VERIFIED, true, &use, &def);
+		if (!(def & (1u << r)))
+			continue;
+		int w = f->op == ISA_OP_ADD64_K ? 64 : f->op == ISA_OP_ADD32_K ? 32 : 0;
+		if (!w || insn->imm < 1 || (width && w != width))
+			return false;
+		width = w;
+		inc[i] = 1;
+	}
+	if (!width)
+		return false;
+	bool w32 = width == 32;
+	if (cycle_avoiding(env, h, r, w32, body, inc, false, seen, work) ||
+	    cycle_avoiding(env, h, r, w32, body, inc, true, seen, work))
+		return false;
+	for (uint32_t i = 0; i < n; i++) {
+		if (inc[i])
+			env->aux[i].wrap_check = (uint8_t)width;
+		uint32_t s[2];
+		int64_t b;
+		if (body[i] != 2)
+			continue;
+		for (int k = succs(env, i, s); k--;)
+			if (bounding_edge(env, i, s[k], r, w32, &b) &&
+			    env->nthresholds < MAX_THRESHOLDS - 1) {
+				env->thresholds[env->nthresholds++] = b;
+				env->thresholds[env->nthresholds++] = b + 1;
+			}
+	}
+	return true;
+}
+
+int find_counted_loops(struct verifier_env *env)
+{
+	uint32_t n = env->insn_cnt, heads = 0;
+	env->nthresholds = env->ncounted = env->stay_gen = 0;
+	for (uint32_t i = 0; i < n; i++)
+		heads += env->aux[i].loop_head;
+	/* each head costs a few passes over the program */
+	if (!heads || (uint64_t)heads * n > 20000000)
+		return 0;
+	struct graph g = { 0 };
+	uint8_t *body = malloc(n), *inc = malloc(n), *seen = malloc(n);
+	uint32_t *work = malloc(n * sizeof(uint32_t));
+	int err = -ENOMEM;
+	if (!body || !inc || !seen || !work || build_preds(env, &g))
+		goto out;
+	for (uint32_t h = 0; h < n && env->ncounted < MAX_COUNTED; h++) {
+		if (!env->aux[h].loop_head)
+			continue;
+		loop_body(env, &g, h, body, work);
+		for (uint32_t r = 0; r < BPFRT_REG_FP && !env->aux[h].counted; r++)
+			env->aux[h].counted = counts(env, h, r, body, inc, seen, work);
+		if (!env->aux[h].counted)
+			continue;
+		env->aux[h].loop_no = (uint8_t)env->ncounted;
+		for (uint32_t i = 0; i < n; i++)
+			if (body[i] == 2)
+				env->aux[i].in_loops |= (uint16_t)(1u << env->ncounted);
+		env->ncounted++;
+	}
+	err = 0;
+out:
+	free(body), free(inc), free(seen), free(work);
+	free(g.pred_start), free(g.pred);
+	return err ? (env->err = err) : 0;
+}
+
+/* The walk reached idx: the counted loops the path left (an insn outside
+ * the loop in the loop's frame, or a return from that frame) and the one it
+ * enters through its head. */
+void loop_stay_update(struct verifier_env *env, uint32_t idx)
+{
+	struct vstate *st = env->cur;
+	const struct insn_aux *aux = &env->aux[idx];
+	for (uint16_t m = st->stay_mask; m; m &= (uint16_t)(m - 1)) {
+		unsigned j = (unsigned)__builtin_ctz(m);
+		if (st->stay_frame[j] > st->curframe ||
+		    (st->stay_frame[j] == st->curframe && !(aux->in_loops & (1u << j)))) {
+			st->stay_mask &= (uint16_t)~(1u << j);
+			st->stay_id[j] = 0;
+		}
+	}
+	if (aux->counted && !(st->stay_mask & (1u << aux->loop_no))) {
+		st->stay_mask |= (uint16_t)(1u << aux->loop_no);
+		st->stay_id[aux->loop_no] = ++env->stay_gen;
+		st->stay_frame[aux->loop_no] = (uint8_t)st->curframe;
+	}
+}
+
+bool same_stay(const struct verifier_env *env, const struct vstate *a, const struct vstate *b,
+	       uint32_t head)
+{
+	unsigned j = env->aux[head].loop_no;
+	return (a->stay_mask & b->stay_mask & (1u << j)) && a->stay_id[j] == b->stay_id[j];
+}
+
+/* Before `r += k` counting a loop: it must not wrap (nor start more than
+ * 2^31 below zero), or the loop's termination is not proven. */
+int counter_wrap_check(struct verifier_env *env, uint32_t idx)
+{
+	const struct bpfrt_insn *insn = &env->insns[idx];
+	const struct reg_state *r = &cur_regs(env)[insn->dst_reg];
+	uint64_t k = (uint64_t)insn->imm;
+	/* growing in the signed order also bounds r by an unsigned compare
+	 * with B >= 0: r <u B means 0 <= r < B */
+	bool ok = r->type == SCALAR_VALUE;
+	if (ok && env->aux[idx].wrap_check == 64)
+		ok = r->smax_value <= INT64_MAX - (int64_t)k && r->smin_value >= -(1LL << 31);
+	else if (ok)
+		ok = r->s32_max_value <= INT32_MAX - (int32_t)k;
+	if (ok)
+		return 0;
+	verbose(env, "loop counter R%u may wrap at insn %u\n", insn->dst_reg, idx);
+	return -EINVAL;
+}
+
+/* Widening stops at the counted loops' bounds: the smallest threshold at
+ * or above v (below: the largest at or below), in the order of `sign`
+ * (values of `bits` bits, compared signed or not), else the extreme. */
+static uint64_t key(uint64_t v, int bits, bool sign)
+{
+	uint64_t top = 1ULL << (bits - 1);
+	return sign ? v ^ top : v;
+}
+
+uint64_t threshold_above(const struct verifier_env *env, uint64_t v, int bits, bool sign)
+{
+	uint64_t mask = bits == 64 ? UINT64_MAX : (1ULL << bits) - 1;
+	uint64_t best = key(mask, bits, false), kv = key(v & mask, bits, sign);
+	for (uint32_t i = 0; i < env->nthresholds; i++) {
+		uint64_t t = (uint64_t)env->thresholds[i] & mask;
+		uint64_t kt = key(t, bits, sign);
+		if (kt >= kv && kt < best)
+			best = kt;
+	}
+	return key(best, bits, sign) & mask;
+}
+
+uint64_t threshold_below(const struct verifier_env *env, uint64_t v, int bits, bool sign)
+{
+	uint64_t mask = bits == 64 ? UINT64_MAX : (1ULL << bits) - 1;
+	uint64_t best = 0, kv = key(v & mask, bits, sign);
+	for (uint32_t i = 0; i < env->nthresholds; i++) {
+		uint64_t t = (uint64_t)env->thresholds[i] & mask;
+		uint64_t kt = key(t, bits, sign);
+		if (kt <= kv && kt > best)
+			best = kt;
+	}
+	return key(best, bits, sign) & mask;
+}
