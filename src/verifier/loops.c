@@ -6,24 +6,26 @@
  *
  * A loop head h (a back edge's target) is counted by register r when, over
  * its loop (h and what reaches a back edge into h without going through h):
- *  1. every write to r is `r += k` with 1 <= k < 2^31, all of one width
- *     (64-bit, or 32-bit with 32-bit compares);
- *  2. every cycle through h goes through such an increment;
- *  3. every cycle through h leaves a compare of r with a constant B >= 0
- *     by the edge on which r < B (or r <= B; signed or unsigned);
- *  4. no increment wraps in the signed order: checked during the walk on
- *     every state that reaches one (counter_wrap_check), r at most 2^31
- *     below zero (64-bit).
+ *  1. every write to r is `r += k` or `r -= k` (constant k), all of one
+ *     width (64-bit, or 32-bit with 32-bit compares) and one direction;
+ *  2. every cycle through h goes through such a step;
+ *  3. going up: every cycle through h leaves a compare of r with a constant
+ *     B >= 0 by the edge on which r < B (or r <= B; signed or unsigned);
+ *  4. no step wraps: checked during the walk on every state that reaches
+ *     one (counter_wrap_check). Up: in the signed order, k < 2^31, r at
+ *     most 2^31 below zero (64-bit). Down: in the unsigned order (r >= |k|
+ *     before the step), r at most 2^32 (64-bit) - so r stays >= 0, and the
+ *     walk must have proven r >= |k| there (`if r == 0 goto out` does).
  * Then, while a run stays in the loop (the head's frame; callees may run),
- * r grows at every pass through h and stays below the largest B (an
- * unsigned r < B with B >= 0 means 0 <= r < B signed too): each stay is
- * finite. So a path may stop at h against a state still in progress only
- * within the same stay (same_stay): re-entering the loop from outside (an
- * outer loop's turn) is progress the walk must still see.
+ * r moves at every pass through h and stays below the largest B (an
+ * unsigned r < B with B >= 0 means 0 <= r < B signed too), or above 0 going
+ * down: each stay is finite. So a path may stop at h against a state still
+ * in progress only within the same stay (same_stay): re-entering the loop
+ * from outside (an outer loop's turn) is progress the walk must still see.
  *
- * The compares' bounds are also the thresholds widening stops at
- * (threshold_above/below), so the counter keeps [0, B] rather than
- * [0, U64_MAX].
+ * The compares' bounds (and |k| and 0 going down) are also the thresholds
+ * widening stops at (threshold_above/below), so the counter keeps [0, B]
+ * rather than [0, U64_MAX].
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -170,6 +172,19 @@ static bool cycle_avoiding(const struct verifier_env *env, uint32_t h, uint32_t 
 	return false;
 }
 
+#define WRAP_DOWN 0x80 /* aux.wrap_check: a counter going down */
+
+/* What `r += k` or `r -= k` (k constant) adds to r, else 0. */
+static int64_t step_of(const struct bpfrt_insn *insn)
+{
+	const struct isa_form *f = isa_form_of(insn);
+	if (f->op == ISA_OP_ADD64_K || f->op == ISA_OP_ADD32_K)
+		return insn->imm;
+	if (f->op == ISA_OP_SUB64_K || f->op == ISA_OP_SUB32_K)
+		return -(int64_t)insn->imm;
+	return 0;
+}
+
 /* Does r count the turns of the loop at h? Marks its increments and adds
  * its bounds to the widening thresholds. */
 static bool counts(struct verifier_env *env, uint32_t h, uint32_t r, const uint8_t *body,
@@ -177,6 +192,7 @@ static bool counts(struct verifier_env *env, uint32_t h, uint32_t r, const uint8
 {
 	uint32_t n = env->insn_cnt;
 	int width = 0; /* 64 or 32 */
+	bool down = false;
 	memset(inc, 0, n);
 	for (uint32_t i = 0; i < n; i++) {
 		if (body[i] != 2)
@@ -187,21 +203,30 @@ static bool counts(struct verifier_env *env, uint32_t h, uint32_t r, const uint8
 		isa_insn_regs(insn, f, ISA_LIVE_VERIFIED, true, &use, &def);
 		if (!(def & (1u << r)))
 			continue;
-		int w = f->op == ISA_OP_ADD64_K ? 64 : f->op == ISA_OP_ADD32_K ? 32 : 0;
-		if (!w || insn->imm < 1 || (width && w != width))
+		int64_t k = step_of(insn);
+		int w = !k ? 0 : isa_form_has(f, ISA_F_ALU32) ? 32 : 64;
+		if (!w || (width && (w != width || (k < 0) != down)))
 			return false;
 		width = w;
+		down = k < 0;
 		inc[i] = 1;
 	}
 	if (!width)
 		return false;
 	bool w32 = width == 32;
+	/* a counter going down stops at zero (checked at each step), one
+	 * going up at a compare */
 	if (cycle_avoiding(env, h, r, w32, body, inc, false, seen, work) ||
-	    cycle_avoiding(env, h, r, w32, body, inc, true, seen, work))
+	    (!down && cycle_avoiding(env, h, r, w32, body, inc, true, seen, work)))
 		return false;
 	for (uint32_t i = 0; i < n; i++) {
-		if (inc[i])
-			env->aux[i].wrap_check = (uint8_t)width;
+		if (inc[i]) {
+			env->aux[i].wrap_check = (uint8_t)(width | (down ? WRAP_DOWN : 0));
+			if (down && env->nthresholds < MAX_THRESHOLDS - 1) {
+				env->thresholds[env->nthresholds++] = -step_of(&env->insns[i]);
+				env->thresholds[env->nthresholds++] = 0;
+			}
+		}
 		uint32_t s[2];
 		int64_t b;
 		if (body[i] != 2)
@@ -287,14 +312,23 @@ int counter_wrap_check(struct verifier_env *env, uint32_t idx)
 {
 	const struct bpfrt_insn *insn = &env->insns[idx];
 	const struct reg_state *r = &cur_regs(env)[insn->dst_reg];
-	uint64_t k = (uint64_t)insn->imm;
-	/* growing in the signed order also bounds r by an unsigned compare
-	 * with B >= 0: r <u B means 0 <= r < B */
+	uint8_t wc = env->aux[idx].wrap_check;
+	int64_t k = step_of(insn);
+	/* going up in the signed order also bounds r by an unsigned compare
+	 * with B >= 0 (r <u B means 0 <= r < B); going down in the unsigned
+	 * order, r stays at least 0: at most 2^32 turns either way */
 	bool ok = r->type == SCALAR_VALUE;
-	if (ok && env->aux[idx].wrap_check == 64)
-		ok = r->smax_value <= INT64_MAX - (int64_t)k && r->smin_value >= -(1LL << 31);
-	else if (ok)
-		ok = r->s32_max_value <= INT32_MAX - (int32_t)k;
+	if (!ok)
+		;
+	else if (wc == 64)
+		ok = k < (1LL << 31) && r->smax_value <= INT64_MAX - k &&
+		     r->smin_value >= -(1LL << 31);
+	else if (wc == 32)
+		ok = k < (1LL << 31) && r->s32_max_value <= INT32_MAX - k;
+	else if (wc == (64 | WRAP_DOWN))
+		ok = r->umin_value >= (uint64_t)-k && r->umax_value <= (1ULL << 32);
+	else
+		ok = r->u32_min_value >= (uint64_t)-k;
 	if (ok)
 		return 0;
 	verbose(env, "loop counter R%u may wrap at insn %u\n", insn->dst_reg, idx);
