@@ -74,6 +74,31 @@ static void lookups_of_unknown_fail(void **state)
 	assert_null(helper_proto_by_name(NULL));
 }
 
+/* Every row names the program types that may call it; the raw context may
+ * call everything, kernel-only kinds nothing (helper_allowed). */
+static void every_helper_has_its_program_types(void **state)
+{
+	(void)state;
+	uint32_t n;
+	const struct helper_proto *t = helper_proto_table(&n);
+	for (uint32_t i = 0; i < n; i++) {
+		assert_true(t[i].progs != 0 && !(t[i].progs & ~HELPER_PROGS_ALL));
+		assert_true(helper_allowed(&t[i], BPFRT_ATTACH_UNSPEC));
+		assert_false(helper_allowed(&t[i], BPFRT_ATTACH_OTHER));
+		assert_false(helper_allowed(&t[i], BPFRT_ATTACH_KIND_COUNT));
+	}
+	const struct helper_proto *arg = helper_proto_find(BPF_FUNC_get_func_arg);
+	assert_true(helper_allowed(arg, BPFRT_ATTACH_FEXIT));
+	assert_false(helper_allowed(arg, BPFRT_ATTACH_UPROBE));
+	const struct helper_proto *rd = helper_proto_find(BPF_FUNC_probe_read);
+	assert_true(helper_allowed(rd, BPFRT_ATTACH_USDT));
+	assert_true(helper_allowed(rd, BPFRT_ATTACH_PERF_EVENT));
+	assert_false(helper_allowed(rd, BPFRT_ATTACH_XDP));
+	const struct helper_proto *lb = helper_proto_find(BPF_FUNC_skb_load_bytes);
+	assert_true(helper_allowed(lb, BPFRT_ATTACH_CGROUP_SKB));
+	assert_false(helper_allowed(lb, BPFRT_ATTACH_XDP));
+}
+
 /* Names as the kernel's log prints them, for every id of its UAPI header. */
 static void kernel_names_have_the_prefix(void **state)
 {
@@ -122,6 +147,7 @@ int main(void)
 		cmocka_unit_test(every_required_helper_present),
 		cmocka_unit_test(lookups_of_unknown_fail),
 		cmocka_unit_test(kernel_names_have_the_prefix),
+		cmocka_unit_test(every_helper_has_its_program_types),
 		cmocka_unit_test(prototypes_follow_the_kernel),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
