@@ -77,6 +77,15 @@ static inline size_t round_up(size_t size)
 	return (size + UNIT - 1) & ~(size_t)(UNIT - 1);
 }
 
+void mem_populate(void *b, size_t size)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	uintptr_t a = ((uintptr_t)b + (uintptr_t)page - 1) & ~(uintptr_t)(page - 1);
+	uintptr_t e = ((uintptr_t)b + size) & ~(uintptr_t)(page - 1);
+	if (e > a)
+		(void)madvise((void *)a, e - a, MADV_POPULATE_WRITE);
+}
+
 #ifndef POOL_PASSTHROUGH
 /* Populates [from, to) of fresh chunk memory (whole pages around it). */
 static void populate(char *from, char *to)

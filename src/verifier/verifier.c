@@ -149,6 +149,11 @@ int verifier_run(const struct bpfrt_insn *insns, size_t cnt, const struct bpfrt_
 	int err = -ENOMEM;
 	if (!env->aux || !env->facts || !env->pool)
 		goto out;
+	if (cnt * sizeof(*env->aux) >= (256u << 10)) {
+		/* fresh pages, all written: one madvise, not a fault each */
+		mem_populate(env->aux, cnt * sizeof(*env->aux));
+		mem_populate(env->facts->insn, cnt * sizeof(*env->facts->insn));
+	}
 	/* Programs with loops are first walked with loop widening (cheaper,
 	 * and it proves loops the kernel's budget cannot); if that fails, the
 	 * kernel-like walk decides (and writes the log). */
