@@ -97,6 +97,8 @@ enum {
 #define BPFRT_JLE  0xb0
 #define BPFRT_JSLT 0xc0
 #define BPFRT_JSLE 0xd0
+#define BPFRT_JCOND 0xe0 /* JMP | K, src_reg BPFRT_MAY_GOTO: may_goto */
+#define BPFRT_MAY_GOTO 0
 
 /* Load/store size (bits 3-4) and mode (bits 5-7). */
 #define BPFRT_SIZE(code) ((code) & 0x18)

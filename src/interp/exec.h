@@ -117,6 +117,9 @@ int EXEC_NAME(const struct interp_prog *ip, const struct bpfrt_prog *prog,
 		uint64_t saved[5]; /* r6-r10 */
 	} frames[BPFRT_MAX_CALL_DEPTH];
 	unsigned depth = 0;
+	/* may_goto's budget of each frame's call (as the kernel's fixups keep
+	 * it in a hidden stack slot; here outside the program's memory) */
+	uint64_t loops[BPFRT_MAX_CALL_DEPTH];
 	bpfrt_helper_fn fn = NULL;
 	uint64_t helper_id = 0;
 #if CHECKED
@@ -137,6 +140,7 @@ int EXEC_NAME(const struct interp_prog *ip, const struct bpfrt_prog *prog,
 		reg[3] = reg[4] = reg[5] = 0;
 	}
 	reg[10] = (uint64_t)(uintptr_t)(stack + sizeof(stack));
+	loops[0] = ISA_MAX_LOOPS;
 #if CHECKED
 	st->stack_hi = stack_hi;
 	/* An unverified program must not read what the host left there. */
@@ -229,6 +233,13 @@ dispatch:
 	/* Jumps. */
 	OP(JA)
 	OP(JA32) JUMP();
+	OP(MAY_GOTO)
+	{
+		if (!loops[depth])
+			JUMP();
+		loops[depth]--;
+		NEXT();
+	}
 #define JCOND(N, CMP, T64, T32)                                                           \
 	OP(N##_K) { if ((T64)DST CMP (T64)IMM) JUMP(); NEXT(); }                          \
 	OP(N##_X) { if ((T64)DST CMP (T64)SRC) JUMP(); NEXT(); }                          \
@@ -442,6 +453,7 @@ dispatch:
 		frames[depth].prog = prog;
 		memcpy(frames[depth].saved, &reg[6], sizeof(frames[depth].saved));
 		depth++;
+		loops[depth] = ISA_MAX_LOOPS;
 		reg[10] -= BPFRT_STACK_SIZE;
 #if CHECKED
 		stack_lo -= BPFRT_STACK_SIZE;
@@ -499,6 +511,7 @@ tail_call:
 		vm = prog->vm;
 		base = ((const struct interp_prog *)prog->backend_data)->ops;
 		op = base;
+		loops[depth] = ISA_MAX_LOOPS;
 		reg[0] = reg[3] = reg[4] = reg[5] = 0;
 		reg[1] = (uint64_t)(uintptr_t)rc->ctx;
 		reg[2] = rc->ctx_size;

@@ -4,7 +4,7 @@
  *
  *   r0 += 1    w0 = (s8)w1    r0 = -r0    r0 = be16 r0    r1 = 0x1 ll
  *   r0 = *(u32 *)(r1 + 4)    *(u64 *)(r10 - 8) = r1    if r1 == 0x0 goto +3
- *   goto L1    gotol +5    call 1    call pc+3    call kfunc 7    callx r1
+ *   goto L1    gotol +5    may_goto +2    call 1    call pc+3    call kfunc 7    callx r1
  *   lock *(u64 *)(r1 + 0) += r2    r2 = atomic64_fetch_add((u64 *)(r1 + 0), r2)
  *
  * The line's shape tells the operand syntax; the operator, width and access
@@ -460,7 +460,7 @@ static int cond_jump(struct asm_state *st)
 	return emit(st, &insn, 1);
 }
 
-/* goto, gotol, call, callx, exit */
+/* goto, gotol, may_goto, call, callx, exit */
 static int control(struct asm_state *st, const char *w, size_t len)
 {
 	struct asm_cur *c = &st->cur;
@@ -499,7 +499,7 @@ static int control(struct asm_state *st, const char *w, size_t len)
 		lex_word(c, "pc");
 		if ((err = lex_target(st, &insn, st->cnt, l)))
 			return err > 0 ? asm_expected(st, c->p, "expected +offset or a label") : err;
-		syn = l ? ISA_SYN_JA32 : ISA_SYN_JA;
+		syn = l ? ISA_SYN_JA32 : len == 8 ? ISA_SYN_MAY_GOTO : ISA_SYN_JA;
 	}
 	const struct isa_form *f = find(&(struct want){ .syn = syn, .match_value = match });
 	set_match(f, &insn);
@@ -516,7 +516,7 @@ bool asm_kernel_syntax_line(const struct asm_cur *c)
 	size_t n = lex_ident(&t, &w);
 	if (!n)
 		return false;
-	static const char *const words[] = { "if", "goto", "gotol", "callx" };
+	static const char *const words[] = { "if", "goto", "gotol", "callx", "may_goto" };
 	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
 		if (n == strlen(words[i]) && !memcmp(w, words[i], n))
 			return true;

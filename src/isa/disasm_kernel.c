@@ -89,6 +89,10 @@ void disasm_kernel(struct disasm_out *o, const struct isa_form *f, const struct 
 		out_printf(o, "goto ");
 		disasm_target(o, label, insn->off);
 		break;
+	case ISA_SYN_MAY_GOTO: /* llvm's spelling; the kernel's log writes pc+N */
+		out_printf(o, "may_goto ");
+		disasm_target(o, label, insn->off);
+		break;
 	case ISA_SYN_JA32:
 		out_printf(o, "gotol ");
 		disasm_target(o, label, insn->imm);

@@ -32,7 +32,7 @@ void isa_insn_regs(const struct bpfrt_insn *in, const struct isa_form *f, enum i
 	case ISA_SYN_JCOND_K:
 		u = BIT(in->dst_reg);
 		break;
-	case ISA_SYN_JA: case ISA_SYN_JA32:
+	case ISA_SYN_JA: case ISA_SYN_JA32: case ISA_SYN_MAY_GOTO:
 		break;
 	case ISA_SYN_CALLX:
 	case ISA_SYN_CALL_LOCAL:
@@ -90,7 +90,7 @@ static int64_t jump_target(const struct bpfrt_insn *in, const struct isa_form *f
 	switch (f->syntax) {
 	case ISA_SYN_JA32:
 		return (int64_t)i + 1 + in->imm;
-	case ISA_SYN_JA: case ISA_SYN_JCOND_K: case ISA_SYN_JCOND_X:
+	case ISA_SYN_JA: case ISA_SYN_JCOND_K: case ISA_SYN_JCOND_X: case ISA_SYN_MAY_GOTO:
 		return (int64_t)i + 1 + in->off;
 	default:
 		return -1;
@@ -118,7 +118,8 @@ static void successors(const struct bpfrt_insn *insns, size_t cnt, const struct 
 		succ[0] = (int64_t)(i + isa_insn_slots(&insns[i]));
 	int64_t t = jump_target(&insns[i], f, i);
 	if (t >= 0 || f->syntax == ISA_SYN_JA || f->syntax == ISA_SYN_JA32 ||
-	    f->syntax == ISA_SYN_JCOND_K || f->syntax == ISA_SYN_JCOND_X)
+	    f->syntax == ISA_SYN_JCOND_K || f->syntax == ISA_SYN_JCOND_X ||
+	    f->syntax == ISA_SYN_MAY_GOTO)
 		succ[1] = t;
 	for (int k = 0; k < 2; k++)
 		if (succ[k] != -1 && (succ[k] < 0 || succ[k] > (int64_t)cnt))

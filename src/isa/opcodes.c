@@ -86,6 +86,7 @@ static const uint8_t syntax_fields[] = {
 	[ISA_SYN_ATOMIC] = USES_DST | USES_SRC | USES_OFF,
 	[ISA_SYN_LDABS] = USES_IMM,
 	[ISA_SYN_LDIND] = USES_SRC | USES_IMM,
+	[ISA_SYN_MAY_GOTO] = USES_OFF,
 };
 
 static bool is_mem_base_or_value(unsigned reg, const struct isa_form *f, bool is_dst)

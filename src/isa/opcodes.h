@@ -48,6 +48,7 @@ enum isa_syntax {
 	ISA_SYN_ATOMIC,	   /* lock add [%rD+off], %rS */
 	ISA_SYN_LDABS,	   /* ldabsw imm          legacy packet load */
 	ISA_SYN_LDIND,	   /* ldindw %rS, imm     legacy packet load */
+	ISA_SYN_MAY_GOTO,  /* may_goto +off */
 };
 
 /* Semantic flags. */
@@ -166,6 +167,11 @@ enum {
 	/* Jumps: pc += 1 + off when the condition holds (JMP32: low 32 bits). */         \
 	X(JA, BPFRT_JMP | BPFRT_JA, ISA_MATCH_NONE, 0, "ja", ISA_SYN_JA, 1, 0, ISA__BR)                  \
 	X(JA32, BPFRT_JMP32 | BPFRT_JA, ISA_MATCH_NONE, 0, "ja32", ISA_SYN_JA32, 4, 0, ISA__BR)          \
+	/* A loop budget (kernel BPF_JCOND, src_reg BPF_MAY_GOTO): jumps when the     \
+	 * current frame's budget is spent, else falls through and spends one unit;   \
+	 * each function call starts with ISA_MAX_LOOPS units (docs/isa.md). */        \
+	X(MAY_GOTO, BPFRT_JMP | BPFRT_JCOND | BPFRT_K, ISA_MATCH_NONE, 0, "may_goto",             \
+	  ISA_SYN_MAY_GOTO, 4, 0, ISA__BR)                                                        \
 	ISA_JCOND(X, JEQ, BPFRT_JEQ, "jeq", 1, 0)                                               \
 	ISA_JCOND(X, JGT, BPFRT_JGT, "jgt", 1, 0)                                               \
 	ISA_JCOND(X, JGE, BPFRT_JGE, "jge", 1, 0)                                               \
@@ -273,6 +279,9 @@ const struct isa_form *isa_form_of(const struct bpfrt_insn *insn);
  * with a one-sentence reason in *why. */
 int isa_insn_check(const struct bpfrt_insn *insn, const struct bpfrt_insn *next,
 		   const char **why);
+
+/* The budget of may_goto per function call (the kernel's BPF_MAX_LOOPS). */
+#define ISA_MAX_LOOPS (8u * 1024 * 1024)
 
 /* Number of 8-byte slots the instruction takes (2 for ld_imm64, else 1). */
 static inline unsigned isa_insn_slots(const struct bpfrt_insn *insn)

@@ -28,6 +28,7 @@ const struct syn_layout syn_layouts[] = {
 	[ISA_SYN_ATOMIC] = L2(SYN_MEM_DST, SYN_REG_SRC, "[%rD+off], %rS"),
 	[ISA_SYN_LDABS] = L1(SYN_IMM, "imm"),
 	[ISA_SYN_LDIND] = L2(SYN_REG_SRC, SYN_IMM, "%rS, imm"),
+	[ISA_SYN_MAY_GOTO] = L1(SYN_TGT_OFF, "+off|label"),
 };
 
 static const struct {

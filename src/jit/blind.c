@@ -69,7 +69,8 @@ static size_t blinded_len(const struct isa_form *f, const struct bpfrt_insn *in,
 /* The instruction a branch or local call at `i` goes to, or -1. */
 static int64_t target_of(const struct isa_form *f, const struct bpfrt_insn *in, size_t i)
 {
-	if (f->syntax == ISA_SYN_JA || f->syntax == ISA_SYN_JCOND_K || f->syntax == ISA_SYN_JCOND_X)
+	if (f->syntax == ISA_SYN_JA || f->syntax == ISA_SYN_JCOND_K || f->syntax == ISA_SYN_JCOND_X ||
+	    f->syntax == ISA_SYN_MAY_GOTO)
 		return (int64_t)i + 1 + in->off;
 	if (f->syntax == ISA_SYN_JA32 || f->syntax == ISA_SYN_CALL_LOCAL)
 		return (int64_t)i + 1 + in->imm;

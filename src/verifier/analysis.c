@@ -265,6 +265,8 @@ static int do_insn(struct verifier_env *env, int idx, int *next)
 	case ISA_OP_JA32:
 		*next = idx + insn->imm + 1;
 		return 0;
+	case ISA_OP_MAY_GOTO:
+		return do_may_goto(env, insn, idx, next);
 	case ISA_OP_EXIT: {
 		bool done;
 		err = do_exit(env, next, &done);

@@ -75,6 +75,8 @@ static int check_insns(struct verifier_env *env)
 		if (isa_insn_check(&insns[i], next, &why)) {
 			if (!isa_form_of(&insns[i]))
 				verbose(env, "unknown opcode %02x\n", insns[i].code);
+			else if (isa_form_of(&insns[i])->op == ISA_OP_MAY_GOTO)
+				verbose(env, "invalid may_goto imm %d\n", insns[i].imm);
 			else
 				verbose(env, "invalid insn: %s\n", why);
 			env->prev_insn = i;
@@ -175,6 +177,7 @@ static int check_jumps(struct verifier_env *env)
 		env->aux[t].prune_point = true;
 		if (f->op != ISA_OP_JA && f->op != ISA_OP_JA32)
 			env->aux[i].prune_point = true;
+		env->aux[i].may_goto = f->op == ISA_OP_MAY_GOTO;
 	}
 	/* Each subprogram must end in exit or an unconditional jump. */
 	for (uint32_t s = 0; s < env->subprog_cnt && !err; s++) {

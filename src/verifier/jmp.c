@@ -125,6 +125,7 @@ static int branch_taken(const struct reg_state *dst, const struct reg_state *src
 }
 
 int push_state(struct verifier_env *env, struct vstate *st, uint32_t insn_idx, uint32_t prev_idx);
+int push_branch(struct verifier_env *env, uint32_t insn_idx, uint32_t prev_idx);
 
 /* The scalar operands of a jump whose outcome they decided (precision.c). */
 static int mark_jmp_precise(struct verifier_env *env, const struct bpfrt_insn *insn, bool is_x)
@@ -202,5 +203,21 @@ int do_cond_jmp(struct verifier_env *env, const struct bpfrt_insn *insn, int *in
 	}
 	fact->flags |= FACT_BRANCH_FALLS;
 	*insn_idx = idx + 1;
+	return 0;
+}
+
+/* may_goto: both ways, as the kernel walks it. The jump (budget spent) is
+ * walked first; the fall-through, pushed, is one more turn of the loop it
+ * bounds (may_goto_depth). The budget ends every loop through it, so the
+ * turns converge as an iterator's do (is_state_visited). */
+int do_may_goto(struct verifier_env *env, const struct bpfrt_insn *insn, int idx, int *next)
+{
+	env->facts->insn[idx].flags |= FACT_BRANCH_TAKEN | FACT_BRANCH_FALLS;
+	env->cur->may_goto_depth++;
+	int err = push_branch(env, (uint32_t)idx + 1, (uint32_t)idx);
+	env->cur->may_goto_depth--;
+	if (err)
+		return err;
+	*next = idx + insn->off + 1;
 	return 0;
 }

@@ -190,6 +190,9 @@ static bool covers(const struct verifier_env *env, const struct vstate *old,
 	m.n = 0;
 	if (old->curframe != cur->curframe || old->refcnt != cur->refcnt)
 		return false;
+	/* another turn through a may_goto is progress, not a loop */
+	if (exact == CMP_LOOP && old->may_goto_depth != cur->may_goto_depth)
+		return false;
 	for (uint32_t f = 0; f <= old->curframe; f++) {
 		const struct func_state *of = old->frame[f], *cf = cur->frame[f];
 		if (of->callsite != cf->callsite || of->in_callback != cf->in_callback)
@@ -450,17 +453,29 @@ static void evict(struct verifier_env *env, struct insn_aux *aux, struct stored_
 	env->cur_states--;
 }
 
+/* At an iterator's next or a may_goto: whether old is another turn of
+ * the loop they bound than cur (an iterator advanced, a may_goto fell
+ * through in between). */
+static bool other_turn(const struct insn_aux *aux, const struct vstate *old,
+		       const struct vstate *cur)
+{
+	return (aux->iter_next && iter_depths_differ(old, cur)) ||
+	       (aux->may_goto && old->may_goto_depth != cur->may_goto_depth);
+}
+
 int is_state_visited(struct verifier_env *env, uint32_t idx)
 {
 	struct insn_aux *aux = &env->aux[idx];
 	struct vstate *cur = env->cur;
 	if (!aux->prune_point)
 		return 0;
-	/* callback starts, iterator next calls and counted loop heads: the
-	 * helper, the iterator or the counter bounds the turns, so a state
-	 * still in progress may cover */
+	/* callback starts, iterator next calls, may_goto and counted loop
+	 * heads: the helper, the iterator, the budget or the counter bounds
+	 * the turns, so a state still in progress may cover; `turns`: at an
+	 * iterator's next or a may_goto, only one of another turn */
 	bool counted = env->widen && aux->counted;
-	bool bounded = aux->callback_head || aux->iter_next || counted;
+	bool bounded = aux->callback_head || aux->iter_next || aux->may_goto || counted;
+	bool turns = (aux->iter_next || aux->may_goto) && !aux->callback_head;
 	/* As the kernel: a new state only once the path went through 2 jumps
 	 * and 8 instructions since the last one (always at checkpoints, and
 	 * at loop heads while widening); while a state of this insn is still
@@ -483,8 +498,7 @@ int is_state_visited(struct verifier_env *env, uint32_t idx)
 			 * new iterator every turn would pass for converged. The
 			 * latest turns come first: older ones rarely match. */
 			if (bounded &&
-			    !(aux->iter_next && !aux->callback_head &&
-			      (++scanned > 64 || !iter_depths_differ(&sl->st, cur))) &&
+			    !(turns && (++scanned > 64 || !other_turn(aux, &sl->st, cur))) &&
 			    (!counted || same_stay(env, &sl->st, cur, idx)) &&
 			    covers(env, &sl->st, cur, idx, CMP_RANGE)) {
 				/* the helper bounds the calls: a fixpoint may be
@@ -523,8 +537,7 @@ int is_state_visited(struct verifier_env *env, uint32_t idx)
 			/* a few turns back: catches loops cycling through states */
 			/* (an iterator loop in which no iterator advanced is a
 			 * plain loop here) */
-			bool plain = !bounded || (aux->iter_next && !aux->callback_head &&
-						  !iter_depths_differ(&p->st, cur));
+			bool plain = !bounded || (turns && !other_turn(aux, &p->st, cur));
 			if (plain && maybe_looping(&p->st, cur) &&
 			    covers(env, &p->st, cur, idx, CMP_LOOP) && covers(env, cur, &p->st, idx, CMP_LOOP)) {
 				verbose(env, "infinite loop detected at insn %u\n", idx);
@@ -533,8 +546,7 @@ int is_state_visited(struct verifier_env *env, uint32_t idx)
 		}
 		/* at an iterator's next, only against an earlier turn of its
 		 * loop: a counter of an outer loop must stay exact */
-		if (anc && aux->iter_next && !aux->callback_head &&
-		    !iter_depths_differ(&anc->st, cur))
+		if (anc && turns && !other_turn(aux, &anc->st, cur))
 			anc = NULL;
 		if (anc && ((env->widen && aux->loop_head) || bounded))
 			widen_loop_state(env, &anc->st, idx, bounded);
@@ -565,7 +577,7 @@ int is_state_visited(struct verifier_env *env, uint32_t idx)
 	if (ss->parent) {
 		const struct insn_aux *pa = &env->aux[ss->parent->st.insn_idx];
 		ss->depth = ss->parent->depth + 1;
-		ss->head_parent = pa->loop_head || pa->callback_head || pa->iter_next
+		ss->head_parent = pa->loop_head || pa->callback_head || pa->iter_next || pa->may_goto
 					  ? ss->parent : ss->parent->head_parent;
 	}
 	ss->branches = 1;

@@ -190,6 +190,10 @@ struct vstate {
 	uint16_t stay_mask;
 	uint8_t stay_frame[MAX_COUNTED];
 	uint32_t stay_id[MAX_COUNTED];
+	/* Turns this path took through a may_goto's fall-through (kernel
+	 * may_goto_depth): states of different turns at a may_goto converge
+	 * as an iterator's do (prune.c). */
+	uint32_t may_goto_depth;
 };
 
 struct subprog_info {
@@ -247,6 +251,7 @@ struct insn_aux {
 	uint8_t back_edge;  /* bit 0: its fallthrough is a back edge, bit 1: its jump */
 	uint8_t loop_no;    /* a counted loop head: its number */
 	uint16_t in_loops;  /* the counted loops whose body holds it (bit per number) */
+	bool may_goto;	  /* a may_goto (jmp.c) */
 };
 
 #define MAX_THRESHOLDS 64
@@ -456,6 +461,7 @@ int do_ld_imm64(struct verifier_env *env, const struct bpfrt_insn *insn, int ins
 /* ---- jmp.c ---- */
 /* Returns the other branch state via *other (to push) or NULL if dead. */
 int do_cond_jmp(struct verifier_env *env, const struct bpfrt_insn *insn, int *insn_idx);
+int do_may_goto(struct verifier_env *env, const struct bpfrt_insn *insn, int idx, int *next);
 
 /* ---- calls.c ---- */
 int do_helper_call(struct verifier_env *env, const struct bpfrt_insn *insn, int insn_idx,

@@ -88,6 +88,7 @@ static int64_t branch_target(const struct bpfrt_insn *insn, const struct isa_for
 	case ISA_SYN_JA:
 	case ISA_SYN_JCOND_K:
 	case ISA_SYN_JCOND_X:
+	case ISA_SYN_MAY_GOTO:
 		return (int64_t)i + 1 + insn->off;
 	case ISA_SYN_JA32:
 	case ISA_SYN_CALL_LOCAL:
@@ -262,7 +263,7 @@ static int plan_functions(struct jit_compiler *c)
 		struct jit_func *fn = &c->funcs[k];
 		unsigned used = 0; /* bit per BPF register */
 		int64_t depth = 0;
-		bool fp_escapes = false;
+		bool fp_escapes = false, may_goto = false;
 		for (size_t i = fn->start; i < fn->end; i++) {
 			const struct isa_form *f = c->form[i];
 			if (!f)
@@ -276,6 +277,7 @@ static int plan_functions(struct jit_compiler *c)
 				used |= 1u << in->src_reg;
 			if (f->op == ISA_OP_CALL_HELPER || f->op == ISA_OP_CALL_LOCAL || f->op == ISA_OP_CALLX)
 				fn->calls = true;
+			may_goto |= f->op == ISA_OP_MAY_GOTO;
 			/* r10 as a memory base with a constant offset: the frame
 			 * needs that deep. Any other use lets the address escape,
 			 * so the whole 512 bytes are reserved. */
@@ -312,14 +314,17 @@ static int plan_functions(struct jit_compiler *c)
 			if (push)
 				fn->pushed[fn->npush++] = (int8_t)x;
 		}
-		/* rsp is 8 mod 16 at entry; keep it 16-aligned at calls. */
-		uint32_t frame = (uint32_t)stack;
+		/* rsp is 8 mod 16 at entry; keep it 16-aligned at calls. The
+		 * may_goto budget takes 8 bytes below the program's stack (the
+		 * kernel's fixups put it there too; not in the 512). */
+		uint32_t frame = (uint32_t)stack + (may_goto ? 8 : 0);
 		if (fn->calls) {
 			frame = (frame + 15) & ~15u;
 			if (!(fn->npush & 1))
 				frame += 8;
 		}
 		fn->frame = frame;
+		fn->loop_slot = may_goto ? (int32_t)(frame - (uint32_t)stack - 8) : -1;
 	}
 	return 0;
 }
@@ -384,6 +389,8 @@ static void emit_prologue(struct jit_compiler *c, const struct jit_func *fn)
 		emit_mov_rr(b, 8, X86_RBP, X86_RSP);
 	if (fn->frame)
 		emit_alu_ri(b, X86_SUB, 8, X86_RSP, (int32_t)fn->frame);
+	if (fn->loop_slot >= 0)
+		emit_store_imm(b, 8, X86_RSP, fn->loop_slot, (int32_t)ISA_MAX_LOOPS);
 }
 
 /* The entry helpers use to run a callback (jit_call):

@@ -34,6 +34,8 @@ struct jit_func {
 	int8_t pushed[6];    /* callee-saved registers pushed, in order */
 	uint8_t npush;
 	uint32_t frame; /* bytes below the pushes: stack depth + alignment */
+	int32_t loop_slot; /* may_goto's budget at [rsp + loop_slot] (below the
+			    * program's stack), -1 when the function has none */
 	bool uses_fp;	/* uses r10: rbp is set up */
 	bool calls;	/* makes calls: rsp aligned */
 	bool main;

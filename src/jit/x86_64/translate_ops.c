@@ -686,6 +686,11 @@ int jit_translate_insn(struct jit_compiler *c, const struct jit_func *fn, size_t
 		if (in->imm)
 			emit_jmp(b, jit_insn_target(c, i, (size_t)((int64_t)i + 1 + in->imm)));
 		return 0;
+	case ISA_OP_MAY_GOTO: /* budget spent: jump; else spend one unit */
+		emit_cmp_mem_i(b, 8, X86_RSP, fn->loop_slot, 0);
+		emit_jcc(b, X86_CC_E, jit_insn_target(c, i, (size_t)((int64_t)i + 1 + in->off)));
+		emit_add_mem_i(b, 8, X86_RSP, fn->loop_slot, -1);
+		return 0;
 	case ISA_OP_CALL_HELPER:
 		call_native(c, fn, i, (const void *)c->helper[i],
 			    c->env->helper_slot ? c->env->helper_slot(c->env->helper_arg,
