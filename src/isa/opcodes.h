@@ -169,7 +169,7 @@ enum {
 	X(JA32, BPFRT_JMP32 | BPFRT_JA, ISA_MATCH_NONE, 0, "ja32", ISA_SYN_JA32, 4, 0, ISA__BR)          \
 	/* A loop budget (kernel BPF_JCOND, src_reg BPF_MAY_GOTO): jumps when the     \
 	 * current frame's budget is spent, else falls through and spends one unit;   \
-	 * each function call starts with ISA_MAX_LOOPS units (docs/isa.md). */        \
+	 * each function call starts with ISA_MAX_LOOPS (docs/embedding.md). */       \
 	X(MAY_GOTO, BPFRT_JMP | BPFRT_JCOND | BPFRT_K, ISA_MATCH_NONE, 0, "may_goto",             \
 	  ISA_SYN_MAY_GOTO, 4, 0, ISA__BR)                                                        \
 	ISA_JCOND(X, JEQ, BPFRT_JEQ, "jeq", 1, 0)                                               \

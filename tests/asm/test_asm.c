@@ -78,6 +78,7 @@ static void conformance_forms(void **state)
 	EXPECT("jsle32 %r1, %r2, -1", I(0xde, 1, 2, -1, 0));
 	EXPECT("ja +2", I(0x05, 0, 0, 2, 0));
 	EXPECT("ja32 -5", I(0x06, 0, 0, 0, -5));
+	EXPECT("may_goto +2", I(0xe5, 0, 0, 2, 0));
 	EXPECT("call 5", I(0x85, 0, 0, 0, 5));
 	EXPECT("call helper 6", I(0x85, 0, 0, 0, 6));
 	EXPECT("call local +3", I(0x85, 0, 1, 0, 3));
@@ -132,6 +133,11 @@ static void kernel_syntax(void **state)
 	       I(0xb7, 0, 0, 0, 1), I(0x0c, 1, 2, 0, 0), I(0x61, 3, 1, 4, 0), I(0x7b, 10, 1, -8, 0));
 	EXPECT("if r1 == 0x0 goto +0x3 <LBB0_2>", I(0x15, 1, 0, 3, 0));
 	EXPECT("goto pc-1", I(0x05, 0, 0, -1, 0));
+	/* may_goto as the kernel's log and llvm-objdump write it, and to a label */
+	EXPECT("may_goto pc+2", I(0xe5, 0, 0, 2, 0));
+	EXPECT("may_goto +0x2 <LBB0_3>", I(0xe5, 0, 0, 2, 0));
+	EXPECT("l: may_goto out\ngoto l\nout: exit", I(0xe5, 0, 0, 1, 0), I(0x05, 0, 0, -2, 0),
+	       I(0x95, 0, 0, 0, 0));
 	EXPECT("w2 = atomic_fetch_add((u32 *)(r1 + 0), w2)", I(0xc3, 1, 2, 0, 0x01));
 	EXPECT("r2 = atomic_fetch_add((u64 *)(r1 + 0), r2)", I(0xdb, 1, 2, 0, 0x01));
 	/* The kernel verifier log's spellings of the fetching atomics. */

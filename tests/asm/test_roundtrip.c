@@ -161,6 +161,8 @@ static void kernel_syntax_spellings(void **state)
 		{ { { 0x85, 0, 1, 0, -3 } }, "call pc-3" },
 		{ { { 0x8d, 3, 0, 0, 0 } }, "callx r3" },
 		{ { { 0x06, 0, 0, 0, 70000 } }, "gotol +70000" },
+		{ { { 0xe5, 0, 0, 2, 0 } }, "may_goto +2" },
+		{ { { 0xe5, 0, 0, -4, 0 } }, "may_goto -4" },
 		{ { { 0x18, 2, 2, 0, 5 }, { 0, 0, 0, 0, 12 } }, "r2 = map[fd:5][0]+12 ll" },
 		{ { { 0x50, 0, 3, 0, -2 } }, "r0 = *(u8 *)skb[r3 - 2]" },
 	};
@@ -177,6 +179,12 @@ static void kernel_syntax_spellings(void **state)
 	char text[128];
 	assert_int_equal(bpfrt_disasm_insn(bad, 1, BPFRT_SYNTAX_KERNEL, text, sizeof(text)), -EINVAL);
 	assert_string_equal(text, ".invalid 8f 01 02 00 ff ff ff ff");
+	/* may_goto with a register or an imm is no may_goto */
+	struct bpfrt_insn mg[1] = { { 0xe5, 0, 1, 2, 0 } };
+	assert_int_equal(bpfrt_disasm_insn(mg, 1, BPFRT_SYNTAX_KERNEL, text, sizeof(text)), -EINVAL);
+	assert_string_equal(text, ".invalid e5 10 02 00 00 00 00 00");
+	mg[0] = (struct bpfrt_insn){ 0xe5, 0, 0, 2, 1 };
+	assert_int_equal(bpfrt_disasm_insn(mg, 1, BPFRT_SYNTAX_CONFORMANCE, text, sizeof(text)), -EINVAL);
 	assert_int_equal(bpfrt_disasm_insn(half, 1, BPFRT_SYNTAX_CONFORMANCE, text, sizeof(text)),
 			 -EINVAL);
 	/* Output is truncated to the buffer, never overrun. */

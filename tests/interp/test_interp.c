@@ -12,6 +12,7 @@
 
 #include "bpfrt/vm.h"
 #include "interp/insn_build.h"
+#include "isa/opcodes.h"
 
 static char log_buf[1024];
 
@@ -245,6 +246,28 @@ static void test_budget(void **state)
 	bpfrt_prog__free(okp);
 	bpfrt_prog__free(prog);
 	bpfrt_vm__free(vm);
+}
+
+/* may_goto falls through ISA_MAX_LOOPS times, then jumps; each call starts
+ * with a full budget (both modes). */
+static void test_may_goto(void **state)
+{
+	(void)state;
+	const struct bpfrt_insn mg = INSN(BPFRT_JMP | BPFRT_JCOND, 0, 0, 2, 0);
+	assert_int_equal(RUN(MOV64_IMM(0, 0), mg, ALU64_IMM(BPFRT_ADD, 0, 1), JA(-3), EXIT()),
+			 ISA_MAX_LOOPS);
+	/* main: f() + f() */
+	assert_int_equal(RUN(CALL_LOCAL(4), MOV64_REG(6, 0), CALL_LOCAL(2), ALU64_REG(BPFRT_ADD, 0, 6),
+			     EXIT(), MOV64_IMM(0, 0), mg, ALU64_IMM(BPFRT_ADD, 0, 1), JA(-3), EXIT()),
+			 2ull * ISA_MAX_LOOPS);
+	/* src_reg, dst_reg or imm set: no may_goto */
+	struct bpfrt_insn bad = mg;
+	bad.src_reg = 1;
+	assert_int_equal(LOAD_ERR(MOV64_IMM(0, 0), bad, EXIT(), EXIT()), -EINVAL);
+	assert_non_null(strstr(log_buf, "reserved field src_reg is not 0"));
+	bad = mg;
+	bad.imm = 1;
+	assert_int_equal(LOAD_ERR(MOV64_IMM(0, 0), bad, EXIT(), EXIT()), -EINVAL);
 }
 
 static void test_local_calls(void **state)
@@ -517,6 +540,7 @@ int main(void)
 		cmocka_unit_test(test_regions_and_readonly_ctx),
 		cmocka_unit_test(test_budget),
 		cmocka_unit_test(test_local_calls),
+		cmocka_unit_test(test_may_goto),
 		cmocka_unit_test(test_helpers),
 		cmocka_unit_test(test_fused_sequences),
 		cmocka_unit_test(test_callbacks),

@@ -620,7 +620,7 @@ static void test_every_form_decodes(void **state)
 			in->dst_reg = f->syntax == ISA_SYN_JA || f->syntax == ISA_SYN_JA32 ||
 						      f->syntax == ISA_SYN_CALL || f->syntax == ISA_SYN_CALL_LOCAL ||
 						      f->syntax == ISA_SYN_EXIT || f->syntax == ISA_SYN_LDABS ||
-						      f->syntax == ISA_SYN_LDIND
+						      f->syntax == ISA_SYN_LDIND || f->syntax == ISA_SYN_MAY_GOTO
 					      ? 0
 					      : (uint8_t)(mem && variant > 9 && f->syntax != ISA_SYN_LDX ? 10 : dst);
 			bool uses_src = f->syntax == ISA_SYN_ALU_X || f->syntax == ISA_SYN_JCOND_X ||
@@ -647,7 +647,8 @@ static void test_every_form_decodes(void **state)
 				in->imm = 5;
 			else if (f->syntax != ISA_SYN_ALU_X && f->syntax != ISA_SYN_JCOND_X && !uses_src &&
 				 f->syntax != ISA_SYN_UNARY && f->syntax != ISA_SYN_EXIT &&
-				 f->syntax != ISA_SYN_CALLX && f->syntax != ISA_SYN_JA)
+				 f->syntax != ISA_SYN_CALLX && f->syntax != ISA_SYN_JA &&
+				 f->syntax != ISA_SYN_MAY_GOTO)
 				in->imm = variant * 1000003 - 5000000;
 			if (f->syntax == ISA_SYN_ALU_K && (f->code & 0xf0) >= BPFRT_LSH &&
 			    ((f->code & 0xf0) == BPFRT_LSH || (f->code & 0xf0) == BPFRT_RSH ||

@@ -19,6 +19,7 @@
 #include "support/asm_load.h"
 #include "bpfrt/asm.h"
 #include "bpfrt/vm.h"
+#include "isa/opcodes.h"
 #include "jit/jit.h"
 #include "vm/prog.h"
 
@@ -160,6 +161,36 @@ static void test_bpf_loop_callbacks(void **state)
 	run_loop(3, 0xdead);
 }
 
+/* may_goto: each call has its own budget of ISA_MAX_LOOPS, spent one unit
+ * per fall-through; the JIT keeps it below the program's 512 bytes of
+ * stack, which stay intact. main spends 3 units, calls f (which spends
+ * its whole budget), then spends the rest of its own. */
+static const char *may_goto_prog =
+	"mov %r6, 0\nmov %r8, 0\n"
+	"stdw [%r10-512], 77\nstdw [%r10-8], 66\n"
+	"pre:\nmay_goto out\nadd %r8, 1\njlt %r8, 3, pre\n"
+	"call local f\n"
+	"mov %r7, %r0\n"
+	"loop:\nmay_goto out\nadd %r6, 1\nja loop\n"
+	"out:\nadd %r6, %r8\nadd %r6, %r7\n"
+	"ldxdw %r1, [%r10-512]\nadd %r6, %r1\nldxdw %r1, [%r10-8]\nadd %r6, %r1\n"
+	"mov %r0, %r6\nexit\n"
+	"f:\nmov %r0, 0\nstdw [%r10-8], 5\n"
+	"floop:\nmay_goto fout\nadd %r0, 1\nja floop\n"
+	"fout:\nexit\n";
+
+static void test_may_goto_budget(void **state)
+{
+	(void)state;
+	for (int be = 0; be < 2; be++) {
+		struct bpfrt_prog *p = load(may_goto_prog, be ? BPFRT_BACKEND_JIT : BPFRT_BACKEND_INTERP);
+		uint64_t r0 = 0;
+		assert_int_equal(bpfrt_prog__run(p, NULL, 0, &r0, NULL), 0);
+		assert_int_equal(r0, 2ull * ISA_MAX_LOOPS + 77 + 66);
+		bpfrt_prog__free(p);
+	}
+}
+
 static void test_callx_unknown_helper(void **state)
 {
 	(void)state;
@@ -251,6 +282,7 @@ int main(void)
 		cmocka_unit_test(test_recursion_limit),
 		cmocka_unit_test(test_abort_from_deepest_frame),
 		cmocka_unit_test(test_callx_unknown_helper),
+		cmocka_unit_test(test_may_goto_budget),
 		cmocka_unit_test(test_bpf_loop_callbacks),
 		cmocka_unit_test(test_code_pages_never_wx),
 	};

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The kernel's verdict on the clang-compiled programs with iterators,
- * dynptrs and global functions (examples/bpf/dynptr_iter.bpf.c,
- * global_func.bpf.c) and on the misuses of progs/objects_bad.bpf.c: each
+ * dynptrs, global functions and may_goto (examples/bpf/dynptr_iter.bpf.c,
+ * global_func.bpf.c, may_goto.bpf.c) and on the misuses of progs/objects_bad.bpf.c: each
  * program loaded alone by libbpf (kfuncs resolved against vmlinux BTF, maps
  * with their BTF) in a forked child with a timeout. The kernel must accept
  * what bpfrt's verifier accepts and reject what it rejects. Exits 77 without
@@ -100,6 +100,9 @@ static void kernel_agrees(void **state)
 		check(path, "dynptr_ringbuf", true, NULL);
 		snprintf(path, sizeof(path), "%s/global_func.v%d.o", BPF_EXAMPLES_DIR, v);
 		check(path, "global_calls", true, NULL);
+		snprintf(path, sizeof(path), "%s/may_goto.v%d.o", BPF_EXAMPLES_DIR, v);
+		check(path, "budget", true, NULL);
+		check(path, "collatz", true, NULL);
 	}
 	check(OBJECTS_BAD, "iter_leak", false, "Unreleased reference");
 	check(OBJECTS_BAD, "dynptr_leak", false, "Unreleased reference");
