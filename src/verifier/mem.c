@@ -77,10 +77,11 @@ static int check_stack_range(struct verifier_env *env, uint32_t regno, const str
 			     int off, int64_t size, bool write, const char *kind, int64_t *min_out,
 			     int64_t *max_out)
 {
-	int64_t min = (int64_t)r->off + off + r->smin_value;
-	int64_t max = (int64_t)r->off + off + r->smax_value;
-	if (!tnum_is_const(r->var_off) &&
-	    (r->smin_value < -BPFRT_STACK_SIZE || r->smax_value > BPFRT_STACK_SIZE)) {
+	int64_t min, max, base = (int64_t)r->off + off;
+	if ((!tnum_is_const(r->var_off) &&
+	     (r->smin_value < -BPFRT_STACK_SIZE || r->smax_value > BPFRT_STACK_SIZE)) ||
+	    __builtin_add_overflow(base, r->smin_value, &min) ||
+	    __builtin_add_overflow(base, r->smax_value, &max)) {
 		verbose(env, "R%u unbounded indirect variable offset stack access\n", regno);
 		return -EACCES;
 	}
