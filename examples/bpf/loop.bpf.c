@@ -19,7 +19,7 @@ static int add_one(__u32 i, void *data)
 SEC("perf_event")
 int bounded_loop(void *ctx)
 {
-	__u32 n = *(__u32 *)ctx;
+	__u32 n = (__u32)*(__u64 *)ctx; /* perf_event: registers are read whole */
 	__u64 sum = 0;
 
 	for (__u32 i = 1; i <= 64; i++) {
@@ -34,7 +34,7 @@ SEC("perf_event")
 int callback_loop(void *ctx)
 {
 	struct loop_ctx lc = { 0 };
-	__u32 n = *(__u32 *)ctx;
+	__u32 n = (__u32)*(__u64 *)ctx; /* perf_event: registers are read whole */
 
 	bpf_loop(n & 63, add_one, &lc, 0);
 	return (int)lc.sum;

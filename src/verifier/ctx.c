@@ -42,7 +42,9 @@ struct ctx_desc {
 	const char *how; /* what the mechanism saves, for messages */
 	enum ctx_layout layout;
 	uint32_t genuine; /* CTX_PT_REGS: fields provided */
-	uint32_t extra;	  /* bytes after pt_regs (perf_event: sample_period, addr) */
+	uint32_t extra;	  /* bytes after pt_regs (perf_event: sample_period, addr); a
+			   * context with them reads registers whole, as the kernel's
+			   * pe_prog_is_valid_access (kprobes may read parts) */
 	bool has_ret;	  /* CTX_ARGS: the return value follows the arguments */
 };
 
@@ -335,7 +337,7 @@ int ctx_check_access(struct verifier_env *env, uint32_t regno, int off, int size
 		if (off + size > end || (off % size))
 			return bad_access(env, off, size);
 		int field = off / 8;
-		if ((off + size - 1) / 8 != field)
+		if ((off + size - 1) / 8 != field || (d->extra && field < PT_REGS_FIELDS && size != 8))
 			return bad_access(env, off, size);
 		if (field < PT_REGS_FIELDS && !(d->genuine & (1u << field))) {
 			verbose(env,
