@@ -185,10 +185,94 @@ static int64_t step_of(const struct bpfrt_insn *insn)
 	return 0;
 }
 
+/* Is the edge i -> to the way on which a compare of r with the constant
+ * eq->bound finds r != bound (`r == B` not taken, `r != B` taken)? */
+static bool ne_edge(const struct verifier_env *env, uint32_t i, uint32_t to, uint32_t r,
+		    const struct eq_exit *eq)
+{
+	const struct bpfrt_insn *insn = &env->insns[i];
+	const struct isa_form *f = isa_form_of(insn);
+	if (f->syntax != ISA_SYN_JCOND_K || insn->dst_reg != r ||
+	    isa_form_has(f, ISA_F_JMP32) != (bool)eq->w32 || insn->imm != eq->bound)
+		return false;
+	int64_t target = jump_target(insn, f, i);
+	if (target == (int64_t)i + 1)
+		return false;
+	bool taken = (int64_t)to == target;
+	return BPFRT_OP(insn->code) == BPFRT_JEQ ? !taken : BPFRT_OP(insn->code) == BPFRT_JNE && taken;
+}
+
+/* From a step of r (inc) or the head h, can the loop reach a step again
+ * without passing a way on which r != B? */
+static bool step_unchecked(const struct verifier_env *env, uint32_t from, uint32_t r,
+			   const uint8_t *body, const uint8_t *inc, const struct eq_exit *eq,
+			   uint8_t *seen, uint32_t *work)
+{
+	uint32_t top = 0, s[2];
+	memset(seen, 0, env->insn_cnt);
+	work[top++] = from;
+	while (top) {
+		uint32_t i = work[--top];
+		for (int k = succs(env, i, s); k--;) {
+			uint32_t t = s[k];
+			if (body[t] != 2 || ne_edge(env, i, t, r, eq))
+				continue;
+			if (inc[t])
+				return true;
+			if (!seen[t])
+				seen[t] = 1, work[top++] = t;
+		}
+	}
+	return false;
+}
+
+/* A counter going up by k to an exit `r == B` (the loop goes on while
+ * r != B): every step is k and after every step the loop meets such a
+ * compare before the next step. If then r starts each stay in the loop at
+ * most B - k and congruent to B modulo k (loop_stay_update), it meets B
+ * exactly instead of stepping past it. */
+static bool eq_exit_counts(const struct verifier_env *env, uint32_t h, uint32_t r, bool w32,
+			   const uint8_t *body, const uint8_t *inc, uint8_t *seen, uint32_t *work,
+			   struct eq_exit *eq)
+{
+	uint32_t n = env->insn_cnt;
+	eq->on = 0;
+	eq->step = 0;
+	eq->reg = (uint8_t)r;
+	eq->w32 = w32;
+	for (uint32_t i = 0; i < n; i++) {
+		if (!inc[i])
+			continue;
+		int64_t k = step_of(&env->insns[i]);
+		if (eq->step && k != eq->step)
+			return false;
+		eq->step = k;
+	}
+	if (eq->step <= 0)
+		return false;
+	eq->bound = -1;
+	for (uint32_t i = 0; i < n && eq->bound < 0; i++) {
+		const struct bpfrt_insn *insn = &env->insns[i];
+		const struct isa_form *f = isa_form_of(insn);
+		if (body[i] == 2 && f->syntax == ISA_SYN_JCOND_K && insn->dst_reg == r &&
+		    isa_form_has(f, ISA_F_JMP32) == w32 && insn->imm >= eq->step &&
+		    (BPFRT_OP(insn->code) == BPFRT_JEQ || BPFRT_OP(insn->code) == BPFRT_JNE))
+			eq->bound = insn->imm;
+	}
+	if (eq->bound < 0)
+		return false;
+	for (uint32_t i = 0; i < n; i++)
+		if (inc[i] && step_unchecked(env, i, r, body, inc, eq, seen, work))
+			return false;
+	(void)h;
+	eq->on = 1;
+	return true;
+}
+
 /* Does r count the turns of the loop at h? Marks its increments and adds
  * its bounds to the widening thresholds. */
 static bool counts(struct verifier_env *env, uint32_t h, uint32_t r, const uint8_t *body,
-		   uint8_t *inc, uint8_t *seen, uint32_t *work)
+		   uint8_t *inc, uint8_t *seen, uint32_t *work, bool allow_eq, struct eq_exit *eq)
 {
 	uint32_t n = env->insn_cnt;
 	int width = 0; /* 64 or 32 */
@@ -216,9 +300,15 @@ static bool counts(struct verifier_env *env, uint32_t h, uint32_t r, const uint8
 	bool w32 = width == 32;
 	/* a counter going down stops at zero (checked at each step), one
 	 * going up at a compare */
+	eq->on = 0;
 	if (cycle_avoiding(env, h, r, w32, body, inc, false, seen, work) ||
-	    (!down && cycle_avoiding(env, h, r, w32, body, inc, true, seen, work)))
+	    (!down && cycle_avoiding(env, h, r, w32, body, inc, true, seen, work) &&
+	     (!allow_eq || !eq_exit_counts(env, h, r, w32, body, inc, seen, work, eq))))
 		return false;
+	if (eq->on && env->nthresholds < MAX_THRESHOLDS - 1) {
+		env->thresholds[env->nthresholds++] = eq->bound - eq->step;
+		env->thresholds[env->nthresholds++] = eq->bound;
+	}
 	for (uint32_t i = 0; i < n; i++) {
 		if (inc[i]) {
 			env->aux[i].wrap_check = (uint8_t)(width | (down ? WRAP_DOWN : 0));
@@ -260,11 +350,16 @@ int find_counted_loops(struct verifier_env *env)
 		if (!env->aux[h].loop_head)
 			continue;
 		loop_body(env, &g, h, body, work);
-		for (uint32_t r = 0; r < BPFRT_REG_FP && !env->aux[h].counted; r++)
-			env->aux[h].counted = counts(env, h, r, body, inc, seen, work);
+		struct eq_exit eq = { 0 };
+		/* a counter bounded by `r < B` first: one to `r == B` has its
+		 * start checked on every entry */
+		for (uint32_t r = 0; r < 2 * BPFRT_REG_FP && !env->aux[h].counted; r++)
+			env->aux[h].counted = counts(env, h, r % BPFRT_REG_FP, body, inc, seen,
+						     work, r >= BPFRT_REG_FP, &eq);
 		if (!env->aux[h].counted)
 			continue;
 		env->aux[h].loop_no = (uint8_t)env->ncounted;
+		env->eq_exit[env->ncounted] = eq;
 		for (uint32_t i = 0; i < n; i++)
 			if (body[i] == 2)
 				env->aux[i].in_loops |= (uint16_t)(1u << env->ncounted);
@@ -280,7 +375,27 @@ out:
 /* The walk reached idx: the counted loops the path left (an insn outside
  * the loop in the loop's frame, or a return from that frame) and the one it
  * enters through its head. */
-void loop_stay_update(struct verifier_env *env, uint32_t idx)
+/* Entering a loop counted up to `r == B`: r must start at most B - k and
+ * congruent to B modulo k, or it could step past B. */
+static int eq_entry_check(struct verifier_env *env, uint32_t idx, const struct eq_exit *eq)
+{
+	const struct reg_state *r = &cur_regs(env)[eq->reg];
+	uint64_t k = (uint64_t)eq->step, b = (uint64_t)eq->bound;
+	uint64_t umax = eq->w32 ? r->u32_max_value : r->umax_value;
+	uint64_t val = eq->w32 ? (uint32_t)r->var_off.value : r->var_off.value;
+	uint64_t mask = eq->w32 ? (uint32_t)r->var_off.mask : r->var_off.mask;
+	bool ok = r->type == SCALAR_VALUE && umax <= b - k;
+	if (ok && k > 1)
+		ok = !(k & (k - 1)) ? !(mask & (k - 1)) && !((val ^ b) & (k - 1))
+				    : !mask && (b - val) % k == 0;
+	if (ok)
+		return 0;
+	verbose(env, "loop counter R%u may step past %lld at insn %u\n", eq->reg,
+		(long long)eq->bound, idx);
+	return -EINVAL;
+}
+
+int loop_stay_update(struct verifier_env *env, uint32_t idx)
 {
 	struct vstate *st = env->cur;
 	const struct insn_aux *aux = &env->aux[idx];
@@ -296,7 +411,10 @@ void loop_stay_update(struct verifier_env *env, uint32_t idx)
 		st->stay_mask |= (uint16_t)(1u << aux->loop_no);
 		st->stay_id[aux->loop_no] = ++env->stay_gen;
 		st->stay_frame[aux->loop_no] = (uint8_t)st->curframe;
+		if (env->eq_exit[aux->loop_no].on)
+			return eq_entry_check(env, idx, &env->eq_exit[aux->loop_no]);
 	}
+	return 0;
 }
 
 bool same_stay(const struct verifier_env *env, const struct vstate *a, const struct vstate *b,
@@ -306,14 +424,48 @@ bool same_stay(const struct verifier_env *env, const struct vstate *a, const str
 	return (a->stay_mask & b->stay_mask & (1u << j)) && a->stay_id[j] == b->stay_id[j];
 }
 
+/* A step of a counter going up to `r == B` in a stay of its loop: r is
+ * at most B - k there (it started so, congruent to B, and met r != B since
+ * its last step: eq_exit_counts), which the bounds alone do not show for
+ * k > 1 (r <= B and r != B only give r <= B - 1). */
+static void eq_step_clamp(struct verifier_env *env, uint32_t idx, struct reg_state *r)
+{
+	const struct vstate *st = env->cur;
+	for (uint32_t j = 0; j < env->ncounted; j++) {
+		const struct eq_exit *eq = &env->eq_exit[j];
+		if (!eq->on || eq->reg != env->insns[idx].dst_reg || !(st->stay_mask & (1u << j)) ||
+		    st->stay_frame[j] != st->curframe || !(env->aux[idx].in_loops & (1u << j)) ||
+		    r->type != SCALAR_VALUE)
+			continue;
+		int64_t top = eq->bound - eq->step;
+		if (eq->w32 && r->u32_min_value <= (uint64_t)top && r->u32_max_value > (uint64_t)top) {
+			r->u32_max_value = (uint32_t)top;
+			if (r->s32_max_value > (int32_t)top)
+				r->s32_max_value = (int32_t)top;
+			if (r->s32_min_value < 0)
+				r->s32_min_value = 0;
+			reg_bounds_sync(r);
+		} else if (!eq->w32 && r->umin_value <= (uint64_t)top &&
+			   r->umax_value > (uint64_t)top) {
+			r->umax_value = (uint64_t)top;
+			if (r->smax_value > top)
+				r->smax_value = top;
+			if (r->smin_value < 0)
+				r->smin_value = 0;
+			reg_bounds_sync(r);
+		}
+	}
+}
+
 /* Before `r += k` counting a loop: it must not wrap (nor start more than
  * 2^31 below zero), or the loop's termination is not proven. */
 int counter_wrap_check(struct verifier_env *env, uint32_t idx)
 {
 	const struct bpfrt_insn *insn = &env->insns[idx];
-	const struct reg_state *r = &cur_regs(env)[insn->dst_reg];
+	struct reg_state *r = &cur_regs(env)[insn->dst_reg];
 	uint8_t wc = env->aux[idx].wrap_check;
 	int64_t k = step_of(insn);
+	eq_step_clamp(env, idx, r);
 	/* going up in the signed order also bounds r by an unsigned compare
 	 * with B >= 0 (r <u B means 0 <= r < B); going down in the unsigned
 	 * order, r stays at least 0: at most 2^32 turns either way */

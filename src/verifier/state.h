@@ -276,6 +276,12 @@ struct verifier_env {
 	int64_t thresholds[MAX_THRESHOLDS]; /* counted loops' bounds: widening stops there */
 	uint32_t nthresholds;
 	uint32_t ncounted; /* counted loops */
+	/* counted loops whose counter goes up to an exit `r == B` (loops.c):
+	 * each entry through the head must start r below B, congruent */
+	struct eq_exit {
+		int64_t bound, step;
+		uint8_t reg, w32, on;
+	} eq_exit[MAX_COUNTED];
 	uint32_t stay_gen; /* the last id given to a stay in a counted loop */
 	bool widen;	    /* widen loop-carried scalars at loop heads */
 	bool widened;	    /* widening was applied */
@@ -508,7 +514,7 @@ int check_cfg(struct verifier_env *env);
 /* loops.c: counted loops (termination proven by a counter) */
 int find_counted_loops(struct verifier_env *env);
 int counter_wrap_check(struct verifier_env *env, uint32_t idx);
-void loop_stay_update(struct verifier_env *env, uint32_t idx);
+int loop_stay_update(struct verifier_env *env, uint32_t idx);
 bool same_stay(const struct verifier_env *env, const struct vstate *a, const struct vstate *b,
 	       uint32_t head);
 uint64_t threshold_above(const struct verifier_env *env, uint64_t v, int bits, bool sign);
