@@ -334,8 +334,8 @@ int do_walk(struct verifier_env *env, int idx)
 			return -E2BIG;
 		}
 		env->cur->insn_idx = (uint32_t)idx;
-		if (env->widen && env->ncounted && (err = loop_stay_update(env, (uint32_t)idx)))
-			return err;
+		if (env->widen && env->ncounted)
+			loop_stay_update(env, (uint32_t)idx);
 		err = is_state_visited(env, (uint32_t)idx);
 		if (err < 0)
 			return err;

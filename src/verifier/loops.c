@@ -376,8 +376,10 @@ out:
  * the loop in the loop's frame, or a return from that frame) and the one it
  * enters through its head. */
 /* Entering a loop counted up to `r == B`: r must start at most B - k and
- * congruent to B modulo k, or it could step past B. */
-static int eq_entry_check(struct verifier_env *env, uint32_t idx, const struct eq_exit *eq)
+ * congruent to B modulo k, or it could step past B. If not, the path is
+ * not in a stay of the loop (no fixpoint there, no clamp at the steps):
+ * walked, widened, and each step's wrap check still stands. */
+static bool eq_entry_ok(struct verifier_env *env, uint32_t idx, const struct eq_exit *eq)
 {
 	const struct reg_state *r = &cur_regs(env)[eq->reg];
 	uint64_t k = (uint64_t)eq->step, b = (uint64_t)eq->bound;
@@ -388,14 +390,13 @@ static int eq_entry_check(struct verifier_env *env, uint32_t idx, const struct e
 	if (ok && k > 1)
 		ok = !(k & (k - 1)) ? !(mask & (k - 1)) && !((val ^ b) & (k - 1))
 				    : !mask && (b - val) % k == 0;
-	if (ok)
-		return 0;
-	verbose(env, "loop counter R%u may step past %lld at insn %u\n", eq->reg,
-		(long long)eq->bound, idx);
-	return -EINVAL;
+	if (!ok && log_enabled(env, 2))
+		verbose(env, "%u: loop counter R%u may step past %lld: not a counted stay\n", idx,
+			eq->reg, (long long)eq->bound);
+	return ok;
 }
 
-int loop_stay_update(struct verifier_env *env, uint32_t idx)
+void loop_stay_update(struct verifier_env *env, uint32_t idx)
 {
 	struct vstate *st = env->cur;
 	const struct insn_aux *aux = &env->aux[idx];
@@ -407,14 +408,12 @@ int loop_stay_update(struct verifier_env *env, uint32_t idx)
 			st->stay_id[j] = 0;
 		}
 	}
-	if (aux->counted && !(st->stay_mask & (1u << aux->loop_no))) {
+	if (aux->counted && !(st->stay_mask & (1u << aux->loop_no)) &&
+	    (!env->eq_exit[aux->loop_no].on || eq_entry_ok(env, idx, &env->eq_exit[aux->loop_no]))) {
 		st->stay_mask |= (uint16_t)(1u << aux->loop_no);
 		st->stay_id[aux->loop_no] = ++env->stay_gen;
 		st->stay_frame[aux->loop_no] = (uint8_t)st->curframe;
-		if (env->eq_exit[aux->loop_no].on)
-			return eq_entry_check(env, idx, &env->eq_exit[aux->loop_no]);
 	}
-	return 0;
 }
 
 bool same_stay(const struct verifier_env *env, const struct vstate *a, const struct vstate *b,

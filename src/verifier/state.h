@@ -514,7 +514,7 @@ int check_cfg(struct verifier_env *env);
 /* loops.c: counted loops (termination proven by a counter) */
 int find_counted_loops(struct verifier_env *env);
 int counter_wrap_check(struct verifier_env *env, uint32_t idx);
-int loop_stay_update(struct verifier_env *env, uint32_t idx);
+void loop_stay_update(struct verifier_env *env, uint32_t idx);
 bool same_stay(const struct verifier_env *env, const struct vstate *a, const struct vstate *b,
 	       uint32_t head);
 uint64_t threshold_above(const struct verifier_env *env, uint64_t v, int bits, bool sign);

@@ -365,6 +365,24 @@ static void counted_loops_reach_a_fixpoint(void **state)
 				0, false, &st, NULL, 0),
 			 0);
 	assert_in_range(st.insns_processed, 1, 100);
+	/* clang's shape: a step and an exit on == (the start checked below
+	 * the bound and congruent to it), by 1 and by 7 */
+	assert_int_equal(verify("mov %r0, 0\nmov %r1, 0\nloop:\nadd %r0, %r1\nadd %r1, 1\n"
+				"jeq %r1, 20000, out\nja loop\nout:\nexit\n",
+				0, false, &st, NULL, 0),
+			 0);
+	assert_in_range(st.insns_processed, 1, 40);
+	assert_true(st.widened);
+	assert_int_equal(verify("mov %r0, 0\nmov %r1, 0\nloop:\nadd %r0, %r1\nadd %r1, 7\n"
+				"jne %r1, 21000, loop\nexit\n",
+				0, false, &st, NULL, 0),
+			 0);
+	assert_in_range(st.insns_processed, 1, 40);
+	assert_int_equal(verify("mov %r0, 0\nmov %r1, 0\nloop:\nadd %r0, %r1\nadd %r1, 1\n"
+				"jeq %r1, 20000, out\nja loop\nout:\nexit\n",
+				0, true, &st, NULL, 0),
+			 0);
+	assert_in_range(st.insns_processed, 80000, 80010);
 }
 
 static void stats_line_as_the_kernel(void **state)
