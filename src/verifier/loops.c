@@ -23,6 +23,11 @@
  * in progress only within the same stay (same_stay): re-entering the loop
  * from outside (an outer loop's turn) is progress the walk must still see.
  *
+ * Going up, the exit may instead be `r == B` (eq_exit_counts): steps all k,
+ * none reachable from a step without passing r != B; each stay must start
+ * with r <= B - k, congruent to B (eq_entry_ok), and a step in the stay
+ * clamps r to B - k (eq_step_clamp), which the bounds show only for k = 1.
+ *
  * The compares' bounds (and |k| and 0 going down) are also the thresholds
  * widening stops at (threshold_above/below), so the counter keeps [0, B]
  * rather than [0, U64_MAX].
