@@ -24,6 +24,7 @@
 #include "bpfrt/object.h"
 #include "bpfrt/runtime.h"
 #include "kbpf.h"
+#include "libbpf_side.h"
 
 #define OBJ BPF_EXAMPLES_DIR "/cgroup_skb.v4.o"
 #define NPKT 5
@@ -36,12 +37,6 @@ struct outcome {
 	uint32_t ingress[NPKT], egress[NPKT];
 	uint64_t bytes; /* passed_bytes after every ingress run */
 };
-
-static int quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
-{
-	(void)level, (void)fmt, (void)ap;
-	return 0;
-}
 
 static int k_run(struct bpf_object *obj, const char *prog, int i, uint32_t *ret)
 {
@@ -59,7 +54,7 @@ static int kernel_side(void *arg, void *shm)
 	struct outcome *out = shm;
 	uint32_t zero = 0;
 	(void)arg;
-	libbpf_set_print(quiet);
+	libbpf_set_print(libbpf_side_quiet);
 	struct bpf_object *obj = bpf_object__open_file(OBJ, NULL);
 	if (!obj || bpf_object__load(obj))
 		return 1;
@@ -111,10 +106,7 @@ static void same_as_the_kernel(void **state)
 {
 	(void)state;
 	struct outcome k = { 0 }, u;
-	int status = -1;
-	enum kbpf_outcome o = kbpf_in_child(kernel_side, NULL, &k, sizeof(k), 20000, &status);
-	if (o != KBPF_OK || status)
-		fail_msg("kernel side: %s, status %d", kbpf_outcome_name(o), status);
+	libbpf_side_run(kernel_side, &k, sizeof(k));
 	/* the program's own expectations: port 9 dropped, the rest passed;
 	 * the large packet congested on egress */
 	assert_int_equal(k.ingress[0], 0);

@@ -23,6 +23,7 @@
 #include "bpfrt/object.h"
 #include "bpfrt/runtime.h"
 #include "kbpf.h"
+#include "libbpf_side.h"
 
 #define OBJ BPF_EXAMPLES_DIR "/map_in_map.v4.o"
 #define PKT PKT_DIR "/udp9.pkt"
@@ -38,12 +39,6 @@ struct outcome {
 
 static uint8_t pkt[64];
 static size_t pkt_len;
-
-static int quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
-{
-	(void)level, (void)fmt, (void)ap;
-	return 0;
-}
 
 static char k_slot(struct bpf_object *obj, const char *outer, uint32_t key)
 {
@@ -72,7 +67,7 @@ static int kernel_side(void *arg, void *shm)
 	struct outcome *out = shm;
 	uint32_t zero = 0, one = 1;
 	(void)arg;
-	libbpf_set_print(quiet);
+	libbpf_set_print(libbpf_side_quiet);
 	struct bpf_object *obj = bpf_object__open_file(OBJ, NULL);
 	if (!obj || bpf_object__load(obj))
 		return 1;
@@ -144,10 +139,7 @@ static void same_as_the_kernel(void **state)
 {
 	(void)state;
 	struct outcome k = { 0 }, u;
-	int status = -1;
-	enum kbpf_outcome o = kbpf_in_child(kernel_side, NULL, &k, sizeof(k), 20000, &status);
-	if (o != KBPF_OK || status)
-		fail_msg("kernel side: %s, status %d", kbpf_outcome_name(o), status);
+	libbpf_side_run(kernel_side, &k, sizeof(k));
 	/* the program's own expectations: tail call to tail_target, three counts */
 	assert_int_equal(k.dispatch_ret, 42);
 	assert_int_equal(k.count_ret, 3);

@@ -22,18 +22,13 @@
 #include <cmocka.h>
 
 #include "kbpf.h"
+#include "libbpf_side.h"
 
 #define LOG_SIZE (1 << 20)
 
 struct load_arg {
 	const char *path, *prog;
 };
-
-static int quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
-{
-	(void)level, (void)fmt, (void)ap;
-	return 0;
-}
 
 static int load(const struct load_arg *a, char *log, size_t log_size)
 {
@@ -60,7 +55,7 @@ static int load_one(void *argp, void *shm)
 {
 	const struct load_arg *a = argp;
 
-	libbpf_set_print(quiet);
+	libbpf_set_print(libbpf_side_quiet);
 	int r = load(a, NULL, 0);
 	if (r == 1)
 		load(a, shm, LOG_SIZE);
