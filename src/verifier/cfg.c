@@ -128,7 +128,7 @@ static int check_jumps(struct verifier_env *env)
 	uint32_t n = env->insn_cnt;
 	for (uint32_t s = 0; s < env->subprog_cnt; s++)
 		env->subprogs[s].end = s + 1 < env->subprog_cnt ? env->subprogs[s + 1].start : n;
-	bool *second = calloc(n, sizeof(bool));
+	bool *second = big_zalloc(n);
 	if (!second)
 		return env->err = -ENOMEM;
 	for (uint32_t i = 0; i < n; i += isa_insn_slots(&insns[i]))
@@ -137,13 +137,13 @@ static int check_jumps(struct verifier_env *env)
 	for (uint32_t s = 0; s < env->subprog_cnt; s++) {
 		if (second[env->subprogs[s].start]) {
 			verbose(env, "call into the middle of ldimm64 insn %u\n", env->subprogs[s].start);
-			free(second);
+			big_free(second, n);
 			return -EINVAL;
 		}
 	}
 	int err = 0;
 	for (uint32_t i = 0; i < n && !err; i += isa_insn_slots(&insns[i])) {
-		const struct isa_form *f = isa_form_of(&insns[i]);
+		const struct isa_form *f = insn_form(env, i);
 		env->facts->insn[i].subprog = (uint16_t)subprog_of(env, i);
 		if (isa_form_has(f, ISA_F_BRANCH) && isa_form_has(f, ISA_F_READS_DST)) {
 			uint16_t r = (uint16_t)(1u << insns[i].dst_reg);
@@ -184,7 +184,7 @@ static int check_jumps(struct verifier_env *env)
 		uint32_t last = env->subprogs[s].end - 1;
 		if (second[last] && last)
 			last--;
-		const struct isa_form *f = isa_form_of(&insns[last]);
+		const struct isa_form *f = insn_form(env, last);
 		if (f->op != ISA_OP_EXIT && f->op != ISA_OP_JA && f->op != ISA_OP_JA32) {
 			verbose(env, "last insn is not an exit or jmp\n");
 			env->prev_insn = last;
@@ -196,7 +196,7 @@ static int check_jumps(struct verifier_env *env)
 		if (env->subprogs[s].is_callback)
 			env->aux[env->subprogs[s].start].callback_head = true;
 	}
-	free(second);
+	big_free(second, n);
 	return err;
 }
 
@@ -205,14 +205,14 @@ static int check_jumps(struct verifier_env *env)
 static int find_loops(struct verifier_env *env)
 {
 	uint32_t n = env->insn_cnt;
-	uint8_t *color = calloc(n, 1); /* 0 white, 1 on stack, 2 done */
-	uint32_t *stk = malloc(n * sizeof(*stk));
-	uint8_t *edge = calloc(n, 1); /* next successor to visit */
-	bool *reach = calloc(n, sizeof(bool));
-	if (!color || !stk || !edge || !reach) {
-		free(color), free(stk), free(edge), free(reach);
+	/* per insn: color (0 white, 1 on stack, 2 done), the next successor
+	 * to visit, reached; the DFS stack */
+	size_t size = (size_t)n * (3 + sizeof(uint32_t));
+	uint8_t *mem = big_zalloc(size);
+	if (!mem)
 		return env->err = -ENOMEM;
-	}
+	uint32_t *stk = (uint32_t *)mem;
+	uint8_t *color = mem + n * sizeof(*stk), *edge = color + n, *reach = edge + n;
 	for (uint32_t s = 0; s < env->subprog_cnt; s++) {
 		uint32_t sp = 0, start = env->subprogs[s].start;
 		if (color[start])
@@ -223,7 +223,7 @@ static int find_loops(struct verifier_env *env)
 			uint32_t i = stk[sp - 1];
 			reach[i] = true;
 			const struct bpfrt_insn *insn = &env->insns[i];
-			const struct isa_form *f = isa_form_of(insn);
+			const struct isa_form *f = insn_form(env, i);
 			int64_t succ[2];
 			int ns = 0;
 			if (f->op != ISA_OP_EXIT) {
@@ -260,7 +260,7 @@ static int find_loops(struct verifier_env *env)
 			break;
 		}
 	}
-	free(color), free(stk), free(edge), free(reach);
+	big_free(mem, size);
 	return err;
 }
 

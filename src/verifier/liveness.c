@@ -32,13 +32,14 @@ static bool is_call(const struct isa_form *f)
 int compute_liveness(struct verifier_env *env)
 {
 	uint32_t n = env->insn_cnt;
-	uint16_t *in = malloc((n ? n : 1) * sizeof(*in));
+	size_t size = (n ? n : 1) * sizeof(uint16_t);
+	uint16_t *in = big_zalloc(size);
 	if (!in)
 		return -ENOMEM;
 	int err = isa_reg_liveness(env->insns, n, ISA_LIVE_VERIFIED, n, in, NULL);
 	for (uint32_t k = 0; !err && k < n; k++)
 		env->aux[k].live_in = in[k];
-	free(in);
+	big_free(in, size);
 	return err;
 }
 
@@ -227,7 +228,7 @@ static int subprog_stack_liveness(struct verifier_env *env, uint32_t start, uint
 		bool esc = escaped;
 		for (uint32_t k = 0; k < n; k++) {
 			uint32_t i = start + k;
-			const struct isa_form *f = isa_form_of(&insns[i]);
+			const struct isa_form *f = insn_form(env, i);
 			if (!st[k].seen || env->aux[i].second_slot || !f)
 				continue;
 			struct fp_state out;
@@ -248,7 +249,7 @@ static int subprog_stack_liveness(struct verifier_env *env, uint32_t start, uint
 		escaped = esc;
 	}
 	for (uint32_t k = 0; k < n; k++) {
-		const struct isa_form *f = isa_form_of(&insns[start + k]);
+		const struct isa_form *f = insn_form(env, start + k);
 		env->aux[start + k].call_stack_arg = f && is_call(f) && st[k].seen &&
 						     call_gets_fp(&st[k]);
 		env->aux[start + k].live_stack = 0;
@@ -260,7 +261,7 @@ static int subprog_stack_liveness(struct verifier_env *env, uint32_t start, uint
 		changed = false;
 		for (uint32_t k = n; k-- > 0;) {
 			uint32_t i = start + k;
-			const struct isa_form *f = isa_form_of(&insns[i]);
+			const struct isa_form *f = insn_form(env, i);
 			if (!st[k].seen || env->aux[i].second_slot || !f)
 				continue;
 			uint64_t out = 0, gen, kill;
@@ -292,7 +293,8 @@ int compute_stack_liveness(struct verifier_env *env)
 	for (uint32_t s = 0; s < env->subprog_cnt; s++)
 		if (env->subprogs[s].end - env->subprogs[s].start > max)
 			max = env->subprogs[s].end - env->subprogs[s].start;
-	struct fp_state *st = malloc((max ? max : 1) * sizeof(*st));
+	size_t size = (max ? max : 1) * sizeof(struct fp_state);
+	struct fp_state *st = big_zalloc(size);
 	if (!st)
 		return env->err = -ENOMEM;
 	for (uint32_t s = 0; s < env->subprog_cnt; s++) {
@@ -305,6 +307,6 @@ int compute_stack_liveness(struct verifier_env *env)
 			}
 		}
 	}
-	free(st);
+	big_free(st, size);
 	return 0;
 }

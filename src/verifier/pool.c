@@ -6,10 +6,14 @@
  * again (a popped branch's frame becomes the next pushed one's). The chunks
  * go when the verification ends.
  *
- * Fresh memory is populated a window at a time (one madvise for the
- * window's pages instead of a page fault for each): in a virtual machine a
- * page fault costs tens of microseconds, and a program walked loop turn by
- * loop turn stores thousands of states.
+ * Fresh memory is the cost to avoid: in this kind of virtual machine the
+ * first touch of each fresh 4 KiB page costs tens of microseconds (a
+ * shadow page table entry made by the host; populating with madvise does
+ * not help), a 2 MiB huge page about as much as one of those. So the chunks
+ * after the first, and the large per-instruction arrays (big_zalloc), are
+ * 2 MiB-aligned mappings advised as huge pages: a program walked loop turn
+ * by loop turn stores thousands of states, a long program has an aux entry
+ * per instruction.
  *
  * Under AddressSanitizer every block is its own malloc, so that the
  * sanitizer still sees each one.
@@ -19,7 +23,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <unistd.h>
 
 #include "verifier/pool.h"
 
@@ -31,28 +34,21 @@
 #endif
 #endif
 
-#ifndef MADV_POPULATE_WRITE
-#define MADV_POPULATE_WRITE 23
-#endif
-
 #define UNIT 16
 #define MAX_BLOCK 8192 /* larger blocks: malloc */
 #define CLASSES (MAX_BLOCK / UNIT + 1)
-#define FIRST_CHUNK (32u << 10)
-#define LAST_CHUNK (1u << 20) /* chunks double up to this */
-#define WINDOW (32u << 10)    /* populated at a time, after the first one */
+#define FIRST_CHUNK (32u << 10) /* malloc: likely warm heap memory */
+#define HUGE_PAGE (2u << 20)	/* the later chunks: one huge page each */
+#define BIG_MIN (128u << 10)	/* big_zalloc below this: calloc */
 
 struct chunk {
 	struct chunk *next;
-	size_t size;
+	size_t size; /* 0: the first chunk (malloc) */
 };
 
 struct pool {
 	struct chunk *chunks;
 	char *next, *end;     /* the unused part of the newest chunk */
-	char *populated;      /* ... populated up to here */
-	size_t chunk_size;    /* of the next chunk */
-	size_t handed;	      /* bytes carved so far */
 	void *free[CLASSES];  /* freed blocks by size / UNIT */
 };
 
@@ -61,13 +57,57 @@ struct pool *pool_new(void)
 	return calloc(1, sizeof(struct pool));
 }
 
+static size_t huge_round(size_t size)
+{
+	return (size + HUGE_PAGE - 1) & ~(size_t)(HUGE_PAGE - 1);
+}
+
+void *big_zalloc(size_t size)
+{
+#ifndef POOL_PASSTHROUGH
+	if (size >= BIG_MIN) {
+		/* map a huge page more than needed, keep the aligned part */
+		size_t len = huge_round(size);
+		char *m = mmap(NULL, len + HUGE_PAGE, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (m == MAP_FAILED)
+			return NULL;
+		char *a = (char *)(((uintptr_t)m + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1));
+		if (a > m)
+			munmap(m, (size_t)(a - m));
+		if (a + len < m + len + HUGE_PAGE)
+			munmap(a + len, (size_t)(m + len + HUGE_PAGE - (a + len)));
+		(void)madvise(a, len, MADV_HUGEPAGE); /* a hint: 4 KiB pages without */
+		return a;
+	}
+#endif
+	return calloc(1, size ? size : 1);
+}
+
+void big_free(void *b, size_t size)
+{
+	if (!b)
+		return;
+#ifndef POOL_PASSTHROUGH
+	if (size >= BIG_MIN) {
+		munmap(b, huge_round(size));
+		return;
+	}
+#endif
+	(void)size;
+	free(b);
+}
+
 void pool_destroy(struct pool *p)
 {
 	if (!p)
 		return;
 	for (struct chunk *c = p->chunks, *n; c; c = n) {
 		n = c->next;
-		free(c);
+		if (c->size)
+			big_free(c, c->size);
+		else
+			free(c);
 	}
 	free(p);
 }
@@ -77,53 +117,22 @@ static inline size_t round_up(size_t size)
 	return (size + UNIT - 1) & ~(size_t)(UNIT - 1);
 }
 
-void mem_populate(void *b, size_t size)
-{
-	long page = sysconf(_SC_PAGESIZE);
-	uintptr_t a = ((uintptr_t)b + (uintptr_t)page - 1) & ~(uintptr_t)(page - 1);
-	uintptr_t e = ((uintptr_t)b + size) & ~(uintptr_t)(page - 1);
-	if (e > a)
-		(void)madvise((void *)a, e - a, MADV_POPULATE_WRITE);
-}
-
 #ifndef POOL_PASSTHROUGH
-/* Populates [from, to) of fresh chunk memory (whole pages around it). */
-static void populate(char *from, char *to)
-{
-	static long page;
-	if (!page)
-		page = sysconf(_SC_PAGESIZE);
-	uintptr_t a = (uintptr_t)from & ~(uintptr_t)(page - 1);
-	uintptr_t b = ((uintptr_t)to + (uintptr_t)page - 1) & ~(uintptr_t)(page - 1);
-	(void)madvise((void *)a, b - a, MADV_POPULATE_WRITE); /* a hint: errors are fine */
-}
-
 static void *carve(struct pool *p, size_t size)
 {
 	if ((size_t)(p->end - p->next) < size) {
-		size_t want = p->chunk_size ? p->chunk_size : FIRST_CHUNK;
-		struct chunk *c = malloc(want);
+		size_t want = p->chunks ? HUGE_PAGE : FIRST_CHUNK;
+		struct chunk *c = p->chunks ? big_zalloc(want) : malloc(want);
 		if (!c)
 			return NULL;
 		c->next = p->chunks;
-		c->size = want;
+		c->size = p->chunks ? want : 0;
 		p->chunks = c;
-		p->next = p->populated = (char *)c + round_up(sizeof(*c));
+		p->next = (char *)c + round_up(sizeof(*c));
 		p->end = (char *)c + want;
-		p->chunk_size = want < LAST_CHUNK ? want * 2 : LAST_CHUNK;
 	}
 	char *b = p->next;
 	p->next += size;
-	p->handed += size;
-	if (p->next > p->populated) {
-		/* the first window is likely warm heap memory: left alone */
-		char *to = p->populated + WINDOW > p->end ? p->end : p->populated + WINDOW;
-		if (to < p->next)
-			to = p->next;
-		if (p->handed > WINDOW)
-			populate(p->populated, to);
-		p->populated = to;
-	}
 	return b;
 }
 #endif

@@ -15,9 +15,10 @@ void *pool_alloc(struct pool *p, size_t size);
 void *pool_zalloc(struct pool *p, size_t size);
 /* Gives back a block of `size` bytes (the size it was allocated with). */
 void pool_free(struct pool *p, void *b, size_t size);
-/* Populates the whole pages inside [b, b + size) at once, for a large
- * block that will be written all over (a hint: errors are ignored). */
-void mem_populate(void *b, size_t size);
+/* Large zeroed arrays (per-instruction data): huge pages where the system
+ * gives them. big_free takes the size big_zalloc was given. */
+void *big_zalloc(size_t size);
+void big_free(void *b, size_t size);
 /* The block resized from `old` to `size` bytes, its contents kept (realloc). */
 void *pool_grow(struct pool *p, void *b, size_t old, size_t size);
 

@@ -32,7 +32,7 @@ void verifier_facts_free(struct verifier_facts *facts)
 {
 	if (!facts)
 		return;
-	free(facts->insn);
+	big_free(facts->insn, (facts->insn_cnt ? facts->insn_cnt : 1) * sizeof(*facts->insn));
 	free(facts->subprogs);
 	free(facts);
 }
@@ -43,7 +43,7 @@ static struct verifier_facts *facts_new(size_t cnt)
 	if (!f)
 		return NULL;
 	f->insn_cnt = cnt;
-	f->insn = calloc(cnt ? cnt : 1, sizeof(*f->insn));
+	f->insn = big_zalloc((cnt ? cnt : 1) * sizeof(*f->insn));
 	if (!f->insn) {
 		free(f);
 		return NULL;
@@ -143,17 +143,12 @@ int verifier_run(const struct bpfrt_insn *insns, size_t cnt, const struct bpfrt_
 	env->insn_cnt = (uint32_t)cnt;
 	env->opts = &opts;
 	env->log = &log;
-	env->aux = calloc(cnt, sizeof(*env->aux));
+	env->aux = big_zalloc(cnt * sizeof(*env->aux));
 	env->facts = facts_new(cnt);
 	env->pool = pool_new();
 	int err = -ENOMEM;
 	if (!env->aux || !env->facts || !env->pool)
 		goto out;
-	if (cnt * sizeof(*env->aux) >= (256u << 10)) {
-		/* fresh pages, all written: one madvise, not a fault each */
-		mem_populate(env->aux, cnt * sizeof(*env->aux));
-		mem_populate(env->facts->insn, cnt * sizeof(*env->facts->insn));
-	}
 	/* Programs with loops are first walked with loop widening (cheaper,
 	 * and it proves loops the kernel's budget cannot); if that fails, the
 	 * kernel-like walk decides (and writes the log). */
@@ -209,7 +204,7 @@ out:
 	free_pending(env);
 	free_stored_states(env);
 	pool_destroy(env->pool);
-	free(env->aux);
+	big_free(env->aux, env->insn_cnt * sizeof(*env->aux));
 	verifier_facts_free(env->facts);
 	free(env);
 	return err;
