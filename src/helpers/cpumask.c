@@ -14,7 +14,7 @@
 
 #include "helpers/kfuncs.h"
 
-#define CPUMASK_BITS 1024
+#define CPUMASK_BITS (CPUMASK_BYTES * 8)
 
 struct bpf_cpumask {
 	_Atomic uint64_t bits[CPUMASK_BITS / 64];

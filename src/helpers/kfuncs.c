@@ -157,12 +157,13 @@ static const struct kfunc_proto kfuncs[] = {
 	{ "bpf_cpumask_release", KFUNC_RET_VOID, { A(PTR_TO_CPUMASK) },
 	  KFUNC_F_RELEASE | KFUNC_F_TRUSTED_ARGS, kfunc_cpumask_release },
 	{ "bpf_cpumask_set_cpu", KFUNC_RET_VOID, { A(ANYTHING), A(PTR_TO_CPUMASK) },
-	  KFUNC_F_TRUSTED_ARGS, kfunc_cpumask_set_cpu },
+	  KFUNC_F_RCU, kfunc_cpumask_set_cpu },
 	{ "bpf_cpumask_clear_cpu", KFUNC_RET_VOID, { A(ANYTHING), A(PTR_TO_CPUMASK) },
-	  KFUNC_F_TRUSTED_ARGS, kfunc_cpumask_clear_cpu },
+	  KFUNC_F_RCU, kfunc_cpumask_clear_cpu },
 	{ "bpf_cpumask_test_cpu", KFUNC_RET_INTEGER, { A(ANYTHING), A(PTR_TO_CPUMASK) },
-	  KFUNC_F_TRUSTED_ARGS, kfunc_cpumask_test_cpu },
-	{ "bpf_cpumask_weight", KFUNC_RET_INTEGER, { A(PTR_TO_CPUMASK) }, KFUNC_F_TRUSTED_ARGS,
+	  KFUNC_F_RCU | KFUNC_F_CPUMASK, kfunc_cpumask_test_cpu },
+	{ "bpf_cpumask_weight", KFUNC_RET_INTEGER, { A(PTR_TO_CPUMASK) },
+	  KFUNC_F_RCU | KFUNC_F_CPUMASK,
 	  kfunc_cpumask_weight },
 };
 

@@ -30,6 +30,10 @@ enum {
 	KFUNC_F_ITER_NEW = 1 << 7,   /* initialises the iterator in arg 1 (KF_ITER_NEW) */
 	KFUNC_F_ITER_NEXT = 1 << 8,  /* next element or NULL (KF_ITER_NEXT) */
 	KFUNC_F_ITER_DESTROY = 1 << 9, /* destroys the iterator (KF_ITER_DESTROY) */
+	KFUNC_F_RCU = 1 << 10,	     /* pointer arguments trusted or RCU-protected (KF_RCU) */
+	/* the cpumask argument is a `const struct cpumask *`: a trusted BTF
+	 * pointer to a struct cpumask of the target is taken too */
+	KFUNC_F_CPUMASK = 1 << 11,
 };
 
 enum kfunc_ret {
@@ -58,7 +62,8 @@ uint64_t kfunc_iter_num_next(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4,
 uint64_t kfunc_iter_num_destroy(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5,
 				struct bpfrt_run_ctx *rc);
 
-/* The cpumask kfuncs (cpumask.c). */
+/* The cpumask kfuncs (cpumask.c). A struct cpumask they read is 1024 bits. */
+#define CPUMASK_BYTES 128
 #define CPUMASK_KFN(name)                                                                          \
 	uint64_t kfunc_cpumask_##name(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4,          \
 				      uint64_t r5, struct bpfrt_run_ctx *rc)

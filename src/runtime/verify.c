@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include <bpf/btf.h>
+#include <linux/bpf.h>
 
 #include "helpers/kfuncs.h"
 #include "runtime/runtime_priv.h"
@@ -204,11 +205,14 @@ void verify_input_target(struct bpfrt_verify_opts *vo, const struct bpfrt_progra
 {
 	enum bpfrt_attach_kind k = bpfrt_program__attach_kind(prog);
 	const struct bpfrt_attach_target *at = bpfrt_program__attach_target(prog);
+	bool tp_btf = k == BPFRT_ATTACH_RAW_TP &&
+		      bpfrt_program__expected_attach_type(prog) == BPF_TRACE_RAW_TP;
 	bool traces = k == BPFRT_ATTACH_FENTRY || k == BPFRT_ATTACH_FEXIT ||
-		      k == BPFRT_ATTACH_FMOD_RET || k == BPFRT_ATTACH_FSESSION;
+		      k == BPFRT_ATTACH_FMOD_RET || k == BPFRT_ATTACH_FSESSION || tp_btf;
 
 	vo->target_btf = traces ? btf : NULL;
-	vo->target_func = func ? func : at ? at->func : NULL;
+	/* tp_btf/NAME: the tracepoint's name (its btf_trace_NAME typedef) */
+	vo->target_func = func ? func : !at ? NULL : tp_btf ? at->raw : at->func;
 	vo->target_func_id = 0;
 }
 

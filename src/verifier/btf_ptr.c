@@ -14,9 +14,12 @@
  * is needed, as in the kernel.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <bpf/btf.h>
+#include <linux/bpf.h>
+#undef MAX_BPF_REG /* the UAPI's; state.h has the verifier's */
 
 #include "verifier/state.h"
 
@@ -33,6 +36,18 @@ static const struct btf_type *skip_mods(const struct btf *btf, uint32_t tid, uin
 	return tid ? t : NULL;
 }
 
+/* The kernel's btf_type_str(): "STRUCT", "ARRAY", ... */
+static const char *kind_str(const struct btf_type *t)
+{
+	static const char *const kinds[] = {
+		"UNKNOWN", "INT",	  "PTR", "ARRAY", "STRUCT",  "UNION",    "ENUM",
+		"FWD",	   "TYPEDEF",	  "VOLATILE", "CONST", "RESTRICT", "FUNC", "FUNC_PROTO",
+		"VAR",	   "DATASEC",	  "FLOAT", "DECL_TAG", "TYPE_TAG", "ENUM64",
+	};
+	unsigned k = t ? btf_kind(t) : 0;
+	return k < sizeof(kinds) / sizeof(kinds[0]) ? kinds[k] : "UNKNOWN";
+}
+
 static const char *type_name(const struct btf *btf, const struct btf_type *t)
 {
 	const char *n = t ? btf__name_by_offset(btf, t->name_off) : NULL;
@@ -46,23 +61,49 @@ const char *btf_ptr_name(const struct verifier_env *env, const struct reg_state 
 	return type_name(env->btf, btf__type_by_id(env->btf, r->btf_id));
 }
 
+/* tp_btf/NAME: the tracepoint's `btf_trace_NAME` typedef, a pointer to a
+ * prototype whose first parameter (the kernel's `void *__data`) is not in
+ * the context, as the kernel's bpf_check_attach_target(); else a FUNC NAME. */
+static const struct btf_type *tp_btf_proto(struct verifier_env *env, const struct btf *btf,
+					   const char *name)
+{
+	char tname[128];
+	if (!name || snprintf(tname, sizeof(tname), "btf_trace_%s", name) >= (int)sizeof(tname))
+		return NULL;
+	int id = btf__find_by_name_kind(btf, tname, BTF_KIND_TYPEDEF);
+	const struct btf_type *t = id > 0 ? btf__type_by_id(btf, (uint32_t)id) : NULL;
+	t = t ? skip_mods(btf, t->type, NULL) : NULL;
+	t = t && btf_is_ptr(t) ? skip_mods(btf, t->type, NULL) : NULL;
+	if (!t || !btf_is_func_proto(t) || !btf_vlen(t))
+		return NULL;
+	env->target_skip = 1;
+	return t;
+}
+
 int btf_target_init(struct verifier_env *env)
 {
 	const struct bpfrt_verify_opts *o = env->opts;
 	const struct btf *btf = o->target_btf;
-	const struct btf_type *t;
+	const struct btf_type *t = NULL;
 	enum bpfrt_attach_kind k = o->attach;
 
+	/* the kernel's prog_args_trusted(): tp_btf arguments are trusted,
+	 * fentry/fexit ones are not */
+	env->tp_btf = k == BPFRT_ATTACH_RAW_TP && o->expected_attach_type == BPF_TRACE_RAW_TP;
 	if (!btf)
 		return 0;
 	if (k != BPFRT_ATTACH_FENTRY && k != BPFRT_ATTACH_FEXIT && k != BPFRT_ATTACH_FMOD_RET &&
-	    k != BPFRT_ATTACH_FSESSION) {
-		verbose(env, "target BTF is for fentry/fexit/fmod_ret/fsession programs, not %s\n",
-			bpfrt_attach_kind_name(k));
+	    k != BPFRT_ATTACH_FSESSION && !env->tp_btf) {
+		verbose(env, "target BTF is for fentry/fexit/fmod_ret/fsession programs, not %s%s\n",
+			bpfrt_attach_kind_name(k),
+			k == BPFRT_ATTACH_RAW_TP ? " (tp_btf programs: expected attach type "
+						   "BPF_TRACE_RAW_TP)" : "");
 		return -EINVAL;
 	}
 	uint32_t id = o->target_func_id;
-	if (!id) {
+	if (!id && env->tp_btf)
+		t = tp_btf_proto(env, btf, o->target_func);
+	if (!id && !t) {
 		int found = o->target_func ? btf__find_by_name_kind(btf, o->target_func,
 								    BTF_KIND_FUNC)
 					   : -ENOENT;
@@ -73,7 +114,8 @@ int btf_target_init(struct verifier_env *env)
 		}
 		id = (uint32_t)found;
 	}
-	t = btf__type_by_id(btf, id);
+	if (!t)
+		t = btf__type_by_id(btf, id);
 	if (t && btf_is_func(t))
 		t = btf__type_by_id(btf, t->type);
 	if (!t || !btf_is_func_proto(t)) {
@@ -92,12 +134,21 @@ uint32_t btf_target_nargs(const struct verifier_env *env)
 	/* a variadic function's last parameter has type 0 */
 	if (n && !btf_params(p)[n - 1].type)
 		n--;
-	return n;
+	return n > env->target_skip ? n - env->target_skip : 0;
+}
+
+/* The parameter's name ends in `suffix` (the kernel's btf_param_match_suffix). */
+static bool param_suffix(const struct btf *btf, const struct btf_param *p, const char *suffix)
+{
+	const char *n = btf__name_by_offset(btf, p->name_off);
+	size_t ln = n ? strlen(n) : 0, ls = strlen(suffix);
+	return ln > ls && !strcmp(n + ln - ls, suffix);
 }
 
 void btf_ctx_arg(struct verifier_env *env, uint32_t arg, bool ret, struct reg_state *dst)
 {
 	const struct btf_type *p = env->target_proto;
+	const struct btf_param *param = NULL;
 	uint32_t tid, sid;
 
 	mark_reg_unknown(dst);
@@ -105,12 +156,14 @@ void btf_ctx_arg(struct verifier_env *env, uint32_t arg, bool ret, struct reg_st
 		return;
 	if (ret && env->opts->attach == BPFRT_ATTACH_FMOD_RET)
 		return; /* the previous fmod_ret program's return: an int */
-	if (ret)
+	if (ret) {
 		tid = p->type;
-	else if (arg < btf_target_nargs(env))
-		tid = btf_params(p)[arg].type;
-	else
+	} else if (arg < btf_target_nargs(env)) {
+		param = &btf_params(p)[arg + env->target_skip];
+		tid = param->type;
+	} else {
 		return;
+	}
 	const struct btf_type *t = skip_mods(env->btf, tid, NULL);
 	if (!t || !btf_is_ptr(t))
 		return;
@@ -119,6 +172,65 @@ void btf_ctx_arg(struct verifier_env *env, uint32_t arg, bool ret, struct reg_st
 		return; /* void *, char *, pointers to pointers: numbers */
 	mark_ptr(dst, PTR_TO_BTF_ID);
 	dst->btf_id = sid;
+	if (env->tp_btf)
+		dst->flags |= PTR_TRUSTED;
+	if (param && env->tp_btf && param_suffix(env->btf, param, "__nullable")) {
+		/* a tracepoint argument declared NULL-able: checked before use */
+		dst->flags |= PTR_MAYBE_NULL;
+		dst->id = new_id(env);
+	}
+}
+
+/* The kernel's bpf_tracing_ctx_access() and, for tp_btf with the
+ * tracepoint's BTF, btf_ctx_access(): up to 12 u64 arguments, read only,
+ * aligned loads; a pointer argument is read whole. */
+int btf_raw_tp_access(struct verifier_env *env, int off, int size, struct reg_state *dst)
+{
+	const char *tname = env->opts->target_func ? env->opts->target_func : "?";
+	uint32_t n = env->opts->nr_args;
+
+	mark_reg_unknown(dst);
+	if (off >= 8 * 12 || off % size) {
+		verbose(env, "invalid bpf_context access off=%d size=%d\n", off, size);
+		return -EACCES;
+	}
+	if (!env->target_proto) {
+		/* raw_tp: numbers; the tracepoint's argument count, when given */
+		if (n && (uint32_t)off / 8 >= n) {
+			verbose(env,
+				"invalid bpf_context access off=%d size=%d: raw_tp programs get %u u64 arguments\n",
+				off, size, n);
+			return -EACCES;
+		}
+		coerce_reg_to_size(dst, size);
+		return 0;
+	}
+	if (off % 8) {
+		verbose(env, "func '%s' offset %d is not multiple of 8\n", tname, off);
+		return -EACCES;
+	}
+	uint32_t arg = (uint32_t)off / 8;
+	if (arg >= btf_target_nargs(env)) {
+		verbose(env, "func '%s' doesn't have %u-th argument\n", tname, arg + 1);
+		return -EACCES;
+	}
+	const struct btf_type *t =
+		skip_mods(env->btf, btf_params(env->target_proto)[arg + env->target_skip].type, NULL);
+	if (t && btf_is_ptr(t)) {
+		if (size != 8) {
+			verbose(env, "func '%s' size %d must be 8\n", tname, size);
+			return -EACCES;
+		}
+		btf_ctx_arg(env, arg, false, dst);
+		return 0;
+	}
+	if (!t || !(btf_is_int(t) || btf_is_any_enum(t) || btf_is_composite(t))) {
+		verbose(env, "func '%s' arg%u '%s' has type %s. Only pointer access is allowed\n",
+			tname, arg, t ? btf__name_by_offset(env->btf, t->name_off) : "", kind_str(t));
+		return -EACCES;
+	}
+	coerce_reg_to_size(dst, size);
+	return 0;
 }
 
 enum walk { WALK_ERR = -1, WALK_SCALAR, WALK_PTR };
@@ -291,4 +403,88 @@ int btf_ptr_access(struct verifier_env *env, uint32_t regno, int off, int size, 
 	default:
 		return -EACCES;
 	}
+}
+
+/* The kernel's btf_struct_ids_match() (not strict): the struct at byte
+ * `off` of struct `id`, descending through the members that hold `off`
+ * (a struct's first member is at its own address), named `want`. */
+static const struct btf_type *struct_at(const struct btf *btf, uint32_t id, uint32_t off,
+					const char *want)
+{
+	for (int depth = 0; depth < 32; depth++) {
+		const struct btf_type *t = skip_mods(btf, id, &id);
+		if (!t || !btf_is_composite(t))
+			return NULL;
+		if (!off && !strcmp(type_name(btf, t), want))
+			return t;
+		const struct btf_member *m = btf_members(t);
+		bool found = false;
+		for (uint32_t i = 0; i < btf_vlen(t) && !found; i++, m++) {
+			uint32_t moff = btf_member_bit_offset(t, i) / 8, mid;
+			const struct btf_type *mt = skip_mods(btf, m->type, &mid);
+			if (btf_member_bitfield_size(t, i) || !mt || !btf_is_composite(mt) ||
+			    off < moff || off >= moff + mt->size)
+				continue;
+			id = mid;
+			off -= moff;
+			found = true;
+		}
+		if (!found)
+			return NULL;
+	}
+	return NULL;
+}
+
+int btf_kfunc_arg(struct verifier_env *env, uint32_t regno, const char *func, bool trusted,
+		  bool rcu, const char *want, uint32_t min_size)
+{
+	const struct reg_state *r = &cur_regs(env)[regno];
+	char b[48], tn[48];
+	uint32_t argno = regno - 1;
+
+	reg_type_str(r, b, sizeof(b));
+	if ((trusted || rcu) && (r->flags & PTR_MAYBE_NULL)) {
+		verbose(env, "Possibly NULL pointer passed to trusted arg%u\n", argno);
+		return -EACCES;
+	}
+	/* the kernel's is_trusted_reg(): a reference, or PTR_TRUSTED alone
+	 * (pointers walked from an argument are neither) */
+	bool is_trusted = r->ref_obj_id || ((r->flags & PTR_TRUSTED) && !(r->flags & PTR_UNTRUSTED));
+	if ((trusted || rcu) && !is_trusted) {
+		verbose(env, rcu ? "R%u must be a rcu pointer\n" : "R%u must be referenced or trusted\n",
+			regno);
+		return -EINVAL;
+	}
+	if (!(trusted || rcu) && (r->flags & PTR_UNTRUSTED)) {
+		verbose(env, "arg#%u is %s expected ptr_ or socket\n", argno, b);
+		return -EINVAL;
+	}
+	if (r->off < 0) {
+		verbose(env, "negative offset %s ptr R%u off=%d disallowed\n", b, regno, r->off);
+		return -EACCES;
+	}
+	if (!tnum_equals_const(r->var_off, 0)) {
+		verbose(env, "variable %s access var_off=%s disallowed\n", b,
+			tnum_str(r->var_off, tn, sizeof(tn)));
+		return -EACCES;
+	}
+	const struct btf_type *reg_t = btf__type_by_id(env->btf, r->btf_id);
+	const struct btf_type *t = want ? struct_at(env->btf, r->btf_id, (uint32_t)r->off, want)
+					: NULL;
+	if (!t) {
+		verbose(env,
+			"kernel function %s args#%u expected pointer to STRUCT %s but R%u has a pointer to %s %s\n",
+			func, argno, want ? want : "bpf_cpumask", regno, kind_str(reg_t),
+			type_name(env->btf, reg_t));
+		if (!want)
+			verbose(env, "(only a %s the program made itself is one)\n", "bpf_cpumask");
+		return -EINVAL;
+	}
+	if (t->size < min_size) {
+		verbose(env,
+			"kernel function %s args#%u expected pointer to STRUCT %s of at least %u bytes, R%u's has %u\n",
+			func, argno, want, min_size, regno, t->size);
+		return -EINVAL;
+	}
+	return 0;
 }

@@ -35,6 +35,7 @@ enum ctx_layout {
 	CTX_ARGS,    /* u64 args[nr_args] (+ return value), read-only */
 	CTX_BYTES,   /* a record of ctx_size bytes, read-only */
 	CTX_PACKET,  /* struct xdp_md or struct __sk_buff: fields table below */
+	CTX_RAW_TP,  /* raw_tp, tp_btf: u64 args[], read-only (btf_ptr.c) */
 };
 
 struct ctx_desc {
@@ -162,6 +163,8 @@ static const struct ctx_desc args_ctx = { "fentry", "an array of u64 arguments",
 static const struct ctx_desc args_ret_ctx = {
 	"fexit", "an array of u64 arguments and the return value", CTX_ARGS, 0, 0, true
 };
+static const struct ctx_desc raw_tp_ctx = { "raw_tp", "an array of u64 arguments", CTX_RAW_TP,
+					    0, 0, false };
 static const struct ctx_desc perf_ctx = { "perf_event", "sampled registers", CTX_PT_REGS, PT_ALL,
 					  16, false };
 static const struct ctx_desc tp_ctx = { "tracepoint", "the tracepoint's record", CTX_BYTES, 0, 0,
@@ -194,8 +197,9 @@ static const struct ctx_desc *desc_of(const struct verifier_env *env)
 	case BPFRT_ATTACH_KRETPROBE_MULTI:
 		return &ret_ctx;
 	case BPFRT_ATTACH_FENTRY:
-	case BPFRT_ATTACH_RAW_TP:
 		return &args_ctx;
+	case BPFRT_ATTACH_RAW_TP:
+		return &raw_tp_ctx;
 	case BPFRT_ATTACH_FEXIT:
 	case BPFRT_ATTACH_FSESSION:
 	case BPFRT_ATTACH_FMOD_RET:
@@ -365,6 +369,8 @@ int ctx_check_access(struct verifier_env *env, uint32_t regno, int off, int size
 		}
 		break;
 	}
+	case CTX_RAW_TP:
+		return btf_raw_tp_access(env, off, size, dst);
 	case CTX_BYTES:
 		if ((uint64_t)off + (uint64_t)size > env->opts->ctx_size)
 			return bad_access(env, off, size);

@@ -4,9 +4,12 @@
  * src/helpers/kfuncs.c's table, set by the runtime from the extern's name
  * before verification): checked against the table's prototypes as helper
  * calls are against protos.c — argument kinds, the kernel's KF_* flags
- * (KF_ACQUIRE, KF_RELEASE, KF_RET_NULL, KF_TRUSTED_ARGS, the iterator
- * flags), dynptr arguments and slices, session-only kfuncs, and bpf_throw,
- * which ends the path (no reference or lock may be held).
+ * (KF_ACQUIRE, KF_RELEASE, KF_RET_NULL, KF_TRUSTED_ARGS, KF_RCU, the
+ * iterator flags), dynptr arguments and slices, session-only kfuncs, and
+ * bpf_throw, which ends the path (no reference or lock may be held).
+ * BTF-typed pointers (btf_ptr.c) are taken where the kernel's prototype is
+ * a kernel struct (a `const struct cpumask *`) when trusted: a tp_btf
+ * argument, not an fentry one nor a pointer read through one.
  */
 #include <errno.h>
 
@@ -40,7 +43,8 @@ static bool may_write_packets(enum bpfrt_attach_kind k)
 	return k == BPFRT_ATTACH_UNSPEC || k == BPFRT_ATTACH_XDP || k == BPFRT_ATTACH_TC;
 }
 
-/* KF_TRUSTED_ARGS: pointers as the program got them, not moved. */
+/* KF_TRUSTED_ARGS, KF_RCU: the program's own objects (a bpf_cpumask) as
+ * the program got them, not moved. */
 static int check_trusted(struct verifier_env *env, uint32_t regno)
 {
 	const struct reg_state *r = &cur_regs(env)[regno];
@@ -99,6 +103,17 @@ int do_kfunc_call(struct verifier_env *env, int insn_idx, int *next_idx, bool *p
 			verbose(env, "R%u is not a scalar\n", regno);
 			return -EINVAL;
 		}
+		if (k->args[i] == HELPER_ARG_PTR_TO_CPUMASK && regs[regno].type == PTR_TO_BTF_ID) {
+			/* a pointer of the target's BTF: trusted (or RCU) as the
+			 * flags ask, and a struct cpumask where one is taken */
+			err = btf_kfunc_arg(env, regno, k->name, k->flags & KFUNC_F_TRUSTED_ARGS,
+					    k->flags & KFUNC_F_RCU,
+					    (k->flags & KFUNC_F_CPUMASK) ? "cpumask" : NULL,
+					    CPUMASK_BYTES);
+			if (err)
+				return err;
+			continue;
+		}
 		if (k->args[i] == HELPER_ARG_PTR_TO_ITER) {
 			if (regs[regno].type == NOT_INIT) {
 				verbose(env, "R%u !read_ok\n", regno);
@@ -108,7 +123,7 @@ int do_kfunc_call(struct verifier_env *env, int insn_idx, int *next_idx, bool *p
 		} else {
 			err = check_arg(env, NULL, regno, k->args[i], &meta);
 		}
-		if (!err && (k->flags & KFUNC_F_TRUSTED_ARGS))
+		if (!err && (k->flags & (KFUNC_F_TRUSTED_ARGS | KFUNC_F_RCU)))
 			err = check_trusted(env, regno);
 		if (err)
 			return err;

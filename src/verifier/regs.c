@@ -26,9 +26,10 @@ const char *reg_type_str(const struct reg_state *r, char *buf, unsigned size)
 {
 	const char *base = r->type < REG_TYPE_COUNT ? type_names[r->type] : "?";
 	bool btf = r->type == PTR_TO_BTF_ID;
-	snprintf(buf, size, "%s%s%s%s%s", (r->flags & MEM_RDONLY) ? "rdonly_" : "",
+	snprintf(buf, size, "%s%s%s%s%s%s", (r->flags & MEM_RDONLY) ? "rdonly_" : "",
 		 (r->flags & MEM_RINGBUF) ? "ringbuf_" : "",
-		 (r->flags & PTR_UNTRUSTED) ? "untrusted_" : "", base,
+		 (r->flags & PTR_UNTRUSTED) ? "untrusted_" : "",
+		 (r->flags & PTR_TRUSTED) ? "trusted_" : "", base,
 		 !(r->flags & PTR_MAYBE_NULL) ? "" : btf ? "or_null_" : "_or_null");
 	return buf;
 }

@@ -58,6 +58,7 @@ enum {
 	MEM_RDONLY = 1 << 1,
 	MEM_RINGBUF = 1 << 2,
 	PTR_UNTRUSTED = 1 << 3, /* PTR_TO_BTF_ID read through a union */
+	PTR_TRUSTED = 1 << 4,	/* PTR_TO_BTF_ID valid for the whole run (tp_btf arguments) */
 };
 
 struct reg_state {
@@ -291,6 +292,8 @@ struct verifier_env {
 	 * prototype; NULL without. */
 	const struct btf *btf;
 	const struct btf_type *target_proto; /* struct btf_type of libbpf */
+	bool tp_btf;	     /* a tp_btf program: arguments trusted */
+	uint8_t target_skip; /* leading parameters not in the context (btf_trace_X's __data) */
 	struct verifier_log *log;
 	uint32_t prev_insn; /* for the log */
 	const struct bpfrt_line_info *last_linfo; /* the source line printed last */
@@ -422,6 +425,13 @@ int btf_ptr_access(struct verifier_env *env, uint32_t regno, int off, int size, 
 		   struct reg_state *dst);
 /* The name of r's struct ("task_struct"), for the log. */
 const char *btf_ptr_name(const struct verifier_env *env, const struct reg_state *r);
+/* A load of [off, off+size) of a raw_tp or tp_btf context (u64 args). */
+int btf_raw_tp_access(struct verifier_env *env, int off, int size, struct reg_state *dst);
+/* A BTF pointer as a kfunc's struct argument: trusted (KF_TRUSTED_ARGS)
+ * or RCU-protected (KF_RCU) as the flags ask, pointing at a struct `want`
+ * of at least `min_size` bytes (want NULL: none of the target's will do). */
+int btf_kfunc_arg(struct verifier_env *env, uint32_t regno, const char *func, bool trusted,
+		  bool rcu, const char *want, uint32_t min_size);
 
 /* ---- packet.c ---- */
 enum { AT_PKT_END = -1, BEYOND_PKT_END = -2 };

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * BTF-typed pointers in fentry/fexit contexts (src/verifier/btf_ptr.c):
+ * BTF-typed pointers in fentry/fexit and tp_btf contexts (src/verifier/btf_ptr.c):
  * with the traced function's BTF (support/btf_target.h), an argument that
  * points to a struct loads as ptr_STRUCT; field reads are checked against
  * the struct's members (nested, arrays, bitfields, pointer members giving
@@ -20,6 +20,7 @@
 
 #include "bpfrt/asm.h"
 #include "bpfrt/verifier.h"
+#include "helpers/kfuncs.h"
 #include "support/btf_target.h"
 #include "verifier/facts.h"
 
@@ -31,6 +32,7 @@ struct run {
 	const char *func;   /* NULL: no target BTF */
 	uint32_t nr_args;
 	const char *text;
+	uint32_t expected_attach_type; /* 23, BPF_TRACE_RAW_TP: tp_btf */
 };
 
 static int verify(const struct run *r, struct verifier_facts **facts)
@@ -46,6 +48,7 @@ static int verify(const struct run *r, struct verifier_facts **facts)
 		.sz = sizeof(o), .attach = r->attach, .nr_args = r->nr_args, .gpl = true,
 		.log_level = 2, .log_buf = vlog, .log_size = sizeof(vlog),
 		.target_btf = r->func ? btf : NULL, .target_func = r->func,
+		.expected_attach_type = r->expected_attach_type,
 	};
 	int err = verifier_run(insns, cnt, &o, facts);
 	free(insns);
@@ -54,14 +57,14 @@ static int verify(const struct run *r, struct verifier_facts **facts)
 
 static void accept(const char *text, const char *func, enum bpfrt_attach_kind k)
 {
-	struct run r = { k, func, 0, text };
+	struct run r = { k, func, 0, text, 0 };
 	if (verify(&r, NULL))
 		fail_msg("rejected:\n%s\n%s", text, vlog);
 }
 
 static void reject(const char *text, const char *func, const char *msg)
 {
-	struct run r = { BPFRT_ATTACH_FENTRY, func, 0, text };
+	struct run r = { BPFRT_ATTACH_FENTRY, func, 0, text, 0 };
 	if (!verify(&r, NULL))
 		fail_msg("accepted:\n%s", text);
 	if (!strstr(vlog, msg))
@@ -187,7 +190,7 @@ static void test_facts(void **state)
 	struct verifier_facts *f = NULL;
 	struct run r = { BPFRT_ATTACH_FENTRY, "bt_target", 0,
 			 ARG0 "stdw [%r10-8], 0\nldxdw %r3, [%r2+8]\nldxdw %r0, [%r3+0]\n"
-			      "ldxdw %r1, [%r10-8]\nexit\n" };
+			      "ldxdw %r1, [%r10-8]\nexit\n", 0 };
 	assert_int_equal(verify(&r, &f), 0);
 	assert_int_equal(f->insn[0].mem_kind, FACT_MEM_CTX);
 	assert_int_equal(f->insn[2].mem_kind, FACT_MEM_BTF);
@@ -196,15 +199,188 @@ static void test_facts(void **state)
 	verifier_facts_free(f);
 	/* nr_args given: arguments past the prototype's are numbers */
 	struct run r2 = { BPFRT_ATTACH_FEXIT, "bt_ret", 3, "ldxdw %r2, [%r1+16]\nldxdw %r0, [%r1+24]\n"
-							    "ldxdw %r0, [%r0+0]\nexit\n" };
+							    "ldxdw %r0, [%r0+0]\nexit\n", 0 };
 	assert_int_equal(verify(&r2, NULL), 0);
+}
+
+/* ---- tp_btf: trusted arguments ---- */
+
+enum { TP_BTF = 23 }; /* BPF_TRACE_RAW_TP */
+
+/* A tracepoint and a function taking a struct holding a CPU set:
+ *
+ *	struct cpumask { unsigned long bits[16]; };
+ *	struct bt_task { int pid; struct cpumask mask;    // 8
+ *			 struct bt_task *parent;           // 136
+ *			 union { struct bt_task *a; long b; } u; };  // 144
+ *	struct bt_tiny { int x; struct cpumask mask; };   // a second, 8-byte cpumask
+ *	typedef void (*btf_trace_bt_event)(void *__data, struct bt_task *t, long x,
+ *					   struct bt_task *maybe__nullable,
+ *					   struct bt_tiny *tiny);
+ *	int bt_task_fn(struct bt_task *t);
+ */
+static int add_tp_types(struct btf *b)
+{
+	int t_int = btf__find_by_name_kind(b, "int", BTF_KIND_INT);
+	int t_long = btf__find_by_name_kind(b, "long", BTF_KIND_INT);
+	int t_ulong = btf__add_int(b, "unsigned long", 8, 0);
+	int t_bits = btf__add_array(b, t_int, t_ulong, 16);
+	int t_mask = btf__add_struct(b, "cpumask", 128);
+	btf__add_field(b, "bits", t_bits, 0, 0);
+	int t_bits1 = btf__add_array(b, t_int, t_ulong, 1);
+	int t_small = btf__add_struct(b, "cpumask", 8);
+	btf__add_field(b, "bits", t_bits1, 0, 0);
+	int t_ptask = btf__add_ptr(b, (int)btf__type_cnt(b) + 2); /* the struct after the union */
+	int t_union = btf__add_union(b, NULL, 8);
+	btf__add_field(b, "a", t_ptask, 0, 0);
+	btf__add_field(b, "b", t_long, 0, 0);
+	int t_task = btf__add_struct(b, "bt_task", 152);
+	btf__add_field(b, "pid", t_int, 0, 0);
+	btf__add_field(b, "mask", t_mask, 64, 0);
+	btf__add_field(b, "parent", t_ptask, 136 * 8, 0);
+	btf__add_field(b, "u", t_union, 144 * 8, 0);
+	int t_tiny = btf__add_struct(b, "bt_tiny", 16);
+	btf__add_field(b, "x", t_int, 0, 0);
+	btf__add_field(b, "mask", t_small, 64, 0);
+	int t_ptiny = btf__add_ptr(b, t_tiny);
+	int t_vp = btf__add_ptr(b, 0);
+	int proto = btf__add_func_proto(b, 0);
+	btf__add_func_param(b, "__data", t_vp);
+	btf__add_func_param(b, "t", t_ptask);
+	btf__add_func_param(b, "x", t_long);
+	btf__add_func_param(b, "maybe__nullable", t_ptask);
+	btf__add_func_param(b, "tiny", t_ptiny);
+	int t_fp = btf__add_ptr(b, proto);
+	int td = btf__add_typedef(b, "btf_trace_bt_event", t_fp);
+	int proto2 = btf__add_func_proto(b, t_int);
+	btf__add_func_param(b, "t", t_ptask);
+	int f = btf__add_func(b, "bt_task_fn", BTF_FUNC_GLOBAL, proto2);
+	return t_int < 0 || t_long < 0 || t_ulong < 0 || t_bits < 0 || t_mask < 0 || t_bits1 < 0 ||
+			       t_small < 0 || t_ptask < 0 || t_union < 0 || t_task < 0 || t_tiny < 0 ||
+			       t_ptiny < 0 || t_vp < 0 || proto < 0 || t_fp < 0 || td < 0 ||
+			       proto2 < 0 || f < 0
+		       ? -1
+		       : 0;
+}
+
+/* `text` with each %s a `call kfunc INDEX` of the kfuncs named in order. */
+static const char *with_kfuncs(const char *text, const char *k1, const char *k2)
+{
+	static char buf[1024];
+	char c1[48] = "", c2[48] = "";
+	if (k1)
+		snprintf(c1, sizeof(c1), "call kfunc %d", kfunc_find_by_name(k1));
+	if (k2)
+		snprintf(c2, sizeof(c2), "call kfunc %d", kfunc_find_by_name(k2));
+	snprintf(buf, sizeof(buf), text, c1, c2);
+	return buf;
+}
+
+static void tp_verdict(enum bpfrt_attach_kind k, uint32_t eat, const char *func, const char *text,
+		       const char *msg)
+{
+	struct run r = { k, func, 0, text, eat };
+	int err = verify(&r, NULL);
+	if (!msg && err)
+		fail_msg("rejected:\n%s\n%s", text, vlog);
+	if (msg && !err)
+		fail_msg("accepted:\n%s", text);
+	if (msg && !strstr(vlog, msg))
+		fail_msg("expected '%s' in:\n%s", msg, vlog);
+}
+
+#define TP(text, msg) tp_verdict(BPFRT_ATTACH_RAW_TP, TP_BTF, "bt_event", text, msg)
+#define TEST_CPU "bpf_cpumask_test_cpu"
+/* r2 = &t->mask, r1 = 0: bpf_cpumask_test_cpu(0, &t->mask) follows */
+#define TASK_MASK "ldxdw %%r2, [%%r1+0]\nadd %%r2, 8\nmov %%r1, 0\n"
+
+static void test_tp_btf_trusted(void **state)
+{
+	(void)state;
+	/* a tracepoint's argument is trusted: a kfunc takes &t->mask */
+	TP(with_kfuncs(TASK_MASK "%s\nexit\n", TEST_CPU, NULL), NULL);
+	assert_non_null(strstr(vlog, "R2=trusted_ptr_bt_task("));
+	TP(with_kfuncs("ldxdw %%r1, [%%r1+0]\nadd %%r1, 8\n%s\nexit\n", "bpf_cpumask_weight", NULL),
+	   NULL);
+	/* its fields read as fentry's; a pointer read through it is not trusted */
+	TP("ldxdw %r2, [%r1+0]\nldxdw %r3, [%r2+136]\nldxw %r0, [%r3+0]\nldxw %r4, [%r2+0]\nexit\n",
+	   NULL);
+	assert_non_null(strstr(vlog, "R3=ptr_bt_task("));
+	/* integer arguments: any aligned part */
+	TP("ldxw %r0, [%r1+8]\nldxdw %r2, [%r1+8]\nadd %r0, %r2\nexit\n", NULL);
+	/* a __nullable argument, NULL-checked first */
+	TP(with_kfuncs("ldxdw %%r2, [%%r1+16]\nmov %%r0, 0\njeq %%r2, 0, +3\nadd %%r2, 8\n"
+		       "mov %%r1, 1\n%s\nexit\n", TEST_CPU, NULL), NULL);
+	assert_non_null(strstr(vlog, "R2=trusted_ptr_or_null_bt_task("));
+}
+
+static void test_tp_btf_untrusted(void **state)
+{
+	(void)state;
+	/* fentry arguments are not trusted (the kernel's prog_args_trusted());
+	 * the cpumask kfuncs are KF_RCU */
+	tp_verdict(BPFRT_ATTACH_FENTRY, 0, "bt_task_fn", with_kfuncs(TASK_MASK "%s\nexit\n", TEST_CPU, NULL),
+		   "R2 must be a rcu pointer");
+	/* nor is a pointer read through a trusted one, or through a union */
+	TP(with_kfuncs("ldxdw %%r2, [%%r1+0]\nldxdw %%r2, [%%r2+136]\nadd %%r2, 8\nmov %%r1, 0\n%s\nexit\n",
+		       TEST_CPU, NULL), "R2 must be a rcu pointer");
+	TP(with_kfuncs("ldxdw %%r2, [%%r1+0]\nldxdw %%r2, [%%r2+144]\nadd %%r2, 8\nmov %%r1, 0\n%s\nexit\n",
+		       TEST_CPU, NULL), "R2 must be a rcu pointer");
+	/* KF_TRUSTED_ARGS (acquire) says so in its own words */
+	TP(with_kfuncs("ldxdw %%r1, [%%r1+0]\nldxdw %%r1, [%%r1+136]\n%s\nmov %%r0, 0\nexit\n",
+		       "bpf_cpumask_acquire", NULL), "R1 must be referenced or trusted");
+	/* a __nullable argument not checked */
+	TP(with_kfuncs("ldxdw %%r1, [%%r1+16]\n%s\nexit\n", "bpf_cpumask_weight", NULL),
+	   "Possibly NULL pointer passed to trusted arg0");
+	TP("ldxdw %r2, [%r1+16]\nadd %r2, 8\nmov %r0, 0\nexit\n",
+	   "R2 pointer arithmetic on trusted_ptr_or_null_ prohibited, null-check it first");
+	TP("ldxdw %r2, [%r1+16]\nldxw %r0, [%r2+0]\nexit\n",
+	   "R2 invalid mem access 'trusted_ptr_or_null_'");
+}
+
+static void test_tp_btf_types(void **state)
+{
+	(void)state;
+	/* the struct at the pointer's offset must be a struct cpumask */
+	TP(with_kfuncs("ldxdw %%r2, [%%r1+0]\nmov %%r1, 0\n%s\nexit\n", TEST_CPU, NULL),
+	   "kernel function bpf_cpumask_test_cpu args#1 expected pointer to STRUCT cpumask but R2 "
+	   "has a pointer to STRUCT bt_task");
+	/* set_cpu wants a struct bpf_cpumask: only the program's own */
+	TP(with_kfuncs(TASK_MASK "%s\nmov %%r0, 0\nexit\n", "bpf_cpumask_set_cpu", NULL),
+	   "expected pointer to STRUCT bpf_cpumask but R2 has a pointer to STRUCT bt_task");
+	TP(with_kfuncs("ldxdw %%r1, [%%r1+0]\n%s\nmov %%r0, 0\nexit\n", "bpf_cpumask_release", NULL),
+	   "expected pointer to STRUCT bpf_cpumask but R1 has a pointer to STRUCT bt_task");
+	/* bpfrt's CPU sets are 1024 bits: a smaller struct cpumask is refused */
+	TP(with_kfuncs("ldxdw %%r2, [%%r1+24]\nadd %%r2, 8\nmov %%r1, 0\n%s\nexit\n", TEST_CPU, NULL),
+	   "expected pointer to STRUCT cpumask of at least 128 bytes, R2's has 8");
+	TP(with_kfuncs("ldxdw %%r2, [%%r1+0]\nldxdw %%r3, [%%r1+8]\nand %%r3, 8\nadd %%r2, %%r3\n"
+		       "mov %%r1, 0\n%s\nexit\n", TEST_CPU, NULL),
+	   "variable trusted_ptr_ access var_off=");
+}
+
+static void test_tp_btf_ctx(void **state)
+{
+	(void)state;
+	TP("ldxw %r0, [%r1+4]\nexit\n", "func 'bt_event' offset 4 is not multiple of 8");
+	TP("ldxw %r0, [%r1+0]\nexit\n", "func 'bt_event' size 4 must be 8");
+	TP("ldxdw %r0, [%r1+32]\nexit\n", "func 'bt_event' doesn't have 5-th argument");
+	TP("ldxdw %r0, [%r1+96]\nexit\n", "invalid bpf_context access off=96 size=8");
+	TP("stdw [%r1+0], 0\nmov %r0, 0\nexit\n", "context is read-only");
+	/* a raw_tp program (no BTF_TRACE_RAW_TP attach type) takes no BTF */
+	tp_verdict(BPFRT_ATTACH_RAW_TP, 0, "bt_event", "mov %r0, 0\nexit\n",
+		   "target BTF is for fentry/fexit/fmod_ret/fsession programs, not raw_tp");
+	/* tp_btf without the tracepoint's BTF: numbers, as raw_tp */
+	tp_verdict(BPFRT_ATTACH_RAW_TP, TP_BTF, NULL, "ldxdw %r2, [%r1+0]\nldxw %r0, [%r2+0]\nexit\n",
+		   "R2 invalid mem access 'scalar'");
+	tp_verdict(BPFRT_ATTACH_RAW_TP, TP_BTF, "nosuch", "mov %r0, 0\nexit\n",
+		   "attach target nosuch not found in the target BTF");
 }
 
 static int setup(void **state)
 {
 	(void)state;
 	btf = bt_btf_new();
-	return btf ? 0 : -1;
+	return btf && !add_tp_types(btf) ? 0 : -1;
 }
 
 static int teardown(void **state)
@@ -222,6 +398,10 @@ int main(void)
 		cmocka_unit_test(test_rejects),
 		cmocka_unit_test(test_prune_btf_id),
 		cmocka_unit_test(test_facts),
+		cmocka_unit_test(test_tp_btf_trusted),
+		cmocka_unit_test(test_tp_btf_untrusted),
+		cmocka_unit_test(test_tp_btf_types),
+		cmocka_unit_test(test_tp_btf_ctx),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -46,9 +46,10 @@ static int parse_opt(struct vcase *c, const char *line)
 	else if (!strcmp(word, "gpl"))
 		o->gpl = true;
 	else if (!strcmp(word, "kernel") && sscanf(line, "%*s %63s", arg) == 1) {
-		static const char *const types[] = { "socket", "sched_cls", "xdp", "cgroup_skb" };
-		static const uint32_t nums[] = { 1, 3, 6, 8 }; /* BPF_PROG_TYPE_* */
-		for (size_t i = 0; i < 4; i++)
+		static const char *const types[] = { "socket", "sched_cls", "xdp", "cgroup_skb",
+						     "raw_tracepoint" };
+		static const uint32_t nums[] = { 1, 3, 6, 8, 17 }; /* BPF_PROG_TYPE_* */
+		for (size_t i = 0; i < 5; i++)
 			if (!strcmp(arg, types[i]))
 				c->kernel_type = nums[i] + 1;
 		if (!c->kernel_type)
