@@ -19,6 +19,19 @@ __noinline int pair_sum(struct pair *p)
 	return (int)(p->a + p->b);
 }
 
+/* Tagged arg:nonnull (libbpf's __arg_nonnull): never NULL, so no check;
+ * each caller must pass memory, not NULL or a pointer that may be NULL. */
+__noinline int pair_max(struct pair *p __attribute__((btf_decl_tag("arg:nonnull"))))
+{
+	return (int)(p->a > p->b ? p->a : p->b);
+}
+
+/* Tagged arg:ctx (libbpf's __arg_ctx): the context, whatever its type. */
+__noinline int second_arg(void *regs __attribute__((btf_decl_tag("arg:ctx"))))
+{
+	return (int)PT_REGS_PARM2((struct pt_regs *)regs);
+}
+
 __noinline int scale(int x, int k)
 {
 	return x * k;
@@ -42,7 +55,9 @@ int global_calls(struct pt_regs *ctx)
 		return 1;
 	if (scale(s, 6) != 42)
 		return 2;
-	seen = first_arg(ctx);
+	if (pair_max(&p) != 4)
+		return 3;
+	seen = first_arg(ctx) + second_arg(ctx);
 	return 0;
 }
 

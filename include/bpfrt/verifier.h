@@ -89,6 +89,7 @@ enum bpfrt_verify_arg_kind {
 	BPFRT_VARG_SCALAR = 0, /* an integer */
 	BPFRT_VARG_CTX,	       /* the program's context */
 	BPFRT_VARG_MEM,	       /* pointer to `size` readable and writable bytes, or NULL */
+	BPFRT_VARG_MEM_NONNULL, /* the same, never NULL (the parameter's `arg:nonnull` tag) */
 };
 
 struct bpfrt_verify_func {

@@ -99,6 +99,22 @@ static const struct btf_type *skip_mods(const struct btf *btf, uint32_t id, uint
 	return t;
 }
 
+/* Whether parameter `idx` of FUNC `func_id` carries the decl tag `tag`
+ * (`__attribute__((btf_decl_tag("arg:nonnull")))`, libbpf's __arg_nonnull). */
+static bool arg_tag(const struct btf *btf, uint32_t func_id, uint32_t idx, const char *tag)
+{
+	for (uint32_t id = 1; id < btf__type_cnt(btf); id++) {
+		const struct btf_type *t = btf__type_by_id(btf, id);
+		const char *v;
+
+		if (btf_is_decl_tag(t) && t->type == func_id &&
+		    btf_decl_tag(t)->component_idx == (int)idx &&
+		    (v = btf__name_by_offset(btf, t->name_off)) && !strcmp(v, tag))
+			return true;
+	}
+	return false;
+}
+
 /* The signature of function `fi` as the verifier takes it; false when it is
  * not global or its signature is not one the verifier can take (then it is
  * walked at every call, which is as sound). */
@@ -129,14 +145,16 @@ static bool func_signature(const struct btf *btf, const struct bpfrt_func_info *
 			return false;
 		const struct btf_type *pt = skip_mods(btf, t->type, &pid);
 		static const struct btf_type void_type;
-		if (is_ctx_type(btf, pt ? pt : &void_type, btf__name_by_offset(btf, p->name_off))) {
+		if (arg_tag(btf, fi->type_id, i, "arg:ctx") ||
+		    is_ctx_type(btf, pt ? pt : &void_type, btf__name_by_offset(btf, p->name_off))) {
 			out->args[i].kind = BPFRT_VARG_CTX;
 			continue;
 		}
 		__s64 size = pt ? btf__resolve_size(btf, pid) : -1;
 		if (size <= 0 || size > 1 << 20)
 			return false;
-		out->args[i].kind = BPFRT_VARG_MEM;
+		out->args[i].kind = arg_tag(btf, fi->type_id, i, "arg:nonnull") ? BPFRT_VARG_MEM_NONNULL
+									       : BPFRT_VARG_MEM;
 		out->args[i].size = (uint32_t)size;
 	}
 	return true;

@@ -2,7 +2,8 @@
 /*
  * Global functions (BTF_FUNC_GLOBAL in the object's BTF), as the kernel
  * treats them: each is verified once, on its own, from its signature
- * (scalars unknown, the context, pointers to `size` bytes that may be NULL),
+ * (scalars unknown, the context, pointers to `size` bytes that may be NULL
+ * or, tagged `arg:nonnull`, may not),
  * not at every call; a call checks the arguments against the signature and
  * gets an unknown scalar back. Their stack still counts in the call chains.
  * The signatures come from the embedder (bpfrt_verify_opts.funcs; the
@@ -58,22 +59,39 @@ static int check_args(struct verifier_env *env, const struct bpfrt_verify_func *
 				return -EINVAL;
 			}
 			break;
-		case BPFRT_VARG_MEM: {
+		case BPFRT_VARG_MEM:
+		case BPFRT_VARG_MEM_NONNULL: {
+			bool nonnull = fn->args[i].kind == BPFRT_VARG_MEM_NONNULL;
 			/* a scalar must be NULL: its value matters (precision.c) */
 			if (mark_chain_precision(env, regno))
 				return env->err = -ENOMEM;
-			if (r->type == SCALAR_VALUE && reg_is_const(r) && !r->var_off.value)
-				break; /* NULL */
-			/* the kernel's check_mem_reg(): packet memory too */
+			if (r->type == SCALAR_VALUE && reg_is_const(r) && !r->var_off.value) {
+				if (!nonnull)
+					break; /* NULL */
+				/* Linux 6.18 lets a constant NULL through to an
+				 * arg:nonnull parameter (check_mem_reg), which the
+				 * function then dereferences unchecked: refused */
+				verbose(env, "arg#%u is expected to be non-NULL\n", i);
+				return -EINVAL;
+			}
+			/* the kernel's check_mem_reg(): packet memory too; a
+			 * pointer that may be NULL is checked as if it were not */
+			uint8_t flags = r->flags;
+			r->flags &= (uint8_t)~PTR_MAYBE_NULL;
 			env->helper_pkt_access = pkt_access_ok(env, true);
 			int err = check_helper_mem(env, regno, NULL, fn->args[i].size, false, false);
 			if (!err)
 				err = check_helper_mem(env, regno, NULL, fn->args[i].size, true, false);
 			env->helper_pkt_access = false;
+			r->flags = flags;
 			if (err) {
-				verbose(env, "arg#%u expects pointer to %u bytes of memory or NULL\n", i,
-					fn->args[i].size);
+				verbose(env, "arg#%u expects pointer to %u bytes of memory%s\n", i,
+					fn->args[i].size, nonnull ? "" : " or NULL");
 				return err;
+			}
+			if (nonnull && (r->flags & PTR_MAYBE_NULL)) {
+				verbose(env, "arg#%u is expected to be non-NULL\n", i);
+				return -EINVAL;
 			}
 			break;
 		}
@@ -145,6 +163,10 @@ static int init_global_state(struct verifier_env *env, uint32_t sp,
 			r->flags = PTR_MAYBE_NULL;
 			r->mem_size = fn->args[i].size;
 			r->id = new_id(env);
+			break;
+		case BPFRT_VARG_MEM_NONNULL:
+			mark_ptr(r, PTR_TO_MEM);
+			r->mem_size = fn->args[i].size;
 			break;
 		default:
 			mark_reg_unknown(r);

@@ -16,7 +16,8 @@
  *	                              BPF_CGROUP_INET_EGRESS)
  *	kernel xdp|sched_cls|socket|cgroup_skb|raw_tracepoint  (KERNEL_VERDICTS build: the kernel's
  *	                              verdict and message must be the same)
- *	global LABEL [scalar|ctx|mem:SIZE]...  (the function at LABEL is global)
+ *	global LABEL [scalar|ctx|mem:SIZE|nonnull:SIZE]...  (the function at LABEL
+ *	                              is global; nonnull: tagged arg:nonnull)
  *
  * `call kfunc NAME` is assembled as a call of that kfunc's table index.
  *	-- asm

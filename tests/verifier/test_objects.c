@@ -99,6 +99,8 @@ static void misuses_refused(void **state)
 		{ "dynptr_leak", "would lead to reference leak" },
 		{ "slice_after_submit", "invalid mem access 'scalar'" },
 		{ "call_under_lock", "function calls are not allowed while holding a lock" },
+		{ "nonnull_maybe_null", "arg#0 is expected to be non-NULL" },
+		{ "nullable_unchecked", "R1 invalid mem access 'mem_or_null'" },
 	};
 	struct bpfrt_object *obj;
 

@@ -102,6 +102,8 @@ static void kernel_agrees(void **state)
 	check(OBJECTS_BAD, "iter_leak", false, "Unreleased reference");
 	check(OBJECTS_BAD, "dynptr_leak", false, "Unreleased reference");
 	check(OBJECTS_BAD, "slice_after_submit", false, "invalid mem access 'scalar'");
+	check(OBJECTS_BAD, "nonnull_maybe_null", false, "arg#0 is expected to be non-NULL");
+	check(OBJECTS_BAD, "nullable_unchecked", false, "R1 invalid mem access 'mem_or_null'");
 }
 
 int main(void)

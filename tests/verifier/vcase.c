@@ -111,6 +111,8 @@ static int parse_opt(struct vcase *c, const char *line)
 				fn->args[i].kind = BPFRT_VARG_CTX;
 			else if (sscanf(args[i], "mem:%u", &fn->args[i].size) == 1)
 				fn->args[i].kind = BPFRT_VARG_MEM;
+			else if (sscanf(args[i], "nonnull:%u", &fn->args[i].size) == 1)
+				fn->args[i].kind = BPFRT_VARG_MEM_NONNULL;
 			else if (strcmp(args[i], "scalar"))
 				return -1;
 		}

@@ -74,4 +74,44 @@ int call_under_lock(void *ctx)
 	return 0;
 }
 
+struct pair {
+	__u64 a, b;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4);
+	__type(key, __u32);
+	__type(value, struct pair);
+} pairs SEC(".maps");
+
+__noinline int pair_sum_nonnull(struct pair *p __attribute__((btf_decl_tag("arg:nonnull"))))
+{
+	return (int)(p->a + p->b);
+}
+
+/* a global function's struct argument may be NULL: read unchecked */
+__noinline int pair_sum_unchecked(struct pair *p)
+{
+	return (int)(p->a + p->b);
+}
+
+/* a lookup that may fail passed to an arg:nonnull parameter */
+SEC("uprobe")
+int nonnull_maybe_null(void *ctx)
+{
+	__u32 key = 0;
+
+	return pair_sum_nonnull(bpf_map_lookup_elem(&pairs, &key));
+}
+
+SEC("uprobe")
+int nullable_unchecked(void *ctx)
+{
+	struct pair p = { .a = 1 };
+
+	p.b = bpf_get_prandom_u32();
+	return pair_sum_unchecked(&p);
+}
+
 char LICENSE[] SEC("license") = "GPL";
