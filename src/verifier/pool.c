@@ -57,10 +57,12 @@ struct pool *pool_new(void)
 	return calloc(1, sizeof(struct pool));
 }
 
+#ifndef POOL_PASSTHROUGH
 static size_t huge_round(size_t size)
 {
 	return (size + HUGE_PAGE - 1) & ~(size_t)(HUGE_PAGE - 1);
 }
+#endif
 
 void *big_zalloc(size_t size)
 {
