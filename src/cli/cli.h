@@ -25,6 +25,9 @@ struct bpfrt_object;
 const char *cli_pick_prog(const char *cmd, const char *obj_path, const struct bpfrt_object *obj,
 			  const char *name);
 
+/* The object's program names, comma-separated (cut to fit `size`). */
+void cli_prog_names(const struct bpfrt_object *obj, char *buf, size_t size);
+
 /* Reads a whole file ("-" is stdin) into a malloc'ed buffer. 0 or -errno. */
 int cli_read_file(const char *path, uint8_t **data, size_t *size);
 

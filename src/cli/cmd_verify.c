@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* `bpfrt verify OBJ|PROG.asm`: run the verifier, print its stats or its log. */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,7 +25,9 @@ static void usage(FILE *out)
 		"and prints the verifier's statistics, or its log and a non-zero exit status\n"
 		"when a program is rejected.\n\n"
 		"  --prog NAME          only the program NAME of the object\n"
-		"  --log-level N        1: the rejected path's state, 2: every instruction\n"
+		"  --log-level N        0: a rejection's instruction and message only;\n"
+		"                       1 (default): also the state there and the statistics;\n"
+		"                       2: also every instruction walked and its state\n"
 		"  --kernel-compat      mirror the kernel's limits (no loop widening)\n"
 		"  --ctx-size N         assembler input: context bytes (raw memory context)\n"
 		"  --attach KIND        assembler input: attach kind (uprobe, fentry, ...)\n"
@@ -37,6 +40,18 @@ static void usage(FILE *out)
 		"                       or raw BTF): arguments get their parameters' types\n"
 		"  --attach-func NAME   the traced function in it (objects: default the\n"
 		"                       section's fentry/NAME)\n");
+}
+
+/* A whole decimal (or 0x hex) number of at most `max`. */
+static int parse_u32(const char *opt, const char *v, uint32_t max, uint32_t *out)
+{
+	char *end;
+	errno = 0;
+	unsigned long long n = strtoull(v, &end, 0);
+	if (!*v || *end || errno || v[0] == '-' || n > max)
+		return cli_error("verify: %s takes a number up to %u, not '%s'", opt, max, v);
+	*out = (uint32_t)n;
+	return 0;
 }
 
 static int parse_attach(const char *name, enum bpfrt_attach_kind *kind)
@@ -146,15 +161,20 @@ static int verify_obj(const char *path, const char *only, struct bpfrt_verify_op
 		verify_input_free(o);
 		free(insns);
 	}
-	if (only && !found)
-		rc = cli_error("%s: no program named '%s'", path, only);
+	char names[256];
+	cli_prog_names(obj, names, sizeof(names));
+	if (!bpfrt_object__prog_cnt(obj))
+		rc = cli_error("%s: the object has no programs", path);
+	else if (only && !found)
+		rc = cli_error("%s: no program named '%s' (it has %s)", path, only, names);
 	bpfrt_object__close(obj);
 	return rc;
 }
 
 int cmd_verify(int argc, char **argv)
 {
-	struct bpfrt_verify_opts o = { .sz = sizeof(o) };
+	/* level 1 by default: a rejection shows the state it failed in */
+	struct bpfrt_verify_opts o = { .sz = sizeof(o), .log_level = 1 };
 	static struct bpfrt_verify_map maps[MAX_MAPS];
 	static struct bpfrt_verify_helper helpers[MAX_HELPERS];
 	const char *input = NULL, *prog = NULL, *target_btf = NULL;
@@ -174,9 +194,11 @@ int cmd_verify(int argc, char **argv)
 		} else if (v && !strcmp(a, "--attach-func")) {
 			o.target_func = argv[++i];
 		} else if (v && !strcmp(a, "--log-level")) {
-			o.log_level = (uint32_t)strtoul(argv[++i], NULL, 0);
+			if (parse_u32(a, argv[++i], 2, &o.log_level))
+				return 1;
 		} else if (v && !strcmp(a, "--ctx-size")) {
-			o.ctx_size = (uint32_t)strtoul(argv[++i], NULL, 0);
+			if (parse_u32(a, argv[++i], UINT32_MAX, &o.ctx_size))
+				return 1;
 		} else if (v && !strcmp(a, "--attach")) {
 			if (parse_attach(argv[++i], &o.attach))
 				return cli_error("verify: unknown attach kind '%s'", argv[i]);

@@ -48,6 +48,15 @@ bool cli_has_suffix(const char *s, const char *suffix)
 	return n >= m && !strcmp(s + n - m, suffix);
 }
 
+void cli_prog_names(const struct bpfrt_object *obj, char *buf, size_t size)
+{
+	size_t len = 0, n = bpfrt_object__prog_cnt(obj);
+	buf[0] = '\0';
+	for (size_t i = 0; i < n && len < size; i++)
+		len += (size_t)snprintf(buf + len, size - len, "%s%s", i ? ", " : "",
+					bpfrt_program__name(bpfrt_object__prog(obj, i)));
+}
+
 const char *cli_pick_prog(const char *cmd, const char *obj_path, const struct bpfrt_object *obj,
 			  const char *name)
 {
@@ -60,11 +69,8 @@ const char *cli_pick_prog(const char *cmd, const char *obj_path, const struct bp
 		cli_error("%s: %s: the object has no programs", cmd, obj_path);
 		return NULL;
 	}
-	char names[256] = "";
-	size_t len = 0;
-	for (size_t i = 0; i < n && len < sizeof(names); i++)
-		len += (size_t)snprintf(names + len, sizeof(names) - len, "%s%s", i ? ", " : "",
-					bpfrt_program__name(bpfrt_object__prog(obj, i)));
+	char names[256];
+	cli_prog_names(obj, names, sizeof(names));
 	cli_error("%s: %s has %zu programs (%s): choose one with --prog NAME", cmd, obj_path, n,
 		  names);
 	return NULL;
