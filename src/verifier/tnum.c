@@ -156,7 +156,7 @@ struct tnum tnum_const_subreg(struct tnum a, uint32_t value)
 
 char *tnum_str(struct tnum a, char *buf, unsigned size)
 {
-	snprintf(buf, size, "(%#llx; %#llx)", (unsigned long long)a.value,
+	snprintf(buf, size, "(0x%llx; 0x%llx)", (unsigned long long)a.value, /* the kernel's "0x0" */
 		 (unsigned long long)a.mask);
 	return buf;
 }

@@ -146,7 +146,7 @@ static void test_rejects(void **state)
 	reject(ARG0 "ldxdw %r0, [%r2-8]\nexit\n", "bt_target",
 	       "R2 is ptr_bt_node invalid negative access: off=-8");
 	reject(ARG0 "ldxdw %r3, [%r1+8]\nand %r3, 8\nadd %r2, %r3\nldxdw %r0, [%r2+0]\nexit\n",
-	       "bt_target", "R2 is ptr_bt_node invalid variable offset: off=0, var_off=(0; 0x8)");
+	       "bt_target", "R2 is ptr_bt_node invalid variable offset: off=0, var_off=(0x0; 0x8)");
 	/* a char * member is a number */
 	reject(ARG0 "ldxdw %r3, [%r2+48]\nldxb %r0, [%r3+0]\nexit\n", "bt_target",
 	       "R3 invalid mem access 'scalar'");
