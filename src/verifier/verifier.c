@@ -109,6 +109,21 @@ static void log_error(struct verifier_env *env, int err)
 	log_flush_msg(env);
 }
 
+/* The error of the walk with loop widening, as log_error writes it, in a
+ * buffer of its own (NULL without a log). */
+static char *widen_error(struct verifier_env *env, int err)
+{
+	struct verifier_log *log = env->log;
+	struct verifier_log side = { .size = 8192, .level = log->level };
+	if (!log->buf || !(side.buf = malloc(side.size)))
+		return NULL;
+	side.buf[0] = 0;
+	env->log = &side;
+	log_error(env, err);
+	env->log = log;
+	return side.buf;
+}
+
 int verifier_run(const struct bpfrt_insn *insns, size_t cnt, const struct bpfrt_verify_opts *o,
 		 struct verifier_facts **facts_out)
 {
@@ -153,12 +168,20 @@ int verifier_run(const struct bpfrt_insn *insns, size_t cnt, const struct bpfrt_
 	 * and it proves loops the kernel's budget cannot); if that fails, the
 	 * kernel-like walk decides (and writes the log). */
 	err = run_once(env, !opts.kernel_compat);
+	char *widen_why = NULL;
 	if (err && env->widen && err != -ENOMEM) {
+		if (err != -E2BIG)
+			widen_why = widen_error(env, err);
 		env_reset(env);
 		err = run_once(env, false);
 	}
 	if (err && err != -ENOMEM)
 		log_error(env, err);
+	/* the kernel-like walk ran out of budget: what stopped the widening
+	 * walk is then the finding (an unsafe access inside a long loop) */
+	if (err == -E2BIG && widen_why)
+		log_write(&log, "The walk with loop widening stopped at:\n%s", widen_why);
+	free(widen_why);
 	uint64_t dt = now_ns() - t0;
 	if (opts.log_level >= 1 && log.buf) {
 		/* the kernel's stats lines (BPF_LOG_STATS); mark_read: the kernel
