@@ -114,4 +114,11 @@ struct verifier_facts;
 int fixups_convert_ctx(struct bpfrt_insn *insns, size_t cnt, enum fixup_ctx_kind kind,
 		       const struct verifier_facts *facts, size_t *converted);
 
+/* Conditional jumps the verifier saw go one way only (facts: taken, or
+ * falling through, on every path) become `ja` that way, in place: no
+ * instruction moves. *wired: how many. 0, or -EINVAL (facts of another
+ * program). Nothing without facts (an unverified program). */
+int fixups_dead_branches(struct bpfrt_insn *insns, size_t cnt, const struct verifier_facts *facts,
+			 size_t *wired);
+
 #endif /* BPFRT_FIXUPS_FIXUPS_H */

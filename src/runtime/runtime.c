@@ -494,9 +494,10 @@ static int load_prog(struct bpfrt_runtime *rt, struct rt_prog *p)
 	}
 	if (rt->verify != BPFRT_VERIFY_OFF && (err = judge(rt, p, insns, cnt, &facts)) < 0)
 		goto out;
-	/* Verified programs: the context loads the verifier saw (facts);
+	/* Verified programs: dead branches wired, the context loads the verifier saw (facts);
 	 * others: the fixups' own scan. */
-	if ((err = fixups_convert_ctx(insns, cnt, ctx_kind(bpfrt_program__attach_kind(p->src)),
+	if ((err = fixups_dead_branches(insns, cnt, facts, NULL)) ||
+	    (err = fixups_convert_ctx(insns, cnt, ctx_kind(bpfrt_program__attach_kind(p->src)),
 				      facts, NULL)) ||
 	    (err = fixups_inline(&insns, &cnt, &env)) ||
 	    (err = fixups_apply(insns, cnt, &env, why, sizeof(why)))) {
