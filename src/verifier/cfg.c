@@ -84,6 +84,16 @@ static int check_insns(struct verifier_env *env)
 		}
 		const struct isa_form *f = isa_form_of(&insns[i]);
 		env->aux[i].form = f;
+		/* r11, the stack-argument base the ISA allows for loads and
+		 * stores: programs using it run unverified (checked) only;
+		 * refused here, before any pass indexes registers with it */
+		if ((f->syntax == ISA_SYN_LDX && insns[i].src_reg == BPFRT_REG_PARAMS) ||
+		    ((f->syntax == ISA_SYN_ST || f->syntax == ISA_SYN_STX) &&
+		     insns[i].dst_reg == BPFRT_REG_PARAMS)) {
+			verbose(env, "R%d is invalid\n", BPFRT_REG_PARAMS);
+			env->prev_insn = i;
+			return -EINVAL;
+		}
 		if (isa_form_has(f, ISA_F_LEGACY)) {
 			verbose(env,
 				"BPF_LD_[ABS|IND] instructions not allowed for this program type\n");
