@@ -6,7 +6,8 @@
  *
  * A loop head h (a back edge's target) is counted by register r when, over
  * its loop (h and what reaches a back edge into h without going through h):
- *  1. every write to r is `r += k` or `r -= k` (constant k), all of one
+ *  1. every write to r is `r += k` or `r -= k` (constant k, or another
+ *     register s checked at least 1 at each step: a step by s), all of one
  *     width (64-bit, or 32-bit with 32-bit compares) and one direction;
  *  2. every cycle through h goes through such a step;
  *  3. going up: every cycle through h leaves a compare of r with a constant
@@ -16,6 +17,7 @@
  *     most 2^31 below zero (64-bit). Down: in the unsigned order (r >= |k|
  *     before the step), r at most 2^32 (64-bit) - so r stays >= 0, and the
  *     walk must have proven r >= |k| there (`if r == 0 goto out` does).
+ *     A step by s takes s's largest value for k.
  * Then, while a run stays in the loop (the head's frame; callees may run),
  * r moves at every pass through h and stays below the largest B (an
  * unsigned r < B with B >= 0 means 0 <= r < B signed too), or above 0 going
@@ -178,6 +180,7 @@ static bool cycle_avoiding(const struct verifier_env *env, uint32_t h, uint32_t 
 }
 
 #define WRAP_DOWN 0x80 /* aux.wrap_check: a counter going down */
+#define WRAP_REG 0x10  /* aux.wrap_check: a step by a register */
 
 /* What `r += k` or `r -= k` (k constant) adds to r, else 0. */
 static int64_t step_of(const struct bpfrt_insn *insn)
@@ -187,6 +190,20 @@ static int64_t step_of(const struct bpfrt_insn *insn)
 		return insn->imm;
 	if (f->op == ISA_OP_SUB64_K || f->op == ISA_OP_SUB32_K)
 		return -(int64_t)insn->imm;
+	return 0;
+}
+
+/* `r += s` (1) or `r -= s` (-1) by another register s, else 0: a step
+ * whose size the walk checks at least 1 (counter_wrap_check). */
+static int step_reg(const struct bpfrt_insn *insn)
+{
+	const struct isa_form *f = isa_form_of(insn);
+	if (insn->src_reg == insn->dst_reg)
+		return 0;
+	if (f->op == ISA_OP_ADD64_X || f->op == ISA_OP_ADD32_X)
+		return 1;
+	if (f->op == ISA_OP_SUB64_X || f->op == ISA_OP_SUB32_X)
+		return -1;
 	return 0;
 }
 
@@ -293,11 +310,12 @@ static bool counts(struct verifier_env *env, uint32_t h, uint32_t r, const uint8
 		if (!(def & (1u << r)))
 			continue;
 		int64_t k = step_of(insn);
-		int w = !k ? 0 : isa_form_has(f, ISA_F_ALU32) ? 32 : 64;
-		if (!w || (width && (w != width || (k < 0) != down)))
+		int dir = k ? (k < 0 ? -1 : 1) : step_reg(insn);
+		int w = !dir ? 0 : isa_form_has(f, ISA_F_ALU32) ? 32 : 64;
+		if (!w || (width && (w != width || (dir < 0) != down)))
 			return false;
 		width = w;
-		down = k < 0;
+		down = dir < 0;
 		inc[i] = 1;
 	}
 	if (!width)
@@ -316,7 +334,9 @@ static bool counts(struct verifier_env *env, uint32_t h, uint32_t r, const uint8
 	}
 	for (uint32_t i = 0; i < n; i++) {
 		if (inc[i]) {
-			env->aux[i].wrap_check = (uint8_t)(width | (down ? WRAP_DOWN : 0));
+			bool reg = !step_of(&env->insns[i]);
+			env->aux[i].wrap_check =
+				(uint8_t)(width | (down ? WRAP_DOWN : 0) | (reg ? WRAP_REG : 0));
 			if (down && env->nthresholds < MAX_THRESHOLDS - 1) {
 				env->thresholds[env->nthresholds++] = -step_of(&env->insns[i]);
 				env->thresholds[env->nthresholds++] = 0;
@@ -474,7 +494,25 @@ int counter_wrap_check(struct verifier_env *env, uint32_t idx)
 	 * with B >= 0 (r <u B means 0 <= r < B); going down in the unsigned
 	 * order, r stays at least 0: at most 2^32 turns either way */
 	bool ok = r->type == SCALAR_VALUE;
-	if (!ok)
+	if (ok && (wc & WRAP_REG)) {
+		/* a step by s: s at least 1, and r moved by s's largest value
+		 * must not wrap (the same orders as below) */
+		const struct reg_state *s = &cur_regs(env)[insn->src_reg];
+		wc &= (uint8_t)~WRAP_REG;
+		if (s->type != SCALAR_VALUE)
+			ok = false;
+		else if (wc == 64)
+			ok = s->smin_value >= 1 && s->smax_value < (1LL << 31) &&
+			     r->smax_value <= INT64_MAX - s->smax_value &&
+			     r->smin_value >= -(1LL << 31);
+		else if (wc == 32)
+			ok = s->s32_min_value >= 1 && r->s32_max_value <= INT32_MAX - s->s32_max_value;
+		else if (wc == (64 | WRAP_DOWN))
+			ok = s->umin_value >= 1 && r->umin_value >= s->umax_value &&
+			     r->umax_value <= (1ULL << 32);
+		else
+			ok = s->u32_min_value >= 1 && r->u32_min_value >= s->u32_max_value;
+	} else if (!ok)
 		;
 	else if (wc == 64)
 		ok = k < (1LL << 31) && r->smax_value <= INT64_MAX - k &&

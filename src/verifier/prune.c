@@ -283,15 +283,42 @@ static bool is_counter(const struct reg_state *a, const struct reg_state *c, boo
 	return a->type != NOT_INIT && a->off != c->off;
 }
 
-static void widen_reg(const struct verifier_env *env, const struct reg_state *a,
-		      struct reg_state *c, bool all, bool compared)
+/* Unsigned bounds in to the nearest values with the tnum's known low bits:
+ * the ranges alone do not learn them from the tnum. */
+static void round_to_low_bits(struct reg_state *r)
 {
+	uint64_t low = r->var_off.mask ? (r->var_off.mask & -r->var_off.mask) - 1 : UINT64_MAX;
+	uint64_t v = r->var_off.value & low;
+	if (low != UINT64_MAX && r->umax_value >= v && r->umin_value <= r->umax_value) {
+		r->umax_value -= (r->umax_value - v) & low;
+		if (r->umin_value <= UINT64_MAX - low)
+			r->umin_value += (v - r->umin_value) & low;
+	}
+	uint32_t low32 = (uint32_t)low, v32 = (uint32_t)v;
+	if (low32 && low32 != UINT32_MAX && r->u32_max_value >= v32 &&
+	    r->u32_min_value <= r->u32_max_value) {
+		r->u32_max_value -= (r->u32_max_value - v32) & low32;
+		if (r->u32_min_value <= UINT32_MAX - low32)
+			r->u32_min_value += (v32 - r->u32_min_value) & low32;
+	}
+	reg_bounds_sync(r);
+}
+
+static void widen_reg(const struct verifier_env *env, const struct reg_state *a,
+		      struct reg_state *out, bool all, bool compared)
+{
+	const struct reg_state *c = out;
 	if (a->type != SCALAR_VALUE || c->type != SCALAR_VALUE)
 		return;
 	if (!all && compared && reg_is_const(a) && reg_is_const(c))
 		return; /* a counter: walked exactly */
 	if (reg_is_const(a) && reg_is_const(c) && a->var_off.value == c->var_off.value)
 		return;
+	/* c's bounds in to its known low bits first (a multiple of 8 below 384
+	 * is at most 376): else a bound the tnum rounds in looks moved */
+	struct reg_state r = *c;
+	round_to_low_bits(&r);
+	c = &r;
 	/* each bound that moved goes to the next counted loop bound beyond
 	 * it (loops.c), else to its extreme */
 	struct reg_state w = *c;
@@ -325,18 +352,10 @@ static void widen_reg(const struct verifier_env *env, const struct reg_state *a,
 						     : (struct tnum){ u.value & keep, ~keep };
 	w.id = 0;
 	/* a bound at a threshold moves in to the nearest value with the known
-	 * low bits (a multiple of 8 stays below 184 at 176): the ranges alone
-	 * do not learn it from the tnum */
-	uint64_t low = w.var_off.mask ? (w.var_off.mask & -w.var_off.mask) - 1 : UINT64_MAX;
-	uint64_t v = w.var_off.value & low;
-	if (low != UINT64_MAX && w.umax_value >= v && w.umin_value <= w.umax_value) {
-		w.umax_value -= (w.umax_value - v) & low;
-		if (w.umin_value <= UINT64_MAX - low)
-			w.umin_value += (v - w.umin_value) & low;
-	}
-	reg_bounds_sync(&w);
+	 * low bits (a multiple of 8 stays below 184 at 176) */
+	round_to_low_bits(&w);
 	if (reg_bounds_sane(&w))
-		*c = w;
+		*out = w;
 }
 
 static bool widen_frames(const struct verifier_env *env, const struct vstate *anc,

@@ -383,6 +383,28 @@ static void counted_loops_reach_a_fixpoint(void **state)
 				0, true, &st, NULL, 0),
 			 0);
 	assert_in_range(st.insns_processed, 80000, 80010);
+	/* a step by a register checked at least 1 (the sieve's j += i): 30;
+	 * kernel_compat: the budget */
+	const char *regstep = "call 7\nand %r0, 7\nadd %r0, 1\nmov %r1, %r0\nmov %r2, 0\n"
+			      "mov %r0, 0\nloop:\nadd %r0, %r2\nadd %r2, %r1\n"
+			      "jlt %r2, 300000, loop\nexit\n";
+	assert_int_equal(verify(regstep, 0, false, &st, NULL, 0), 0);
+	assert_in_range(st.insns_processed, 1, 40);
+	assert_true(st.widened);
+	assert_int_not_equal(verify(regstep, 0, true, &st, NULL, 0), 0);
+	/* a counter up by 8 to == 64 indexing the stack: widened to a multiple
+	 * of 8 below 64 at the head (the tnum rounds the bound in before
+	 * widening), so the widening walk proves it: 37 */
+	assert_int_equal(verify("stdw [%r10-8], 1\nstdw [%r10-16], 2\nstdw [%r10-24], 3\n"
+				"stdw [%r10-32], 4\nstdw [%r10-40], 5\nstdw [%r10-48], 6\n"
+				"stdw [%r10-56], 7\nstdw [%r10-64], 8\nmov %r5, 0\nmov %r0, 0\n"
+				"loop:\nmov %r3, %r10\nadd %r3, -64\nadd %r3, %r5\n"
+				"ldxdw %r4, [%r3]\nadd %r0, %r4\nadd %r5, 8\njeq %r5, 64, out\n"
+				"ja loop\nout:\nexit\n",
+				0, false, &st, NULL, 0),
+			 0);
+	assert_in_range(st.insns_processed, 1, 50);
+	assert_true(st.widened);
 }
 
 static void stats_line_as_the_kernel(void **state)
