@@ -127,11 +127,18 @@ int pkt_ptr_arith(struct verifier_env *env, struct reg_state *dst, const struct 
 		int64_t v = (int64_t)scalar->var_off.value;
 		res.off = (int32_t)(op == BPFRT_ADD ? ptr->off + v : ptr->off - v);
 	} else {
-		/* the result is a new base: a new id, no range yet */
+		/* the result is a new base: a new id, no range yet; beyond the
+		 * kernel, adding s in [0, umax] keeps what the old range still
+		 * covers past the new base (range - umax): a loop's widened
+		 * index into a checked packet (docs/verifier.md, "Loops") */
+		int32_t keep = 0;
+		if (!env->opts->kernel_compat && op == BPFRT_ADD && scalar->smin_value >= 0 &&
+		    ptr->range > 0 && scalar->umax_value < (uint64_t)ptr->range)
+			keep = ptr->range - (int32_t)scalar->umax_value;
 		ptr_var_offset(&res, ptr, scalar, op);
 		res.id = new_id(env);
 		if (op == BPFRT_ADD || scalar->smin_value < 0)
-			res.range = 0;
+			res.range = keep;
 	}
 	if (!sane_offset(env, &res, ptr->type))
 		return -EACCES;

@@ -189,6 +189,18 @@ static int verify(const char *text, uint32_t level, bool kernel_compat, struct b
 	return err;
 }
 
+static int verify_xdp(const char *text, bool kernel_compat, struct bpfrt_verify_stats *st)
+{
+	size_t cnt;
+	struct bpfrt_insn *insns = assemble(text, &cnt);
+	struct bpfrt_verify_opts o = { .sz = sizeof(o), .log_buf = logbuf, .log_size = sizeof(logbuf),
+				       .stats = st, .attach = BPFRT_ATTACH_XDP,
+				       .kernel_compat = kernel_compat, .gpl = true };
+	int err = bpfrt_verify(insns, cnt, &o);
+	free(insns);
+	return err;
+}
+
 static const struct bpfrt_verify_map array8 = { .type = 2, .key_size = 4, .value_size = 8,
 						.max_entries = 1 };
 
@@ -405,6 +417,18 @@ static void counted_loops_reach_a_fixpoint(void **state)
 			 0);
 	assert_in_range(st.insns_processed, 1, 50);
 	assert_true(st.widened);
+	/* the bench's crc32/fnv1a shape: data[i] for i up to == 1024 after a
+	 * 1024-byte check: data + [0, 1023] keeps a 1-byte range: 32
+	 * (kernel_compat: 7177, every turn) */
+	const char *pkt = "ldxw %r2, [%r1+4]\nldxw %r1, [%r1+0]\nmov %r0, 0\nmov %r3, %r1\n"
+			  "add %r3, 1024\njgt %r3, %r2, out\nmov %r2, 0\nloop:\nmov %r4, %r1\n"
+			  "add %r4, %r2\nldxb %r4, [%r4+0]\nxor %r0, %r4\nmul %r0, 31\n"
+			  "add %r2, 1\njne %r2, 1024, loop\nout:\nexit\n";
+	assert_int_equal(verify_xdp(pkt, false, &st), 0);
+	assert_in_range(st.insns_processed, 1, 45);
+	assert_true(st.widened);
+	assert_int_equal(verify_xdp(pkt, true, &st), 0);
+	assert_in_range(st.insns_processed, 7000, 9000);
 }
 
 static void stats_line_as_the_kernel(void **state)
