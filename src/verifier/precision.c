@@ -321,6 +321,19 @@ static int backtrack(struct verifier_env *env, struct bt *bt)
 				goto fallback;
 			i = prev;
 			const struct hist_entry *e = h && st->hist[h - 1].idx == i ? &st->hist[--h] : NULL;
+			if (!e && !log) {
+				/* the common step: an instruction reached from the one
+				 * before, touching no register needed (it could only
+				 * change what is needed through r0, dst or src) */
+				const struct bpfrt_insn *in = &env->insns[i];
+				uint16_t touch = (uint16_t)(1u | 1u << (in->dst_reg & 15) |
+							    1u << (in->src_reg & 15));
+				if (!(bt->regs[bt->fr] & touch)) {
+					prev = seq_prev(env, i);
+					edge = EDGE_SEQ;
+					continue;
+				}
+			}
 			if (log)
 				log_bt(env, bt, "before", i);
 			if (!back_insn(env, bt, i, e))
