@@ -80,9 +80,78 @@ int hist_copy(struct verifier_env *env, struct vstate *dst, const struct vstate 
 	return 0;
 }
 
+/* The registers r for which walking back over insn (reached from the
+ * one before it, HIST_STACK aside) changes a need of {r}: what it writes,
+ * both operands of a comparison, a fetching atomic's loaded register. */
+static uint16_t back_kill(const struct bpfrt_insn *insn, const struct isa_form *f)
+{
+	uint16_t dst = (uint16_t)(1u << (insn->dst_reg & 15)), src = (uint16_t)(1u << (insn->src_reg & 15));
+	switch (BPFRT_CLASS(insn->code)) {
+	case BPFRT_ALU:
+	case BPFRT_ALU64:
+	case BPFRT_LD:
+	case BPFRT_LDX:
+		return dst;
+	case BPFRT_ST:
+		return 0;
+	case BPFRT_STX:
+		return BPFRT_MODE(insn->code) == BPFRT_ATOMIC ? (uint16_t)(src | 1u) : 0;
+	default:
+		break;
+	}
+	if (f->op == ISA_OP_CALL_HELPER || f->op == ISA_OP_CALL_KFUNC || f->op == ISA_OP_CALLX)
+		return 1u;
+	return BPFRT_SRC(insn->code) == BPFRT_X ? (uint16_t)(dst | src) : 0;
+}
+
+/* prec_done across insn idx, forwards: a register stays done when walking
+ * back over idx keeps its need as it is, becomes done when the walk would
+ * end at idx (a constant, a load from memory) or go on only to registers
+ * done before it. Calls and exits (frames change) forget everything. */
+static uint16_t done_step(const struct verifier_env *env, uint32_t idx, uint16_t d, uint8_t flags)
+{
+	const struct bpfrt_insn *insn = &env->insns[idx];
+	const struct isa_form *f = insn_form(env, idx);
+	uint16_t dst = (uint16_t)(1u << (insn->dst_reg & 15)), src = (uint16_t)(1u << (insn->src_reg & 15));
+	bool x = BPFRT_SRC(insn->code) == BPFRT_X;
+	switch (BPFRT_CLASS(insn->code)) {
+	case BPFRT_ALU:
+	case BPFRT_ALU64:
+		if (f->op == ISA_OP_NEG64 || f->op == ISA_OP_NEG32 || BPFRT_OP(insn->code) == BPFRT_END)
+			return d;
+		if (BPFRT_OP(insn->code) == BPFRT_MOV)
+			return !x || (d & src) ? (uint16_t)(d | dst) : (uint16_t)(d & ~dst);
+		return !x || (d & src) ? d : (uint16_t)(d & ~dst);
+	case BPFRT_LD:
+		return d | dst;
+	case BPFRT_LDX:
+		return flags & HIST_STACK ? (uint16_t)(d & ~dst) : (uint16_t)(d | dst);
+	case BPFRT_ST:
+	case BPFRT_STX:
+		return d & (uint16_t)~back_kill(insn, f);
+	default:
+		break;
+	}
+	switch (f->op) {
+	case ISA_OP_JA:
+	case ISA_OP_JA32:
+	case ISA_OP_MAY_GOTO:
+		return d;
+	case ISA_OP_CALL_HELPER:
+	case ISA_OP_CALL_KFUNC:
+	case ISA_OP_CALL_LOCAL:
+	case ISA_OP_CALLX:
+	case ISA_OP_EXIT:
+		return 0;
+	default: /* conditional jumps: one operand refines the other */
+		return x && (d & (dst | src)) != (dst | src) ? (uint16_t)(d & ~(dst | src)) : d;
+	}
+}
+
 int hist_record(struct verifier_env *env, uint32_t idx, uint8_t flags, uint8_t frame, uint8_t spi)
 {
 	struct vstate *st = env->cur;
+	st->prec_done = done_step(env, idx, st->prec_done, flags);
 	st->seg_cnt++;
 	if (st->arr_edge == EDGE_SEQ && !flags)
 		return 0;
@@ -307,37 +376,43 @@ void mark_all_precise(struct verifier_env *env)
 }
 
 /* Walks the current path back from its current instruction, marking in
- * each stored state what bt needs there. */
-static int backtrack(struct verifier_env *env, struct bt *bt)
+ * each stored state what bt needs there. *done: registers of the current
+ * frame whose walk from here is now known to change nothing (needed at
+ * some point of this segment in this frame, not touched since). */
+static int backtrack(struct verifier_env *env, struct bt *bt, uint16_t *done)
 {
 	bool log = log_enabled(env, 2);
 	struct vstate *st = env->cur;
+	uint16_t kill = 0; /* back_kill of the insns walked, while *done grows */
+	bool here = true;  /* still in the current segment and frame */
+	*done = bt->regs[bt->fr];
 	while (!bt_empty(bt)) {
 		uint32_t i = st->insn_idx, h = st->hist_len;
 		uint32_t prev = st->arr_prev;
 		uint8_t edge = st->arr_edge;
 		for (uint32_t k = 0; k < st->seg_cnt; k++) {
+			if (edge != EDGE_SEQ && edge != EDGE_JUMP)
+				here = false;
 			if (!back_edge(bt, edge))
 				goto fallback;
 			i = prev;
 			const struct hist_entry *e = h && st->hist[h - 1].idx == i ? &st->hist[--h] : NULL;
-			if (!e && !log) {
+			uint16_t k_i = back_kill(&env->insns[i], insn_form(env, i));
+			if (!e && !log && !(bt->regs[bt->fr] & k_i)) {
 				/* the common step: an instruction reached from the one
-				 * before, touching no register needed (it could only
-				 * change what is needed through r0, dst or src) */
-				const struct bpfrt_insn *in = &env->insns[i];
-				uint16_t touch = (uint16_t)(1u | 1u << (in->dst_reg & 15) |
-							    1u << (in->src_reg & 15));
-				if (!(bt->regs[bt->fr] & touch)) {
-					prev = seq_prev(env, i);
-					edge = EDGE_SEQ;
-					continue;
-				}
+				 * before that changes no need */
+				prev = seq_prev(env, i);
+				edge = EDGE_SEQ;
+				continue;
 			}
 			if (log)
 				log_bt(env, bt, "before", i);
 			if (!back_insn(env, bt, i, e))
 				goto fallback;
+			if (here) {
+				kill |= k_i;
+				*done |= bt->regs[bt->fr] & (uint16_t)~kill;
+			}
 			prev = e ? e->prev : seq_prev(env, i);
 			edge = e ? e->edge : EDGE_SEQ;
 			if (bt_empty(bt))
@@ -348,6 +423,7 @@ static int backtrack(struct verifier_env *env, struct bt *bt)
 		struct stored_state *parent = st->parent_ss;
 		if (!parent)
 			return 0;
+		here = false;
 		if (!mark_state(&parent->st, bt))
 			goto fallback;
 		if (log)
@@ -367,11 +443,17 @@ int mark_chain_precision(struct verifier_env *env, uint32_t regno)
 	struct vstate *st = env->cur;
 	if (regno >= MAX_BPF_REG || cur_regs(env)[regno].type != SCALAR_VALUE)
 		return 0;
+	/* done already (level 2 logs every walk) */
+	if (((st->prec_done >> regno) & 1) && !log_enabled(env, 2))
+		return 0;
 	struct bt bt;
 	memset(&bt, 0, sizeof(bt));
 	bt.fr = st->curframe;
 	bt.regs[bt.fr] = (uint16_t)(1u << regno);
-	return backtrack(env, &bt);
+	uint16_t done;
+	int err = backtrack(env, &bt, &done);
+	st->prec_done |= done;
+	return err;
 }
 
 int propagate_precision(struct verifier_env *env, const struct vstate *old, uint32_t insn_idx)
@@ -397,5 +479,6 @@ int propagate_precision(struct verifier_env *env, const struct vstate *old, uint
 		return 0;
 	if (log_enabled(env, 2))
 		log_write(env->log, "propagating precision from the state at %u\n", insn_idx);
-	return backtrack(env, &bt);
+	uint16_t done;
+	return backtrack(env, &bt, &done);
 }

@@ -609,6 +609,7 @@ int is_state_visited(struct verifier_env *env, uint32_t idx)
 	cur->hist_len = 0;
 	cur->seg_cnt = 0;
 	cur->start_idx = idx;
+	cur->prec_done = 0; /* walks now reach the new state */
 	env->total_states++;
 	if (++env->cur_states > env->peak_states)
 		env->peak_states = env->cur_states;

@@ -186,6 +186,10 @@ struct vstate {
 	uint32_t seg_cnt, start_idx;
 	uint32_t arr_prev;
 	uint8_t arr_edge;
+	/* Registers of the current frame whose precision walk back would
+	 * change nothing now (precision.c): it was done, and nothing it
+	 * depends on happened since. */
+	uint16_t prec_done;
 	/* The counted loops the path is in (loops.c): since when (an id
 	 * given at the entry through the head) and in which frame. */
 	uint16_t stay_mask;
