@@ -398,6 +398,8 @@ static int backtrack(struct verifier_env *env, struct bt *bt, uint16_t *done)
 			i = prev;
 			const struct hist_entry *e = h && st->hist[h - 1].idx == i ? &st->hist[--h] : NULL;
 			uint16_t k_i = back_kill(&env->insns[i], insn_form(env, i));
+			if (here)
+				kill |= k_i;
 			if (!e && !log && !(bt->regs[bt->fr] & k_i)) {
 				/* the common step: an instruction reached from the one
 				 * before that changes no need */
@@ -409,10 +411,8 @@ static int backtrack(struct verifier_env *env, struct bt *bt, uint16_t *done)
 				log_bt(env, bt, "before", i);
 			if (!back_insn(env, bt, i, e))
 				goto fallback;
-			if (here) {
-				kill |= k_i;
+			if (here)
 				*done |= bt->regs[bt->fr] & (uint16_t)~kill;
-			}
 			prev = e ? e->prev : seq_prev(env, i);
 			edge = e ? e->edge : EDGE_SEQ;
 			if (bt_empty(bt))
