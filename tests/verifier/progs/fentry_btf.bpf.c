@@ -2,7 +2,8 @@
 /* fentry programs reading the traced function's argument through its type
  * (`bpfrt verify --target-btf btf_target.o`, tests/verifier/CMakeLists.txt):
  * read_next reads n->next->val and n->in.b (accepted, the loads fault-safe),
- * write_field stores into *n (refused: only read is supported). */
+ * write_field stores into *n (refused: only read is supported); tp_read is
+ * a tp_btf program reading the tracepoint's (trusted) argument. */
 #include <linux/types.h>
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
@@ -24,4 +25,11 @@ int write_field(__u64 *ctx)
 	struct bt_node *n = (struct bt_node *)ctx[0];
 	n->val = 1;
 	return 0;
+}
+
+SEC("tp_btf/bt_event")
+int tp_read(__u64 *ctx)
+{
+	struct bt_node *n = (struct bt_node *)ctx[0];
+	return (int)(n->val + ctx[1]);
 }
