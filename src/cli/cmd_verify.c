@@ -30,16 +30,16 @@ static void usage(FILE *out)
 		"                       2: also every instruction walked and its state\n"
 		"  --kernel-compat      mirror the kernel's limits (no loop widening)\n"
 		"  --ctx-size N         assembler input: context bytes (raw memory context)\n"
-		"  --attach KIND        assembler input: attach kind (uprobe, fentry, ...)\n"
+		"  --attach KIND        assembler input: attach kind (uprobe, fentry, tp_btf, ...)\n"
 		"  --mech int3|trampoline  who fills pt_regs for probe kinds (default int3)\n"
 		"  --map T:K:V:N[:F]    assembler input: a map (type, key/value size, entries,\n"
 		"                       flags), referred to as map[idx:I] in order\n"
 		"  --helper ID:NARGS    an embedder helper taking NARGS scalars\n"
 		"  --gpl                the program's licence is GPL-compatible\n"
-		"  --target-btf FILE    fentry/fexit: the traced code's BTF (an ELF with .BTF,\n"
-		"                       or raw BTF): arguments get their parameters' types\n"
-		"  --attach-func NAME   the traced function in it (objects: default the\n"
-		"                       section's fentry/NAME)\n");
+		"  --target-btf FILE    fentry/fexit/tp_btf: the traced code's BTF (an ELF with\n"
+		"                       .BTF, or raw BTF): arguments get their parameters' types\n"
+		"  --attach-func NAME   the traced function or tracepoint in it (objects:\n"
+		"                       default the section's fentry/NAME or tp_btf/NAME)\n");
 }
 
 /* A whole decimal (or 0x hex) number of at most `max`. */
@@ -54,8 +54,14 @@ static int parse_u32(const char *opt, const char *v, uint32_t max, uint32_t *out
 	return 0;
 }
 
-static int parse_attach(const char *name, enum bpfrt_attach_kind *kind)
+static int parse_attach(const char *name, struct bpfrt_verify_opts *o)
 {
+	enum bpfrt_attach_kind *kind = &o->attach;
+	if (!strcmp(name, "tp_btf")) { /* raw_tp with BTF: BPF_TRACE_RAW_TP */
+		*kind = BPFRT_ATTACH_RAW_TP;
+		o->expected_attach_type = 23;
+		return 0;
+	}
 	for (int k = 0; k < BPFRT_ATTACH_KIND_COUNT; k++) {
 		const char *n = bpfrt_attach_kind_name((enum bpfrt_attach_kind)k);
 		if (n && !strcmp(n, name)) {
@@ -200,7 +206,7 @@ int cmd_verify(int argc, char **argv)
 			if (parse_u32(a, argv[++i], UINT32_MAX, &o.ctx_size))
 				return 1;
 		} else if (v && !strcmp(a, "--attach")) {
-			if (parse_attach(argv[++i], &o.attach))
+			if (parse_attach(argv[++i], &o))
 				return cli_error("verify: unknown attach kind '%s'", argv[i]);
 		} else if (v && !strcmp(a, "--mech")) {
 			i++;
