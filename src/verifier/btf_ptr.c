@@ -127,7 +127,8 @@ int btf_target_init(struct verifier_env *env)
 	return 0;
 }
 
-uint32_t btf_target_nargs(const struct verifier_env *env)
+/* The traced function's parameters the context holds (past target_skip). */
+static uint32_t nparams(const struct verifier_env *env)
 {
 	const struct btf_type *p = env->target_proto;
 	uint32_t n = p ? btf_vlen(p) : 0;
@@ -135,6 +136,49 @@ uint32_t btf_target_nargs(const struct verifier_env *env)
 	if (n && !btf_params(p)[n - 1].type)
 		n--;
 	return n > env->target_skip ? n - env->target_skip : 0;
+}
+
+static const struct btf_param *param_of(const struct verifier_env *env, uint32_t i)
+{
+	return &btf_params(env->target_proto)[i + env->target_skip];
+}
+
+/* The u64 slots parameter i takes, as the kernel's btf_ctx_arg_idx(): a
+ * pointer one, anything else its size rounded up to 8 bytes (a struct of
+ * up to 16 bytes passed by value takes two, as it takes two registers). */
+static uint32_t param_slots(const struct verifier_env *env, uint32_t i)
+{
+	uint32_t tid = param_of(env, i)->type;
+	const struct btf_type *t = skip_mods(env->btf, tid, NULL);
+	int64_t size = t && !btf_is_ptr(t) ? btf__resolve_size(env->btf, tid) : 8;
+	if (size < 0 || size > 1 << 20)
+		size = 8;
+	return (uint32_t)(size + 7) / 8;
+}
+
+/* The parameter whose slots hold context slot `slot` (nparams() past the
+ * last); *first: `slot` is its first. */
+static uint32_t slot_param(const struct verifier_env *env, uint32_t slot, bool *first)
+{
+	uint32_t n = nparams(env), at = 0;
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t k = param_slots(env, i);
+		if (slot < at + k) {
+			*first = slot == at;
+			return i;
+		}
+		at += k;
+	}
+	*first = slot == at;
+	return n;
+}
+
+uint32_t btf_target_nargs(const struct verifier_env *env)
+{
+	uint32_t slots = 0;
+	for (uint32_t i = 0; i < nparams(env); i++)
+		slots += param_slots(env, i);
+	return slots;
 }
 
 /* The parameter's name ends in `suffix` (the kernel's btf_param_match_suffix). */
@@ -156,13 +200,15 @@ void btf_ctx_arg(struct verifier_env *env, uint32_t arg, bool ret, struct reg_st
 		return;
 	if (ret && env->opts->attach == BPFRT_ATTACH_FMOD_RET)
 		return; /* the previous fmod_ret program's return: an int */
+	bool first;
+	uint32_t i = ret ? 0 : slot_param(env, arg, &first);
 	if (ret) {
 		tid = p->type;
-	} else if (arg < btf_target_nargs(env)) {
-		param = &btf_params(p)[arg + env->target_skip];
+	} else if (i < nparams(env) && first) {
+		param = param_of(env, i);
 		tid = param->type;
 	} else {
-		return;
+		return; /* past the parameters, or a struct's later slot */
 	}
 	const struct btf_type *t = skip_mods(env->btf, tid, NULL);
 	if (!t || !btf_is_ptr(t))
@@ -209,19 +255,19 @@ int btf_raw_tp_access(struct verifier_env *env, int off, int size, struct reg_st
 		verbose(env, "func '%s' offset %d is not multiple of 8\n", tname, off);
 		return -EACCES;
 	}
-	uint32_t arg = (uint32_t)off / 8;
-	if (arg >= btf_target_nargs(env)) {
+	bool first;
+	uint32_t arg = slot_param(env, (uint32_t)off / 8, &first);
+	if (arg >= nparams(env)) {
 		verbose(env, "func '%s' doesn't have %u-th argument\n", tname, arg + 1);
 		return -EACCES;
 	}
-	const struct btf_type *t =
-		skip_mods(env->btf, btf_params(env->target_proto)[arg + env->target_skip].type, NULL);
+	const struct btf_type *t = skip_mods(env->btf, param_of(env, arg)->type, NULL);
 	if (t && btf_is_ptr(t)) {
 		if (size != 8) {
 			verbose(env, "func '%s' size %d must be 8\n", tname, size);
 			return -EACCES;
 		}
-		btf_ctx_arg(env, arg, false, dst);
+		btf_ctx_arg(env, (uint32_t)off / 8, false, dst);
 		return 0;
 	}
 	if (!t || !(btf_is_int(t) || btf_is_any_enum(t) || btf_is_composite(t))) {

@@ -255,6 +255,17 @@ static int add_tp_types(struct btf *b)
 	int proto2 = btf__add_func_proto(b, t_int);
 	btf__add_func_param(b, "t", t_ptask);
 	int f = btf__add_func(b, "bt_task_fn", BTF_FUNC_GLOBAL, proto2);
+	/* struct bt_task *bt_byval(struct bt_pair16 v, struct bt_task *t):
+	 * the struct passed by value takes two u64 slots */
+	int t_pair = btf__add_struct(b, "bt_pair16", 16);
+	btf__add_field(b, "a", t_long, 0, 0);
+	btf__add_field(b, "b", t_long, 64, 0);
+	int proto3 = btf__add_func_proto(b, t_ptask);
+	btf__add_func_param(b, "v", t_pair);
+	btf__add_func_param(b, "t", t_ptask);
+	int f3 = btf__add_func(b, "bt_byval", BTF_FUNC_GLOBAL, proto3);
+	if (t_pair < 0 || proto3 < 0 || f3 < 0)
+		return -1;
 	return t_int < 0 || t_long < 0 || t_ulong < 0 || t_bits < 0 || t_mask < 0 || t_bits1 < 0 ||
 			       t_small < 0 || t_ptask < 0 || t_union < 0 || t_task < 0 || t_tiny < 0 ||
 			       t_ptiny < 0 || t_vp < 0 || proto < 0 || t_fp < 0 || td < 0 ||
@@ -358,6 +369,24 @@ static void test_tp_btf_types(void **state)
 	   "variable trusted_ptr_ access var_off=");
 }
 
+/* Arguments take u64 slots by size (the kernel's btf_ctx_arg_idx): a
+ * 16-byte struct passed by value two. */
+static void test_struct_by_value(void **state)
+{
+	(void)state;
+	tp_verdict(BPFRT_ATTACH_FENTRY, 0, "bt_byval",
+		   "ldxdw %r2, [%r1+16]\nldxw %r0, [%r2+0]\nldxdw %r3, [%r1+8]\nadd %r0, %r3\nexit\n",
+		   NULL);
+	assert_non_null(strstr(vlog, "R2=ptr_bt_task("));
+	tp_verdict(BPFRT_ATTACH_FENTRY, 0, "bt_byval", "ldxdw %r2, [%r1+8]\nldxw %r0, [%r2+0]\nexit\n",
+		   "R2 invalid mem access 'scalar'");
+	/* fexit: the return value after the three slots */
+	tp_verdict(BPFRT_ATTACH_FEXIT, 0, "bt_byval", "ldxdw %r2, [%r1+24]\nldxw %r0, [%r2+0]\nexit\n",
+		   NULL);
+	tp_verdict(BPFRT_ATTACH_FEXIT, 0, "bt_byval", "ldxdw %r0, [%r1+32]\nexit\n",
+		   "fexit programs get 3 u64 arguments and the return value");
+}
+
 static void test_tp_btf_ctx(void **state)
 {
 	(void)state;
@@ -402,6 +431,7 @@ int main(void)
 		cmocka_unit_test(test_tp_btf_untrusted),
 		cmocka_unit_test(test_tp_btf_types),
 		cmocka_unit_test(test_tp_btf_ctx),
+		cmocka_unit_test(test_struct_by_value),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
