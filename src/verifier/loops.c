@@ -29,6 +29,8 @@
  * none reachable from a step without passing r != B; each stay must start
  * with r <= B - k, congruent to B (eq_entry_ok), and a step in the stay
  * clamps r to B - k (eq_step_clamp), which the bounds show only for k = 1.
+ * Going down to `r == B` with B > 0 likewise: r starts at least B + |k|,
+ * congruent, and a step clamps r to at least B + |k| (so it cannot wrap).
  *
  * The compares' bounds (and |k| and 0 going down) are also the thresholds
  * widening stops at (threshold_above/below), so the counter keeps [0, B]
@@ -252,8 +254,9 @@ static bool step_unchecked(const struct verifier_env *env, uint32_t from, uint32
  * r != B): every step is k and after every step the loop meets such a
  * compare before the next step. If then r starts each stay in the loop at
  * most B - k and congruent to B modulo k (loop_stay_update), it meets B
- * exactly instead of stepping past it. */
-static bool eq_exit_counts(const struct verifier_env *env, uint32_t h, uint32_t r, bool w32,
+ * exactly instead of stepping past it. Going down (k < 0) the same with
+ * B > 0 (B = 0 needs none of this): r starts at least B + |k|. */
+static bool eq_exit_counts(const struct verifier_env *env, uint32_t r, bool w32, bool down,
 			   const uint8_t *body, const uint8_t *inc, uint8_t *seen, uint32_t *work,
 			   struct eq_exit *eq)
 {
@@ -266,29 +269,32 @@ static bool eq_exit_counts(const struct verifier_env *env, uint32_t h, uint32_t 
 		if (!inc[i])
 			continue;
 		int64_t k = step_of(&env->insns[i]);
-		if (eq->step && k != eq->step)
+		if (!k || (eq->step && k != eq->step))
 			return false;
 		eq->step = k;
 	}
-	if (eq->step <= 0)
+	if (!eq->step || (eq->step < 0) != down)
 		return false;
-	eq->bound = -1;
-	for (uint32_t i = 0; i < n && eq->bound < 0; i++) {
-		const struct bpfrt_insn *insn = &env->insns[i];
+	/* the first compare of r with a constant that every step meets
+	 * before the next */
+	for (uint32_t c = 0; c < n; c++) {
+		const struct bpfrt_insn *insn = &env->insns[c];
 		const struct isa_form *f = isa_form_of(insn);
-		if (body[i] == 2 && f->syntax == ISA_SYN_JCOND_K && insn->dst_reg == r &&
-		    isa_form_has(f, ISA_F_JMP32) == w32 && insn->imm >= eq->step &&
-		    (BPFRT_OP(insn->code) == BPFRT_JEQ || BPFRT_OP(insn->code) == BPFRT_JNE))
-			eq->bound = insn->imm;
+		if (body[c] != 2 || f->syntax != ISA_SYN_JCOND_K || insn->dst_reg != r ||
+		    isa_form_has(f, ISA_F_JMP32) != w32 ||
+		    (BPFRT_OP(insn->code) != BPFRT_JEQ && BPFRT_OP(insn->code) != BPFRT_JNE) ||
+		    (down ? insn->imm <= 0 : insn->imm < eq->step))
+			continue;
+		eq->bound = insn->imm;
+		bool unchecked = false;
+		for (uint32_t i = 0; i < n && !unchecked; i++)
+			unchecked = inc[i] && step_unchecked(env, i, r, body, inc, eq, seen, work);
+		if (!unchecked) {
+			eq->on = 1;
+			return true;
+		}
 	}
-	if (eq->bound < 0)
-		return false;
-	for (uint32_t i = 0; i < n; i++)
-		if (inc[i] && step_unchecked(env, i, r, body, inc, eq, seen, work))
-			return false;
-	(void)h;
-	eq->on = 1;
-	return true;
+	return false;
 }
 
 /* Does r count the turns of the loop at h? Marks its increments and adds
@@ -326,8 +332,12 @@ static bool counts(struct verifier_env *env, uint32_t h, uint32_t r, const uint8
 	eq->on = 0;
 	if (cycle_avoiding(env, h, r, w32, body, inc, false, seen, work) ||
 	    (!down && cycle_avoiding(env, h, r, w32, body, inc, true, seen, work) &&
-	     (!allow_eq || !eq_exit_counts(env, h, r, w32, body, inc, seen, work, eq))))
+	     (!allow_eq || !eq_exit_counts(env, r, w32, false, body, inc, seen, work, eq))))
 		return false;
+	/* going down, an exit `r == B` (B > 0) is a counted exit as well:
+	 * each step then clamps r to at least B + |k| (eq_step_clamp) */
+	if (down)
+		eq_exit_counts(env, r, w32, true, body, inc, seen, work, eq);
 	if (eq->on && env->nthresholds < MAX_THRESHOLDS - 1) {
 		env->thresholds[env->nthresholds++] = eq->bound - eq->step;
 		env->thresholds[env->nthresholds++] = eq->bound;
@@ -407,14 +417,16 @@ out:
 static bool eq_entry_ok(struct verifier_env *env, uint32_t idx, const struct eq_exit *eq)
 {
 	const struct reg_state *r = &cur_regs(env)[eq->reg];
-	uint64_t k = (uint64_t)eq->step, b = (uint64_t)eq->bound;
+	bool down = eq->step < 0;
+	uint64_t k = (uint64_t)(down ? -eq->step : eq->step), b = (uint64_t)eq->bound;
+	uint64_t umin = eq->w32 ? r->u32_min_value : r->umin_value;
 	uint64_t umax = eq->w32 ? r->u32_max_value : r->umax_value;
 	uint64_t val = eq->w32 ? (uint32_t)r->var_off.value : r->var_off.value;
 	uint64_t mask = eq->w32 ? (uint32_t)r->var_off.mask : r->var_off.mask;
-	bool ok = r->type == SCALAR_VALUE && umax <= b - k;
+	bool ok = r->type == SCALAR_VALUE && (down ? umin >= b + k : umax <= b - k);
 	if (ok && k > 1)
 		ok = !(k & (k - 1)) ? !(mask & (k - 1)) && !((val ^ b) & (k - 1))
-				    : !mask && (b - val) % k == 0;
+				    : !mask && (down ? val - b : b - val) % k == 0;
 	if (!ok && log_enabled(env, 2))
 		verbose(env, "%u: loop counter R%u may step past %lld: not a counted stay\n", idx,
 			eq->reg, (long long)eq->bound);
@@ -461,6 +473,18 @@ static void eq_step_clamp(struct verifier_env *env, uint32_t idx, struct reg_sta
 		    st->stay_frame[j] != st->curframe || !(env->aux[idx].in_loops & (1u << j)) ||
 		    r->type != SCALAR_VALUE)
 			continue;
+		if (eq->step < 0) {
+			/* going down: r at least B + |k| */
+			uint64_t bot = (uint64_t)(eq->bound - eq->step);
+			if (eq->w32 && r->u32_min_value < bot && r->u32_max_value >= bot)
+				r->u32_min_value = (uint32_t)bot;
+			else if (!eq->w32 && r->umin_value < bot && r->umax_value >= bot)
+				r->umin_value = bot;
+			else
+				continue;
+			reg_bounds_sync(r);
+			continue;
+		}
 		int64_t top = eq->bound - eq->step;
 		if (eq->w32 && r->u32_min_value <= (uint64_t)top && r->u32_max_value > (uint64_t)top) {
 			r->u32_max_value = (uint32_t)top;

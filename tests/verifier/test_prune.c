@@ -429,6 +429,23 @@ static void counted_loops_reach_a_fixpoint(void **state)
 	assert_true(st.widened);
 	assert_int_equal(verify_xdp(pkt, true, &st), 0);
 	assert_in_range(st.insns_processed, 7000, 9000);
+	/* down by 3 to == 5 (entry congruent, at least 5 + 3): 22;
+	 * kernel_compat: 399998 */
+	const char *down = "mov %r0, 0\nmov %r1, 300002\nloop:\nadd %r0, %r1\nadd %r1, -3\n"
+			   "jeq %r1, 5, out\nja loop\nout:\nexit\n";
+	assert_int_equal(verify(down, 0, false, &st, NULL, 0), 0);
+	assert_in_range(st.insns_processed, 1, 30);
+	assert_true(st.widened);
+	assert_int_equal(verify(down, 0, true, &st, NULL, 0), 0);
+	assert_in_range(st.insns_processed, 399990, 400010);
+	/* down by 1 to == 3 indexing ctx + r2 - 4: [4, 67] before the step: 31 */
+	assert_int_equal(verify("mov %r6, %r1\nmov %r0, 0\nmov %r2, 67\nloop:\nmov %r3, %r6\n"
+				"add %r3, %r2\nldxb %r4, [%r3-4]\nadd %r0, %r4\nsub %r2, 1\n"
+				"jne %r2, 3, loop\nexit\n",
+				0, false, &st, NULL, 0),
+			 0);
+	assert_in_range(st.insns_processed, 1, 40);
+	assert_true(st.widened);
 }
 
 static void stats_line_as_the_kernel(void **state)
