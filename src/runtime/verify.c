@@ -99,17 +99,47 @@ static const struct btf_type *skip_mods(const struct btf *btf, uint32_t id, uint
 	return t;
 }
 
-/* Whether parameter `idx` of FUNC `func_id` carries the decl tag `tag`
- * (`__attribute__((btf_decl_tag("arg:nonnull")))`, libbpf's __arg_nonnull). */
-static bool arg_tag(const struct btf *btf, uint32_t func_id, uint32_t idx, const char *tag)
-{
-	for (uint32_t id = 1; id < btf__type_cnt(btf); id++) {
-		const struct btf_type *t = btf__type_by_id(btf, id);
-		const char *v;
+/* The object's `arg:` decl tags on function parameters
+ * (`__attribute__((btf_decl_tag("arg:nonnull")))`, libbpf's __arg_nonnull),
+ * gathered once: their type ids. */
+struct arg_tags {
+	uint32_t *ids;
+	size_t n;
+};
 
-		if (btf_is_decl_tag(t) && t->type == func_id &&
-		    btf_decl_tag(t)->component_idx == (int)idx &&
-		    (v = btf__name_by_offset(btf, t->name_off)) && !strcmp(v, tag))
+static int arg_tags_collect(const struct btf *btf, struct arg_tags *at)
+{
+	uint32_t cnt = btf__type_cnt(btf);
+
+	at->n = 0;
+	at->ids = NULL;
+	for (uint32_t id = 1; id < cnt; id++) {
+		const struct btf_type *t = btf__type_by_id(btf, id);
+		const char *v = btf_is_decl_tag(t) ? btf__name_by_offset(btf, t->name_off) : NULL;
+
+		if (!v || strncmp(v, "arg:", 4) || btf_decl_tag(t)->component_idx < 0)
+			continue;
+		uint32_t *ids = realloc(at->ids, (at->n + 1) * sizeof(*ids));
+		if (!ids) {
+			free(at->ids);
+			at->ids = NULL;
+			return -ENOMEM;
+		}
+		at->ids = ids;
+		at->ids[at->n++] = id;
+	}
+	return 0;
+}
+
+/* Whether parameter `idx` of FUNC `func_id` carries the decl tag `tag`. */
+static bool arg_tag(const struct btf *btf, const struct arg_tags *at, uint32_t func_id,
+		    uint32_t idx, const char *tag)
+{
+	for (size_t i = 0; i < at->n; i++) {
+		const struct btf_type *t = btf__type_by_id(btf, at->ids[i]);
+
+		if (t->type == func_id && btf_decl_tag(t)->component_idx == (int)idx &&
+		    !strcmp(btf__name_by_offset(btf, t->name_off), tag))
 			return true;
 	}
 	return false;
@@ -118,8 +148,8 @@ static bool arg_tag(const struct btf *btf, uint32_t func_id, uint32_t idx, const
 /* The signature of function `fi` as the verifier takes it; false when it is
  * not global or its signature is not one the verifier can take (then it is
  * walked at every call, which is as sound). */
-static bool func_signature(const struct btf *btf, const struct bpfrt_func_info *fi,
-			   struct bpfrt_verify_func *out)
+static bool func_signature(const struct btf *btf, const struct arg_tags *at,
+			   const struct bpfrt_func_info *fi, struct bpfrt_verify_func *out)
 {
 	const struct btf_type *f = btf__type_by_id(btf, fi->type_id);
 	const struct btf_type *proto = f && btf_is_func(f) ? btf__type_by_id(btf, f->type) : NULL;
@@ -145,7 +175,7 @@ static bool func_signature(const struct btf *btf, const struct bpfrt_func_info *
 			return false;
 		const struct btf_type *pt = skip_mods(btf, t->type, &pid);
 		static const struct btf_type void_type;
-		if (arg_tag(btf, fi->type_id, i, "arg:ctx") ||
+		if (arg_tag(btf, at, fi->type_id, i, "arg:ctx") ||
 		    is_ctx_type(btf, pt ? pt : &void_type, btf__name_by_offset(btf, p->name_off))) {
 			out->args[i].kind = BPFRT_VARG_CTX;
 			continue;
@@ -153,8 +183,8 @@ static bool func_signature(const struct btf *btf, const struct bpfrt_func_info *
 		__s64 size = pt ? btf__resolve_size(btf, pid) : -1;
 		if (size <= 0 || size > 1 << 20)
 			return false;
-		out->args[i].kind = arg_tag(btf, fi->type_id, i, "arg:nonnull") ? BPFRT_VARG_MEM_NONNULL
-									       : BPFRT_VARG_MEM;
+		bool nonnull = arg_tag(btf, at, fi->type_id, i, "arg:nonnull");
+		out->args[i].kind = nonnull ? BPFRT_VARG_MEM_NONNULL : BPFRT_VARG_MEM;
 		out->args[i].size = (uint32_t)size;
 	}
 	return true;
@@ -169,12 +199,18 @@ static int build_funcs(const struct btf *btf, const struct bpfrt_program *prog,
 
 	if (!btf || !n)
 		return 0;
-	funcs = calloc(n, sizeof(*funcs));
-	if (!funcs)
+	struct arg_tags at;
+	if (arg_tags_collect(btf, &at))
 		return -ENOMEM;
+	funcs = calloc(n, sizeof(*funcs));
+	if (!funcs) {
+		free(at.ids);
+		return -ENOMEM;
+	}
 	for (size_t i = 0; i < n; i++)
-		if (fi[i].insn_idx && func_signature(btf, &fi[i], &funcs[k]))
+		if (fi[i].insn_idx && func_signature(btf, &at, &fi[i], &funcs[k]))
 			k++;
+	free(at.ids);
 	vo->funcs = funcs;
 	vo->func_cnt = k;
 	return 0;
