@@ -69,7 +69,21 @@ struct bpfrt_runtime_opts {
 	 * parameters' types and loads through them are fault-safe. Must
 	 * outlive the runtime's program loads. NULL: arguments are numbers. */
 	const struct btf *target_btf;
+	/* Tracepoint programs: the size of their event's record
+	 * (bpfrt_tp_format_record_size() of its tracefs format). They are
+	 * verified to read only within it and run on at least that many
+	 * bytes (a shorter context zero-padded). 0: not known, the kernel's
+	 * rule: reads within 8192 bytes (BPFRT_TP_RECORD_MAX), and a run gets
+	 * 8192 bytes. */
+	uint32_t tp_record_size;
 };
+
+/* The record size of a tracepoint from its tracefs format text (the file
+ * /sys/kernel/tracing/events/CATEGORY/NAME/format): the end of its last
+ * field, for bpfrt_runtime_opts.tp_record_size and
+ * bpfrt_verify_opts.ctx_size. 0, -EINVAL (no fields, or a field without
+ * offset and size) or -E2BIG (past BPFRT_TP_RECORD_MAX). */
+BPFRT_API int bpfrt_tp_format_record_size(const char *format, uint32_t *size);
 
 /* Creates the object's maps and a VM. NULL + errno: EINVAL/EOPNOTSUPP (a
  * map the runtime cannot create; the log names it), ENOMEM. */

@@ -114,11 +114,19 @@ struct bpfrt_verify_stats {
 	bool widened;		   /* accepted only thanks to loop widening */
 };
 
+/* The most a tracepoint record holds (the kernel's PERF_MAX_TRACE_SIZE:
+ * 8192 in Linux 6.18, 2048 in older kernels), the bytes its programs may
+ * read when its size is not known. */
+#define BPFRT_TP_RECORD_MAX 8192
+
 struct bpfrt_verify_opts {
 	size_t sz; /* sizeof(struct bpfrt_verify_opts) */
 	enum bpfrt_attach_kind attach;	/* default UNSPEC: raw memory context */
 	enum bpfrt_probe_mech probe_mech; /* register-frame kinds: who fills pt_regs */
-	uint32_t ctx_size; /* UNSPEC and TRACEPOINT: context bytes */
+	/* UNSPEC: context bytes. TRACEPOINT: the size of the event's record
+	 * (bpfrt_tp_format_record_size() of its tracefs format); programs read
+	 * [8, ctx_size) of it. 0: not known, the kernel's [8, 8192). */
+	uint32_t ctx_size;
 	uint32_t nr_args;  /* FENTRY/FEXIT/RAW_TP: argument count (default 6) */
 	const struct bpfrt_verify_map *maps;
 	size_t map_cnt;

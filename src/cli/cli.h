@@ -36,4 +36,9 @@ struct btf;
  * btf__parse; free with btf__free). Prints the error and returns NULL. */
 struct btf *cli_target_btf(const char *path);
 
+/* --tracepoint CAT:NAME|FILE: the record size of a tracepoint from its
+ * tracefs format (/sys/kernel/tracing/events/CAT/NAME/format, or FILE when
+ * the argument holds a '/'). Prints the error and returns 1; 0 on success. */
+int cli_tp_record_size(const char *arg, uint32_t *size);
+
 #endif /* BPFRT_CLI_H */

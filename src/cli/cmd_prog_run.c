@@ -25,7 +25,7 @@
 static const char usage_text[] =
 	"usage: bpfrt prog run OBJ [--prog NAME] [--ctx FILE | --data-in FILE] [--repeat N]\n"
 	"                          [--interp | --jit | --jit-harden] [--verify auto|require|off | --no-verify]\n"
-	"                          [--data-out FILE|-] [--json]\n"
+	"                          [--data-out FILE|-] [--json] [--ctx-size N | --tracepoint CAT:NAME|FILE]\n"
 	"                          [--map-set MAP KEY VALUE]... [--dump-maps] [--dump-map MAP]...\n"
 	"\n"
 	"Runs program NAME (default: the only one) of the BPF object OBJ as\n"
@@ -37,6 +37,10 @@ static const char usage_text[] =
 	"  --target-btf FILE fentry/fexit: the traced code's BTF (ELF .BTF or raw):\n"
 	"                    pointer arguments are read through their types, the\n"
 	"                    loads fault-safe (a bad pointer reads 0)\n"
+	"  --ctx-size N      tracepoint programs: the record's size, verified against\n"
+	"                    and given at least (zero-padded; default 8192, as the kernel)\n"
+	"  --tracepoint CAT:NAME|FILE  the record's size from the tracefs format of\n"
+	"                    event CAT:NAME (or a saved format FILE)\n"
 	"  --data-in FILE    packet data: xdp, tc and socket programs get a context\n"
 	"                    (xdp_md, __sk_buff) pointing at the bytes of FILE; other\n"
 	"                    programs get the bytes as the context\n"
@@ -210,6 +214,7 @@ int cmd_prog_run(int argc, char **argv)
 	char log[512] = "", runlog[512] = "";
 	uint8_t *ctx = NULL;
 	size_t ctx_size = 0;
+	uint32_t tp_record_size = 0;
 	int rc = 1;
 
 	for (int i = 1; i < argc; i++) {
@@ -222,6 +227,17 @@ int cmd_prog_run(int argc, char **argv)
 			prog_name = argv[++i];
 		} else if (!strcmp(a, "--ctx") && i + 1 < argc) {
 			ctx_path = argv[++i];
+		} else if (!strcmp(a, "--ctx-size") && i + 1 < argc) {
+			char *end;
+
+			unsigned long n = strtoul(argv[++i], &end, 0);
+			if (*end || n > 8192)
+				return cli_error("prog run: --ctx-size '%s' is not a size up to 8192",
+						 argv[i]);
+			tp_record_size = (uint32_t)n;
+		} else if (!strcmp(a, "--tracepoint") && i + 1 < argc) {
+			if (cli_tp_record_size(argv[++i], &tp_record_size))
+				return 1;
 		} else if (!strcmp(a, "--target-btf") && i + 1 < argc) {
 			btf_path = argv[++i];
 		} else if (!strcmp(a, "--data-in") && i + 1 < argc) {
@@ -307,6 +323,7 @@ int cmd_prog_run(int argc, char **argv)
 		.log_buf = log,
 		.log_size = sizeof(log),
 		.target_btf = target_btf,
+		.tp_record_size = tp_record_size,
 	};
 	rt = bpfrt_runtime__new(obj, &ro);
 	if (!rt) {

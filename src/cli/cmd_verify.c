@@ -29,7 +29,11 @@ static void usage(FILE *out)
 		"                       1 (default): also the state there and the statistics;\n"
 		"                       2: also every instruction walked and its state\n"
 		"  --kernel-compat      mirror the kernel's limits (no loop widening)\n"
-		"  --ctx-size N         assembler input: context bytes (raw memory context)\n"
+		"  --ctx-size N         raw memory contexts (assembler input): their bytes;\n"
+		"                       tracepoint programs: their record's size (default:\n"
+		"                       not known, reads within 8192 bytes as the kernel)\n"
+		"  --tracepoint CAT:NAME|FILE  the record's size from the tracefs format of\n"
+		"                       event CAT:NAME (or a saved format FILE)\n"
 		"  --attach KIND        assembler input: attach kind (uprobe, fentry, tp_btf, ...)\n"
 		"  --mech int3|trampoline  who fills pt_regs for probe kinds (default int3)\n"
 		"  --map T:K:V:N[:F]    assembler input: a map (type, key/value size, entries,\n"
@@ -204,6 +208,9 @@ int cmd_verify(int argc, char **argv)
 				return 1;
 		} else if (v && !strcmp(a, "--ctx-size")) {
 			if (parse_u32(a, argv[++i], UINT32_MAX, &o.ctx_size))
+				return 1;
+		} else if (v && !strcmp(a, "--tracepoint")) {
+			if (cli_tp_record_size(argv[++i], &o.ctx_size))
 				return 1;
 		} else if (v && !strcmp(a, "--attach")) {
 			if (parse_attach(argv[++i], &o))

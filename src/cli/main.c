@@ -9,6 +9,7 @@
 #include <bpf/btf.h>
 
 #include "bpfrt/object.h"
+#include "bpfrt/runtime.h"
 #include "cli.h"
 
 struct command {
@@ -82,6 +83,45 @@ struct btf *cli_target_btf(const char *path)
 	if (!btf)
 		cli_error("%s: no BTF (%s)", path, strerror(errno));
 	return btf;
+}
+
+int cli_tp_record_size(const char *arg, uint32_t *size)
+{
+	static const char *const roots[] = { "/sys/kernel/tracing", "/sys/kernel/debug/tracing" };
+	char path[512];
+	uint8_t *text = NULL;
+	size_t len = 0;
+	int err = -ENOENT;
+	const char *colon = strchr(arg, ':');
+	if (strchr(arg, '/')) {
+		snprintf(path, sizeof(path), "%s", arg);
+		err = cli_read_file(path, &text, &len);
+	} else if (colon && colon != arg && colon[1]) {
+		for (size_t i = sizeof(roots) / sizeof(roots[0]); i-- && err;) {
+			/* the debugfs mount first, so errors name the usual one */
+			snprintf(path, sizeof(path), "%s/events/%.*s/%s/format", roots[i],
+				 (int)(colon - arg), arg, colon + 1);
+			err = cli_read_file(path, &text, &len);
+		}
+	} else {
+		return cli_error("--tracepoint '%s': CATEGORY:NAME or a format file", arg);
+	}
+	if (err)
+		return cli_error("--tracepoint %s: %s: %s%s", arg, path, strerror(-err),
+				 strchr(arg, '/') ? "" : " (is tracefs mounted and readable?)");
+	char *s = realloc(text, len + 1);
+	if (!s) {
+		free(text);
+		return cli_error("--tracepoint %s: out of memory", arg);
+	}
+	s[len] = 0;
+	err = bpfrt_tp_format_record_size(s, size);
+	free(s);
+	if (err)
+		return cli_error("--tracepoint %s: %s: %s", arg, path,
+				 err == -E2BIG ? "the record is larger than 8192 bytes"
+					       : "no fields with offset and size");
+	return 0;
 }
 
 int cli_read_file(const char *path, uint8_t **data, size_t *size)

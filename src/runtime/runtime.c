@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "bpfrt/runtime.h"
+#include "bpfrt/verifier.h"
 #include "fixups/fixups.h"
 #include "helpers/kfuncs.h"
 #include "runtime/pkt_run.h"
@@ -24,7 +25,9 @@
 
 #define VERIFIER_LOG_SIZE (64 * 1024)
 /* The context a verified program gets at least (zero-padded): more than
- * any attach kind's context (struct pt_regs, bpf_perf_event_data, ...). */
+ * any attach kind's context (struct pt_regs, bpf_perf_event_data, ...),
+ * except a tracepoint's record, which gets the size it was verified for
+ * (ctx_min_size). */
 #define RT_MIN_CTX_SIZE 512
 
 struct rt_prog {
@@ -40,6 +43,7 @@ struct bpfrt_runtime {
 	enum bpfrt_backend backend;
 	bool jit_harden;
 	const struct btf *target_btf; /* the caller's: fentry/fexit argument types */
+	uint32_t tp_record_size;      /* tracepoint programs' record (0: not known) */
 	enum bpfrt_runtime_verify verify;
 	struct bpfrt_map **maps;
 	struct fixup_map *fmaps; /* the maps as fixups see them */
@@ -232,6 +236,9 @@ struct bpfrt_runtime *bpfrt_runtime__new(const struct bpfrt_object *obj,
 	rt->backend = OPTS_GET(opts, backend, BPFRT_BACKEND_INTERP);
 	rt->jit_harden = OPTS_GET(opts, jit_harden, false);
 	rt->target_btf = OPTS_GET(opts, target_btf, NULL);
+	rt->tp_record_size = OPTS_GET(opts, tp_record_size, 0);
+	if (rt->tp_record_size > BPFRT_TP_RECORD_MAX)
+		rt->tp_record_size = BPFRT_TP_RECORD_MAX;
 	rt->verify = OPTS_GET(opts, verify, BPFRT_VERIFY_AUTO);
 	rt->map_cnt = bpfrt_object__map_cnt(obj);
 	rt->prog_cnt = bpfrt_object__prog_cnt(obj);
@@ -371,8 +378,8 @@ static int judge(struct bpfrt_runtime *rt, struct rt_prog *p, const struct bpfrt
 	if (!vlog)
 		return -ENOMEM;
 	vlog[0] = '\0';
-	err = runtime_verify(rt->obj, p->src, rt->target_btf, insns, cnt, vlog, VERIFIER_LOG_SIZE,
-			     facts);
+	err = runtime_verify(rt->obj, p->src, rt->target_btf, rt->tp_record_size, insns, cnt, vlog,
+			     VERIFIER_LOG_SIZE, facts);
 	p->verified = err == 0;
 	if (err == -ENOMEM) {
 		rt_fail(rt->log, sizeof(rt->log), err, "program %s: out of memory", name);
@@ -581,6 +588,16 @@ static bool has_trace_frame(enum bpfrt_attach_kind k)
 	       k == BPFRT_ATTACH_FSESSION || k == BPFRT_ATTACH_FMOD_RET;
 }
 
+/* The bytes of context a verified program of this kind may read: a
+ * tracepoint's record as verified (the kernel's 8192 when its size is not
+ * known), RT_MIN_CTX_SIZE covers the others. */
+static size_t ctx_min_size(const struct bpfrt_runtime *rt, enum bpfrt_attach_kind k)
+{
+	if (k != BPFRT_ATTACH_TRACEPOINT)
+		return RT_MIN_CTX_SIZE;
+	return rt->tp_record_size ? rt->tp_record_size : BPFRT_TP_RECORD_MAX;
+}
+
 static uint64_t now_ns(void)
 {
 	struct timespec ts;
@@ -604,7 +621,7 @@ int bpfrt_runtime__run(struct bpfrt_runtime *rt, const struct bpfrt_prog *prog, 
 	struct trace_frame *frame = NULL;
 	struct bpfrt_mem_region *regions = NULL;
 	struct pkt_frame pkt = { 0 };
-	uint64_t small_ctx[RT_MIN_CTX_SIZE / 8];
+	uint64_t small_ctx[RT_MIN_CTX_SIZE / 8], *pad = small_ctx;
 	void *user_ctx = NULL;
 	size_t user_ctx_size = 0;
 	int err = 0;
@@ -665,17 +682,23 @@ int bpfrt_runtime__run(struct bpfrt_runtime *rt, const struct bpfrt_prog *prog, 
 		ro.regions = regions;
 		ro.region_cnt = rt->map_cnt + 1;
 	}
-	if (p->verified && !frame && kind == FIXUP_CTX_NONE && ctx_size < sizeof(small_ctx)) {
+	size_t min_size = ctx_min_size(rt, attach);
+	if (p->verified && !frame && kind == FIXUP_CTX_NONE && ctx_size < min_size) {
 		/* BPF_PROG_TEST_RUN's zeroed context: a verified program reads
-		 * its context's fields (pt_regs, ...) unchecked, so a shorter or
-		 * missing ctx is padded with zeroes (written back after the run). */
-		memset(small_ctx, 0, sizeof(small_ctx));
+		 * its context's fields (pt_regs, a tracepoint's record, ...)
+		 * unchecked, so a shorter or missing ctx is padded with zeroes
+		 * to what it was verified for (written back after the run). */
+		if (min_size > sizeof(small_ctx) && !(pad = calloc(1, min_size))) {
+			free(regions);
+			return -ENOMEM;
+		}
+		memset(pad, 0, min_size);
 		if (ctx_size)
-			memcpy(small_ctx, ctx, ctx_size);
+			memcpy(pad, ctx, ctx_size);
 		user_ctx = ctx;
 		user_ctx_size = ctx_size;
-		ctx = small_ctx;
-		ctx_size = sizeof(small_ctx);
+		ctx = pad;
+		ctx_size = min_size;
 	}
 	t0 = now_ns();
 	/* As the kernel's test run, repeats run on the same packet: what one
@@ -686,7 +709,7 @@ int bpfrt_runtime__run(struct bpfrt_runtime *rt, const struct bpfrt_prog *prog, 
 		opts->duration_ns = (now_ns() - t0) / repeat;
 	*ret = r0;
 	if (user_ctx && user_ctx_size)
-		memcpy(user_ctx, small_ctx, user_ctx_size);
+		memcpy(user_ctx, pad, user_ctx_size);
 	if (!err && pkt.buf && OPTS_HAS(opts, data_size_out)) {
 		size_t size = OPTS_GET(opts, data_out, NULL) ? opts->data_size_out : 0;
 
@@ -698,5 +721,7 @@ int bpfrt_runtime__run(struct bpfrt_runtime *rt, const struct bpfrt_prog *prog, 
 	pkt_frame_fini(&pkt);
 	free(frame);
 	free(regions);
+	if (pad != small_ctx)
+		free(pad);
 	return err;
 }

@@ -4,6 +4,7 @@
 #define BPFRT_RUNTIME_PRIV_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "bpfrt/object.h"
 
@@ -11,12 +12,14 @@ struct verifier_facts;
 
 /* Verifies `insns` (program `prog` of `obj` as loaded, kfunc calls'
  * imm resolved to kfunc indexes; before fixups), with the traced code's
- * BTF for programs that trace a function (may be NULL). 0: accepted, and when
+ * BTF for programs that trace a function (may be NULL) and a tracepoint
+ * program's record size (0: not known). 0: accepted, and when
  * `facts` is not NULL the verifier's per-insn facts in *facts (freed with
  * verifier_facts_free); -EINVAL/-E2BIG: rejected, the verifier's log in
  * `log`; -ENOMEM; -EOPNOTSUPP: this build has no verifier. */
 int runtime_verify(const struct bpfrt_object *obj, const struct bpfrt_program *prog,
-		   const struct btf *target_btf, const struct bpfrt_insn *insns, size_t cnt,
+		   const struct btf *target_btf, uint32_t tp_record_size,
+		   const struct bpfrt_insn *insns, size_t cnt,
 		   char *log, size_t log_size, struct verifier_facts **facts);
 
 #endif

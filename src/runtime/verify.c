@@ -281,7 +281,8 @@ void verify_input_free(struct bpfrt_verify_opts *vo)
 }
 
 int runtime_verify(const struct bpfrt_object *obj, const struct bpfrt_program *prog,
-		   const struct btf *target_btf, const struct bpfrt_insn *insns, size_t cnt,
+		   const struct btf *target_btf, uint32_t tp_record_size,
+		   const struct bpfrt_insn *insns, size_t cnt,
 		   char *log, size_t log_size, struct verifier_facts **facts)
 {
 	struct bpfrt_verify_opts vo = {
@@ -295,6 +296,8 @@ int runtime_verify(const struct bpfrt_object *obj, const struct bpfrt_program *p
 	if (err)
 		return err;
 	verify_input_target(&vo, prog, target_btf, NULL);
+	if (vo.attach == BPFRT_ATTACH_TRACEPOINT)
+		vo.ctx_size = tp_record_size;
 	err = verifier_run(insns, cnt, &vo, facts);
 	verify_input_free(&vo);
 	return err;

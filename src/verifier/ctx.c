@@ -22,6 +22,9 @@ static const char *const pt_regs_names[PT_REGS_FIELDS] = {
 };
 
 /* Bit per pt_regs field (in the order above) that a mechanism saves. */
+/* A tracepoint record: its common fields, then the event's. */
+enum { TP_RECORD_COMMON = 8, TP_RECORD_MAX = BPFRT_TP_RECORD_MAX };
+
 #define F(i) (1u << (i))
 #define PT_ALL ((1u << PT_REGS_FIELDS) - 1)
 #define PT_ARGS (F(14) | F(13) | F(12) | F(11) | F(9) | F(8)) /* di si dx cx r8 r9 */
@@ -33,7 +36,7 @@ enum ctx_layout {
 	CTX_RAW,     /* a memory block (r1) and its size (r2) */
 	CTX_PT_REGS, /* struct pt_regs, read-only */
 	CTX_ARGS,    /* u64 args[nr_args] (+ return value), read-only */
-	CTX_BYTES,   /* a record of ctx_size bytes, read-only */
+	CTX_BYTES,   /* a tracepoint record (ctx_size bytes, 0: up to 8192), read-only */
 	CTX_PACKET,  /* struct xdp_md or struct __sk_buff: fields table below */
 	CTX_RAW_TP,  /* raw_tp, tp_btf: u64 args[], read-only (btf_ptr.c) */
 };
@@ -322,6 +325,33 @@ static int pkt_ctx_access(struct verifier_env *env, const struct ctx_desc *cd, u
 	return 0;
 }
 
+/*
+ * A tracepoint's record, as the kernel's tp_prog_is_valid_access: aligned
+ * reads in [8, 8192) (PERF_MAX_TRACE_SIZE); its first 8 bytes, the common
+ * fields, hold the kernel's pt_regs pointer there. When the record's size is
+ * known (opts.ctx_size, from the event's tracefs format), the bytes past it
+ * are not part of the record and are refused naming the size.
+ */
+static int tp_record_access(struct verifier_env *env, int off, int size)
+{
+	uint32_t known = env->opts->ctx_size;
+	if (off % size || (uint32_t)off >= TP_RECORD_MAX)
+		return bad_access(env, off, size);
+	if (off < TP_RECORD_COMMON) {
+		verbose(env, "invalid bpf_context access off=%d size=%d: the first %d bytes of a "
+			     "tracepoint record (its common fields) are not readable\n",
+			off, size, TP_RECORD_COMMON);
+		return -EACCES;
+	}
+	if (known && (uint64_t)off + (uint64_t)size > known) {
+		verbose(env, "invalid bpf_context access off=%d size=%d: the tracepoint's record is "
+			     "%u bytes\n",
+			off, size, known);
+		return -EACCES;
+	}
+	return 0;
+}
+
 int ctx_check_access(struct verifier_env *env, uint32_t regno, int off, int size,
 		     enum access t, struct reg_state *dst)
 {
@@ -372,8 +402,8 @@ int ctx_check_access(struct verifier_env *env, uint32_t regno, int off, int size
 	case CTX_RAW_TP:
 		return btf_raw_tp_access(env, off, size, dst);
 	case CTX_BYTES:
-		if ((uint64_t)off + (uint64_t)size > env->opts->ctx_size)
-			return bad_access(env, off, size);
+		if (tp_record_access(env, off, size))
+			return -EACCES;
 		break;
 	default:
 		return bad_access(env, off, size);

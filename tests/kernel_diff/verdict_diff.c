@@ -296,6 +296,9 @@ static uint32_t kernel_type(const struct vcase *c)
 		return c->o.probe_mech == BPFRT_PROBE_INT3 ? BPF_PROG_TYPE_KPROBE : 0;
 	case BPFRT_ATTACH_PERF_EVENT:
 		return BPF_PROG_TYPE_PERF_EVENT;
+	case BPFRT_ATTACH_TRACEPOINT:
+		/* the kernel knows no record's size: bpfrt's rule without one */
+		return c->o.ctx_size ? 0 : BPF_PROG_TYPE_TRACEPOINT;
 	default:
 		return 0;
 	}

@@ -14,7 +14,7 @@
  *	spin_lock OFF | btf           (the last map's value BTF: lock offset, or none)
  *	expected_attach N            (the kernel's enum bpf_attach_type: 1 is
  *	                              BPF_CGROUP_INET_EGRESS)
- *	kernel xdp|sched_cls|socket|cgroup_skb|raw_tracepoint  (KERNEL_VERDICTS build: the kernel's
+ *	kernel xdp|sched_cls|socket|cgroup_skb|raw_tracepoint|tracepoint  (KERNEL_VERDICTS build: the kernel's
  *	                              verdict and message must be the same)
  *	global LABEL [scalar|ctx|mem:SIZE|nonnull:SIZE]...  (the function at LABEL
  *	                              is global; nonnull: tagged arg:nonnull)

@@ -2,7 +2,9 @@
 /*
  * The kernel's verdict on the clang-compiled programs with iterators,
  * dynptrs, global functions and may_goto (examples/bpf/dynptr_iter.bpf.c,
- * global_func.bpf.c, may_goto.bpf.c) and on the misuses of progs/objects_bad.bpf.c: each
+ * global_func.bpf.c, may_goto.bpf.c), on tracepoint records
+ * (tracepoint.bpf.c, progs/tp_record.bpf.c: bpfrt verifies them with the
+ * record's size not known, as the kernel) and on the misuses of progs/objects_bad.bpf.c: each
  * program loaded alone by libbpf (kfuncs resolved against vmlinux BTF, maps
  * with their BTF) in a forked child with a timeout. The kernel must accept
  * what bpfrt's verifier accepts and reject what it rejects. Exits 77 without
@@ -99,6 +101,12 @@ static void kernel_agrees(void **state)
 		check(path, "budget", true, NULL);
 		check(path, "collatz", true, NULL);
 	}
+	for (int v = 3; v <= 4; v++) {
+		snprintf(path, sizeof(path), "%s/tracepoint.v%d.o", BPF_EXAMPLES_DIR, v);
+		check(path, "count_openat", true, NULL);
+	}
+	check(TP_RECORD, "far_read", true, NULL);
+	check(TP_RECORD, "past_max", false, "invalid bpf_context access off=8192 size=8");
 	check(OBJECTS_BAD, "iter_leak", false, "Unreleased reference");
 	check(OBJECTS_BAD, "dynptr_leak", false, "Unreleased reference");
 	check(OBJECTS_BAD, "slice_after_submit", false, "invalid mem access 'scalar'");

@@ -47,9 +47,9 @@ static int parse_opt(struct vcase *c, const char *line)
 		o->gpl = true;
 	else if (!strcmp(word, "kernel") && sscanf(line, "%*s %63s", arg) == 1) {
 		static const char *const types[] = { "socket", "sched_cls", "xdp", "cgroup_skb",
-						     "raw_tracepoint" };
-		static const uint32_t nums[] = { 1, 3, 6, 8, 17 }; /* BPF_PROG_TYPE_* */
-		for (size_t i = 0; i < 5; i++)
+						     "raw_tracepoint", "tracepoint" };
+		static const uint32_t nums[] = { 1, 3, 6, 8, 17, 5 }; /* BPF_PROG_TYPE_* */
+		for (size_t i = 0; i < 6; i++)
 			if (!strcmp(arg, types[i]))
 				c->kernel_type = nums[i] + 1;
 		if (!c->kernel_type)
