@@ -19,6 +19,11 @@
  * `hist`. Walking back over an edge into or out of a frame moves the
  * argument or return registers between frames.
  *
+ * Walks that would change nothing are skipped: a path keeps, in prec_done,
+ * the registers whose walk back from here only reaches what an earlier walk
+ * of this segment already marked (done_step carries it forward; calls,
+ * exits and new stored states clear it).
+ *
  * Soundness: a stored state is only used for pruning once every path below
  * it is done (prune.c), so its marks are complete. A path pruned against it
  * takes over its marks (propagate_precision). Where the walk back cannot
