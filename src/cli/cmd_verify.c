@@ -80,6 +80,7 @@ static int parse_attach(const char *name, struct bpfrt_verify_opts *o)
 	return -EINVAL;
 }
 
+/* One program; `name` NULL: assembler text, the file is the program. */
 static int verify_one(const char *input, const char *name, const struct bpfrt_insn *insns,
 		      size_t cnt, struct bpfrt_verify_opts *o)
 {
@@ -94,12 +95,19 @@ static int verify_one(const char *input, const char *name, const struct bpfrt_in
 	int err = bpfrt_verify(insns, cnt, o);
 	if (err) {
 		fputs(log, stderr);
-		cli_error("%s: program %s rejected by the verifier (%s)", input, name, strerror(-err));
+		if (name)
+			cli_error("%s: program %s rejected by the verifier (%s)", input, name,
+				  strerror(-err));
+		else /* assembler text: the file is the program */
+			cli_error("%s: rejected by the verifier (%s)", input, strerror(-err));
 		free(log);
 		return 1;
 	}
 	if (o->log_level >= 2)
 		fputs(log, stdout);
+	const char *base = strrchr(input, '/');
+	if (!name)
+		name = base ? base + 1 : input;
 	printf("%s: accepted: processed %llu insns, %u states (peak %u), stack %u bytes, %llu us%s\n",
 	       name, (unsigned long long)st.insns_processed, st.total_states, st.peak_states,
 	       st.max_stack_depth, (unsigned long long)(st.time_ns / 1000),
@@ -130,7 +138,7 @@ static int verify_asm(const char *path, struct bpfrt_verify_opts *o)
 	free(s);
 	if (err)
 		return cli_error("%s", alog[0] ? alog : "assembly failed");
-	int rc = verify_one(path, "(asm)", insns, cnt, o);
+	int rc = verify_one(path, NULL, insns, cnt, o);
 	free(insns);
 	return rc;
 }
