@@ -63,9 +63,12 @@ void log_flush_msg(struct verifier_env *env)
 	env->msg[0] = 0;
 }
 
+/* Whether messages of `level` are wanted: not once the buffer is full (a
+ * level-2 walk of a million instructions would format every state into
+ * nothing). */
 bool log_enabled(const struct verifier_env *env, uint32_t level)
 {
-	return env->log && env->log->buf && env->log->level >= level;
+	return env->log && env->log->buf && !env->log->truncated && env->log->level >= level;
 }
 
 /* The instruction in the kernel's syntax, as the kernel's log has it:
