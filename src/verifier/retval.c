@@ -1,11 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The value a program may return, per attach kind: the kernel's
- * check_return_code / return_retval_range. Kinds not listed return any
- * scalar (xdp, tc and socket verdicts are not range-checked by the kernel).
- * Tracing programs' ranges hold in kernel_compat mode only: in bpfrt an
- * fentry program's r0 is what `bpfrt prog run` shows, and session
- * programs do not yet use theirs.
+ * check_return_code / return_retval_range (Linux 6.18; fsession from the
+ * kernels that have it). Kinds not listed return any scalar: xdp, tc and
+ * socket verdicts, tracepoint, perf_event, kprobe/uprobe (not sessions),
+ * raw_tp, tp_btf and fmod_ret (whose value replaces the function's).
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -22,17 +21,17 @@ static const struct {
 	enum bpfrt_attach_kind kind;
 	uint32_t attach_type; /* opts.expected_attach_type, or ANY_ATTACH */
 	int32_t min, max;
-	bool compat_only; /* checked with kernel_compat only */
 } retval_rules[] = {
 	/* egress may also say "congestion" (2: drop + cn, 3: pass + cn) */
-	{ BPFRT_ATTACH_CGROUP_SKB, BPF_CGROUP_INET_EGRESS, 0, 3, false },
-	{ BPFRT_ATTACH_CGROUP_SKB, ANY_ATTACH, 0, 1, false },
-	/* fentry and fexit cannot change what the function returns */
-	{ BPFRT_ATTACH_FENTRY, ANY_ATTACH, 0, 0, true },
-	{ BPFRT_ATTACH_FEXIT, ANY_ATTACH, 0, 0, true },
+	{ BPFRT_ATTACH_CGROUP_SKB, BPF_CGROUP_INET_EGRESS, 0, 3 },
+	{ BPFRT_ATTACH_CGROUP_SKB, ANY_ATTACH, 0, 1 },
+	/* fentry, fexit and fsession cannot change what the function returns */
+	{ BPFRT_ATTACH_FENTRY, ANY_ATTACH, 0, 0 },
+	{ BPFRT_ATTACH_FEXIT, ANY_ATTACH, 0, 0 },
+	{ BPFRT_ATTACH_FSESSION, ANY_ATTACH, 0, 0 },
 	/* session entries: 0 runs the return handler, 1 skips it */
-	{ BPFRT_ATTACH_KPROBE_SESSION, ANY_ATTACH, 0, 1, true },
-	{ BPFRT_ATTACH_UPROBE_SESSION, ANY_ATTACH, 0, 1, true },
+	{ BPFRT_ATTACH_KPROBE_SESSION, ANY_ATTACH, 0, 1 },
+	{ BPFRT_ATTACH_UPROBE_SESSION, ANY_ATTACH, 0, 1 },
 };
 
 int check_return_range(struct verifier_env *env)
@@ -44,7 +43,7 @@ int check_return_range(struct verifier_env *env)
 		    (retval_rules[i].attach_type == ANY_ATTACH ||
 		     retval_rules[i].attach_type == o->expected_attach_type))
 			break;
-	if (i == n || (retval_rules[i].compat_only && !o->kernel_compat))
+	if (i == n)
 		return 0;
 	int err = mark_chain_precision(env, 0);
 	if (err)
