@@ -258,9 +258,13 @@ static void tracing_helpers(void **state)
 {
 	(void)state;
 	struct loaded l = load("tracing");
-	uint64_t args[3] = { 5, 6, 7 }, nargs = 0, arg1 = 0, ret = 0;
+	uint64_t args[3] = { 5, 6, 7 }, nargs = 0, arg1 = 0, ret = 0, err = 1;
 
+	/* fentry/fexit/fsession return 0; a failed check sets res.err */
 	assert_int_equal(run_ctx(&l, "args", args, sizeof(args)), 0);
+	assert_true(bpfrt_runtime__prog_verified(l.rt, "args"));
+	global(&l, ".bss", 40, &err, 8);
+	assert_int_equal(err, 0);
 	global(&l, ".bss", 0, &nargs, 8);
 	global(&l, ".bss", 8, &arg1, 8);
 	assert_int_equal(nargs, 3);
@@ -270,6 +274,8 @@ static void tracing_helpers(void **state)
 	global(&l, ".bss", 32, &ret, 8);
 	assert_int_equal(ret, 0);
 	assert_int_equal(run_ctx(&l, "session", args, sizeof(args)), 0);
+	global(&l, ".bss", 40, &err, 8);
+	assert_int_equal(err, 0);
 	assert_int_equal(run(&l, "throws"), 7);
 	unload(&l);
 }

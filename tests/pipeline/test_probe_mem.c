@@ -129,7 +129,8 @@ static void verify_prog(void)
 		fail_msg("asm: %s", log);
 	struct btf *btf = bt_btf_new();
 	assert_non_null(btf);
-	struct bpfrt_verify_opts vo = { .sz = sizeof(vo), .attach = BPFRT_ATTACH_FENTRY,
+	/* fmod_ret: its r0 is the result (fentry programs must return 0) */
+	struct bpfrt_verify_opts vo = { .sz = sizeof(vo), .attach = BPFRT_ATTACH_FMOD_RET,
 					.target_btf = btf, .target_func = "bt_target",
 					.log_level = 1, .log_buf = log, .log_size = sizeof(log) };
 	struct verifier_facts *f = NULL;

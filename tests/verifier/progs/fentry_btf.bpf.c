@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* fentry programs reading the traced function's argument through its type
+/* Tracing programs reading the traced function's argument through its type
  * (`bpfrt verify --target-btf btf_target.o`, tests/verifier/CMakeLists.txt):
  * read_next reads n->next->val and n->in.b (accepted, the loads fault-safe),
  * write_field stores into *n (refused: only read is supported); tp_read is
@@ -12,7 +12,9 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
-SEC("fentry/bt_target")
+/* fmod_ret: the program's value is its result (fentry programs must
+ * return 0), which the tests read */
+SEC("fmod_ret/bt_target")
 int read_next(__u64 *ctx)
 {
 	struct bt_node *n = (struct bt_node *)ctx[0];
