@@ -448,6 +448,47 @@ static void counted_loops_reach_a_fixpoint(void **state)
 	assert_true(st.widened);
 }
 
+/* Level 2 logs every precision walk; below it, walks that would change
+ * nothing are skipped (prec_done). A skipped walk that would have marked
+ * something shows as different pruning: the counts must be the same. */
+static void skipped_walks_change_nothing(void **state)
+{
+	(void)state;
+	static const char *const progs[] = {
+		/* divisors from the counter and an unknown (divmod's shape),
+		 * a branch on two unknowns in the body */
+		"call 7\nmov %r6, %r0\ncall 7\nor %r0, 1\nmov %r7, %r0\nmov %r8, 0\n"
+		"mov %r9, 0\nloop:\nmov %r1, %r7\nadd %r1, %r9\nor %r1, 1\nmov %r2, %r6\n"
+		"div %r2, %r1\nadd %r8, %r2\nmov %r3, %r1\nadd %r3, 6\nmov %r2, %r6\n"
+		"mod %r2, %r3\nxor %r8, %r2\njgt %r2, %r6, skip\nadd %r8, 1\nskip:\n"
+		"mov %r4, %r9\nmul %r4, 7\nor %r4, 1\nmov %r2, %r8\ndiv32 %r2, %r4\n"
+		"add %r8, %r2\nadd %r9, 1\njlt %r9, 60, loop\nmov %r0, %r8\nexit\n",
+		/* stack words indexed by the counter (the sieve's shape) */
+		"stdw [%r10-8], 0\nstdw [%r10-16], 0\nstdw [%r10-24], 0\nstdw [%r10-32], 0\n"
+		"call 7\nmov %r6, %r0\nmov %r9, 0\nloop:\nmov %r1, %r9\nrsh %r1, 1\n"
+		"and %r1, 3\nlsh %r1, 3\nmov %r2, %r10\nadd %r2, -32\nadd %r2, %r1\n"
+		"ldxdw %r3, [%r2+0]\nor %r3, %r9\njgt %r3, %r6, skip\nmov %r3, %r6\nskip:\n"
+		"stxdw [%r2+0], %r3\nadd %r9, 1\njlt %r9, 120, loop\nldxdw %r0, [%r10-8]\nexit\n",
+		/* a register marked, then moved by one that differs between
+		 * the paths (r7 0 or 1), then marked again */
+		"call 7\nand %r0, 1\nmov %r7, %r0\nmov %r9, 0\njeq %r7, 0, loop\nmov %r0, 0\n"
+		"loop:\nmov %r1, %r9\njgt %r1, 1000, out\nadd %r1, %r7\n"
+		"jgt %r1, 1001, out\nadd %r9, 1\njlt %r9, 200, loop\nout:\nmov %r0, 0\nexit\n",
+	};
+	for (size_t i = 0; i < sizeof(progs) / sizeof(progs[0]); i++) {
+		for (int compat = 0; compat < 2; compat++) {
+			struct bpfrt_verify_stats a = { .sz = sizeof(a) }, b = { .sz = sizeof(b) };
+			assert_int_equal(verify(progs[i], 1, compat, &a, NULL, 0), 0);
+			assert_int_equal(verify(progs[i], 2, compat, &b, NULL, 0), 0);
+			assert_int_equal(a.insns_processed, b.insns_processed);
+			assert_int_equal(a.total_states, b.total_states);
+			assert_int_equal(a.peak_states, b.peak_states);
+			if (compat) /* default mode widens the counted loops */
+				assert_true(a.insns_processed > 500);
+		}
+	}
+}
+
 static void stats_line_as_the_kernel(void **state)
 {
 	(void)state;
@@ -487,6 +528,7 @@ int main(void)
 		cmocka_unit_test(precision_crosses_calls),
 		cmocka_unit_test(processed_counts_stay_bounded),
 		cmocka_unit_test(counted_loops_reach_a_fixpoint),
+		cmocka_unit_test(skipped_walks_change_nothing),
 		cmocka_unit_test(stats_line_as_the_kernel),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
