@@ -181,6 +181,12 @@ static bool cycle_avoiding(const struct verifier_env *env, uint32_t h, uint32_t 
 	return false;
 }
 
+/* What an env->eq_exit entry (struct eq_exit, its `on`) holds for a
+ * counted loop: nothing, an exit `r == B` (bound B), or a copy bound:
+ * r at the head, when the path came around, is at most `bound` in the
+ * unsigned or the signed order (copy_bound_counts). */
+enum { EQ_NONE, EQ_EXIT, COPY_BOUND_U, COPY_BOUND_S };
+
 #define WRAP_DOWN 0x80 /* aux.wrap_check: a counter going down */
 #define WRAP_REG 0x10  /* aux.wrap_check: a step by a register */
 
@@ -290,11 +296,180 @@ static bool eq_exit_counts(const struct verifier_env *env, uint32_t r, bool w32,
 		for (uint32_t i = 0; i < n && !unchecked; i++)
 			unchecked = inc[i] && step_unchecked(env, i, r, body, inc, eq, seen, work);
 		if (!unchecked) {
-			eq->on = 1;
+			eq->on = EQ_EXIT;
 			return true;
 		}
 	}
 	return false;
+}
+
+/* The most steps (inc) on a path from `from` to h in the loop, not
+ * through h, or -1 if such a path meets an inner cycle. memo: -2 not
+ * seen, -3 being explored, else the count. */
+static int32_t steps_to_head(const struct verifier_env *env, uint32_t h, uint32_t from,
+			     const uint8_t *body, const uint8_t *inc, int32_t *memo, uint32_t *work)
+{
+	uint32_t top = 0, s[2];
+	work[top++] = from;
+	while (top) {
+		uint32_t u = work[top - 1];
+		if (memo[u] >= 0) {
+			top--;
+			continue;
+		}
+		int ns = succs(env, u, s);
+		if (memo[u] == -2) {
+			memo[u] = -3;
+			for (int k = 0; k < ns; k++) {
+				uint32_t t = s[k];
+				if (body[t] != 2 || t == h)
+					continue;
+				if (memo[t] == -3)
+					return -1; /* an inner cycle */
+				if (memo[t] == -2)
+					work[top++] = t;
+			}
+			continue;
+		}
+		int32_t best = 0;
+		for (int k = 0; k < ns; k++) {
+			uint32_t t = s[k];
+			if (body[t] != 2 || t == h)
+				continue;
+			if (memo[t] < 0)
+				return -1;
+			if (memo[t] > best)
+				best = memo[t];
+		}
+		memo[u] = best + inc[u];
+		top--;
+	}
+	return memo[from];
+}
+
+/* Going up by constant steps, r may also be bounded through a copy c
+ * taken in the turn (clang's `old = i; i += 4; if (old < N - 4)`): every
+ * write to c in the loop is `c = r`, every cycle through h leaves a
+ * compare of c with a constant by the way on which c <= B', and no such
+ * compare is reached from h without passing a copy. Then c is r's value
+ * at a copy of this turn, and r, back at h, is at most B' + k * m (m: the
+ * most steps from a copy to h; no inner loop on the way): the bound that
+ * loop_stay_update puts on r when a path comes around. r only grows, so
+ * it stays below that bound: the stay ends. */
+static bool copy_bound_counts(struct verifier_env *env, uint32_t h, uint32_t r, bool w32,
+			      const uint8_t *body, const uint8_t *inc, uint8_t *seen,
+			      uint32_t *work, struct eq_exit *eq)
+{
+	uint32_t n = env->insn_cnt, s[2];
+	int64_t kmax = 0;
+	for (uint32_t i = 0; i < n; i++) {
+		if (!inc[i])
+			continue;
+		int64_t k = step_of(&env->insns[i]);
+		if (k <= 0)
+			return false;
+		if (k > kmax)
+			kmax = k;
+	}
+	if (!kmax)
+		return false;
+	enum isa_op mov = w32 ? ISA_OP_MOV32_X : ISA_OP_MOV64_X;
+	int32_t *memo = malloc(n * sizeof(int32_t));
+	if (!memo)
+		return false;
+	bool found = false;
+	for (uint32_t c = 0; c < BPFRT_REG_FP && !found; c++) {
+		if (c == r)
+			continue;
+		bool copies = false, other = false;
+		for (uint32_t i = 0; i < n && !other; i++) {
+			const struct bpfrt_insn *insn = &env->insns[i];
+			const struct isa_form *f = isa_form_of(insn);
+			uint16_t use, def;
+			if (body[i] != 2)
+				continue;
+			isa_insn_regs(insn, f, ISA_LIVE_VERIFIED, true, &use, &def);
+			if (!(def & (1u << c)))
+				continue;
+			if (f->op == mov && insn->src_reg == r && insn->off == 0)
+				copies = true;
+			else
+				other = true;
+		}
+		if (!copies || other ||
+		    cycle_avoiding(env, h, c, w32, body, inc, true, seen, work))
+			continue;
+		/* the bounding compares of c: one order, none reached from h
+		 * before a copy */
+		int64_t bound = INT64_MIN, b;
+		int sign = -1;
+		bool early = false, mixed = false;
+		uint32_t top = 0;
+		memset(seen, 0, n);
+		work[top++] = h;
+		seen[h] = 1;
+		while (top) {
+			uint32_t i = work[--top];
+			const struct bpfrt_insn *insn = &env->insns[i];
+			const struct isa_form *f = isa_form_of(insn);
+			if (f->op == mov && insn->dst_reg == c)
+				continue; /* a copy (h may be one) */
+			if (f->syntax == ISA_SYN_JCOND_K && insn->dst_reg == c)
+				early = true;
+			for (int k = succs(env, i, s); k--;)
+				if (body[s[k]] == 2 && s[k] != h && !seen[s[k]])
+					seen[s[k]] = 1, work[top++] = s[k];
+		}
+		for (uint32_t i = 0; i < n && !early; i++) {
+			if (body[i] != 2)
+				continue;
+			for (int k = succs(env, i, s); k--;) {
+				if (!bounding_edge(env, i, s[k], c, w32, &b))
+					continue;
+				int sg = isa_form_has(isa_form_of(&env->insns[i]), ISA_F_SIGNED);
+				mixed |= sign >= 0 && sg != sign;
+				sign = sg;
+				if (b > bound)
+					bound = b;
+			}
+		}
+		if (early || mixed || sign < 0)
+			continue;
+		int32_t m = -1;
+		for (uint32_t i = 0; i < n; i++)
+			memo[i] = -2;
+		for (uint32_t i = 0; i < n; i++) {
+			const struct bpfrt_insn *insn = &env->insns[i];
+			if (body[i] != 2 || isa_form_of(insn)->op != mov ||
+			    insn->dst_reg != c)
+				continue;
+			int32_t mi = steps_to_head(env, h, i, body, inc, memo, work);
+			if (mi < 0) {
+				m = -1;
+				break;
+			}
+			if (mi > m)
+				m = mi;
+		}
+		if (m < 0 || (uint64_t)m > (1u << 20))
+			continue;
+		eq->on = sign ? COPY_BOUND_S : COPY_BOUND_U;
+		eq->reg = (uint8_t)r;
+		eq->w32 = w32;
+		eq->step = kmax;
+		eq->bound = bound + kmax * m;
+		found = true;
+		/* the compares' bounds are thresholds as for r's own */
+		for (uint32_t i = 0; i < n; i++)
+			for (int k = body[i] == 2 ? succs(env, i, s) : 0; k--;)
+				if (bounding_edge(env, i, s[k], c, w32, &b) &&
+				    env->nthresholds < MAX_THRESHOLDS - 1) {
+					env->thresholds[env->nthresholds++] = b;
+					env->thresholds[env->nthresholds++] = b + 1;
+				}
+	}
+	free(memo);
+	return found;
 }
 
 /* Does r count the turns of the loop at h? Marks its increments and adds
@@ -332,13 +507,15 @@ static bool counts(struct verifier_env *env, uint32_t h, uint32_t r, const uint8
 	eq->on = 0;
 	if (cycle_avoiding(env, h, r, w32, body, inc, false, seen, work) ||
 	    (!down && cycle_avoiding(env, h, r, w32, body, inc, true, seen, work) &&
-	     (!allow_eq || !eq_exit_counts(env, r, w32, false, body, inc, seen, work, eq))))
+	     (!allow_eq || (!eq_exit_counts(env, r, w32, false, body, inc, seen, work, eq) &&
+			    !copy_bound_counts(env, h, r, w32, body, inc, seen, work, eq)))))
 		return false;
 	/* going down, an exit `r == B` (B > 0) is a counted exit as well:
 	 * each step then clamps r to at least B + |k| (eq_step_clamp) */
 	if (down)
 		eq_exit_counts(env, r, w32, true, body, inc, seen, work, eq);
 	if (eq->on && env->nthresholds < MAX_THRESHOLDS - 1) {
+		/* eq: B - k and B; a copy bound: the bound (and bound + k) */
 		env->thresholds[env->nthresholds++] = eq->bound - eq->step;
 		env->thresholds[env->nthresholds++] = eq->bound;
 	}
@@ -433,6 +610,31 @@ static bool eq_entry_ok(struct verifier_env *env, uint32_t idx, const struct eq_
 	return ok;
 }
 
+/* Back at the head within a stay of a loop whose counter a copy bounds:
+ * r is at most the bound (copy_bound_counts). */
+static void copy_bound_clamp(struct reg_state *r, const struct eq_exit *eq)
+{
+	if (r->type != SCALAR_VALUE)
+		return;
+	struct reg_state c = *r;
+	int64_t b = eq->bound;
+	if (eq->on == COPY_BOUND_U && eq->w32) {
+		if (c.u32_max_value > (uint64_t)b)
+			c.u32_max_value = (uint32_t)b;
+	} else if (eq->on == COPY_BOUND_U) {
+		if (c.umax_value > (uint64_t)b)
+			c.umax_value = (uint64_t)b;
+	} else if (eq->w32) {
+		if (c.s32_max_value > b)
+			c.s32_max_value = (int32_t)b;
+	} else if (c.smax_value > b) {
+		c.smax_value = b;
+	}
+	reg_bounds_sync(&c);
+	if (reg_bounds_sane(&c))
+		*r = c;
+}
+
 void loop_stay_update(struct verifier_env *env, uint32_t idx)
 {
 	struct vstate *st = env->cur;
@@ -445,11 +647,18 @@ void loop_stay_update(struct verifier_env *env, uint32_t idx)
 			st->stay_id[j] = 0;
 		}
 	}
-	if (aux->counted && !(st->stay_mask & (1u << aux->loop_no)) &&
-	    (!env->eq_exit[aux->loop_no].on || eq_entry_ok(env, idx, &env->eq_exit[aux->loop_no]))) {
+	if (!aux->counted)
+		return;
+	const struct eq_exit *eq = &env->eq_exit[aux->loop_no];
+	if (!(st->stay_mask & (1u << aux->loop_no))) {
+		if (eq->on == EQ_EXIT && !eq_entry_ok(env, idx, eq))
+			return;
 		st->stay_mask |= (uint16_t)(1u << aux->loop_no);
 		st->stay_id[aux->loop_no] = ++env->stay_gen;
 		st->stay_frame[aux->loop_no] = (uint8_t)st->curframe;
+	} else if ((eq->on == COPY_BOUND_U || eq->on == COPY_BOUND_S) &&
+		   st->stay_frame[aux->loop_no] == st->curframe) {
+		copy_bound_clamp(&cur_regs(env)[eq->reg], eq);
 	}
 }
 
@@ -469,7 +678,7 @@ static void eq_step_clamp(struct verifier_env *env, uint32_t idx, struct reg_sta
 	const struct vstate *st = env->cur;
 	for (uint32_t j = 0; j < env->ncounted; j++) {
 		const struct eq_exit *eq = &env->eq_exit[j];
-		if (!eq->on || eq->reg != env->insns[idx].dst_reg || !(st->stay_mask & (1u << j)) ||
+		if (eq->on != EQ_EXIT || eq->reg != env->insns[idx].dst_reg || !(st->stay_mask & (1u << j)) ||
 		    st->stay_frame[j] != st->curframe || !(env->aux[idx].in_loops & (1u << j)) ||
 		    r->type != SCALAR_VALUE)
 			continue;

@@ -446,6 +446,15 @@ static void counted_loops_reach_a_fixpoint(void **state)
 			 0);
 	assert_in_range(st.insns_processed, 1, 40);
 	assert_true(st.widened);
+	/* bounded through a copy taken before the step (old = i; i += 4;
+	 * old < N): 31; kernel_compat: 300007 */
+	const char *copy = "mov %r0, 0\nmov %r4, 0\nloop:\nmov %r5, %r4\nadd %r0, %r5\n"
+			   "add %r4, 4\njlt %r5, 300000, loop\nexit\n";
+	assert_int_equal(verify(copy, 0, false, &st, NULL, 0), 0);
+	assert_in_range(st.insns_processed, 1, 40);
+	assert_true(st.widened);
+	assert_int_equal(verify(copy, 0, true, &st, NULL, 0), 0);
+	assert_in_range(st.insns_processed, 300000, 300010);
 }
 
 /* Level 2 logs every precision walk; below it, walks that would change
