@@ -201,6 +201,24 @@ static int verify_xdp(const char *text, bool kernel_compat, struct bpfrt_verify_
 	return err;
 }
 
+/* A counted loop: accepted in default mode by the widening walk in at most
+ * `max` insns; in kernel_compat walked in [lo, hi] insns (hi 0: rejected,
+ * the budget). */
+static void widened_and_walked(const char *text, bool xdp, uint64_t max, uint64_t lo, uint64_t hi)
+{
+	struct bpfrt_verify_stats st = { .sz = sizeof(st) };
+	for (int compat = 0; compat < 2; compat++) {
+		int err = xdp ? verify_xdp(text, compat, &st) : verify(text, 0, compat, &st, NULL, 0);
+		if (compat && !hi) {
+			assert_int_not_equal(err, 0);
+			continue;
+		}
+		assert_int_equal(err, 0);
+		assert_in_range(st.insns_processed, compat ? lo : 1, compat ? hi : max);
+		assert_true(st.widened == !compat);
+	}
+}
+
 static const struct bpfrt_verify_map array8 = { .type = 2, .key_size = 4, .value_size = 8,
 						.max_entries = 1 };
 
@@ -397,64 +415,43 @@ static void counted_loops_reach_a_fixpoint(void **state)
 	assert_in_range(st.insns_processed, 80000, 80010);
 	/* a step by a register checked at least 1 (the sieve's j += i): 30;
 	 * kernel_compat: the budget */
-	const char *regstep = "call 7\nand %r0, 7\nadd %r0, 1\nmov %r1, %r0\nmov %r2, 0\n"
-			      "mov %r0, 0\nloop:\nadd %r0, %r2\nadd %r2, %r1\n"
-			      "jlt %r2, 300000, loop\nexit\n";
-	assert_int_equal(verify(regstep, 0, false, &st, NULL, 0), 0);
-	assert_in_range(st.insns_processed, 1, 40);
-	assert_true(st.widened);
-	assert_int_not_equal(verify(regstep, 0, true, &st, NULL, 0), 0);
+	widened_and_walked("call 7\nand %r0, 7\nadd %r0, 1\nmov %r1, %r0\nmov %r2, 0\n"
+			   "mov %r0, 0\nloop:\nadd %r0, %r2\nadd %r2, %r1\n"
+			   "jlt %r2, 300000, loop\nexit\n",
+			   false, 40, 0, 0);
 	/* a counter up by 8 to == 64 indexing the stack: widened to a multiple
 	 * of 8 below 64 at the head (the tnum rounds the bound in before
 	 * widening), so the widening walk proves it: 37 */
-	assert_int_equal(verify("stdw [%r10-8], 1\nstdw [%r10-16], 2\nstdw [%r10-24], 3\n"
-				"stdw [%r10-32], 4\nstdw [%r10-40], 5\nstdw [%r10-48], 6\n"
-				"stdw [%r10-56], 7\nstdw [%r10-64], 8\nmov %r5, 0\nmov %r0, 0\n"
-				"loop:\nmov %r3, %r10\nadd %r3, -64\nadd %r3, %r5\n"
-				"ldxdw %r4, [%r3]\nadd %r0, %r4\nadd %r5, 8\njeq %r5, 64, out\n"
-				"ja loop\nout:\nexit\n",
-				0, false, &st, NULL, 0),
-			 0);
-	assert_in_range(st.insns_processed, 1, 50);
-	assert_true(st.widened);
+	widened_and_walked("stdw [%r10-8], 1\nstdw [%r10-16], 2\nstdw [%r10-24], 3\n"
+			   "stdw [%r10-32], 4\nstdw [%r10-40], 5\nstdw [%r10-48], 6\n"
+			   "stdw [%r10-56], 7\nstdw [%r10-64], 8\nmov %r5, 0\nmov %r0, 0\n"
+			   "loop:\nmov %r3, %r10\nadd %r3, -64\nadd %r3, %r5\n"
+			   "ldxdw %r4, [%r3]\nadd %r0, %r4\nadd %r5, 8\njeq %r5, 64, out\n"
+			   "ja loop\nout:\nexit\n",
+			   false, 50, 60, 80);
 	/* the bench's crc32/fnv1a shape: data[i] for i up to == 1024 after a
 	 * 1024-byte check: data + [0, 1023] keeps a 1-byte range: 32
 	 * (kernel_compat: 7177, every turn) */
-	const char *pkt = "ldxw %r2, [%r1+4]\nldxw %r1, [%r1+0]\nmov %r0, 0\nmov %r3, %r1\n"
-			  "add %r3, 1024\njgt %r3, %r2, out\nmov %r2, 0\nloop:\nmov %r4, %r1\n"
-			  "add %r4, %r2\nldxb %r4, [%r4+0]\nxor %r0, %r4\nmul %r0, 31\n"
-			  "add %r2, 1\njne %r2, 1024, loop\nout:\nexit\n";
-	assert_int_equal(verify_xdp(pkt, false, &st), 0);
-	assert_in_range(st.insns_processed, 1, 45);
-	assert_true(st.widened);
-	assert_int_equal(verify_xdp(pkt, true, &st), 0);
-	assert_in_range(st.insns_processed, 7000, 9000);
+	widened_and_walked("ldxw %r2, [%r1+4]\nldxw %r1, [%r1+0]\nmov %r0, 0\nmov %r3, %r1\n"
+			   "add %r3, 1024\njgt %r3, %r2, out\nmov %r2, 0\nloop:\nmov %r4, %r1\n"
+			   "add %r4, %r2\nldxb %r4, [%r4+0]\nxor %r0, %r4\nmul %r0, 31\n"
+			   "add %r2, 1\njne %r2, 1024, loop\nout:\nexit\n",
+			   true, 45, 7000, 9000);
 	/* down by 3 to == 5 (entry congruent, at least 5 + 3): 22;
 	 * kernel_compat: 399998 */
-	const char *down = "mov %r0, 0\nmov %r1, 300002\nloop:\nadd %r0, %r1\nadd %r1, -3\n"
-			   "jeq %r1, 5, out\nja loop\nout:\nexit\n";
-	assert_int_equal(verify(down, 0, false, &st, NULL, 0), 0);
-	assert_in_range(st.insns_processed, 1, 30);
-	assert_true(st.widened);
-	assert_int_equal(verify(down, 0, true, &st, NULL, 0), 0);
-	assert_in_range(st.insns_processed, 399990, 400010);
+	widened_and_walked("mov %r0, 0\nmov %r1, 300002\nloop:\nadd %r0, %r1\nadd %r1, -3\n"
+			   "jeq %r1, 5, out\nja loop\nout:\nexit\n",
+			   false, 30, 399990, 400010);
 	/* down by 1 to == 3 indexing ctx + r2 - 4: [4, 67] before the step: 31 */
-	assert_int_equal(verify("mov %r6, %r1\nmov %r0, 0\nmov %r2, 67\nloop:\nmov %r3, %r6\n"
-				"add %r3, %r2\nldxb %r4, [%r3-4]\nadd %r0, %r4\nsub %r2, 1\n"
-				"jne %r2, 3, loop\nexit\n",
-				0, false, &st, NULL, 0),
-			 0);
-	assert_in_range(st.insns_processed, 1, 40);
-	assert_true(st.widened);
+	widened_and_walked("mov %r6, %r1\nmov %r0, 0\nmov %r2, 67\nloop:\nmov %r3, %r6\n"
+			   "add %r3, %r2\nldxb %r4, [%r3-4]\nadd %r0, %r4\nsub %r2, 1\n"
+			   "jne %r2, 3, loop\nexit\n",
+			   false, 40, 300, 400);
 	/* bounded through a copy taken before the step (old = i; i += 4;
 	 * old < N): 31; kernel_compat: 300007 */
-	const char *copy = "mov %r0, 0\nmov %r4, 0\nloop:\nmov %r5, %r4\nadd %r0, %r5\n"
-			   "add %r4, 4\njlt %r5, 300000, loop\nexit\n";
-	assert_int_equal(verify(copy, 0, false, &st, NULL, 0), 0);
-	assert_in_range(st.insns_processed, 1, 40);
-	assert_true(st.widened);
-	assert_int_equal(verify(copy, 0, true, &st, NULL, 0), 0);
-	assert_in_range(st.insns_processed, 300000, 300010);
+	widened_and_walked("mov %r0, 0\nmov %r4, 0\nloop:\nmov %r5, %r4\nadd %r0, %r5\n"
+			   "add %r4, 4\njlt %r5, 300000, loop\nexit\n",
+			   false, 40, 300000, 300010);
 }
 
 /* Level 2 logs every precision walk; below it, walks that would change
