@@ -15,14 +15,16 @@
  * The kernel: BPF_PROG_LOAD with log_level 4 (BPF_LOG_STATS: only the
  * stats, so log writing does not count in its time), in a forked child with
  * a timeout (kbpf.h); objects are loaded through libbpf, one program at a
- * time. The kernel's verifier oopses on a plain bitwise CRC32 loop on the
+ * time, with the programs that prog arrays' initial values name (libbpf
+ * fails the object when a slot names a program it did not load). The kernel's verifier oopses on a plain bitwise CRC32 loop on the
  * machines we run on: programs named crc32_bitwise are not given to it.
  *
  * Usage: bench-verifier [--runs N] [--no-kernel] [--only SUBSTR] [--cpu]
- * (--only: the rows whose name contains SUBSTR; --cpu: bpfrt's times are
- * its thread's CPU time, steadier than wall time on a loaded machine, for
- * comparing bpfrt builds; not comparable with the kernel's). Prints
- * markdown.
+ * [--check] (--only: the rows whose name contains SUBSTR; --cpu: bpfrt's
+ * times are its thread's CPU time, steadier than wall time on a loaded
+ * machine, for comparing bpfrt builds; not comparable with the kernel's;
+ * --check: exit 1 when a row's verdicts differ, 77 without bpf(), for
+ * ctest). Prints markdown.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -49,6 +51,7 @@ static unsigned runs = 5;
 static bool use_kernel = true;
 static const char *only; /* --only: rows whose name contains it */
 static bool cpu_time;	  /* --cpu: bpfrt's thread CPU time, not its wall time */
+static bool check;	  /* --check: verdicts must agree (exit status) */
 
 static bool wanted(const char *name)
 {
@@ -221,10 +224,12 @@ static void kernel_insns(struct meas *m, const struct bpfrt_insn *insns, size_t 
 	}
 }
 
-/* libbpf in a child: loads program `idx` of an object alone. */
+/* libbpf in a child: loads program `idx` of an object, with the programs
+ * in `also` (bit i: program i) only as tail call targets. */
 struct obj_job {
 	const char *path;
 	size_t idx;
+	uint64_t also;
 };
 
 struct obj_result {
@@ -251,7 +256,7 @@ static int load_obj_prog(void *arg, void *shm)
 	struct bpf_program *p;
 	size_t i = 0;
 	bpf_object__for_each_program(p, obj) {
-		bpf_program__set_autoload(p, i == j->idx);
+		bpf_program__set_autoload(p, i == j->idx || (i < 64 && (j->also >> i) & 1));
 		if (i == j->idx) {
 			bpf_program__set_log_level(p, 4);
 			bpf_program__set_log_buf(p, r->log, sizeof(r->log));
@@ -263,7 +268,7 @@ static int load_obj_prog(void *arg, void *shm)
 	return 0;
 }
 
-static void kernel_obj(struct meas *m, const char *path, size_t idx)
+static void kernel_obj(struct meas *m, const char *path, size_t idx, uint64_t also)
 {
 	static struct obj_result res;
 	if (!use_kernel)
@@ -272,7 +277,7 @@ static void kernel_obj(struct meas *m, const char *path, size_t idx)
 	m->us = 1e30;
 	m->ok = true;
 	for (unsigned i = 0; i < runs && m->ok; i++) {
-		struct obj_job j = { path, idx };
+		struct obj_job j = { path, idx, also };
 		int status = 0;
 		memset(&res, 0, sizeof(res));
 		enum kbpf_outcome o = kbpf_in_child(load_obj_prog, &j, &res, sizeof(res),
@@ -286,6 +291,23 @@ static void kernel_obj(struct meas *m, const char *path, size_t idx)
 
 /* ---- the programs ---- */
 
+/* The programs prog arrays' initial values name (`{ [i] = &prog }`): the
+ * kernel side loads them too. Maps of maps need nothing: libbpf creates
+ * their inner map templates from the BTF `values` member itself. */
+static uint64_t tail_call_targets(const struct bpfrt_object *obj)
+{
+	uint64_t also = 0;
+	for (size_t m = 0; m < bpfrt_object__map_cnt(obj); m++) {
+		const struct bpfrt_map_spec *s = bpfrt_object__map(obj, m);
+		if (s->type != BPF_MAP_TYPE_PROG_ARRAY)
+			continue;
+		for (uint32_t k = 0; k < s->init_slot_cnt; k++)
+			if (s->init_slots[k] >= 0 && s->init_slots[k] < 64)
+				also |= 1ULL << s->init_slots[k];
+	}
+	return also;
+}
+
 static void bench_object(const char *path)
 {
 	char olog[512] = "";
@@ -296,6 +318,7 @@ static void bench_object(const char *path)
 		return;
 	}
 	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	uint64_t also = tail_call_targets(obj);
 	for (size_t i = 0; i < bpfrt_object__prog_cnt(obj); i++) {
 		struct bpfrt_program *p = bpfrt_object__prog(obj, i);
 		struct row *r = add_row("%s %s", base, bpfrt_program__name(p));
@@ -327,7 +350,7 @@ static void bench_object(const char *path)
 			snprintf(r->kern.why, sizeof(r->kern.why),
 				 "not run: oopses the kernel's verifier");
 		else
-			kernel_obj(&r->kern, path, i);
+			kernel_obj(&r->kern, path, i, also);
 	}
 	bpfrt_object__close(obj);
 }
@@ -622,8 +645,11 @@ int main(int argc, char **argv)
 			only = argv[++i];
 		else if (!strcmp(argv[i], "--cpu"))
 			cpu_time = true;
+		else if (!strcmp(argv[i], "--check"))
+			check = true;
 		else {
-			fprintf(stderr, "usage: bench-verifier [--runs N] [--no-kernel] [--only SUBSTR] [--cpu]\n");
+			fprintf(stderr, "usage: bench-verifier [--runs N] [--no-kernel] [--only SUBSTR] "
+					"[--cpu] [--check]\n");
 			return 2;
 		}
 	}
@@ -632,6 +658,8 @@ int main(int argc, char **argv)
 	if (use_kernel && kbpf_available()) {
 		fprintf(stderr, "bench-verifier: bpf() unavailable, bpfrt only\n");
 		use_kernel = false;
+		if (check)
+			return 77;
 	}
 	bench_dir(BENCH_EXAMPLES_DIR, ".v4.o");
 	bench_dir(BENCH_COMPUTE_DIR, ".bpf.o");
@@ -665,8 +693,14 @@ int main(int argc, char **argv)
 	double worst_t = 0;
 	const char *worst_t_name = "";
 	const char *worst_name = "";
+	int differ = 0;
 	for (size_t i = 0; i < nrows; i++) {
 		struct row *r = &rows[i];
+		if (r->ours.have && r->kern.have && r->ours.ok != r->kern.ok) {
+			fprintf(stderr, "bench-verifier: %s: bpfrt %s, the kernel %s\n", r->name,
+				r->ours.ok ? "accepts" : "rejects", r->kern.ok ? "accepts" : "rejects");
+			differ = 1;
+		}
 		printf("| %s |", r->name);
 		print_meas(&r->ours);
 		print_meas(&r->kern);
@@ -707,5 +741,5 @@ int main(int argc, char **argv)
 		       sum_kt > 0 ? sum_ot / sum_kt : 0, worst_t, worst_t_name, med_ot, med_kt,
 		       med_kt > 0 ? med_ot / med_kt : 0);
 	free(rows);
-	return 0;
+	return check ? differ : 0;
 }
