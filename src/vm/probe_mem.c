@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* Fault-safe loads by exception tables and a chaining fault handler: see
- * probe_mem.h. */
+ * probe_mem.h. The interpreter's loads are assembler stubs listed in a
+ * table of their own on x86-64; elsewhere, and in BPFRT_PROBE_MEM_PORTABLE
+ * builds, they are probe_load_portable_* (probe_mem_portable.c). */
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
@@ -13,7 +15,13 @@
 #include "vm/probe_mem.h"
 
 #if defined(__x86_64__) && defined(__linux__)
+#define PROBE_MEM_TABLES 1 /* exception tables and the fault handler */
+#ifndef BPFRT_PROBE_MEM_PORTABLE
+#define PROBE_MEM_STUBS 1 /* the interpreter's loads: listed stubs */
+#endif
+#endif
 
+#ifdef PROBE_MEM_STUBS
 /* The interpreter's loads: one function per kind, its load instruction at
  * NAME_at and the `ret` after it at NAME_end (the table's entries). */
 #define PROBE_STUB(name, insn)                                                            \
@@ -34,6 +42,9 @@ __asm__(".text\n"
 #define DECL(n) extern const char probe_load_##n##_at[], probe_load_##n##_end[];
 STUB_SYMS(DECL)
 #undef DECL
+#endif
+
+#ifdef PROBE_MEM_TABLES
 
 /* The registered tables: a list of slots, never freed (a slot is reused
  * once its table is unregistered), so the handler can walk it at any
@@ -158,6 +169,9 @@ void probe_mem_unregister(const struct probe_table *t)
 	}
 }
 
+#endif /* PROBE_MEM_TABLES */
+
+#ifdef PROBE_MEM_STUBS
 static struct probe_entry stub_entries[7];
 static struct probe_table stub_table;
 static pthread_once_t stub_once = PTHREAD_ONCE_INIT;
@@ -194,10 +208,29 @@ int probe_mem_init(void)
 	return stub_err ? stub_err : ensure_handler();
 }
 
-#else /* no exception tables: the interpreter's loads read through safe_read() */
+#else /* the interpreter's loads read through safe_read() */
 
-#include "helpers/safe_read.h"
+#define PORTABLE(n)                                           \
+	uint64_t probe_load_##n(uint64_t addr)                \
+	{                                                     \
+		return probe_load_portable_##n(addr);         \
+	}
+PORTABLE(u8)
+PORTABLE(u16)
+PORTABLE(u32)
+PORTABLE(u64)
+PORTABLE(s8)
+PORTABLE(s16)
+PORTABLE(s32)
+#undef PORTABLE
 
+int probe_mem_init(void)
+{
+	return 0;
+}
+#endif /* PROBE_MEM_STUBS */
+
+#ifndef PROBE_MEM_TABLES /* no exception tables (and no JIT) */
 int probe_mem_register(const struct probe_table *t)
 {
 	(void)t;
@@ -208,25 +241,4 @@ void probe_mem_unregister(const struct probe_table *t)
 {
 	(void)t;
 }
-
-int probe_mem_init(void)
-{
-	return 0;
-}
-
-#define SAFE_LOAD(name, T, U)                                                             \
-	uint64_t name(uint64_t addr)                                                      \
-	{                                                                                 \
-		T v;                                                                      \
-		if (safe_read(&v, (const void *)(uintptr_t)addr, sizeof(v)) != sizeof(v)) \
-			return 0;                                                         \
-		return (uint64_t)(U)v;                                                    \
-	}
-SAFE_LOAD(probe_load_u8, uint8_t, uint64_t)
-SAFE_LOAD(probe_load_u16, uint16_t, uint64_t)
-SAFE_LOAD(probe_load_u32, uint32_t, uint64_t)
-SAFE_LOAD(probe_load_u64, uint64_t, uint64_t)
-SAFE_LOAD(probe_load_s8, int8_t, int64_t)
-SAFE_LOAD(probe_load_s16, int16_t, int64_t)
-SAFE_LOAD(probe_load_s32, int32_t, int64_t)
 #endif

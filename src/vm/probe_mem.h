@@ -69,4 +69,17 @@ uint64_t probe_load_s8(uint64_t addr);
 uint64_t probe_load_s16(uint64_t addr);
 uint64_t probe_load_s32(uint64_t addr);
 
+/* The same loads through safe_read() (a system call per load, no fault
+ * handler): the interpreter's probe_load_* on machines without exception
+ * tables, and on x86-64 in a build configured with
+ * -DBPFRT_PROBE_MEM_PORTABLE=ON. Compiled everywhere, so that they are
+ * tested everywhere (tests/pipeline/test_probe_mem_portable.c). */
+uint64_t probe_load_portable_u8(uint64_t addr);
+uint64_t probe_load_portable_u16(uint64_t addr);
+uint64_t probe_load_portable_u32(uint64_t addr);
+uint64_t probe_load_portable_u64(uint64_t addr);
+uint64_t probe_load_portable_s8(uint64_t addr);
+uint64_t probe_load_portable_s16(uint64_t addr);
+uint64_t probe_load_portable_s32(uint64_t addr);
+
 #endif /* BPFRT_VM_PROBE_MEM_H */
