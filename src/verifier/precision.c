@@ -25,7 +25,8 @@
  * exits and new stored states clear it).
  *
  * Soundness: a stored state is only used for pruning once every path below
- * it is done (prune.c), so its marks are complete. A path pruned against it
+ * it is done (prune.c) and no path pruned against a state in progress goes
+ * through it any more (backedge.c), so its marks are complete. A path pruned against it
  * takes over its marks (propagate_precision). Where the walk back cannot
  * follow (atomics on stack slots, frames that do not line up), every
  * scalar of the path's stored states is made precise instead.
@@ -371,23 +372,31 @@ static void mark_all_scalars(struct vstate *st)
 	}
 }
 
-void mark_all_precise(struct verifier_env *env)
+static bool mark_all_from(struct stored_state *ss)
 {
-	for (struct stored_state *ss = env->cur->parent_ss; ss && !ss->all_precise;
-	     ss = ss->parent) {
+	bool changed = false;
+	for (; ss && !ss->all_precise; ss = ss->parent) {
 		mark_all_scalars(&ss->st);
-		ss->all_precise = true;
+		ss->all_precise = changed = true;
 	}
+	return changed;
 }
 
-/* Walks the current path back from its current instruction, marking in
- * each stored state what bt needs there. *done: registers of the current
- * frame whose walk from here is now known to change nothing (needed at
- * some point of this segment in this frame, not touched since). */
-static int backtrack(struct verifier_env *env, struct bt *bt, uint16_t *done)
+void mark_all_precise(struct verifier_env *env)
+{
+	mark_all_from(env->cur->parent_ss);
+}
+
+/* Walks the path of st (the current one, or a back edge's: backedge.c)
+ * back from its instruction, marking in each stored state what bt needs
+ * there; *changed (if given) when some mark is new. *done: registers of
+ * st's frame whose walk from there is now known to change nothing (needed
+ * at some point of this segment in this frame, not touched since). */
+static int backtrack(struct verifier_env *env, struct bt *bt, struct vstate *st, bool *changed,
+		     uint16_t *done)
 {
 	bool log = log_enabled(env, 2);
-	struct vstate *st = env->cur;
+	struct vstate *start = st;
 	uint16_t kill = 0; /* back_kill of the insns walked, while *done grows */
 	bool here = true;  /* still in the current segment and frame */
 	*done = bt->regs[bt->fr];
@@ -431,6 +440,8 @@ static int backtrack(struct verifier_env *env, struct bt *bt, uint16_t *done)
 		here = false;
 		if (!mark_state(&parent->st, bt))
 			goto fallback;
+		if (!bt_empty(bt) && changed) /* what is left was marked just now */
+			*changed = true;
 		if (log)
 			log_bt(env, bt, "parent state at", parent->st.insn_idx);
 		st = &parent->st;
@@ -439,7 +450,8 @@ static int backtrack(struct verifier_env *env, struct bt *bt, uint16_t *done)
 fallback:
 	if (log)
 		log_write(env->log, "mark_precise: cannot follow the path back, all scalars precise\n");
-	mark_all_precise(env);
+	if (mark_all_from(start->parent_ss) && changed)
+		*changed = true;
 	return 0;
 }
 
@@ -456,16 +468,22 @@ int mark_chain_precision(struct verifier_env *env, uint32_t regno)
 	bt.fr = st->curframe;
 	bt.regs[bt.fr] = (uint16_t)(1u << regno);
 	uint16_t done;
-	int err = backtrack(env, &bt, &done);
+	int err = backtrack(env, &bt, st, NULL, &done);
 	st->prec_done |= done;
 	return err;
 }
 
 int propagate_precision(struct verifier_env *env, const struct vstate *old, uint32_t insn_idx)
 {
+	return propagate_precision_into(env, old, insn_idx, env->cur, NULL);
+}
+
+int propagate_precision_into(struct verifier_env *env, const struct vstate *old,
+			     uint32_t insn_idx, struct vstate *st, bool *changed)
+{
 	struct bt bt;
 	memset(&bt, 0, sizeof(bt));
-	bt.fr = env->cur->curframe;
+	bt.fr = st->curframe;
 	for (uint32_t f = 0; f <= old->curframe; f++) {
 		const struct func_state *fs = old->frame[f];
 		uint16_t live;
@@ -485,5 +503,5 @@ int propagate_precision(struct verifier_env *env, const struct vstate *old, uint
 	if (log_enabled(env, 2))
 		log_write(env->log, "propagating precision from the state at %u\n", insn_idx);
 	uint16_t done;
-	return backtrack(env, &bt, &done);
+	return backtrack(env, &bt, st, changed, &done);
 }

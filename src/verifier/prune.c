@@ -439,6 +439,15 @@ static void list_add(struct stored_state **head, struct stored_state *ss)
 
 /* A path ended: states whose last live path it was are now verified (an
  * evicted one is freed then: nothing can use it any more). */
+void stored_release(struct verifier_env *env, struct stored_state *ss)
+{
+	if (!ss->evicted || ss->branches || ss->pending || ss->targets)
+		return;
+	list_del(&env->evicted, ss);
+	stored_free(env, ss);
+	env->cur_states--;
+}
+
 void update_branch_counts(struct verifier_env *env, struct stored_state *ss)
 {
 	while (ss) {
@@ -447,12 +456,14 @@ void update_branch_counts(struct verifier_env *env, struct stored_state *ss)
 		if (ss->branches)
 			break;
 		struct stored_state *parent = ss->parent;
-		if (ss->evicted) {
-			list_del(&env->evicted, ss);
-			stored_free(env, ss);
-			env->cur_states--;
-		}
+		env->settle |= ss->targets != 0; /* its marks are final: backedge.c */
+		stored_release(env, ss);
 		ss = parent;
+	}
+	if (env->settle) {
+		int err = backedges_settle(env);
+		if (err && !env->err)
+			env->err = err;
 	}
 }
 
@@ -463,7 +474,7 @@ static void evict(struct verifier_env *env, struct insn_aux *aux, struct stored_
 {
 	list_del(&aux->states, sl);
 	aux->nstates--;
-	if (sl->branches) {
+	if (sl->branches || sl->pending || sl->targets) {
 		sl->evicted = true;
 		list_add(&env->evicted, sl);
 		return;
@@ -522,13 +533,22 @@ int is_state_visited(struct verifier_env *env, uint32_t idx)
 			    covers(env, &sl->st, cur, idx, CMP_RANGE)) {
 				/* the helper bounds the calls: a fixpoint may be
 				 * reached against a state still in progress, whose
-				 * precision is not known yet: all of ours */
+				 * precision is not final yet: its marks now and
+				 * once they are (backedge.c) */
 				sl->hit_cnt++;
-				mark_all_precise(env);
-				return 1;
+				int err = backedge_add(env, sl, idx);
+				return err ? err : 1;
 			}
 			if (!force && jmps < 20 && insns < 100)
 				add = false;
+		} else if (sl->pending) {
+			/* verified, but its marks may still grow: by every
+			 * scalar's range, and its final marks later */
+			if (covers(env, &sl->st, cur, idx, CMP_RANGE)) {
+				sl->hit_cnt++;
+				int err = backedge_add(env, sl, idx);
+				return err ? err : 1;
+			}
 		} else if (covers(env, &sl->st, cur, idx, CMP_PRUNE)) {
 			sl->hit_cnt++;
 			int err = propagate_precision(env, &sl->st, idx);

@@ -232,6 +232,11 @@ struct stored_state {
 	uint32_t hit_cnt;
 	bool all_precise; /* every scalar of it and its ancestors is precise */
 	bool evicted; /* out of its insn's list, freed once its branches are done */
+	/* Back edges (backedge.c) whose path goes through it: its precision
+	 * marks may still grow, so it covers only by every scalar's range,
+	 * and is kept; and those it covered. */
+	uint32_t pending;
+	uint32_t targets;
 };
 
 /* One instruction's verifier-private data. */
@@ -278,6 +283,8 @@ struct verifier_env {
 	uint32_t total_states, peak_states, cur_states;
 	uint32_t max_states_per_insn; /* longest list of stored states at one insn */
 	struct stored_state *evicted; /* evicted from their list, still in progress */
+	struct backedge *backedges; /* paths a state with pending marks covered (backedge.c) */
+	bool settle; /* a state some back edge names is verified: settle them */
 	int64_t thresholds[MAX_THRESHOLDS]; /* counted loops' bounds: widening stops there */
 	uint32_t nthresholds;
 	uint32_t ncounted; /* counted loops */
@@ -565,6 +572,23 @@ int mark_chain_precision(struct verifier_env *env, uint32_t regno);
 int propagate_precision(struct verifier_env *env, const struct vstate *old, uint32_t insn_idx);
 /* Every scalar of the current path's stored states precise (the fallback). */
 void mark_all_precise(struct verifier_env *env);
+/* propagate_precision() into the path of st; *changed (if given) when a
+ * mark is new. */
+int propagate_precision_into(struct verifier_env *env, const struct vstate *old,
+			     uint32_t insn_idx, struct vstate *st, bool *changed);
+
+/* ---- backedge.c ---- */
+/* The current path is pruned against `equal` (at insn idx), a state still
+ * in progress or whose marks are pending: its precision marks now, and
+ * again once they are final. 0 or -ENOMEM. */
+int backedge_add(struct verifier_env *env, struct stored_state *equal, uint32_t idx);
+/* Propagates the marks of verified states into the back edges they
+ * covered until nothing changes; releases those no state in progress can
+ * change any more. */
+int backedges_settle(struct verifier_env *env);
+void backedges_free(struct verifier_env *env);
+/* prune.c: frees an evicted state nothing needs any more. */
+void stored_release(struct verifier_env *env, struct stored_state *ss);
 /* Records the executed instruction in the path's history (analysis.c). */
 int hist_record(struct verifier_env *env, uint32_t idx, uint8_t flags, uint8_t frame,
 		uint8_t spi);

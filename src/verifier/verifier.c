@@ -76,6 +76,7 @@ static int run_once(struct verifier_env *env, bool widen)
 static void env_reset(struct verifier_env *env)
 {
 	free_pending(env);
+	backedges_free(env);
 	free_stored_states(env);
 	memset(env->aux, 0, env->insn_cnt * sizeof(*env->aux));
 	memset(env->facts->insn, 0, env->insn_cnt * sizeof(*env->facts->insn));
@@ -87,6 +88,7 @@ static void env_reset(struct verifier_env *env)
 	env->max_states_per_insn = 0;
 	env->err = 0;
 	env->widened = false;
+	env->settle = false;
 	env->msg_len = 0;
 	env->msg[0] = 0;
 	env->prev_insn = 0;
