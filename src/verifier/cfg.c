@@ -161,13 +161,15 @@ static int check_jumps(struct verifier_env *env)
 				r |= (uint16_t)(1u << insns[i].src_reg);
 			env->subprogs[subprog_of(env, i)].cond_regs |= r;
 		}
-		int64_t t = jump_target(&insns[i], f, i);
-		if (t < 0 && !isa_form_has(f, ISA_F_BRANCH))
-			continue;
-		if (f->op == ISA_OP_CALL_LOCAL) {
+		/* as the kernel's visit_func_call_insn: after every call */
+		if (f->op == ISA_OP_CALL_LOCAL || f->op == ISA_OP_CALL_HELPER ||
+		    f->op == ISA_OP_CALL_KFUNC || f->op == ISA_OP_CALLX) {
 			env->aux[i + 1 < n ? i + 1 : i].prune_point = true;
 			continue;
 		}
+		int64_t t = jump_target(&insns[i], f, i);
+		if (t < 0 && !isa_form_has(f, ISA_F_BRANCH))
+			continue;
 		const struct subprog_info *sp = &env->subprogs[subprog_of(env, i)];
 		if (t < sp->start || t >= sp->end) {
 			verbose(env, "jump out of range from insn %u to %lld\n", i, (long long)t);

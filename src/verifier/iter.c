@@ -105,6 +105,7 @@ int iter_finish_call(struct verifier_env *env, uint32_t kflags, const struct cal
 		int err = push_branch(env, (uint32_t)insn_idx + 1, (uint32_t)insn_idx);
 		if (err)
 			return err;
+		widen_queued(env, env->stack[env->stack_len - 1].st, (uint32_t)insn_idx);
 		s->iter_depth--;
 	}
 	s->iter_state = ITER_DRAINED;

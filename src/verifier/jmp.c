@@ -218,6 +218,7 @@ int do_may_goto(struct verifier_env *env, const struct bpfrt_insn *insn, int idx
 	env->cur->may_goto_depth--;
 	if (err)
 		return err;
+	widen_queued(env, env->stack[env->stack_len - 1].st, (uint32_t)idx);
 	*next = idx + insn->off + 1;
 	return 0;
 }

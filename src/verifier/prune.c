@@ -415,6 +415,53 @@ static void widen_loop_state(struct verifier_env *env, const struct vstate *anc,
 	env->widened = true;
 }
 
+/* kernel_compat, at an iterator's next or a may_goto: as the kernel's
+ * widen_imprecise_scalars, the turn pushed (q) gets the scalars that are
+ * imprecise in the latest earlier turn still in progress there, and differ
+ * from it, made unknown; the state stored at the call and the path that
+ * goes on (iterator drained, budget spent) keep theirs. */
+static void widen_imprecise(const struct reg_state *o, struct reg_state *c)
+{
+	if (o->type != SCALAR_VALUE || c->type != SCALAR_VALUE || o->precise || c->precise)
+		return;
+	if (o->var_off.value == c->var_off.value && o->var_off.mask == c->var_off.mask &&
+	    o->umin_value == c->umin_value && o->umax_value == c->umax_value &&
+	    o->smin_value == c->smin_value && o->smax_value == c->smax_value &&
+	    o->u32_min_value == c->u32_min_value && o->u32_max_value == c->u32_max_value &&
+	    o->s32_min_value == c->s32_min_value && o->s32_max_value == c->s32_max_value)
+		return;
+	mark_reg_unknown(c);
+}
+
+void widen_queued(struct verifier_env *env, struct vstate *q, uint32_t idx)
+{
+	const struct stored_state *cp = q->parent_ss; /* stored at this call */
+	if (!env->opts->kernel_compat || !cp || cp->st.insn_idx != idx)
+		return;
+	for (const struct stored_state *p = env->aux[idx].states; p; p = p->next) {
+		if (p == cp || !p->branches || p->depth >= cp->depth ||
+		    p->st.curframe != q->curframe)
+			continue;
+		bool same = true;
+		for (uint32_t f = 0; f <= q->curframe; f++)
+			same &= p->st.frame[f]->callsite == q->frame[f]->callsite;
+		if (!same)
+			continue;
+		for (uint32_t f = 0; f <= q->curframe; f++) {
+			const struct func_state *of = p->st.frame[f];
+			struct func_state *cf = q->frame[f];
+			for (int r = 0; r < BPFRT_REG_FP; r++)
+				widen_imprecise(&of->regs[r], &cf->regs[r]);
+			uint32_t n = of->nslots < cf->nslots ? of->nslots : cf->nslots;
+			for (uint32_t sl = 0; sl < n; sl++)
+				if (of->stack[sl].kind[7] == STACK_SPILL &&
+				    cf->stack[sl].kind[7] == STACK_SPILL)
+					widen_imprecise(&of->stack[sl].spilled, &cf->stack[sl].spilled);
+		}
+		return;
+	}
+}
+
 /* ---- the list of states at an instruction ---- */
 
 static void list_del(struct stored_state **head, struct stored_state *ss)
@@ -586,6 +633,10 @@ int is_state_visited(struct verifier_env *env, uint32_t idx)
 		/* at an iterator's next, only against an earlier turn of its
 		 * loop: a counter of an outer loop must stay exact */
 		if (anc && turns && !other_turn(aux, &anc->st, cur))
+			anc = NULL;
+		/* (kernel_compat: an iterator's next and a may_goto widen the
+		 * turn they push instead, widen_queued) */
+		if (anc && turns && env->opts->kernel_compat)
 			anc = NULL;
 		if (anc && ((env->widen && aux->loop_head) || bounded))
 			widen_loop_state(env, &anc->st, idx, bounded);

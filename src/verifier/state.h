@@ -587,6 +587,9 @@ int backedge_add(struct verifier_env *env, struct stored_state *equal, uint32_t 
  * change any more. */
 int backedges_settle(struct verifier_env *env);
 void backedges_free(struct verifier_env *env);
+/* prune.c: kernel_compat, the turn an iterator's next or a may_goto at
+ * idx pushed: its imprecise changed scalars unknown, as the kernel. */
+void widen_queued(struct verifier_env *env, struct vstate *q, uint32_t idx);
 /* prune.c: frees an evicted state nothing needs any more. */
 void stored_release(struct verifier_env *env, struct stored_state *ss);
 /* Records the executed instruction in the path's history (analysis.c). */

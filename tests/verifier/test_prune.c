@@ -338,7 +338,10 @@ static void processed_counts_stay_bounded(void **state)
 				0, true, &st, NULL, 0),
 			 0);
 	assert_in_range(st.insns_processed, 1, 3500);
-	/* Collatz steps of 23 unknowns, up to 120 each: 119342 (the kernel: 139342) */
+	/* Collatz steps of 23 unknowns, up to 120 each: 159149 (the kernel:
+	 * 139342; 119342 before the instruction after a helper call was a prune
+	 * point, as in the kernel; the same instructions in the same order as
+	 * the kernel's for the first 32000, then other paths are popped) */
 	assert_int_equal(verify("mov %r7, 0\nmov %r6, 0\nouter:\ncall 7\nmov %r1, %r0\nmov %r2, 0\n"
 				"inner:\njeq %r1, 1, done\njge %r2, 120, done\nmov %r4, %r1\n"
 				"and %r4, 1\njeq %r4, 0, even\nmul %r1, 3\nadd %r1, 1\nja next\n"
@@ -346,7 +349,7 @@ static void processed_counts_stay_bounded(void **state)
 				"add %r6, %r2\nadd %r7, 1\njlt %r7, 23, outer\nmov %r0, %r6\nexit\n",
 				0, true, &st, NULL, 0),
 			 0);
-	assert_in_range(st.insns_processed, 1, 140000);
+	assert_in_range(st.insns_processed, 1, 160000);
 	/* a loop whose accumulator is imprecise, 1000 turns: 16317 (the kernel:
 	 * 16317; states in progress that keep missing are evicted as there) */
 	assert_int_equal(verify("call 7\nmov %r6, %r0\nmov %r0, 0\nmov %r1, 0\nloop:\n"
