@@ -227,6 +227,7 @@ int verifier_run(const struct bpfrt_insn *insns, size_t cnt, const struct bpfrt_
 		err = -EINVAL;
 out:
 	free_pending(env);
+	backedges_free(env);
 	free_stored_states(env);
 	pool_destroy(env->pool);
 	big_free(env->aux, env->insn_cnt * sizeof(*env->aux));
