@@ -8,7 +8,7 @@
  * ids, map references, in both modes). Each step must return 0 or -errno,
  * and a refusal must leave a message in its log. Seeded
  * (MALFORMED_SEED, MALFORMED_ROUNDS; MALFORMED_SAVE=FILE keeps the last
- * input, MALFORMED_SLOW reports programs verified in more than 0.5 s); run under the ASan build for the
+ * input, MALFORMED_ONLY=N verifies random program N only, MALFORMED_SLOW reports programs verified in more than 0.5 s); run under the ASan build for the
  * memory errors a plain run would miss.
  */
 #include <errno.h>
@@ -265,6 +265,9 @@ static void random_programs(void **state)
 					       .map_cnt = 3, .kernel_compat = next() % 2,
 					       .log_level = next() % 3, .log_buf = log,
 					       .log_size = sizeof(log), .gpl = true };
+		const char *only = getenv("MALFORMED_ONLY"); /* one round, to debug */
+		if (only && k != strtoul(only, NULL, 0))
+			continue;
 		const char *save = getenv("MALFORMED_SAVE"); /* the last input, to debug */
 		FILE *sf = save ? fopen(save, "wb") : NULL;
 		if (sf) {
