@@ -185,6 +185,13 @@ static int do_mov(struct verifier_env *env, const struct bpfrt_insn *insn,
 	return 0;
 }
 
+static uint64_t bswap_width(uint64_t v, unsigned width)
+{
+	return width == 16 ? __builtin_bswap16((uint16_t)v)
+	       : width == 32 ? __builtin_bswap32((uint32_t)v)
+			     : __builtin_bswap64(v);
+}
+
 static int do_unary(struct verifier_env *env, const struct bpfrt_insn *insn,
 		    const struct isa_form *f)
 {
@@ -208,16 +215,22 @@ static int do_unary(struct verifier_env *env, const struct bpfrt_insn *insn,
 	if (reg_is_const(dst)) {
 		uint64_t v = dst->var_off.value;
 		if (swaps)
-			v = width == 16 ? __builtin_bswap16((uint16_t)v)
-			    : width == 32 ? __builtin_bswap32((uint32_t)v)
-					  : __builtin_bswap64(v);
+			v = bswap_width(v, width);
 		else
 			v = width == 64 ? v : v & ((1ULL << width) - 1);
 		mark_reg_known(dst, v);
 		return 0;
 	}
-	if (swaps)
+	if (swaps) {
+		/* the known bits move with their bytes (the kernel's
+		 * tnum_bswap16/32/64): bswap64 of a u32 has a zero low half */
+		struct tnum t = tnum_cast(dst->var_off, (uint8_t)(width / 8));
 		mark_reg_unknown(dst);
+		dst->var_off = (struct tnum){ .value = bswap_width(t.value, width),
+					      .mask = bswap_width(t.mask, width) };
+		reg_bounds_sync(dst);
+		return 0;
+	}
 	coerce_reg_to_size(dst, (int)width / 8);
 	return 0;
 }
