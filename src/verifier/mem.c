@@ -209,6 +209,17 @@ int check_mem_access(struct verifier_env *env, int insn_idx, uint32_t regno, int
 			verbose(env, "misaligned stack access off %" PRId64 " size %d\n", min, size);
 			return -EACCES;
 		}
+		/* and a variable offset whose possible values are not all
+		 * aligned (the kernel's check_generic_ptr_alignment: strict for
+		 * the stack) */
+		if (env->opts->kernel_compat && !tnum_is_const(r->var_off) &&
+		    !tnum_is_aligned(tnum_add(r->var_off, tnum_const((uint64_t)(int64_t)(r->off + off))),
+				     (uint64_t)size)) {
+			char b[48];
+			verbose(env, "misaligned stack access off %s+%d+%d size %d\n",
+				tnum_str(r->var_off, b, sizeof(b)), r->off, off, size);
+			return -EACCES;
+		}
 		if (tnum_is_const(r->var_off)) {
 			if (read)
 				return stack_read(env, f, (int)min, size,
