@@ -159,13 +159,18 @@ static int do_mov(struct verifier_env *env, const struct bpfrt_insn *insn,
 			verbose(env, "R%u sign-extension part of pointer\n", insn->src_reg);
 			return -EACCES;
 		}
-		struct reg_state v = *src;
-		v.id = 0;
+		/* a value the extension leaves as it is stays linked to its
+		 * source (the kernel's no_sext) */
+		if (src->umax_value < (1ULL << (insn->off - 1))) {
+			copy_reg_linked(env, dst, src);
+		} else {
+			*dst = *src;
+			dst->id = 0;
+		}
 		if (alu32)
-			coerce_subreg_to_size_sx(&v, insn->off / 8);
+			coerce_subreg_to_size_sx(dst, insn->off / 8);
 		else
-			coerce_reg_to_size_sx(&v, insn->off / 8);
-		*dst = v;
+			coerce_reg_to_size_sx(dst, insn->off / 8);
 		return 0;
 	}
 	if (!alu32) {
@@ -176,6 +181,12 @@ static int do_mov(struct verifier_env *env, const struct bpfrt_insn *insn,
 		/* a pointer's low half is just a number */
 		mark_reg_unknown(dst);
 		coerce_reg_to_size(dst, 4);
+		return 0;
+	}
+	/* w = w of a value that fits in 32 bits copies it: linked, as the
+	 * kernel links them */
+	if (src->umax_value <= UINT32_MAX) {
+		copy_reg_linked(env, dst, src);
 		return 0;
 	}
 	struct reg_state v = *src;

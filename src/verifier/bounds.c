@@ -69,6 +69,20 @@ static void deduce_bounds32(struct reg_state *r)
 			r->s32_max_value = MIN(r->s32_max_value, (int32_t)r->smax_value);
 		}
 	}
+	/* Upper halves two consecutive numbers, the low halves going from
+	 * negative to non-negative: the low halves form an s32 range
+	 * ([-1, 1] as s64 is [-1, 1] as s32). */
+	if ((uint32_t)(r->umin_value >> 32) + 1 == (uint32_t)(r->umax_value >> 32) &&
+	    (int32_t)r->umin_value < 0 && (int32_t)r->umax_value >= 0) {
+		r->s32_min_value = MAX(r->s32_min_value, (int32_t)r->umin_value);
+		r->s32_max_value = MIN(r->s32_max_value, (int32_t)r->umax_value);
+	}
+	if ((uint32_t)((uint64_t)r->smin_value >> 32) + 1 ==
+		    (uint32_t)((uint64_t)r->smax_value >> 32) &&
+	    (int32_t)r->smin_value < 0 && (int32_t)r->smax_value >= 0) {
+		r->s32_min_value = MAX(r->s32_min_value, (int32_t)r->smin_value);
+		r->s32_max_value = MIN(r->s32_max_value, (int32_t)r->smax_value);
+	}
 	/* Unsigned range not crossing the sign boundary gives the signed one. */
 	if ((int32_t)r->u32_min_value <= (int32_t)r->u32_max_value) {
 		r->s32_min_value = MAX(r->s32_min_value, (int32_t)r->u32_min_value);
@@ -77,6 +91,15 @@ static void deduce_bounds32(struct reg_state *r)
 	if ((uint32_t)r->s32_min_value <= (uint32_t)r->s32_max_value) {
 		r->u32_min_value = MAX(r->u32_min_value, (uint32_t)r->s32_min_value);
 		r->u32_max_value = MIN(r->u32_max_value, (uint32_t)r->s32_max_value);
+	} else if (r->u32_max_value < (uint32_t)r->s32_min_value) {
+		/* the s32 range crosses the sign boundary and the u32 range
+		 * meets only its non-negative part (as deduce_bounds64) */
+		r->s32_min_value = (int32_t)r->u32_min_value;
+		r->u32_max_value = MIN(r->u32_max_value, (uint32_t)r->s32_max_value);
+	} else if ((uint32_t)r->s32_max_value < r->u32_min_value) {
+		/* ... or only its negative part */
+		r->s32_max_value = (int32_t)r->u32_max_value;
+		r->u32_min_value = MAX(r->u32_min_value, (uint32_t)r->s32_min_value);
 	}
 }
 
@@ -89,6 +112,17 @@ static void deduce_bounds64(struct reg_state *r)
 	if ((uint64_t)r->smin_value <= (uint64_t)r->smax_value) {
 		r->umin_value = MAX(r->umin_value, (uint64_t)r->smin_value);
 		r->umax_value = MIN(r->umax_value, (uint64_t)r->smax_value);
+	} else if (r->umax_value < (uint64_t)r->smin_value) {
+		/* The s64 range crosses the sign boundary (it is split between
+		 * both ends of the u64 domain) and the u64 range meets only its
+		 * non-negative end: both become that part (the kernel's
+		 * __reg64_deduce_bounds since 6.17) */
+		r->smin_value = (int64_t)r->umin_value;
+		r->umax_value = MIN(r->umax_value, (uint64_t)r->smax_value);
+	} else if ((uint64_t)r->smax_value < r->umin_value) {
+		/* ... or only its negative end */
+		r->smax_value = (int64_t)r->umax_value;
+		r->umin_value = MAX(r->umin_value, (uint64_t)r->smin_value);
 	}
 }
 
@@ -103,6 +137,17 @@ static void deduce_mixed(struct reg_state *r)
 	int64_t ns_max = (int64_t)(((uint64_t)r->smax_value & ~0xffffffffULL) | r->u32_max_value);
 	r->smin_value = MAX(r->smin_value, ns_min);
 	r->smax_value = MIN(r->smax_value, ns_max);
+	/* After a sign extension the upper half is all zeros or all ones;
+	 * within [S32_MIN, S32_MAX] and a non-negative low half it cannot be
+	 * all ones (those values are below S32_MIN) */
+	if (r->s32_min_value >= 0 && r->smin_value >= S32_MIN && r->smax_value <= S32_MAX) {
+		r->smin_value = r->s32_min_value;
+		r->smax_value = r->s32_max_value;
+		r->umin_value = (uint64_t)r->s32_min_value;
+		r->umax_value = (uint64_t)r->s32_max_value;
+		r->var_off = tnum_intersect(r->var_off,
+					    tnum_range((uint64_t)r->smin_value, (uint64_t)r->smax_value));
+	}
 }
 
 static void bound_offset(struct reg_state *r)
@@ -228,14 +273,34 @@ void coerce_reg_to_size_sx(struct reg_state *r, int size)
 		mark_reg_known(r, (uint64_t)sign_extend(t.value, size));
 		return;
 	}
+	/* The kernel's range path first: when smin and smax share the bits
+	 * above the width, the low parts range from smin's to smax's; if
+	 * those extend to the same sign, the result is that range. */
+	unsigned bits = (unsigned)size * 8;
+	bool ranged = false;
+	int64_t lo = 0, hi = 0;
+	if (((uint64_t)r->smin_value >> bits) == ((uint64_t)r->smax_value >> bits)) {
+		int64_t a = sign_extend((uint64_t)r->smin_value & ((sign << 1) - 1), size);
+		int64_t b = sign_extend((uint64_t)r->smax_value & ((sign << 1) - 1), size);
+		lo = MIN(a, b);
+		hi = MAX(a, b);
+		ranged = (lo >= 0) == (hi >= 0);
+	}
 	if (!(t.mask & sign)) {
 		/* sign known: the high bits are copies of it */
 		r->var_off = (t.value & sign) ? TNUM(t.value | high, t.mask) : t;
-		reg_bounds_from_tnum(r);
-		return;
+		mark_reg_unbounded(r);
+	} else {
+		r->var_off = tnum_unknown;
+		mark_reg_unbounded(r);
+		r->smin_value = -(int64_t)sign;
+		r->smax_value = (int64_t)sign - 1;
 	}
-	r->var_off = tnum_unknown;
-	reg_set_range(r, -(int64_t)sign, (int64_t)sign - 1);
+	if (ranged) {
+		r->smin_value = MAX(r->smin_value, lo);
+		r->smax_value = MIN(r->smax_value, hi);
+	}
+	reg_bounds_sync(r);
 }
 
 void coerce_loaded(struct reg_state *r, int size, bool sign_ext)
