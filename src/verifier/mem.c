@@ -228,8 +228,13 @@ int check_mem_access(struct verifier_env *env, int insn_idx, uint32_t regno, int
 			return stack_write(env, f, (int)min, size, wval, (uint32_t)value_regno,
 					   false, insn_idx);
 		}
-		return stack_var_access(env, f, (int)min, (int)max, size, !read,
-					value_regno >= 0 && read ? &regs[value_regno] : NULL);
+		struct reg_state *dst = value_regno >= 0 && read ? &regs[value_regno] : NULL;
+		err = stack_var_access(env, f, (int)min, (int)max, size, !read, dst);
+		/* a sign-extending load gives the bytes sign-extended: it was
+		 * taken as zero-extended ([0, 255] for -1; unsound) */
+		if (!err && dst && sign_ext)
+			coerce_reg_to_size_sx(dst, size);
+		return err;
 	}
 	case PTR_TO_CTX:
 		/* kernel_compat: the kernel refuses even a constant offset added
@@ -245,6 +250,14 @@ int check_mem_access(struct verifier_env *env, int insn_idx, uint32_t regno, int
 		err = ctx_check_access(env, regno, r->off + off, size, t, &val);
 		if (err)
 			return err;
+		if (sign_ext && val.type != SCALAR_VALUE) {
+			/* a pointer field cannot be sign-extended (the kernel
+			 * refuses it; the fixups convert only plain loads of it) */
+			verbose(env, "invalid bpf_context access off=%d size=%d\n", r->off + off, size);
+			return -EACCES;
+		}
+		if (sign_ext)
+			coerce_reg_to_size_sx(&val, size);
 		break;
 	case PTR_TO_MAP_VALUE:
 	case PTR_TO_MAP_KEY:
