@@ -286,6 +286,25 @@ static int record_proofs(struct verifier_env *env, const struct bpfrt_insn *insn
 	return err;
 }
 
+/* The kernel's is_safe_to_compute_dst_reg_range: which scalar operations
+ * it computes bounds for (kernel_compat mirrors it). */
+static bool kernel_tracks(uint8_t op, bool alu32, const struct reg_state *src)
+{
+	switch (op) {
+	case BPFRT_ADD: case BPFRT_SUB: case BPFRT_MUL:
+	case BPFRT_AND: case BPFRT_OR: case BPFRT_XOR:
+		return true;
+	case BPFRT_LSH: case BPFRT_RSH: case BPFRT_ARSH: {
+		bool k = alu32 ? tnum_subreg_is_const(src->var_off) &&
+					 src->u32_min_value == src->u32_max_value
+			       : reg_is_const(src);
+		return k && src->umax_value < (alu32 ? 32u : 64u);
+	}
+	default:
+		return false;
+	}
+}
+
 int do_alu(struct verifier_env *env, const struct bpfrt_insn *insn, int insn_idx)
 {
 	const struct isa_form *f = insn_form(env, (uint32_t)insn_idx);
@@ -331,24 +350,18 @@ int do_alu(struct verifier_env *env, const struct bpfrt_insn *insn, int insn_idx
 	if (reg_is_pointer(dst) || reg_is_pointer(&src))
 		return alu_pointer(env, insn, op, alu32, dst, &src);
 	bool shift = op == BPFRT_LSH || op == BPFRT_RSH || op == BPFRT_ARSH;
-	if (shift && reg_is_const(&src) && src.var_off.value >= (alu32 ? 32u : 64u) &&
-	    env->opts->kernel_compat) {
-		/* the kernel makes an oversized shift's result unknown (not
-		 * every architecture masks the amount; RFC 9669 and ours do) */
+	if (env->opts->kernel_compat && !kernel_tracks(op, alu32, &src)) {
+		/* the kernel does not track division (not even of constants)
+		 * nor shifts by a register or past the width (not every
+		 * architecture masks the amount; RFC 9669 and ours do): the
+		 * result is unknown, all 64 bits of it even after a 32-bit
+		 * operation (its adjust_scalar_min_max_vals returns before
+		 * the zero-extension) */
 		mark_reg_unknown(dst);
-		if (alu32)
-			coerce_reg_to_size(dst, 4);
 		return 0;
 	}
 	if (shift && reg_is_const(&src))
 		mark_reg_known(&src, src.var_off.value & (alu32 ? 31 : 63));
-	if ((op == BPFRT_DIV || op == BPFRT_MOD) && env->opts->kernel_compat) {
-		/* the kernel does not track division, not even of constants */
-		mark_reg_unknown(dst);
-		if (alu32)
-			coerce_reg_to_size(dst, 4);
-		return 0;
-	}
 	scalar_alu(dst, &src, isa_form_has(f, ISA_F_SIGNED) && op != BPFRT_ARSH ? op | 1 : op,
 		   alu32);
 	return 0;
