@@ -126,6 +126,21 @@ static int do_atomic(struct verifier_env *env, const struct bpfrt_insn *insn,
 			reg_type_str(&regs[insn->dst_reg], b, sizeof(b)));
 		return -EACCES;
 	}
+	/* Atomics are aligned whatever the memory (the kernel's
+	 * strict_alignment_once): a locked access across a cache line is a
+	 * split lock, SIGBUS where the host detects them. */
+	const struct reg_state *p = &regs[insn->dst_reg];
+	if (reg_is_pointer(p) &&
+	    !tnum_is_aligned(tnum_add(p->var_off, tnum_const((uint64_t)(int64_t)(p->off + insn->off))),
+			     (uint64_t)size)) {
+		char b[48];
+		verbose(env, "misaligned %saccess off %s+%d+%d size %d\n",
+			p->type == PTR_TO_STACK	      ? "stack "
+			: p->type == PTR_TO_MAP_VALUE ? "value "
+						      : "",
+			tnum_str(p->var_off, b, sizeof(b)), p->off, insn->off, size);
+		return -EACCES;
+	}
 	/* read the old value, then store */
 	struct reg_state old, val = regs[insn->src_reg];
 	mark_reg_unknown(&old);
