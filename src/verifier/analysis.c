@@ -141,6 +141,15 @@ static int do_atomic(struct verifier_env *env, const struct bpfrt_insn *insn,
 			tnum_str(p->var_off, b, sizeof(b)), p->off, insn->off, size);
 		return -EACCES;
 	}
+	if (env->opts->kernel_compat && p->type == PTR_TO_STACK && !tnum_is_const(p->var_off)) {
+		/* the kernel checks an atomic's stack bytes as a helper's */
+		char b[48];
+		verbose(env,
+			"variable offset stack pointer cannot be passed into helper function; "
+			"var_off=%s off=%d size=%d\n",
+			tnum_str(p->var_off, b, sizeof(b)), p->off + insn->off, size);
+		return -EACCES;
+	}
 	/* read the old value, then store */
 	struct reg_state old, val = regs[insn->src_reg];
 	mark_reg_unknown(&old);
