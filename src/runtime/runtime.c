@@ -444,8 +444,8 @@ static int source_lines(const struct bpfrt_program *src, const size_t *slot_map,
 /* What the backends may rely on (vm/prog.h VM_FACT_*), per instruction of
  * the loaded program, from the verifier's facts about the `vcnt`
  * instructions it saw (slot_map: where fixups moved them). */
-static uint8_t *backend_facts(const struct verifier_facts *f, size_t vcnt, const size_t *slot_map,
-			      size_t cnt)
+uint8_t *runtime_backend_facts(const struct verifier_facts *f, size_t vcnt, const size_t *slot_map,
+			       size_t cnt)
 {
 	uint8_t *out = calloc(cnt ? cnt : 1, 1);
 
@@ -525,7 +525,7 @@ static int load_prog(struct bpfrt_runtime *rt, struct rt_prog *p)
 	if ((err = source_lines(p->src, slot_map, &lines, &extra.line_info_cnt)))
 		goto out;
 	extra.line_info = lines;
-	if (p->verified && facts && !(extra.facts = vfacts = backend_facts(facts, vcnt, slot_map, cnt))) {
+	if (p->verified && facts && !(extra.facts = vfacts = runtime_backend_facts(facts, vcnt, slot_map, cnt))) {
 		err = -ENOMEM;
 		goto out;
 	}

@@ -22,4 +22,12 @@ int runtime_verify(const struct bpfrt_object *obj, const struct bpfrt_program *p
 		   const struct bpfrt_insn *insns, size_t cnt,
 		   char *log, size_t log_size, struct verifier_facts **facts);
 
+/* What the backends may rely on (vm/prog.h VM_FACT_*), per instruction
+ * of the `cnt` loaded instructions, from the verifier's facts about the
+ * `vcnt` it saw (slot_map: where fixups_inline moved them, or NULL). A
+ * calloc'ed array, or NULL (ENOMEM). The kernel differential runs raw
+ * programs as the runtime runs an object's. */
+uint8_t *runtime_backend_facts(const struct verifier_facts *f, size_t vcnt, const size_t *slot_map,
+			       size_t cnt);
+
 #endif

@@ -38,6 +38,7 @@
 #include "kbpf.h"
 #include "vcase.h"
 #include "verdict_gen.h"
+#include "verdict_run.h"
 
 #define MAX_PROG 4096
 #define LOG_SIZE (64 * 1024)
@@ -56,6 +57,8 @@ struct item {
 	size_t map_cnt;
 	uint32_t prog_type;
 	bool generated;
+	uint8_t pkt[GEN_PKT_LEN]; /* generated: the packet it runs on */
+	struct kbpf_run run;
 	char klog[LOG_SIZE];
 	char ourlog[LOG_SIZE];
 };
@@ -72,7 +75,10 @@ static size_t gap_cnt;
 
 static struct {
 	int compared, agree, no_verdict, skipped, env, precise, unsafe, gap_known, gap_new;
+	int def_unsafe, def_beyond, def_stricter, runs, run_differ;
 } n;
+static struct bpfrt_vm *vm;
+static bool have_jit;
 static bool verbose_out;
 
 static void load_gaps(void)
@@ -97,7 +103,7 @@ static bool known_gap(const struct item *it, bool ours)
 		if (!strncmp(gaps[i], "case ", 5))
 			hit = !ours && !it->generated && !strcmp(gaps[i] + 5, it->name);
 		else if (!strncmp(gaps[i], "precise ", 8))
-			hit = ours && !it->generated && !strcmp(gaps[i] + 8, it->name);
+			hit = ours && !strcmp(gaps[i] + 8, it->name); /* also "gen seed N" */
 		else if (!strncmp(gaps[i], "gen ", 4))
 			hit = !ours && it->generated && strstr(it->ourlog, gaps[i] + 4);
 		else
@@ -176,6 +182,129 @@ static const char *our_reason(const char *log)
 	return buf;
 }
 
+/* bpfrt's run of a generated program (mode: kernel_compat or default) in
+ * each engine against the kernel's r0 (its low 32 bits: what the kernel
+ * returns); false, after printing why, on a difference. */
+static bool same_runs(struct item *it, const struct kbpf_result *kr, bool compat)
+{
+	struct bpfrt_verify_opts o = it->o;
+	char why[256];
+	o.kernel_compat = compat;
+	o.log_buf = NULL;
+	o.log_size = 0;
+	o.log_level = 0;
+	for (int be = 0; be < (have_jit ? 2 : 1); be++) {
+		uint64_t r0 = 0;
+		int err = vrun(vm, it->insns, it->cnt, &o, (enum bpfrt_backend)be, it->pkt,
+			       GEN_PKT_LEN, &r0, why, sizeof(why));
+		n.runs++;
+		if (!err && (uint32_t)r0 == kr->retval)
+			continue;
+		n.run_differ++;
+		printf("%s: RUN (%s, %s) differs: the kernel returns %u, bpfrt ", it->name,
+		       compat ? "kernel_compat" : "default mode", be ? "JIT" : "interpreter",
+		       kr->retval);
+		if (err)
+			printf("fails: %s (%s)\n", strerror(-err), why);
+		else
+			printf("%u\n", (uint32_t)r0);
+		return false;
+	}
+	return true;
+}
+
+/* A program bpfrt accepts in default mode only, the kernel too complex:
+ * run (interpreter) in a child, where a loop that never ends or a crash
+ * cannot take the test with it. */
+static int run_in_child(void *arg, void *shm)
+{
+	struct item *it = arg;
+	struct bpfrt_verify_opts o = it->o;
+	char why[256];
+	uint64_t r0[2] = { 0, 0 };
+	o.kernel_compat = false;
+	o.log_buf = NULL;
+	o.log_size = 0;
+	for (int be = 0; be < (have_jit ? 2 : 1); be++) {
+		int err = vrun(vm, it->insns, it->cnt, &o, (enum bpfrt_backend)be, it->pkt,
+			       GEN_PKT_LEN, &r0[be], why, sizeof(why));
+		if (err) {
+			snprintf(shm, 256, "%s: %.200s", be ? "JIT" : "interpreter", why);
+			return 1;
+		}
+	}
+	if (have_jit && r0[0] != r0[1]) {
+		snprintf(shm, 256, "interpreter r0 %llu, JIT %llu", (unsigned long long)r0[0],
+			 (unsigned long long)r0[1]);
+		return 1;
+	}
+	return 0;
+}
+
+/* Generated programs: bpfrt's default mode too (it may accept loops the
+ * kernel walks past its budget, never anything unsafe, and everything
+ * kernel_compat accepts); runs where both accept. */
+static void judge_generated(struct item *it, const struct kbpf_result *kr, bool ours, bool kernel)
+{
+	struct bpfrt_verify_opts o = it->o;
+	static char log[LOG_SIZE];
+	bool show = false;
+	o.kernel_compat = false;
+	o.log_buf = log;
+	o.log_size = sizeof(log);
+	bool def = bpfrt_verify(it->insns, it->cnt, &o) == 0;
+	if (ours && !def) {
+		n.def_stricter++;
+		show = true;
+		printf("%s: DEFAULT MODE rejects what kernel_compat accepts: %s\n", it->name,
+		       our_reason(log));
+	}
+	/* what default mode allows on purpose: misaligned stack data (x86-64
+	 * does not care), dead code, loops past the kernel's budget */
+	static const char *const beyond[] = { "too complex", "too large", "misaligned stack",
+					      "unreachable insn" };
+	bool allowed = false;
+	for (size_t i = 0; i < sizeof(beyond) / sizeof(beyond[0]); i++)
+		allowed |= strstr(it->klog, beyond[i]) != NULL;
+	/* default mode tracks division (the kernel makes its result unknown):
+	 * such a program may be accepted on purpose; it is run below */
+	for (size_t i = 0; i < it->cnt && !ours; i++) {
+		uint8_t c = it->insns[i].code, op = BPFRT_OP(c);
+		if ((BPFRT_CLASS(c) == BPFRT_ALU || BPFRT_CLASS(c) == BPFRT_ALU64) &&
+		    (op == BPFRT_DIV || op == BPFRT_MOD))
+			allowed = true;
+	}
+	if (def && !kernel) {
+		if (!allowed && !env_reason(it->klog, true) && !known_gap(it, true)) {
+			n.def_unsafe++;
+			show = true;
+			printf("%s: DEFAULT MODE ACCEPTS, the kernel rejects it: %s", it->name,
+			       last_lines(it->klog, 2));
+		} else if (!ours) { /* accepted beyond the kernel: it must run */
+			char why[256] = "";
+			int status = 0;
+			n.def_beyond++;
+			enum kbpf_outcome out = kbpf_in_child(run_in_child, it, why, sizeof(why),
+							      TIMEOUT_MS, &status);
+			if (out != KBPF_OK || status) {
+				n.run_differ++;
+				show = true;
+				printf("%s: default mode accepts (the kernel: too complex) and its run "
+				       "%s: %s\n", it->name,
+				       out == KBPF_OK ? "fails" : kbpf_outcome_name(out), why);
+			}
+		}
+	}
+	if (kernel && kr->outcome == KBPF_OK) {
+		if (ours && !same_runs(it, kr, true))
+			show = true;
+		else if (def && !same_runs(it, kr, false))
+			show = true;
+	}
+	if (show)
+		print_prog(it);
+}
+
 static void judge(struct item *it, const struct kbpf_result *kr)
 {
 	it->o.log_buf = it->ourlog;
@@ -184,13 +313,21 @@ static void judge(struct item *it, const struct kbpf_result *kr)
 	it->o.kernel_compat = true;
 	it->o.sz = sizeof(it->o);
 	bool ours = bpfrt_verify(it->insns, it->cnt, &it->o) == 0;
-	if (kr->outcome != KBPF_OK && kr->outcome != KBPF_REJECTED) {
+	if (it->generated && kr->outcome == KBPF_RUN_FAILED)
+		printf("%s: the kernel's test run failed (%d)\n", it->name, kr->err);
+	if (kr->outcome != KBPF_OK && kr->outcome != KBPF_REJECTED &&
+	    !(it->generated && kr->outcome == KBPF_RUN_FAILED)) {
 		n.no_verdict++;
 		printf("no kernel verdict (%s): %s\n", kbpf_outcome_name(kr->outcome), it->name);
 		return;
 	}
-	bool kernel = kr->outcome == KBPF_OK;
+	bool kernel = kr->outcome != KBPF_REJECTED;
 	n.compared++;
+	if (it->generated)
+		judge_generated(it, kr, ours, kernel);
+	if (getenv("VDIFF_ALL")) /* every verdict, for triage */
+		printf("%s: the kernel %s, ours %s: %s\n", it->name, kernel ? "accepts" : "rejects",
+		       ours ? "accepts" : "rejects", kernel ? "\n" : last_lines(it->klog, 2));
 	if (ours == kernel) {
 		n.agree++;
 		return;
@@ -231,8 +368,11 @@ static void flush(void)
 {
 	struct kbpf_prog progs[KBPF_MAX_BATCH];
 	struct kbpf_result res[KBPF_MAX_BATCH];
+	struct kbpf_run runs[KBPF_MAX_BATCH];
 	if (!batch_len)
 		return;
+	for (size_t i = 0; i < batch_len; i++)
+		runs[i] = batch[i].run;
 	for (size_t i = 0; i < batch_len; i++)
 		progs[i] = (struct kbpf_prog){ .insns = batch[i].kinsns,
 					       .insn_cnt = batch[i].cnt,
@@ -241,7 +381,9 @@ static void flush(void)
 						       batch[i].o.expected_attach_type,
 					       .log_buf = batch[i].klog,
 					       .log_size = sizeof(batch[i].klog) };
-	if (kbpf_prog_run_batch(progs, NULL, batch_len, TIMEOUT_MS, res)) {
+	/* a batch is all cases (loaded only) or all generated programs (run) */
+	if (kbpf_prog_run_batch(progs, batch[0].generated ? runs : NULL, batch_len, TIMEOUT_MS,
+				res)) {
 		for (size_t i = 0; i < batch_len; i++)
 			res[i] = (struct kbpf_result){ .outcome = KBPF_CHILD_ERR };
 	}
@@ -266,6 +408,11 @@ static void submit(struct item *it, const struct vcase *c)
 			printf("%s: skipped: %s\n", it->name, why);
 		return;
 	}
+	if (it->generated) /* the hash map's keys, as bpfrt's (verdict_run.c) */
+		for (uint32_t k = 0; k < GEN_HASH_KEYS; k++) {
+			uint64_t v = gen_hash_value(k);
+			kbpf_map_update(it->fds[1], &k, &v, 0);
+		}
 	if (++batch_len == KBPF_MAX_BATCH)
 		flush();
 }
@@ -397,8 +544,12 @@ static void run_generated(uint64_t seed, unsigned count)
 		it->cnt = gen_program(seed + i, it->insns, MAX_PROG);
 		snprintf(it->name, sizeof(it->name), "gen seed %llu",
 			 (unsigned long long)(seed + i));
-		it->prog_type = BPF_PROG_TYPE_SOCKET_FILTER;
+		it->prog_type = BPF_PROG_TYPE_XDP;
+		it->o.attach = BPFRT_ATTACH_XDP;
+		it->o.gpl = true;
 		it->generated = true;
+		gen_packet(seed + i, it->pkt);
+		it->run = (struct kbpf_run){ .data_in = it->pkt, .data_size_in = GEN_PKT_LEN };
 		submit(it, &maps);
 	}
 	flush();
@@ -414,16 +565,29 @@ int main(void)
 	verbose_out = getenv("VDIFF_VERBOSE") != NULL;
 	const char *s = getenv("VDIFF_SEED"), *c = getenv("VDIFF_COUNT");
 	uint64_t seed = s ? strtoull(s, NULL, 0) : 20261130;
+	if (getenv("VERDICT_DIFF_SEEDS")) /* the long run's spelling */
+		c = getenv("VERDICT_DIFF_SEEDS");
 	unsigned count = c ? (unsigned)strtoul(c, NULL, 0) : 400;
+	vm = bpfrt_vm__new();
+	if (!vm || bpfrt_vm__register_kernel_helpers(vm)) {
+		printf("no VM\n");
+		return 1;
+	}
+	have_jit = bpfrt_vm__has_backend(vm, BPFRT_BACKEND_JIT);
 	load_gaps();
 	const char *dir = getenv("VDIFF_CASES") ? getenv("VDIFF_CASES") : BPFRT_VERIFIER_CASES;
-	if (run_cases(dir)) {
+	if (!getenv("VDIFF_NO_CASES") && run_cases(dir)) {
 		printf("no cases in %s\n", dir);
 		return 1;
 	}
 	printf("cases: %d compared, %d agree, %d skipped (no kernel program type)\n", n.compared,
 	       n.agree, n.skipped);
 	run_generated(seed, count);
+	printf("generated: %u programs from seed %llu; default mode: %d accepted beyond the "
+	       "kernel's budget, %d UNSAFE, %d STRICTER than kernel_compat; runs (interpreter%s): "
+	       "%d, %d DIFFER\n",
+	       count, (unsigned long long)seed, n.def_beyond, n.def_unsafe, n.def_stricter,
+	       have_jit ? " and JIT" : "", n.runs, n.run_differ);
 	for (size_t i = 0; i < gap_cnt; i++)
 		if (!gap_seen[i])
 			printf("note: known gap no longer seen: %s\n", gaps[i]);
@@ -432,5 +596,6 @@ int main(void)
 	       "accepts: %d known gaps, %d NEW\n",
 	       n.compared, n.agree, n.no_verdict, n.env, n.precise, n.unsafe, n.gap_known,
 	       n.gap_new);
-	return n.unsafe || n.gap_new ? 1 : 0;
+	bpfrt_vm__free(vm);
+	return n.unsafe || n.gap_new || n.def_unsafe || n.def_stricter || n.run_differ ? 1 : 0;
 }
