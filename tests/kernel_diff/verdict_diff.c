@@ -260,9 +260,11 @@ static void judge_generated(struct item *it, const struct kbpf_result *kr, bool 
 		       our_reason(log));
 	}
 	/* what default mode allows on purpose: misaligned stack data (x86-64
-	 * does not care), dead code, loops past the kernel's budget */
+	 * does not care), dead code, loops past the kernel's budget, a checked
+	 * packet pointer plus an index in [0, umax] keeping range - umax (the
+	 * kernel drops the range) */
 	static const char *const beyond[] = { "too complex", "too large", "misaligned stack",
-					      "unreachable insn" };
+					      "unreachable insn", "offset is outside of the packet" };
 	bool allowed = false;
 	for (size_t i = 0; i < sizeof(beyond) / sizeof(beyond[0]); i++)
 		allowed |= strstr(it->klog, beyond[i]) != NULL;

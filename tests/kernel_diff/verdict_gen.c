@@ -313,7 +313,7 @@ static size_t guards(struct gen *g, uint8_t r, int32_t span, uint16_t busy, size
 		break;
 	case 1: /* if r >= k + 1 goto end */
 		at[n++] = g->len;
-		emit(g, I(cls | BPFRT_JGE | BPFRT_K, r, 0, 0, k + 1));
+		emit(g, I(cls | BPFRT_JGE | BPFRT_K, r, 0, 0, (int32_t)((uint32_t)k + 1)));
 		break;
 	case 2: /* if r s> k goto end; if r s< 0 goto end (the second sometimes missing) */
 		at[n++] = g->len;
@@ -343,7 +343,7 @@ static size_t guards(struct gen *g, uint8_t r, int32_t span, uint16_t busy, size
 	}
 	case 5: /* if r s>= k + 1 goto end, then an unsigned one on the other width */
 		at[n++] = g->len;
-		emit(g, I(cls | BPFRT_JSGE | BPFRT_K, r, 0, 0, k + 1));
+		emit(g, I(cls | BPFRT_JSGE | BPFRT_K, r, 0, 0, (int32_t)((uint32_t)k + 1)));
 		at[n++] = g->len;
 		emit(g, I((chance(g, 50) ? BPFRT_JMP : BPFRT_JMP32) | BPFRT_JGT | BPFRT_K, r, 0, 0,
 			  near_imm(g, span)));

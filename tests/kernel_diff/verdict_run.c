@@ -74,6 +74,9 @@ int vrun(struct bpfrt_vm *vm, const struct bpfrt_insn *insns, size_t cnt,
 	memcpy(pkt, pkt_in, len);
 	struct bpfrt_xdp_ctx xdp;
 	memset(&xdp, 0, sizeof(xdp));
+	/* the kernel's test run receives on lo: ingress_ifindex 1 */
+	uint32_t lo = 1;
+	memcpy(xdp.uapi + 12, &lo, sizeof(lo));
 	xdp.data = xdp.data_meta = (uint64_t)(uintptr_t)pkt;
 	xdp.data_end = xdp.data + len;
 	struct bpfrt_run_opts ro = { .sz = sizeof(ro), .log_buf = why, .log_size = why_size };
