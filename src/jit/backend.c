@@ -43,6 +43,17 @@ static uint8_t *blinded_facts(const struct bpfrt_prog *prog, const struct jit_bl
 	return f;
 }
 
+/* The subprograms' stack depths moved to the blinded program: each at the
+ * first of the instructions its first instruction became. */
+static uint16_t *blinded_depths(const struct bpfrt_prog *prog, const struct jit_blinded *b)
+{
+	uint16_t *d = calloc(b->cnt ? b->cnt : 1, sizeof(*d));
+	for (size_t i = 0; d && i < prog->insn_cnt; i++)
+		if (prog->stack_depth[i] && b->pos[i] < b->cnt)
+			d[b->pos[i]] = prog->stack_depth[i];
+	return d;
+}
+
 static int jit_prepare(struct bpfrt_prog *prog, struct vm_log *log)
 {
 	if (prog->mode != BPFRT_EXEC_TRUSTED) {
@@ -52,16 +63,20 @@ static int jit_prepare(struct bpfrt_prog *prog, struct vm_log *log)
 	}
 	struct jit_env env = {.helper = helper_fn, .helper_slot = helper_slot,
 			      .is_tail_call = is_tail_call, .helper_arg = prog->vm, .owner = prog,
-			      .facts = prog->facts};
+			      .facts = prog->facts, .stack_depth = prog->stack_depth};
 	char why[256] = "";
 	struct jit_prog *jp;
 	uint8_t *facts = NULL;
+	uint16_t *depths = NULL;
 	int err = 0;
 	if (prog->jit_harden) {
 		err = jit_blind(prog->insns, prog->insn_cnt, &env.blinded, why, sizeof(why));
 		if (!err && prog->facts && !(facts = blinded_facts(prog, &env.blinded)))
 			err = -ENOMEM;
+		if (!err && prog->stack_depth && !(depths = blinded_depths(prog, &env.blinded)))
+			err = -ENOMEM;
 		env.facts = facts;
+		env.stack_depth = depths;
 		env.orig_cnt = prog->insn_cnt;
 		env.flags |= JIT_F_BLINDED;
 	}
@@ -72,6 +87,7 @@ static int jit_prepare(struct bpfrt_prog *prog, struct vm_log *log)
 	else
 		jit_blinded_free(&env.blinded);
 	free(facts);
+	free(depths);
 	if (err) {
 		vm_log_line(log, "jit: %s", why[0] ? why : "cannot compile");
 		return err;

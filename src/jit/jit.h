@@ -71,6 +71,10 @@ struct jit_env {
 	/* What the verifier proved per instruction (VM_FACT_*, vm/prog.h), or
 	 * NULL: checks and zero-extensions it proved needless are left out. */
 	const uint8_t *facts;
+	/* The verifier's stack depth per subprogram (vm_load_extra's
+	 * stack_depth: 1 + bytes at each subprogram's first instruction), or
+	 * NULL: frames are sized from the r10 accesses alone. */
+	const uint16_t *stack_depth;
 	/* When set (JIT_F_BLINDED), the compiled instructions are these
 	 * blinded ones of a program of orig_cnt: the compiled program owns
 	 * them, listings show them, errors name the original instruction. */

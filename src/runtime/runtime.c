@@ -470,6 +470,27 @@ uint8_t *runtime_backend_facts(const struct verifier_facts *f, size_t vcnt, cons
 	return out;
 }
 
+/* The verifier's stack depth per subprogram for the backends
+ * (vm_load_extra.stack_depth): 1 + bytes at each subprogram's first
+ * instruction of the loaded program. */
+static uint16_t *backend_depths(const struct verifier_facts *f, size_t vcnt, const size_t *slot_map,
+				size_t cnt)
+{
+	uint16_t *out = calloc(cnt ? cnt : 1, sizeof(*out));
+
+	for (uint32_t k = 0; out && k < f->subprog_cnt; k++) {
+		const struct subprog_fact *s = &f->subprogs[k];
+		size_t at = s->start < vcnt && slot_map ? slot_map[s->start] : s->start;
+
+		if (s->start >= vcnt || at >= cnt || s->stack_depth > BPFRT_STACK_SIZE) {
+			free(out); /* facts that do not fit the program: use none */
+			return NULL;
+		}
+		out[at] = (uint16_t)(s->stack_depth + 1);
+	}
+	return out;
+}
+
 /* Verification, fixups and backend load for one program. */
 static int load_prog(struct bpfrt_runtime *rt, struct rt_prog *p)
 {
@@ -485,6 +506,7 @@ static int load_prog(struct bpfrt_runtime *rt, struct rt_prog *p)
 	size_t *slot_map = NULL, vcnt = cnt;
 	struct bpfrt_line_info *lines = NULL;
 	uint8_t *vfacts = NULL;
+	uint16_t *vdepths = NULL;
 	struct vm_load_extra extra = { 0 };
 
 	env.slot_map = &slot_map;
@@ -529,6 +551,8 @@ static int load_prog(struct bpfrt_runtime *rt, struct rt_prog *p)
 		err = -ENOMEM;
 		goto out;
 	}
+	if (p->verified && facts)
+		extra.stack_depth = vdepths = backend_depths(facts, vcnt, slot_map, cnt);
 	p->prog = vm_prog_load(rt->vm, insns, cnt, &o, &extra);
 	if (!p->prog && !p->verified && rt->log[0]) {
 		/* the JIT refuses checked programs: say why it is not verified */
@@ -553,6 +577,7 @@ out:
 	free(slot_map);
 	free(lines);
 	free(vfacts);
+	free(vdepths);
 	return err;
 }
 

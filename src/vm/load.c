@@ -134,6 +134,13 @@ static int copy_extra(struct bpfrt_prog *prog, const struct vm_load_extra *extra
 			return -ENOMEM;
 		memcpy(prog->facts, extra->facts, prog->insn_cnt);
 	}
+	if (extra->stack_depth) {
+		prog->stack_depth = malloc(prog->insn_cnt * sizeof(*prog->stack_depth));
+		if (!prog->stack_depth)
+			return -ENOMEM;
+		memcpy(prog->stack_depth, extra->stack_depth,
+		       prog->insn_cnt * sizeof(*prog->stack_depth));
+	}
 	return 0;
 }
 

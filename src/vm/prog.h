@@ -36,6 +36,11 @@ struct vm_load_extra {
 	size_t line_info_cnt;
 	/* Per instruction: VM_FACT_* (what the verifier proved), or NULL. */
 	const uint8_t *facts;
+	/* Per instruction, or NULL: at the first instruction of each
+	 * subprogram the verifier checked, 1 + the bytes of stack it uses
+	 * (its deepest access, rounded up to 8; at most BPFRT_STACK_SIZE);
+	 * 0 elsewhere. The JIT sizes frames with it (docs/jit.md). */
+	const uint16_t *stack_depth;
 };
 
 /* What backends may rely on, per instruction, when a verifier said so
@@ -60,6 +65,7 @@ struct bpfrt_prog {
 	struct bpfrt_line_info *line_info; /* source lines, sorted by insn (may be NULL) */
 	size_t line_info_cnt;
 	uint8_t *facts; /* VM_FACT_* per instruction, or NULL (unverified) */
+	uint16_t *stack_depth; /* vm_load_extra.stack_depth's copy, or NULL */
 	bool jit_harden; /* JIT: blind constants (bpfrt_prog_opts.jit_harden) */
 };
 

@@ -81,6 +81,7 @@ void bpfrt_prog__free(struct bpfrt_prog *prog)
 	free(prog->name);
 	free(prog->line_info);
 	free(prog->facts);
+	free(prog->stack_depth);
 	free(prog);
 }
 

@@ -234,6 +234,28 @@ static void find_callbacks(struct jit_compiler *c)
 		c->tail_in_sub |= (c->flags[i] & JIT_I_TAIL_CALL) && c->func_of[i] != 0;
 }
 
+/* The stack depth the verifier found for function `fn`, or -1 to size it
+ * from the r10 accesses (unverified, or anything inconsistent). The
+ * function must start where a checked subprogram starts; a function that
+ * holds more than one subprogram's start takes the deepest. A depth
+ * shallower than a fixed-offset r10 access (`scanned` bytes deep) is
+ * inconsistent, since the verifier's depth covers every access it
+ * checked; so is one that is not a multiple of 8 or beyond the stack. */
+static int64_t verified_depth(const struct jit_compiler *c, const struct jit_func *fn,
+			      int64_t scanned)
+{
+	const uint16_t *sd = c->env->stack_depth;
+	if (!sd || !sd[fn->start])
+		return -1;
+	int64_t depth = 0;
+	for (size_t i = fn->start; i < fn->end; i++)
+		if (sd[i] && sd[i] - 1 > depth)
+			depth = sd[i] - 1;
+	if (depth > BPFRT_STACK_SIZE || depth % 8 || depth < scanned)
+		return -1;
+	return depth;
+}
+
 /* Splits into functions and sizes each one's frame. */
 static int plan_functions(struct jit_compiler *c)
 {
@@ -280,7 +302,8 @@ static int plan_functions(struct jit_compiler *c)
 			may_goto |= f->op == ISA_OP_MAY_GOTO;
 			/* r10 as a memory base with a constant offset: the frame
 			 * needs that deep. Any other use lets the address escape,
-			 * so the whole 512 bytes are reserved. */
+			 * so the whole 512 bytes are reserved, unless the
+			 * verifier says how deep the function's stack is. */
 			int base = f->syntax == ISA_SYN_LDX ? in->src_reg : in->dst_reg;
 			bool mem = f->syntax == ISA_SYN_LDX || f->syntax == ISA_SYN_ST ||
 				   f->syntax == ISA_SYN_STX || f->syntax == ISA_SYN_ATOMIC;
@@ -300,6 +323,9 @@ static int plan_functions(struct jit_compiler *c)
 		int64_t stack = fp_escapes ? BPFRT_STACK_SIZE : (depth + 7) & ~7;
 		if (stack > BPFRT_STACK_SIZE)
 			stack = BPFRT_STACK_SIZE;
+		int64_t verified = verified_depth(c, fn, (depth + 7) & ~7);
+		if (verified >= 0)
+			stack = verified;
 		unsigned saves = used | (k == 0 ? others : 0);
 		others |= used;
 		fn->npush = 0;
@@ -642,6 +668,7 @@ int jit_compile(const struct bpfrt_insn *insns, size_t cnt, const struct jit_env
 	int err = compile(&c, jp);
 	compiler_free(&c);
 	jp->env.facts = NULL; /* the caller's, read while compiling only */
+	jp->env.stack_depth = NULL;
 	if (err && log && log_size && !log[0])
 		log_prog(log, log_size, err, "%s", err == -ENOMEM ? "out of memory"
 						    : "cannot map the code executable");
