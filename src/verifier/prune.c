@@ -540,6 +540,9 @@ static bool other_turn(const struct insn_aux *aux, const struct vstate *old,
 	       (aux->may_goto && old->may_goto_depth != cur->may_goto_depth);
 }
 
+/* The kernel's limit on a path's jump history before a state is forced. */
+#define MAX_HIST_UNSTORED 40
+
 int is_state_visited(struct verifier_env *env, uint32_t idx)
 {
 	struct insn_aux *aux = &env->aux[idx];
@@ -557,8 +560,12 @@ int is_state_visited(struct verifier_env *env, uint32_t idx)
 	 * and 8 instructions since the last one (always at checkpoints, and
 	 * at loop heads while widening); while a state of this insn is still
 	 * being explored (a loop), only every 20 jumps or 100 insns: other
-	 * turns' states rarely match. */
-	bool force = bounded || (env->widen && aux->loop_head);
+	 * turns' states rarely match. Also always once the path's history
+	 * since its last state grew long (the kernel's jmp_history_cnt > 40):
+	 * a path whose side branches keep storing states would otherwise
+	 * copy and walk back an ever longer history. */
+	bool force = bounded || (env->widen && aux->loop_head) ||
+		     cur->hist_len > MAX_HIST_UNSTORED;
 	uint64_t jmps = env->jmps_processed - env->prev_jmps;
 	uint64_t insns = env->insns_processed - env->prev_insns;
 	bool add = force || (jmps >= 2 && insns >= 8);
