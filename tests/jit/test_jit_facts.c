@@ -25,6 +25,7 @@
 #include "bpfrt/vm.h"
 #include "verifier/facts.h"
 #include "vm/prog.h"
+#include "support/jited_listing.h"
 
 static const char *text =
 	"call 7\n"			 /* 0: r0 = x (the test's helper) */
@@ -103,22 +104,6 @@ static struct bpfrt_prog *load(struct bpfrt_vm *vm, enum bpfrt_backend be, const
 	if (!p)
 		fail_msg("load: %s", log);
 	return p;
-}
-
-struct listing {
-	char *text;
-	size_t len;
-};
-
-static void collect(void *arg, const char *line)
-{
-	struct listing *l = arg;
-	size_t n = strlen(line);
-	l->text = realloc(l->text, l->len + n + 2);
-	memcpy(l->text + l->len, line, n);
-	l->len += n;
-	l->text[l->len++] = '\n';
-	l->text[l->len] = '\0';
 }
 
 /* The listing of instruction `idx` (up to the next BPF instruction). */
