@@ -450,6 +450,20 @@ static void access(struct gen *g, uint8_t p, unsigned s, int off, uint16_t busy,
 	}
 }
 
+/* A lookup in map 0 (60%) or 1 leaving its value pointer in r0, mostly
+ * null-checked (the jump is returned in *null_at); returns the value's
+ * bytes. */
+static int map_value_base(struct gen *g, size_t *null_at)
+{
+	int map = chance(g, 60) ? 0 : 1;
+	emit_lookup(g, map);
+	if (chance(g, 93)) {
+		*null_at = g->len;
+		emit(g, I(BPFRT_JMP | BPFRT_JEQ | BPFRT_K, 0, 0, 0, 0));
+	}
+	return map ? 8 : 32;
+}
+
 /* Sets up a base pointer in p over `span` bytes (B_MAP: after a lookup and
  * its null check, whose jump is returned in *null_at). */
 static int base_ptr(struct gen *g, enum base b, uint8_t p, size_t *null_at)
@@ -502,13 +516,7 @@ static void index_access(struct gen *g)
 	unsigned s = pick(g, 4);
 	int bytes = size_bytes[s];
 	if (b == B_MAP) {
-		int map = chance(g, 60) ? 0 : 1;
-		emit_lookup(g, map);
-		span = map ? 8 : 32;
-		if (chance(g, 93)) {
-			null_at = g->len;
-			emit(g, I(BPFRT_JMP | BPFRT_JEQ | BPFRT_K, 0, 0, 0, 0));
-		}
+		span = map_value_base(g, &null_at);
 		p = 0;
 	}
 	uint16_t busy = (uint16_t)(1u << 0);
@@ -760,13 +768,7 @@ static void call_sub(struct gen *g)
 		enum base b = (enum base)pick(g, 3);
 		int span;
 		if (b == B_MAP) {
-			int map = chance(g, 60) ? 0 : 1;
-			emit_lookup(g, map);
-			span = map ? 8 : 32;
-			if (chance(g, 93)) {
-				null_at = g->len;
-				emit(g, I(BPFRT_JMP | BPFRT_JEQ | BPFRT_K, 0, 0, 0, 0));
-			}
+			span = map_value_base(g, &null_at);
 			emit(g, MOV(1, 0));
 		} else {
 			span = base_ptr(g, b, 1, &null_at);
