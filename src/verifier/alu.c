@@ -46,6 +46,26 @@ void ptr_var_offset(struct reg_state *res, const struct reg_state *ptr,
 	res->u32_max_value = var.u32_max_value;
 }
 
+/* A variable offset the kernel's check_reg_sane_offset() allows: a lower
+ * bound within +-2^29 (beyond, the kernel refuses the arithmetic before
+ * any access; packet pointers: packet.c). */
+static bool var_off_sane(struct verifier_env *env, const struct reg_state *r,
+			 const struct reg_state *ptr)
+{
+	char b[48];
+	if (r->smin_value == INT64_MIN) {
+		verbose(env, "math between %s pointer and register with unbounded min value is not allowed\n",
+			reg_type_str(ptr, b, sizeof(b)));
+		return false;
+	}
+	if (r->smin_value >= MAX_PTR_OFF || r->smin_value <= -MAX_PTR_OFF) {
+		verbose(env, "value %" PRId64 " makes %s pointer be out of bounds\n", r->smin_value,
+			reg_type_str(ptr, b, sizeof(b)));
+		return false;
+	}
+	return true;
+}
+
 /* ptr (dst) OP= scalar (src) for ADD and SUB. */
 static int ptr_arith(struct verifier_env *env, struct reg_state *dst, const struct reg_state *ptr,
 		     const struct reg_state *scalar, uint8_t op, uint32_t dst_regno)
@@ -83,8 +103,14 @@ static int ptr_arith(struct verifier_env *env, struct reg_state *dst, const stru
 		}
 		res.off = (int32_t)off;
 	} else {
+		/* the kernel's check_reg_sane_offset() on the scalar and the
+		 * result: variable offsets stay within +-2^29 */
+		if (!var_off_sane(env, scalar, ptr))
+			return -EACCES;
 		ptr_var_offset(&res, ptr, scalar, op);
 		res.id = 0;
+		if (!var_off_sane(env, &res, ptr))
+			return -EACCES;
 	}
 	*dst = res;
 	return 0;
