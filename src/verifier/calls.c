@@ -121,28 +121,46 @@ int arg_type_err(struct verifier_env *env, uint32_t regno, const struct reg_stat
 	return -EACCES;
 }
 
-/* An array map's key read from the stack when it is a known constant (a
- * spilled constant or zero bytes), else -1: a lookup of a key below
- * max_entries cannot fail (kernel: get_constant_map_key). Not for an
- * inner map template with BPF_F_INNER_MAP: the inner maps may be smaller
- * (kernel fix "bpf: Keep dynamic inner array lookups nullable", 2026). */
+/* An array map's key read from the stack when it is a known constant,
+ * else -1: a lookup of a key below max_entries cannot fail. As the
+ * kernel's get_constant_map_key: the key_size bytes from the key to the
+ * end of its slot are zero bytes, or they are exactly a spilled constant
+ * scalar (then made precise, so no state with another key prunes this
+ * one). Not for an inner map template with BPF_F_INNER_MAP: the inner
+ * maps may be smaller (kernel fix "bpf: Keep dynamic inner array lookups
+ * nullable", 2026). */
 static int64_t const_stack_key(struct verifier_env *env, const struct reg_state *r,
 			       const struct bpfrt_verify_map *m)
 {
-	if ((m->type != MAP_ARRAY && m->type != MAP_PERCPU_ARRAY) || m->key_size != 4 ||
+	if ((m->type != MAP_ARRAY && m->type != MAP_PERCPU_ARRAY) ||
 	    (m->flags & (1u << 12) /* BPF_F_INNER_MAP */) ||
 	    r->type != PTR_TO_STACK || !tnum_is_const(r->var_off) ||
 	    r->frameno > env->cur->curframe)
 		return -1;
-	struct reg_state key;
 	int64_t off = (int64_t)r->off + (int64_t)r->var_off.value;
-	size_t saved = env->msg_len;
-	int err = stack_read(env, env->cur->frame[r->frameno], (int)off, 4, &key, false);
-	env->msg_len = saved; /* checked already; no message from this read */
-	env->msg[saved] = 0;
-	if (err || !reg_is_const(&key))
+	struct func_state *f = env->cur->frame[r->frameno];
+	if (off >= 0 || off < -(int64_t)f->nslots * 8)
 		return -1;
-	return (int64_t)(uint32_t)key.var_off.value;
+	uint32_t spi = (uint32_t)((-off - 1) / 8);
+	int first = (int)((-off - 1) % 8); /* kind[first] .. kind[0]: to the slot's end */
+	const struct stack_slot *s = &f->stack[spi];
+	uint32_t zero = 0, spill = 0;
+	for (int i = first; i >= 0 && s->kind[i] == STACK_ZERO; i--)
+		zero++;
+	if (zero >= m->key_size)
+		return 0;
+	if (s->kind[7] != STACK_SPILL || s->spilled.type != SCALAR_VALUE)
+		return -1;
+	for (int i = first; i >= 0 && s->kind[i] == STACK_SPILL; i--)
+		spill++;
+	if (spill != m->key_size || !tnum_is_const(s->spilled.var_off))
+		return -1;
+	int err = mark_slot_precision(env, r->frameno, spi);
+	if (err) {
+		env->err = err;
+		return -2;
+	}
+	return (int64_t)s->spilled.var_off.value;
 }
 
 int check_arg(struct verifier_env *env, const struct helper_proto *p, uint32_t regno,
@@ -176,8 +194,11 @@ int check_arg(struct verifier_env *env, const struct helper_proto *p, uint32_t r
 		uint32_t size = kind == HELPER_ARG_PTR_TO_MAP_KEY ? m->key_size : m->value_size;
 		int err = check_helper_mem(env, regno, NULL, size,
 					   kind == HELPER_ARG_PTR_TO_UNINIT_MAP_VALUE, false);
-		if (!err && kind == HELPER_ARG_PTR_TO_MAP_KEY)
+		if (!err && kind == HELPER_ARG_PTR_TO_MAP_KEY) {
 			meta->const_key = const_stack_key(env, r, m);
+			if (meta->const_key == -2)
+				return env->err;
+		}
 		return err;
 	}
 	case HELPER_ARG_PTR_TO_MEM:

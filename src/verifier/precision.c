@@ -473,6 +473,25 @@ int mark_chain_precision(struct verifier_env *env, uint32_t regno)
 	return err;
 }
 
+/* The scalar spilled in stack slot spi of frame fr becomes precise back
+ * along the path (kernel: bt_set_frame_slot + mark_chain_precision_batch). */
+int mark_slot_precision(struct verifier_env *env, uint32_t fr, uint32_t spi)
+{
+	struct vstate *st = env->cur;
+	if (fr > st->curframe || spi >= 64)
+		return 0;
+	struct bt bt;
+	memset(&bt, 0, sizeof(bt));
+	bt.fr = st->curframe;
+	bt.slots[fr] = 1ULL << spi;
+	struct func_state *fs = st->frame[fr];
+	if (spi < fs->nslots && fs->stack[spi].kind[7] == STACK_SPILL &&
+	    fs->stack[spi].spilled.type == SCALAR_VALUE)
+		fs->stack[spi].spilled.precise = 1;
+	uint16_t done;
+	return backtrack(env, &bt, st, NULL, &done);
+}
+
 int propagate_precision(struct verifier_env *env, const struct vstate *old, uint32_t insn_idx)
 {
 	return propagate_precision_into(env, old, insn_idx, env->cur, NULL);

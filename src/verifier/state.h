@@ -567,6 +567,7 @@ void free_stored_states(struct verifier_env *env);
  * that accepts or rejects on a scalar's value must call this, or pruning
  * would take imprecise scalars as equal. Returns 0 or -ENOMEM. */
 int mark_chain_precision(struct verifier_env *env, uint32_t regno);
+int mark_slot_precision(struct verifier_env *env, uint32_t fr, uint32_t spi);
 /* cur is pruned against the verified `old`: what is precise in old must
  * be precise along cur's path too (kernel propagate_precision). */
 int propagate_precision(struct verifier_env *env, const struct vstate *old, uint32_t insn_idx);
