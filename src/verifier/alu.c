@@ -46,21 +46,29 @@ void ptr_var_offset(struct reg_state *res, const struct reg_state *ptr,
 	res->u32_max_value = var.u32_max_value;
 }
 
-/* A variable offset the kernel's check_reg_sane_offset() allows: a lower
- * bound within +-2^29 (beyond, the kernel refuses the arithmetic before
- * any access; packet pointers: packet.c). */
-static bool var_off_sane(struct verifier_env *env, const struct reg_state *r,
-			 const struct reg_state *ptr)
+/* The kernel's check_reg_sane_offset(): offsets of a pointer `kind` (its
+ * name in the messages) stay within +-2^29 — a known value, the fixed
+ * offset and the lower bound — before any access checks them. */
+bool reg_sane_offset(struct verifier_env *env, const struct reg_state *r, const char *kind)
 {
-	char b[48];
+	bool known = tnum_is_const(r->var_off);
+	int64_t val = (int64_t)r->var_off.value;
+	if (known && (val >= MAX_PTR_OFF || val <= -MAX_PTR_OFF)) {
+		verbose(env, "math between %s pointer and %" PRId64 " is not allowed\n", kind, val);
+		return false;
+	}
+	if (r->off >= MAX_PTR_OFF || r->off <= -MAX_PTR_OFF) {
+		verbose(env, "%s pointer offset %d is not allowed\n", kind, r->off);
+		return false;
+	}
 	if (r->smin_value == INT64_MIN) {
 		verbose(env, "math between %s pointer and register with unbounded min value is not allowed\n",
-			reg_type_str(ptr, b, sizeof(b)));
+			kind);
 		return false;
 	}
 	if (r->smin_value >= MAX_PTR_OFF || r->smin_value <= -MAX_PTR_OFF) {
 		verbose(env, "value %" PRId64 " makes %s pointer be out of bounds\n", r->smin_value,
-			reg_type_str(ptr, b, sizeof(b)));
+			kind);
 		return false;
 	}
 	return true;
@@ -105,11 +113,12 @@ static int ptr_arith(struct verifier_env *env, struct reg_state *dst, const stru
 	} else {
 		/* the kernel's check_reg_sane_offset() on the scalar and the
 		 * result: variable offsets stay within +-2^29 */
-		if (!var_off_sane(env, scalar, ptr))
+		const char *kind = reg_type_str(ptr, b, sizeof(b));
+		if (!reg_sane_offset(env, scalar, kind))
 			return -EACCES;
 		ptr_var_offset(&res, ptr, scalar, op);
 		res.id = 0;
-		if (!var_off_sane(env, &res, ptr))
+		if (!reg_sane_offset(env, &res, kind))
 			return -EACCES;
 	}
 	*dst = res;

@@ -72,33 +72,6 @@ int check_packet_access(struct verifier_env *env, uint32_t regno, int off, int64
 	return 0;
 }
 
-/* The kernel's check_reg_sane_offset(). */
-static bool sane_offset(struct verifier_env *env, const struct reg_state *r, uint8_t type)
-{
-	bool known = tnum_is_const(r->var_off);
-	int64_t val = (int64_t)r->var_off.value;
-	if (known && (val >= MAX_VAR_OFF || val <= -MAX_VAR_OFF)) {
-		verbose(env, "math between %s pointer and %" PRId64 " is not allowed\n",
-			pkt_name(type), val);
-		return false;
-	}
-	if (r->off >= MAX_VAR_OFF || r->off <= -MAX_VAR_OFF) {
-		verbose(env, "%s pointer offset %d is not allowed\n", pkt_name(type), r->off);
-		return false;
-	}
-	if (r->smin_value == INT64_MIN) {
-		verbose(env, "math between %s pointer and register with unbounded min value is not allowed\n",
-			pkt_name(type));
-		return false;
-	}
-	if (r->smin_value >= MAX_VAR_OFF || r->smin_value <= -MAX_VAR_OFF) {
-		verbose(env, "value %" PRId64 " makes %s pointer be out of bounds\n", r->smin_value,
-			pkt_name(type));
-		return false;
-	}
-	return true;
-}
-
 int pkt_ptr_arith(struct verifier_env *env, struct reg_state *dst, const struct reg_state *ptr,
 		  const struct reg_state *scalar, uint8_t op, uint32_t regno, bool *handled)
 {
@@ -109,7 +82,8 @@ int pkt_ptr_arith(struct verifier_env *env, struct reg_state *dst, const struct 
 		verbose(env, "R%u pointer arithmetic on pkt_end prohibited\n", regno);
 		return -EACCES;
 	}
-	if (!sane_offset(env, scalar, ptr->type) || !sane_offset(env, ptr, ptr->type))
+	if (!reg_sane_offset(env, scalar, pkt_name(ptr->type)) ||
+	    !reg_sane_offset(env, ptr, pkt_name(ptr->type)))
 		return -EACCES;
 	if (op != BPFRT_ADD && op != BPFRT_SUB) {
 		static const char *const names[16] = { "+=", "-=", "*=", "/=", "|=", "&=", "<<=",
@@ -140,7 +114,7 @@ int pkt_ptr_arith(struct verifier_env *env, struct reg_state *dst, const struct 
 		if (op == BPFRT_ADD || scalar->smin_value < 0)
 			res.range = keep;
 	}
-	if (!sane_offset(env, &res, ptr->type))
+	if (!reg_sane_offset(env, &res, pkt_name(ptr->type)))
 		return -EACCES;
 	*dst = res;
 	return 0;

@@ -460,6 +460,7 @@ int check_packet_access(struct verifier_env *env, uint32_t regno, int off, int64
 			bool zero_ok);
 /* ptr +/- scalar for packet pointers: the kernel's offset sanity checks,
  * ids and ranges. *handled: false when ptr is no packet pointer. */
+bool reg_sane_offset(struct verifier_env *env, const struct reg_state *r, const char *kind);
 int pkt_ptr_arith(struct verifier_env *env, struct reg_state *dst, const struct reg_state *ptr,
 		  const struct reg_state *scalar, uint8_t op, uint32_t regno, bool *handled);
 /* Branch on two packet pointers: 1 taken, 0 not, -1 unknown. */
