@@ -204,12 +204,13 @@ static void step_begin(struct verifier_env *env, int idx, struct step *s)
 	if (base->type != PTR_TO_STACK || !tnum_is_const(base->var_off))
 		return;
 	int64_t off = (int64_t)base->off + insn->off + (int64_t)base->var_off.value;
-	int size = insn_form(env, (uint32_t)idx)->size;
 	if (off >= 0 || off < -BPFRT_STACK_SIZE)
 		return;
-	/* loads: any fill of the slot; stores: only whole-slot spills;
-	 * atomics: always (the walk back gives up on them) */
-	if (cls != BPFRT_LDX && BPFRT_MODE(insn->code) != BPFRT_ATOMIC && (size != 8 || (off % 8)))
+	/* loads: any fill of the slot; stores: at a slot's start, where
+	 * stack_write spills (narrow spills of scalars too, as the kernel's
+	 * save_register_state: the walk back goes from the slot to the
+	 * stored register); atomics: always (the walk back gives up) */
+	if (cls != BPFRT_LDX && BPFRT_MODE(insn->code) != BPFRT_ATOMIC && (off % 8))
 		return;
 	s->stack = true;
 	s->frameno = base->frameno;
