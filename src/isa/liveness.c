@@ -171,6 +171,13 @@ static int build_graph(const struct bpfrt_insn *insns, size_t cnt, struct live_g
 int isa_reg_liveness(const struct bpfrt_insn *insns, size_t cnt, enum isa_live_mode mode,
 		     size_t main_len, uint16_t *live_in, uint16_t *live_out)
 {
+	return isa_reg_liveness_calls(insns, cnt, mode, main_len, NULL, live_in, live_out);
+}
+
+int isa_reg_liveness_calls(const struct bpfrt_insn *insns, size_t cnt, enum isa_live_mode mode,
+			   size_t main_len, const uint16_t *call_args, uint16_t *live_in,
+			   uint16_t *live_out)
+{
 	struct live_graph g = { 0 };
 	uint16_t *in = calloc(cnt + 1, sizeof(*in)), *out = calloc(cnt + 1, sizeof(*out));
 	uint32_t *work = calloc(cnt + 1, sizeof(*work));
@@ -200,6 +207,8 @@ int isa_reg_liveness(const struct bpfrt_insn *insns, size_t cnt, enum isa_live_m
 			if (succ[k] >= 0)
 				o |= in[succ[k]];
 		isa_insn_regs(&insns[i], f, mode, i < main_len, &use, &def);
+		if (call_args && f->syntax == ISA_SYN_CALL)
+			use = (uint16_t)((use & ~ISA_REGS_ARGS) | (call_args[i] & ISA_REGS_ARGS));
 		out[i] = o;
 		uint16_t li = (uint16_t)(use | (o & ~def) | FP);
 		if (li == in[i])

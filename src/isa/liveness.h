@@ -50,4 +50,12 @@ void isa_insn_regs(const struct bpfrt_insn *insn, const struct isa_form *f,
 int isa_reg_liveness(const struct bpfrt_insn *insns, size_t cnt, enum isa_live_mode mode,
 		     size_t main_len, uint16_t *live_in, uint16_t *live_out);
 
+/* The same, where a call by id (helper or kfunc, not a local call or
+ * callx) reads only call_args[i] of r1-r5 (NULL: all five): a verified
+ * program's helpers read just their prototype's arguments (the kernel's
+ * compute_live_registers takes them from the helper's proto). */
+int isa_reg_liveness_calls(const struct bpfrt_insn *insns, size_t cnt, enum isa_live_mode mode,
+			   size_t main_len, const uint16_t *call_args, uint16_t *live_in,
+			   uint16_t *live_out);
+
 #endif /* BPFRT_ISA_LIVENESS_H */

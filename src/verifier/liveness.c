@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "helpers/kfuncs.h"
 #include "isa/liveness.h"
 #include "isa/opcodes.h"
 #include "verifier/state.h"
@@ -27,19 +28,56 @@ static bool is_call(const struct isa_form *f)
 	       f->op == ISA_OP_CALLX || f->op == ISA_OP_CALL_KFUNC;
 }
 
+static uint32_t proto_nargs(const enum helper_arg *args)
+{
+	uint32_t n = 0;
+	while (n < 5 && args[n] != HELPER_ARG_NONE)
+		n++;
+	return n;
+}
+
+/* The registers a call by id reads: its prototype's arguments (an
+ * embedder's helper, the helper table, the kfunc table), as the kernel's
+ * compute_live_registers; r1-r5 for an id not known (refused anyway). */
+static uint16_t call_args(const struct verifier_env *env, uint32_t idx)
+{
+	const struct bpfrt_insn *insn = &env->insns[idx];
+	uint32_t n = 5;
+	if (insn_form(env, idx)->op == ISA_OP_CALL_KFUNC) {
+		const struct kfunc_proto *k = insn->imm >= 0 ? kfunc_get((uint32_t)insn->imm) : NULL;
+		if (k)
+			n = proto_nargs(k->args);
+	} else {
+		const struct helper_proto *p = helper_proto_find((uint32_t)insn->imm);
+		if (p)
+			n = proto_nargs(p->args);
+		for (size_t i = 0; i < env->opts->helper_cnt; i++)
+			if (env->opts->helpers[i].id == (uint32_t)insn->imm)
+				n = env->opts->helpers[i].nargs < 5 ? env->opts->helpers[i].nargs : 5;
+	}
+	return (uint16_t)(((1u << n) - 1) << 1);
+}
+
 /* Registers: the ISA's analysis under the BPF calling convention, which
- * the walk enforces (a callee sees r1-r5 only and leaves r0 only). */
+ * the walk enforces (a callee sees r1-r5 only and leaves r0 only; a
+ * helper or kfunc reads only its arguments). */
 int compute_liveness(struct verifier_env *env)
 {
 	uint32_t n = env->insn_cnt;
 	size_t size = (n ? n : 1) * sizeof(uint16_t);
-	uint16_t *in = big_zalloc(size);
-	if (!in)
-		return -ENOMEM;
-	int err = isa_reg_liveness(env->insns, n, ISA_LIVE_VERIFIED, n, in, NULL);
+	uint16_t *in = big_zalloc(size), *args = big_zalloc(size);
+	int err = in && args ? 0 : -ENOMEM;
+	for (uint32_t k = 0; !err && k < n; k++) {
+		const struct isa_form *f = insn_form(env, k);
+		if (f && (f->op == ISA_OP_CALL_HELPER || f->op == ISA_OP_CALL_KFUNC))
+			args[k] = call_args(env, k);
+	}
+	if (!err)
+		err = isa_reg_liveness_calls(env->insns, n, ISA_LIVE_VERIFIED, n, args, in, NULL);
 	for (uint32_t k = 0; !err && k < n; k++)
 		env->aux[k].live_in = in[k];
 	big_free(in, size);
+	big_free(args, size);
 	return err;
 }
 
