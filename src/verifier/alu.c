@@ -130,23 +130,25 @@ static int alu_pointer(struct verifier_env *env, const struct bpfrt_insn *insn, 
 {
 	char b[48];
 	bool dptr = reg_is_pointer(dst), sptr = reg_is_pointer(src);
-	if (alu32) {
-		verbose(env, "R%u 32-bit pointer arithmetic prohibited\n", insn->dst_reg);
-		return -EACCES;
-	}
+	/* pointer minus pointer of one kind (stack, packet, map value...) is
+	 * a number, also in 32 bits: the kernel's adjust_reg_min_max_vals
+	 * decides so before it refuses 32-bit pointer arithmetic. Clang makes
+	 * `__u32 len = ctx->data_end - ctx->data` a 32-bit sub. The kernel
+	 * leaves all 64 bits unknown; outside kernel_compat the upper half is
+	 * known to be zero. */
 	if (dptr && sptr) {
-		if (op == BPFRT_SUB && dst->type == src->type && dst->type == PTR_TO_STACK &&
-		    dst->frameno == src->frameno) {
+		if (op == BPFRT_SUB && !((dst->flags | src->flags) & PTR_MAYBE_NULL) &&
+		    (dst->type == src->type || (reg_is_pkt_any(dst) && reg_is_pkt_any(src)))) {
 			mark_reg_unknown(dst);
-			return 0;
-		}
-		if (op == BPFRT_SUB && (dst->type == src->type ||
-					(reg_is_pkt_any(dst) && reg_is_pkt_any(src))) &&
-		    !((dst->flags | src->flags) & PTR_MAYBE_NULL)) {
-			mark_reg_unknown(dst);
+			if (alu32 && !env->opts->kernel_compat)
+				coerce_reg_to_size(dst, 4);
 			return 0;
 		}
 		verbose(env, "R%u pointer %s pointer prohibited\n", insn->dst_reg, op_name(op));
+		return -EACCES;
+	}
+	if (alu32) {
+		verbose(env, "R%u 32-bit pointer arithmetic prohibited\n", insn->dst_reg);
 		return -EACCES;
 	}
 	if (dptr && op == BPFRT_SUB && dst->type == PTR_TO_STACK && env->opts->kernel_compat) {
