@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "helpers/helpers.h"
 #include "helpers/kfuncs.h"
 #include "isa/liveness.h"
 #include "isa/opcodes.h"
@@ -36,6 +37,15 @@ static uint32_t proto_nargs(const enum helper_arg *args)
 	return n;
 }
 
+static const struct bpfrt_verify_helper *embedder_helper(const struct verifier_env *env,
+							 uint32_t id)
+{
+	for (size_t i = 0; i < env->opts->helper_cnt; i++)
+		if (env->opts->helpers[i].id == id)
+			return &env->opts->helpers[i];
+	return NULL;
+}
+
 /* The registers a call by id reads: its prototype's arguments (an
  * embedder's helper, the helper table, the kfunc table), as the kernel's
  * compute_live_registers; r1-r5 for an id not known (refused anyway). */
@@ -51,9 +61,9 @@ static uint16_t call_args(const struct verifier_env *env, uint32_t idx)
 		const struct helper_proto *p = helper_proto_find((uint32_t)insn->imm);
 		if (p)
 			n = proto_nargs(p->args);
-		for (size_t i = 0; i < env->opts->helper_cnt; i++)
-			if (env->opts->helpers[i].id == (uint32_t)insn->imm)
-				n = env->opts->helpers[i].nargs < 5 ? env->opts->helpers[i].nargs : 5;
+		const struct bpfrt_verify_helper *eh = embedder_helper(env, (uint32_t)insn->imm);
+		if (eh)
+			n = eh->nargs < 5 ? eh->nargs : 5;
 	}
 	return (uint16_t)(((1u << n) - 1) << 1);
 }
@@ -159,10 +169,54 @@ static bool call_gets_fp(const struct fp_state *s)
 	return false;
 }
 
+/* The walk gives a helper's result a helper return type (a scalar, a map
+ * value, memory), never a pointer into the frame, and a helper copies
+ * bytes, not pointers: a call of one that runs no BPF code (no callback
+ * argument) neither returns nor stores a frame pointer. Helpers the
+ * embedder declares return a scalar. *proto: the table's row (NULL for an
+ * embedder's helper). */
+static bool plain_helper(const struct verifier_env *env, const struct bpfrt_insn *insn,
+			 const struct isa_form *f, const struct helper_proto **proto)
+{
+	*proto = NULL;
+	if (f->op != ISA_OP_CALL_HELPER)
+		return false;
+	if (embedder_helper(env, (uint32_t)insn->imm))
+		return true;
+	const struct helper_proto *p = helper_proto_find((uint32_t)insn->imm);
+	if (!p)
+		return false;
+	for (int a = 0; a < 5; a++)
+		if (p->args[a] == HELPER_ARG_PTR_TO_FUNC)
+			return false;
+	*proto = p;
+	return true;
+}
+
+/* A call that reads no slot of the frame: a table helper whose every
+ * argument that may point into the frame is memory it only writes
+ * (bpf_probe_read_*, get_current_comm, skb_load_bytes...: the kernel's
+ * MEM_UNINIT arguments, which the walk marks written) or is not used. */
+static bool call_reads_no_slot(const struct verifier_env *env, const struct bpfrt_insn *insn,
+			       const struct isa_form *f, const struct fp_state *s)
+{
+	const struct helper_proto *p;
+	if (!plain_helper(env, insn, f, &p) || !p)
+		return false;
+	for (int r = 1; r <= 5; r++) {
+		enum helper_arg k = p->args[r - 1];
+		if (maybe_fp(s->r[r]) && k != HELPER_ARG_NONE && k != HELPER_ARG_PTR_TO_UNINIT_MEM &&
+		    k != HELPER_ARG_PTR_TO_UNINIT_MEM_OR_NULL && k != HELPER_ARG_PTR_TO_LONG)
+			return false;
+	}
+	return true;
+}
+
 /* One instruction forwards. *escape: a frame pointer was stored where it
  * cannot be followed. */
-static void fp_step(const struct bpfrt_insn *insn, const struct isa_form *f,
-		    const struct fp_state *in, struct fp_state *out, bool escaped, bool *escape)
+static void fp_step(const struct verifier_env *env, const struct bpfrt_insn *insn,
+		    const struct isa_form *f, const struct fp_state *in, struct fp_state *out,
+		    bool escaped, bool *escape)
 {
 	*out = *in;
 	uint8_t cls = BPFRT_CLASS(insn->code), op = BPFRT_OP(insn->code);
@@ -216,10 +270,12 @@ static void fp_step(const struct bpfrt_insn *insn, const struct isa_form *f,
 		break;
 	}
 	if (is_call(f)) {
-		bool fp = call_gets_fp(in);
+		const struct helper_proto *p;
+		bool plain = plain_helper(env, insn, f, &p);
+		bool fp = call_gets_fp(in) && !plain;
 		for (int r = 1; r <= 5; r++)
 			out->r[r] = FP_NO;
-		out->r[0] = fp || escaped ? FP_ANY : FP_NO;
+		out->r[0] = !plain && (fp || escaped) ? FP_ANY : FP_NO;
 		if (fp) {
 			/* the callee may store the pointers anywhere it can reach */
 			out->ptr_slots = ~0ULL;
@@ -229,8 +285,9 @@ static void fp_step(const struct bpfrt_insn *insn, const struct isa_form *f,
 }
 
 /* Slots read (gen) and overwritten whole (kill) by one instruction. */
-static void slot_use(const struct bpfrt_insn *insn, const struct isa_form *f,
-		     const struct fp_state *in, uint64_t *gen, uint64_t *kill)
+static void slot_use(const struct verifier_env *env, const struct bpfrt_insn *insn,
+		     const struct isa_form *f, const struct fp_state *in, uint64_t *gen,
+		     uint64_t *kill)
 {
 	uint8_t cls = BPFRT_CLASS(insn->code);
 	int32_t src = in->r[insn->src_reg & 15], d = in->r[insn->dst_reg & 15];
@@ -242,7 +299,7 @@ static void slot_use(const struct bpfrt_insn *insn, const struct isa_form *f,
 	else if ((cls == BPFRT_ST || cls == BPFRT_STX) && d != FP_NO && d != FP_ANY &&
 		 f->size == 8 && !(((int64_t)d + insn->off) % 8))
 		*kill = slots_of(d, insn->off, 8);
-	else if (is_call(f) && call_gets_fp(in))
+	else if (is_call(f) && call_gets_fp(in) && !call_reads_no_slot(env, insn, f, in))
 		*gen = ~0ULL;
 }
 
@@ -270,7 +327,7 @@ static int subprog_stack_liveness(struct verifier_env *env, uint32_t start, uint
 			if (!st[k].seen || env->aux[i].second_slot || !f)
 				continue;
 			struct fp_state out;
-			fp_step(&insns[i], f, &st[k], &out, escaped, &esc);
+			fp_step(env, &insns[i], f, &st[k], &out, escaped, &esc);
 			if (f->op == ISA_OP_EXIT)
 				continue;
 			bool uncond = f->op == ISA_OP_JA || f->op == ISA_OP_JA32;
@@ -314,7 +371,7 @@ static int subprog_stack_liveness(struct verifier_env *env, uint32_t start, uint
 						out |= env->aux[t].live_stack;
 				}
 			}
-			slot_use(&insns[i], f, &st[k], &gen, &kill);
+			slot_use(env, &insns[i], f, &st[k], &gen, &kill);
 			uint64_t in = (out & ~kill) | gen;
 			if (in != env->aux[i].live_stack) {
 				env->aux[i].live_stack = in;

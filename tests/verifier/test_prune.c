@@ -156,7 +156,7 @@ static void slots_read_through_pointers(void **state)
 			       "ldxdw %r0, [%r2]\n"	 /* 6: somewhere */
 			       "mov %r1, %r10\n"	 /* 7 */
 			       "add %r1, -40\n"		 /* 8 */
-			       "call 7\n"		 /* 9: a call given a stack pointer */
+			       "call 6\n"		 /* 9: a call given a stack pointer */
 			       "mov %r0, 0\n"		 /* 10 */
 			       "call 7\n"		 /* 11: a call given none */
 			       "exit\n");
@@ -168,6 +168,48 @@ static void slots_read_through_pointers(void **state)
 	assert_true(a[9].call_stack_arg);
 	assert_false(a[11].call_stack_arg);
 	assert_int_equal(a[10].live_stack, 0);
+	cfg_free(c);
+}
+
+/* A helper that only writes the memory it is given (the kernel's MEM_UNINIT
+ * arguments: bpf_probe_read_kernel's destination) reads no slot; one whose
+ * argument is not used at all (get_prandom_u32) neither; a helper's result
+ * does not point into the frame. */
+static void helpers_and_the_frame(void **state)
+{
+	(void)state;
+	struct cfg *c = cfg_of("stdw [%r10-8], 1\n"	 /* 0 */
+			       "mov %r1, %r10\n"	 /* 1 */
+			       "add %r1, -16\n"		 /* 2 */
+			       "mov %r2, 8\n"		 /* 3 */
+			       "mov %r3, 0\n"		 /* 4 */
+			       "call 113\n"		 /* 5: probe_read_kernel into fp-16 */
+			       "call 7\n"		 /* 6: r1 still a stack pointer */
+			       "ldxdw %r0, [%r10-16]\n" /* 7 */
+			       "ldxdw %r1, [%r0+0]\n"	 /* 8: not a stack pointer */
+			       "stdw [%r10-8], 2\n"	 /* 9 */
+			       "ldxdw %r0, [%r10-8]\n"	 /* 10 */
+			       "exit\n");
+	const struct insn_aux *a = c->env.aux;
+	assert_int_equal(a[5].live_stack, SLOT(-16));
+	assert_int_equal(a[6].live_stack, SLOT(-16));
+	assert_int_equal(a[8].live_stack, 0); /* fp-8 is overwritten at 9 */
+	assert_false(a[1].live_stack & SLOT(-8));
+	cfg_free(c);
+	/* a helper's result is never a frame pointer, even when the helper
+	 * was handed one (a map key): a later helper given it reads no slot */
+	c = cfg_of("stdw [%r10-8], 1\n"	 /* 0 */
+		   "mov %r2, %r10\n"	 /* 1 */
+		   "add %r2, -8\n"	 /* 2 */
+		   "call 1\n"		 /* 3: map_lookup_elem reads the key */
+		   "mov %r4, %r0\n"	 /* 4 */
+		   "call 25\n"		 /* 5: perf_event_output of r4 */
+		   "stdw [%r10-8], 2\n"	 /* 6 */
+		   "ldxdw %r0, [%r10-8]\n" /* 7 */
+		   "exit\n");
+	a = c->env.aux;
+	assert_int_equal(a[3].live_stack, ~0ULL);
+	assert_int_equal(a[5].live_stack, 0);
 	cfg_free(c);
 }
 
@@ -546,6 +588,7 @@ int main(void)
 		cmocka_unit_test(calls_read_their_arguments),
 		cmocka_unit_test(slots_live_until_overwritten),
 		cmocka_unit_test(slots_read_through_pointers),
+		cmocka_unit_test(helpers_and_the_frame),
 		cmocka_unit_test(escaped_frame_pointer_makes_loads_pointers),
 		cmocka_unit_test(pointer_arithmetic_marks_the_chain),
 		cmocka_unit_test(an_unused_value_is_not_marked),
