@@ -90,15 +90,37 @@ enum bpfrt_verify_arg_kind {
 	BPFRT_VARG_CTX,	       /* the program's context */
 	BPFRT_VARG_MEM,	       /* pointer to `size` readable and writable bytes, or NULL */
 	BPFRT_VARG_MEM_NONNULL, /* the same, never NULL (the parameter's `arg:nonnull` tag) */
+	/* `arg:trusted`: a trusted pointer to the struct or union `type`
+	 * names in the target BTF (bpfrt_verify_opts.target_btf, the
+	 * kernel's vmlinux), never NULL; with `arg:nullable` too: or NULL,
+	 * which the function must check. */
+	BPFRT_VARG_TRUSTED,
+	BPFRT_VARG_TRUSTED_OR_NULL,
+	/* `arg:untrusted`: the caller may pass anything; the function reads
+	 * `type` of the target BTF through it, fault-safe, or, `type` NULL
+	 * (a void or scalar pointee), read-only memory of unknown size. */
+	BPFRT_VARG_UNTRUSTED,
+	/* `arg:arena`: a scalar (an arena address; bpfrt has no arena
+	 * maps), an unknown scalar in the function. */
+	BPFRT_VARG_ARENA,
+	/* A signature the kernel refuses (tags it does not know, or that do
+	 * not go together): every call fails with "arg#N <why>". */
+	BPFRT_VARG_INVALID,
 };
 
 struct bpfrt_verify_func {
 	uint32_t insn_idx; /* its first instruction */
 	bool global;
 	uint32_t nargs;	   /* 0..5 */
-	struct {
+	struct bpfrt_verify_arg {
 		enum bpfrt_verify_arg_kind kind;
 		uint32_t size; /* BPFRT_VARG_MEM */
+		/* BPFRT_VARG_TRUSTED*, _UNTRUSTED: the pointee's name (a
+		 * `___flavor` suffix is ignored, as in CO-RE) and BTF kind
+		 * (BTF_KIND_STRUCT, _UNION, _FWD) in the program's BTF */
+		const char *type;
+		uint32_t type_kind;
+		const char *why; /* BPFRT_VARG_INVALID */
 	} args[5];
 	const char *name; /* for the log; may be NULL */
 };

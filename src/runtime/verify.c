@@ -131,16 +131,86 @@ static int arg_tags_collect(const struct btf *btf, struct arg_tags *at)
 	return 0;
 }
 
-/* Whether parameter `idx` of FUNC `func_id` carries the decl tag `tag`. */
-static bool arg_tag(const struct btf *btf, const struct arg_tags *at, uint32_t func_id,
-		    uint32_t idx, const char *tag)
+/* The `arg:` tags of parameter `idx` of FUNC `func_id`, as the kernel's
+ * btf_prepare_func_args() reads them: a bit per tag it knows, TAG_UNKNOWN
+ * for any other. */
+enum {
+	TAG_CTX = 1 << 0,
+	TAG_NONNULL = 1 << 1,
+	TAG_TRUSTED = 1 << 2,
+	TAG_UNTRUSTED = 1 << 3,
+	TAG_NULLABLE = 1 << 4,
+	TAG_ARENA = 1 << 5,
+	TAG_UNKNOWN = 1 << 6,
+};
+
+static unsigned arg_tags(const struct btf *btf, const struct arg_tags *at, uint32_t func_id,
+			 uint32_t idx)
 {
+	static const char *const names[] = { "ctx", "nonnull", "trusted", "untrusted", "nullable",
+					     "arena" };
+	unsigned tags = 0;
+
 	for (size_t i = 0; i < at->n; i++) {
 		const struct btf_type *t = btf__type_by_id(btf, at->ids[i]);
+		const char *v = btf__name_by_offset(btf, t->name_off) + 4;
+		unsigned bit = TAG_UNKNOWN;
 
-		if (t->type == func_id && btf_decl_tag(t)->component_idx == (int)idx &&
-		    !strcmp(btf__name_by_offset(btf, t->name_off), tag))
-			return true;
+		if (t->type != func_id || btf_decl_tag(t)->component_idx != (int)idx)
+			continue;
+		for (size_t k = 0; k < sizeof(names) / sizeof(names[0]); k++)
+			if (!strcmp(v, names[k]))
+				bit = 1u << k;
+		tags |= bit;
+	}
+	return tags;
+}
+
+/* A pointer parameter with tags beyond arg:ctx and arg:nonnull, as the
+ * kernel's btf_prepare_func_args(): arg:trusted first, then arg:untrusted,
+ * arg:arena, and a generic memory pointer must not be arg:nullable.
+ * false: an ordinary (ctx or memory) parameter. */
+static bool tagged_pointer(const struct btf *btf, const struct btf_type *pt, unsigned tags,
+			   struct bpfrt_verify_arg *arg)
+{
+	const char *name = pt ? btf__name_by_offset(btf, pt->name_off) : NULL;
+	bool scalar = !pt || btf_is_void(pt) || btf_is_int(pt) || btf_is_any_enum(pt);
+
+	arg->type = NULL;
+	arg->type_kind = pt ? btf_kind(pt) : 0;
+	if (!scalar)
+		arg->type = name ? name : "";
+	if (tags & TAG_TRUSTED) {
+		if (tags & TAG_NONNULL) {
+			arg->kind = BPFRT_VARG_INVALID;
+			arg->why = "has invalid combination of tags";
+		} else {
+			arg->kind = (tags & TAG_NULLABLE) ? BPFRT_VARG_TRUSTED_OR_NULL
+							  : BPFRT_VARG_TRUSTED;
+			arg->type = name ? name : "";
+		}
+		return true;
+	}
+	if (tags & TAG_UNTRUSTED) {
+		arg->kind = BPFRT_VARG_UNTRUSTED;
+		if (tags & ~TAG_UNTRUSTED) {
+			arg->kind = BPFRT_VARG_INVALID;
+			arg->why = "untrusted cannot be combined with any other tags";
+		}
+		return true;
+	}
+	if (tags & TAG_ARENA) {
+		arg->kind = BPFRT_VARG_ARENA;
+		if (tags & ~TAG_ARENA) {
+			arg->kind = BPFRT_VARG_INVALID;
+			arg->why = "arena cannot be combined with any other tags";
+		}
+		return true;
+	}
+	if (tags & TAG_NULLABLE) {
+		arg->kind = BPFRT_VARG_INVALID;
+		arg->why = "has invalid combination of tags";
+		return true;
 	}
 	return false;
 }
@@ -165,8 +235,19 @@ static bool func_signature(const struct btf *btf, const struct arg_tags *at,
 	const struct btf_param *p = btf_params(proto);
 	for (uint32_t i = 0; i < out->nargs; i++, p++) {
 		const struct btf_type *t = skip_mods(btf, p->type, NULL);
+		unsigned tags = arg_tags(btf, at, fi->type_id, i);
 		uint32_t pid;
 
+		if (tags & TAG_UNKNOWN) {
+			out->args[i].kind = BPFRT_VARG_INVALID;
+			out->args[i].why = "has unsupported set of tags";
+			continue;
+		}
+		if (tags && (!t || !btf_is_ptr(t))) {
+			out->args[i].kind = BPFRT_VARG_INVALID;
+			out->args[i].why = "has pointer tag, but is not a pointer type";
+			continue;
+		}
 		if (t && (btf_is_int(t) || btf_is_enum(t) || btf_is_enum64(t))) {
 			out->args[i].kind = BPFRT_VARG_SCALAR;
 			continue;
@@ -175,16 +256,21 @@ static bool func_signature(const struct btf *btf, const struct arg_tags *at,
 			return false;
 		const struct btf_type *pt = skip_mods(btf, t->type, &pid);
 		static const struct btf_type void_type;
-		if (arg_tag(btf, at, fi->type_id, i, "arg:ctx") ||
+		if ((tags & TAG_CTX) ||
 		    is_ctx_type(btf, pt ? pt : &void_type, btf__name_by_offset(btf, p->name_off))) {
 			out->args[i].kind = BPFRT_VARG_CTX;
+			if (tags & ~TAG_CTX) {
+				out->args[i].kind = BPFRT_VARG_INVALID;
+				out->args[i].why = "has invalid combination of tags";
+			}
 			continue;
 		}
+		if (tagged_pointer(btf, pid ? pt : NULL, tags, &out->args[i]))
+			continue;
 		__s64 size = pt ? btf__resolve_size(btf, pid) : -1;
 		if (size <= 0 || size > 1 << 20)
 			return false;
-		bool nonnull = arg_tag(btf, at, fi->type_id, i, "arg:nonnull");
-		out->args[i].kind = nonnull ? BPFRT_VARG_MEM_NONNULL : BPFRT_VARG_MEM;
+		out->args[i].kind = (tags & TAG_NONNULL) ? BPFRT_VARG_MEM_NONNULL : BPFRT_VARG_MEM;
 		out->args[i].size = (uint32_t)size;
 	}
 	return true;

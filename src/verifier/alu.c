@@ -98,6 +98,12 @@ static int ptr_arith(struct verifier_env *env, struct reg_state *dst, const stru
 			op_name(op));
 		return -EACCES;
 	}
+	if (reg_is_probe_mem(ptr)) {
+		/* read-only untrusted memory is read fault-safe: its offset
+		 * need not be tracked (the kernel's adjust_ptr_min_max_vals) */
+		*dst = *ptr;
+		return 0;
+	}
 	struct reg_state res = *ptr;
 	if (reg_is_const(scalar)) {
 		int64_t v = (int64_t)scalar->var_off.value, off;

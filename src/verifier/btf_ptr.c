@@ -534,3 +534,76 @@ int btf_kfunc_arg(struct verifier_env *env, uint32_t regno, const char *func, bo
 	}
 	return 0;
 }
+
+/* The kernel's bpf_core_essential_name_len(): a `___flavor` suffix is not
+ * part of the name. */
+static size_t essential_len(const char *n)
+{
+	size_t len = strlen(n);
+	for (size_t i = len > 5 ? len - 5 : 0; i > 0; i--)
+		if (n[i] == '_' && n[i + 1] == '_' && n[i + 2] == '_')
+			return i;
+	return len;
+}
+
+int btf_arg_type_id(struct verifier_env *env, uint32_t argno, const char *name, uint32_t kind)
+{
+	static const struct btf_type unknown;
+	const struct btf *btf = env->btf;
+	struct btf_type local = { .info = (kind & 0x1f) << 24 };
+	size_t n = name ? essential_len(name) : 0;
+	uint32_t found = 0, cnt = 0;
+
+	for (uint32_t id = 1; btf && name && id < btf__type_cnt(btf); id++) {
+		const struct btf_type *t = btf__type_by_id(btf, id);
+		const char *tn = btf__name_by_offset(btf, t->name_off);
+		if (btf_kind(t) != kind || !tn || essential_len(tn) != n || strncmp(tn, name, n))
+			continue;
+		found = id;
+		cnt++;
+	}
+	if (cnt == 1)
+		return (int)found;
+	/* the kernel's btf_get_ptr_to_btf_id(): the type must have exactly
+	 * one match in its vmlinux BTF, here the target BTF */
+	verbose(env, "arg#%u reference type('%s %s') %s%s\n", argno,
+		kind_str(kind < 20 ? &local : &unknown), name ? name : "",
+		cnt ? "is ambiguous" : "has no matches",
+		btf ? "" : " (no target BTF: bpfrt has no kernel types)");
+	return cnt ? -ESRCH : -ENOENT;
+}
+
+int btf_trusted_arg(struct verifier_env *env, uint32_t regno, uint32_t want_id, bool nullable)
+{
+	const struct reg_state *r = &cur_regs(env)[regno];
+	char b[48], tn[48];
+	uint8_t flags = r->flags & (uint8_t)~(nullable ? PTR_MAYBE_NULL : 0);
+
+	/* the kernel's check_reg_type() with btf_ptr_types: ptr_,
+	 * trusted_ptr_ or rcu_ptr_ (bpfrt has no RCU pointers) */
+	if (r->type != PTR_TO_BTF_ID || (flags & (uint8_t)~PTR_TRUSTED)) {
+		verbose(env, "R%u type=%s expected=ptr_, trusted_ptr_, rcu_ptr_\n", regno,
+			reg_type_str(r, b, sizeof(b)));
+		return -EACCES;
+	}
+	const struct btf_type *want = btf__type_by_id(env->btf, want_id);
+	if (!struct_at(env->btf, r->btf_id, r->off < 0 ? 0 : (uint32_t)r->off,
+		       type_name(env->btf, want))) {
+		verbose(env, "R%u is of type %s but %s is expected\n", regno, btf_ptr_name(env, r),
+			type_name(env->btf, want));
+		return -EACCES;
+	}
+	/* check_func_arg_reg_off(): a fixed offset is fine, not a negative
+	 * or a variable one */
+	reg_type_str(r, b, sizeof(b));
+	if (r->off < 0) {
+		verbose(env, "negative offset %s ptr R%u off=%d disallowed\n", b, regno, r->off);
+		return -EACCES;
+	}
+	if (!tnum_equals_const(r->var_off, 0)) {
+		verbose(env, "variable %s access var_off=%s disallowed\n", b,
+			tnum_str(r->var_off, tn, sizeof(tn)));
+		return -EACCES;
+	}
+	return 0;
+}

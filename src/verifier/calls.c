@@ -121,6 +121,22 @@ int arg_type_err(struct verifier_env *env, uint32_t regno, const struct reg_stat
 	return -EACCES;
 }
 
+/* A trusted BTF pointer is memory a helper may read, not write (the
+ * kernel's check_reg_type() for mem_types without MEM_RDONLY). */
+static int btf_mem_write_err(struct verifier_env *env, const struct helper_proto *p,
+			     uint32_t regno)
+{
+	const struct reg_state *r = &cur_regs(env)[regno];
+	char b[48];
+	/* kfuncs (p NULL): check_helper_mem's "only read is supported" */
+	if (!p || r->type != PTR_TO_BTF_ID || !(r->flags & PTR_TRUSTED) ||
+	    (r->flags & PTR_UNTRUSTED) || (r->flags & PTR_MAYBE_NULL))
+		return 0;
+	verbose(env, "%s() may write into memory pointed by R%u type=%s\n",
+		helper_kernel_name(p->id), regno, reg_type_str(r, b, sizeof(b)));
+	return -EACCES;
+}
+
 /* An array map's key read from the stack when it is a known constant,
  * else -1: a lookup of a key below max_entries cannot fail. As the
  * kernel's get_constant_map_key: the key_size bytes from the key to the
@@ -192,6 +208,8 @@ int check_arg(struct verifier_env *env, const struct helper_proto *p, uint32_t r
 		}
 		const struct bpfrt_verify_map *m = &o->maps[meta->map_idx];
 		uint32_t size = kind == HELPER_ARG_PTR_TO_MAP_KEY ? m->key_size : m->value_size;
+		if (r->type == PTR_TO_BTF_ID) /* the kernel's map_key_value_types */
+			return arg_type_err(env, regno, r, "fp, pkt, pkt_meta, map_key, map_value");
 		int err = check_helper_mem(env, regno, NULL, size,
 					   kind == HELPER_ARG_PTR_TO_UNINIT_MAP_VALUE, false);
 		if (!err && kind == HELPER_ARG_PTR_TO_MAP_KEY) {
@@ -215,7 +233,7 @@ int check_arg(struct verifier_env *env, const struct helper_proto *p, uint32_t r
 		if (r->type == SCALAR_VALUE && !(meta->mem_or_null && reg_is_const(r) &&
 						 !r->var_off.value))
 			return arg_type_err(env, regno, r, "fp, map_value, mem");
-		return 0;
+		return meta->mem_uninit ? btf_mem_write_err(env, p, regno) : 0;
 	case HELPER_ARG_CONST_SIZE:
 	case HELPER_ARG_CONST_SIZE_OR_ZERO:
 		if (r->type != SCALAR_VALUE)
@@ -320,6 +338,8 @@ int check_arg(struct verifier_env *env, const struct helper_proto *p, uint32_t r
 	case HELPER_ARG_PTR_TO_SPIN_LOCK:
 		return lock_check_arg(env, regno, meta);
 	case HELPER_ARG_PTR_TO_LONG:
+		if (btf_mem_write_err(env, p, regno))
+			return -EACCES;
 		return check_helper_mem(env, regno, NULL, 8, true, false);
 	case HELPER_ARG_PTR_TO_DYNPTR:
 	case HELPER_ARG_PTR_TO_DYNPTR_UNINIT:

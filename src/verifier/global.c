@@ -3,8 +3,9 @@
  * Global functions (BTF_FUNC_GLOBAL in the object's BTF), as the kernel
  * treats them: each is verified once, on its own, from its signature
  * (scalars unknown, the context, pointers to `size` bytes that may be NULL
- * or, tagged `arg:nonnull`, may not),
- * not at every call; a call checks the arguments against the signature and
+ * or, tagged `arg:nonnull`, may not; `arg:trusted` BTF pointers, NULL too
+ * with `arg:nullable`; `arg:untrusted` ones read fault-safe; `arg:arena`
+ * scalars), not at every call; a call checks the arguments against the signature and
  * gets an unknown scalar back. Their stack still counts in the call chains.
  * The signatures come from the embedder (bpfrt_verify_opts.funcs; the
  * runtime reads them from .BTF and .BTF.ext).
@@ -95,6 +96,38 @@ static int check_args(struct verifier_env *env, const struct bpfrt_verify_func *
 			}
 			break;
 		}
+		case BPFRT_VARG_TRUSTED:
+		case BPFRT_VARG_TRUSTED_OR_NULL: {
+			bool nullable = fn->args[i].kind == BPFRT_VARG_TRUSTED_OR_NULL;
+			int id = btf_arg_type_id(env, i, fn->args[i].type, fn->args[i].type_kind);
+			if (id < 0)
+				return -EINVAL;
+			if (mark_chain_precision(env, regno))
+				return env->err = -ENOMEM;
+			if (nullable && r->type == SCALAR_VALUE && reg_is_const(r) && !r->var_off.value)
+				break; /* NULL */
+			int err = btf_trusted_arg(env, regno, (uint32_t)id, nullable);
+			if (err)
+				return err;
+			break;
+		}
+		case BPFRT_VARG_UNTRUSTED:
+			/* anything: the function only reads through it, fault-safe
+			 * (the kernel's btf_check_func_arg_match()) */
+			if (fn->args[i].type &&
+			    btf_arg_type_id(env, i, fn->args[i].type, fn->args[i].type_kind) < 0)
+				return -EINVAL;
+			break;
+		case BPFRT_VARG_ARENA:
+			/* bpfrt has no arena pointers: a scalar */
+			if (r->type != SCALAR_VALUE) {
+				verbose(env, "R%u is not a pointer to arena or scalar.\n", regno);
+				return -EINVAL;
+			}
+			break;
+		case BPFRT_VARG_INVALID:
+			verbose(env, "arg#%u %s\n", i, fn->args[i].why ? fn->args[i].why : "is invalid");
+			return -EINVAL;
 		default:
 			verbose(env, "arg#%u of %s: unknown kind %d\n", i, fname(fn), fn->args[i].kind);
 			return -EINVAL;
@@ -118,6 +151,8 @@ int global_call(struct verifier_env *env, int insn_idx, uint32_t target, int *ne
 			     "use static function instead\n");
 		return -EINVAL;
 	}
+	/* the kernel adds "Caller passes invalid args into func#N": bpfrt
+	 * keeps the reason last, for one-line errors */
 	int err = check_args(env, fn);
 	if (err)
 		return err;
@@ -168,7 +203,33 @@ static int init_global_state(struct verifier_env *env, uint32_t sp,
 			mark_ptr(r, PTR_TO_MEM);
 			r->mem_size = fn->args[i].size;
 			break;
-		default:
+		case BPFRT_VARG_TRUSTED:
+		case BPFRT_VARG_TRUSTED_OR_NULL:
+		case BPFRT_VARG_UNTRUSTED: {
+			/* the kernel's do_check_common(): a BTF pointer, or for an
+			 * untrusted void or scalar pointee read-only memory of
+			 * unknown size; a reference the function may not release */
+			bool trusted = fn->args[i].kind != BPFRT_VARG_UNTRUSTED;
+			if (!trusted && !fn->args[i].type) {
+				mark_ptr(r, PTR_TO_MEM);
+				r->flags = MEM_RDONLY | PTR_UNTRUSTED;
+				break;
+			}
+			int id = btf_arg_type_id(env, i, fn->args[i].type, fn->args[i].type_kind);
+			if (id < 0) {
+				pool_free(env->pool, st, sizeof(*st));
+				frame_free(env, f);
+				return -EINVAL;
+			}
+			mark_ptr(r, PTR_TO_BTF_ID);
+			r->btf_id = (uint32_t)id;
+			r->flags = trusted ? PTR_TRUSTED : PTR_UNTRUSTED;
+			if (fn->args[i].kind == BPFRT_VARG_TRUSTED_OR_NULL)
+				r->flags |= PTR_MAYBE_NULL;
+			r->id = new_id(env);
+			break;
+		}
+		default: /* scalars, arena addresses */
 			mark_reg_unknown(r);
 			break;
 		}

@@ -141,7 +141,7 @@ static void note_mem_kind(struct verifier_env *env, int insn_idx, const struct r
 	case PTR_TO_PACKET:
 	case PTR_TO_PACKET_META: kind = FACT_MEM_PACKET; break;
 	case PTR_TO_BTF_ID: kind = FACT_MEM_BTF; break;
-	default: kind = FACT_MEM_MEM; break;
+	default: kind = reg_is_probe_mem(r) ? FACT_MEM_BTF : FACT_MEM_MEM; break;
 	}
 	struct insn_fact *f = &env->facts->insn[insn_idx];
 	if (f->mem_kind == FACT_MEM_NONE)
@@ -157,7 +157,7 @@ static void note_mem_kind(struct verifier_env *env, int insn_idx, const struct r
 static int check_ctx_mismatch(struct verifier_env *env, int insn_idx, const struct reg_state *r)
 {
 	uint8_t prev = env->facts->insn[insn_idx].mem_kind;
-	bool ctx = r->type == PTR_TO_CTX, btf = r->type == PTR_TO_BTF_ID;
+	bool ctx = r->type == PTR_TO_CTX, btf = r->type == PTR_TO_BTF_ID || reg_is_probe_mem(r);
 	if (prev == FACT_MEM_NONE ||
 	    ((prev == FACT_MEM_CTX) == ctx && (prev == FACT_MEM_BTF) == btf))
 		return 0;
@@ -273,7 +273,9 @@ int check_mem_access(struct verifier_env *env, int insn_idx, uint32_t regno, int
 			}
 			return -EACCES;
 		}
-		err = check_region(env, regno, r, off, size, false);
+		/* read-only untrusted memory (an arg:untrusted void *) is
+		 * read fault-safe, at any offset, as the kernel's probe loads */
+		err = reg_is_probe_mem(r) ? 0 : check_region(env, regno, r, off, size, false);
 		if (!err && r->type == PTR_TO_MAP_VALUE)
 			err = lock_check_access(env, r, off, size);
 		if (err)
@@ -338,12 +340,15 @@ int check_helper_mem(struct verifier_env *env, uint32_t regno, const struct reg_
 	if (max_size == 0 && zero_ok && r->type == SCALAR_VALUE && reg_is_const(r) &&
 	    r->var_off.value == 0)
 		return 0; /* NULL with size 0 */
-	/* BTF pointers of tracing arguments are not trusted: helpers read
+	/* BTF pointers of fentry arguments are not trusted: helpers read
 	 * them with bpf_probe_read_kernel() (an anything argument), as in
-	 * the kernel, not as memory arguments */
+	 * the kernel, not as memory arguments; nor read-only untrusted
+	 * memory. A trusted one (tp_btf arguments) is, for reading. */
+	bool trusted = r->type == PTR_TO_BTF_ID && (r->flags & PTR_TRUSTED) &&
+		       !(r->flags & PTR_UNTRUSTED);
 	if (r->type == SCALAR_VALUE || r->type == NOT_INIT || (r->flags & PTR_MAYBE_NULL) ||
 	    r->type == CONST_PTR_TO_MAP || r->type == PTR_TO_FUNC || r->type == PTR_TO_CTX ||
-	    r->type == PTR_TO_BTF_ID) {
+	    (r->type == PTR_TO_BTF_ID && !trusted) || reg_is_probe_mem(r)) {
 		char b[48];
 		verbose(env, "R%u type=%s expected=fp, pkt, pkt_meta, map_key, map_value, mem, ringbuf_mem, buf, trusted_ptr_\n",
 			regno, reg_type_str(r, b, sizeof(b)));
@@ -361,6 +366,16 @@ int check_helper_mem(struct verifier_env *env, uint32_t regno, const struct reg_
 		verbose(env, "R%u type=%s expected=fp, pkt, pkt_meta, map_key, map_value, mem, ringbuf_mem, buf, trusted_ptr_\n",
 			regno, reg_type_str(r, b, sizeof(b)));
 		return -EACCES;
+	}
+	if (trusted) {
+		/* the kernel's check_ptr_to_btf_access(): the bytes must be
+		 * inside the struct's members; read only */
+		struct reg_state dst;
+		if (write) {
+			verbose(env, "only read is supported\n");
+			return -EACCES;
+		}
+		return max_size ? btf_ptr_access(env, regno, 0, (int)max_size, ACCESS_READ, &dst) : 0;
 	}
 	if (max_size == 0)
 		return 0;

@@ -340,6 +340,13 @@ static inline bool reg_is_pointer(const struct reg_state *r)
 	return r->type != NOT_INIT && r->type != SCALAR_VALUE;
 }
 
+/* Read-only untrusted memory of unknown size (the kernel's
+ * PTR_TO_MEM | MEM_RDONLY | PTR_UNTRUSTED): loads are fault-safe. */
+static inline bool reg_is_probe_mem(const struct reg_state *r)
+{
+	return r->type == PTR_TO_MEM && (r->flags & PTR_UNTRUSTED);
+}
+
 /* ---- regs.c ---- */
 const char *reg_type_str(const struct reg_state *r, char *buf, unsigned size);
 void mark_reg_not_init(struct reg_state *r);
@@ -443,6 +450,13 @@ int btf_raw_tp_access(struct verifier_env *env, int off, int size, struct reg_st
  * of at least `min_size` bytes (want NULL: none of the target's will do). */
 int btf_kfunc_arg(struct verifier_env *env, uint32_t regno, const char *func, bool trusted,
 		  bool rcu, const char *want, uint32_t min_size);
+/* A global function's arg:trusted / arg:untrusted pointee (`name` of BTF
+ * kind `kind` in the program's BTF) in the target BTF, as the kernel's
+ * btf_get_ptr_to_btf_id(): its id, or -errno with a message. */
+int btf_arg_type_id(struct verifier_env *env, uint32_t argno, const char *name, uint32_t kind);
+/* Register `regno` as an arg:trusted argument of struct `want_id`
+ * (nullable: or NULL), as the kernel's check_reg_type(). */
+int btf_trusted_arg(struct verifier_env *env, uint32_t regno, uint32_t want_id, bool nullable);
 
 /* ---- packet.c ---- */
 enum { AT_PKT_END = -1, BEYOND_PKT_END = -2 };

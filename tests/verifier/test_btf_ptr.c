@@ -207,73 +207,6 @@ static void test_facts(void **state)
 
 enum { TP_BTF = 23 }; /* BPF_TRACE_RAW_TP */
 
-/* A tracepoint and a function taking a struct holding a CPU set:
- *
- *	struct cpumask { unsigned long bits[16]; };
- *	struct bt_task { int pid; struct cpumask mask;    // 8
- *			 struct bt_task *parent;           // 136
- *			 union { struct bt_task *a; long b; } u; };  // 144
- *	struct bt_tiny { int x; struct cpumask mask; };   // a second, 8-byte cpumask
- *	typedef void (*btf_trace_bt_event)(void *__data, struct bt_task *t, long x,
- *					   struct bt_task *maybe__nullable,
- *					   struct bt_tiny *tiny);
- *	int bt_task_fn(struct bt_task *t);
- */
-static int add_tp_types(struct btf *b)
-{
-	int t_int = btf__find_by_name_kind(b, "int", BTF_KIND_INT);
-	int t_long = btf__find_by_name_kind(b, "long", BTF_KIND_INT);
-	int t_ulong = btf__add_int(b, "unsigned long", 8, 0);
-	int t_bits = btf__add_array(b, t_int, t_ulong, 16);
-	int t_mask = btf__add_struct(b, "cpumask", 128);
-	btf__add_field(b, "bits", t_bits, 0, 0);
-	int t_bits1 = btf__add_array(b, t_int, t_ulong, 1);
-	int t_small = btf__add_struct(b, "cpumask", 8);
-	btf__add_field(b, "bits", t_bits1, 0, 0);
-	int t_ptask = btf__add_ptr(b, (int)btf__type_cnt(b) + 2); /* the struct after the union */
-	int t_union = btf__add_union(b, NULL, 8);
-	btf__add_field(b, "a", t_ptask, 0, 0);
-	btf__add_field(b, "b", t_long, 0, 0);
-	int t_task = btf__add_struct(b, "bt_task", 152);
-	btf__add_field(b, "pid", t_int, 0, 0);
-	btf__add_field(b, "mask", t_mask, 64, 0);
-	btf__add_field(b, "parent", t_ptask, 136 * 8, 0);
-	btf__add_field(b, "u", t_union, 144 * 8, 0);
-	int t_tiny = btf__add_struct(b, "bt_tiny", 16);
-	btf__add_field(b, "x", t_int, 0, 0);
-	btf__add_field(b, "mask", t_small, 64, 0);
-	int t_ptiny = btf__add_ptr(b, t_tiny);
-	int t_vp = btf__add_ptr(b, 0);
-	int proto = btf__add_func_proto(b, 0);
-	btf__add_func_param(b, "__data", t_vp);
-	btf__add_func_param(b, "t", t_ptask);
-	btf__add_func_param(b, "x", t_long);
-	btf__add_func_param(b, "maybe__nullable", t_ptask);
-	btf__add_func_param(b, "tiny", t_ptiny);
-	int t_fp = btf__add_ptr(b, proto);
-	int td = btf__add_typedef(b, "btf_trace_bt_event", t_fp);
-	int proto2 = btf__add_func_proto(b, t_int);
-	btf__add_func_param(b, "t", t_ptask);
-	int f = btf__add_func(b, "bt_task_fn", BTF_FUNC_GLOBAL, proto2);
-	/* struct bt_task *bt_byval(struct bt_pair16 v, struct bt_task *t):
-	 * the struct passed by value takes two u64 slots */
-	int t_pair = btf__add_struct(b, "bt_pair16", 16);
-	btf__add_field(b, "a", t_long, 0, 0);
-	btf__add_field(b, "b", t_long, 64, 0);
-	int proto3 = btf__add_func_proto(b, t_ptask);
-	btf__add_func_param(b, "v", t_pair);
-	btf__add_func_param(b, "t", t_ptask);
-	int f3 = btf__add_func(b, "bt_byval", BTF_FUNC_GLOBAL, proto3);
-	if (t_pair < 0 || proto3 < 0 || f3 < 0)
-		return -1;
-	return t_int < 0 || t_long < 0 || t_ulong < 0 || t_bits < 0 || t_mask < 0 || t_bits1 < 0 ||
-			       t_small < 0 || t_ptask < 0 || t_union < 0 || t_task < 0 || t_tiny < 0 ||
-			       t_ptiny < 0 || t_vp < 0 || proto < 0 || t_fp < 0 || td < 0 ||
-			       proto2 < 0 || f < 0
-		       ? -1
-		       : 0;
-}
-
 /* `text` with each %s a `call kfunc INDEX` of the kfuncs named in order. */
 static const char *with_kfuncs(const char *text, const char *k1, const char *k2)
 {
@@ -409,7 +342,7 @@ static int setup(void **state)
 {
 	(void)state;
 	btf = bt_btf_new();
-	return btf && !add_tp_types(btf) ? 0 : -1;
+	return btf && !bt_add_tp_types(btf) ? 0 : -1;
 }
 
 static int teardown(void **state)

@@ -16,8 +16,14 @@
  *	                              BPF_CGROUP_INET_EGRESS)
  *	kernel xdp|sched_cls|socket|cgroup_skb|raw_tracepoint|tracepoint  (KERNEL_VERDICTS build: the kernel's
  *	                              verdict and message must be the same)
- *	global LABEL [scalar|ctx|mem:SIZE|nonnull:SIZE]...  (the function at LABEL
- *	                              is global; nonnull: tagged arg:nonnull)
+ *	global LABEL [scalar|ctx|mem:SIZE|nonnull:SIZE|trusted:S|nullable:S|
+ *	              untrusted[:S]|arena]...  (the function at LABEL is global;
+ *	                              nonnull: tagged arg:nonnull; trusted:
+ *	                              arg:trusted struct S, nullable: with
+ *	                              arg:nullable too, untrusted: arg:untrusted
+ *	                              void * or struct S, arena: arg:arena)
+ *	target NAME                  (the traced function or tracepoint NAME of
+ *	                              tests/support/btf_target.h's BTF)
  *
  * `call kfunc NAME` is assembled as a call of that kfunc's table index.
  *	-- asm

@@ -116,11 +116,48 @@ static void misuses_refused(void **state)
 	bpfrt_object__close(obj);
 }
 
+/* progs/global_tags.bpf.c: the same verdicts as the kernel's
+ * (test_objects_kernel.c), but null_to_nonnull, which bpfrt refuses. */
+static void global_tags(void **state)
+{
+	static const struct {
+		const char *prog, *msg; /* msg NULL: accepted */
+	} cases[] = {
+		{ "null_to_nonnull", "arg#0 is expected to be non-NULL" },
+		{ "untrusted_void", NULL },
+		{ "untrusted_char", NULL },
+		{ "untrusted_arith", NULL },
+		{ "untrusted_write", "R1 cannot write into rdonly_untrusted_mem" },
+		{ "untrusted_task", "arg#0 reference type('FWD task_struct') has no matches" },
+		{ "arena_scalar", NULL },
+		{ "arena_ptr", "R1 is not a pointer to arena or scalar." },
+		{ "nullable_alone", "arg#0 has invalid combination of tags" },
+		{ "unknown_tag", "arg#0 has unsupported set of tags" },
+		{ "ctx_nonnull", "arg#0 has invalid combination of tags" },
+		{ "tag_on_int", "arg#0 has pointer tag, but is not a pointer type" },
+	};
+	struct bpfrt_object *obj;
+
+	(void)state;
+	struct bpfrt_runtime *rt = open_rt(GLOBAL_TAGS, BPFRT_BACKEND_INTERP, &obj);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		bool ok = bpfrt_runtime__prog(rt, cases[i].prog) != NULL;
+		if (ok != !cases[i].msg)
+			fail_msg("%s: %s", cases[i].prog, ok ? "accepted" : bpfrt_runtime__log(rt));
+		if (cases[i].msg && !strstr(bpfrt_runtime__log(rt), cases[i].msg))
+			fail_msg("%s: '%s' lacks '%s'", cases[i].prog, bpfrt_runtime__log(rt),
+				 cases[i].msg);
+	}
+	bpfrt_runtime__free(rt);
+	bpfrt_object__close(obj);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(examples_verified_and_run),
 		cmocka_unit_test(misuses_refused),
+		cmocka_unit_test(global_tags),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

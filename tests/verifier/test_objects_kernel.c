@@ -112,6 +112,21 @@ static void kernel_agrees(void **state)
 	check(OBJECTS_BAD, "slice_after_submit", false, "invalid mem access 'scalar'");
 	check(OBJECTS_BAD, "nonnull_maybe_null", false, "arg#0 is expected to be non-NULL");
 	check(OBJECTS_BAD, "nullable_unchecked", false, "R1 invalid mem access 'mem_or_null'");
+	/* global functions' argument tags (test_objects.c: bpfrt's verdicts,
+	 * the same but for null_to_nonnull, which bpfrt refuses on purpose) */
+	check(GLOBAL_TAGS, "null_to_nonnull", true, NULL);
+	check(GLOBAL_TAGS, "untrusted_void", true, NULL);
+	check(GLOBAL_TAGS, "untrusted_char", true, NULL);
+	check(GLOBAL_TAGS, "untrusted_arith", true, NULL);
+	check(GLOBAL_TAGS, "untrusted_write", false, "R1 cannot write into rdonly_untrusted_mem");
+	check(GLOBAL_TAGS, "untrusted_task", false,
+	      "arg#0 reference type('FWD task_struct') has no matches");
+	check(GLOBAL_TAGS, "arena_scalar", true, NULL);
+	check(GLOBAL_TAGS, "arena_ptr", false, "R1 is not a pointer to arena or scalar.");
+	check(GLOBAL_TAGS, "nullable_alone", false, "arg#0 has invalid combination of tags");
+	check(GLOBAL_TAGS, "unknown_tag", false, "arg#0 has unsupported set of tags");
+	check(GLOBAL_TAGS, "ctx_nonnull", false, "arg#0 has invalid combination of tags");
+	check(GLOBAL_TAGS, "tag_on_int", false, "arg#0 has pointer tag, but is not a pointer type");
 }
 
 int main(void)

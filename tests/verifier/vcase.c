@@ -16,6 +16,7 @@
 #include "bpfrt/asm.h"
 #include "helpers/kfuncs.h"
 #include "kbpf.h"
+#include "support/btf_target.h"
 
 static int append(struct vcase *c, const char *line)
 {
@@ -55,7 +56,19 @@ static int parse_opt(struct vcase *c, const char *line)
 		if (!c->kernel_type)
 			return -1;
 	}
-	else if (!strcmp(word, "expected_attach") && sscanf(line, "%*s %u", &a) == 1)
+	else if (!strcmp(word, "target") && sscanf(line, "%*s %63s", arg) == 1) {
+		/* the traced function or tracepoint, in support/btf_target.h's BTF */
+		static struct btf *tbtf;
+		if (!tbtf && (tbtf = bt_btf_new()) && bt_add_tp_types(tbtf)) {
+			btf__free(tbtf);
+			tbtf = NULL;
+		}
+		if (!tbtf)
+			return -1;
+		snprintf(c->target, sizeof(c->target), "%s", arg);
+		o->target_btf = tbtf;
+		o->target_func = c->target;
+	} else if (!strcmp(word, "expected_attach") && sscanf(line, "%*s %u", &a) == 1)
 		o->expected_attach_type = a; /* the kernel's enum bpf_attach_type */
 	else if (!strcmp(word, "ctx") && sscanf(line, "%*s %u", &a) == 1)
 		o->ctx_size = a;
@@ -113,7 +126,22 @@ static int parse_opt(struct vcase *c, const char *line)
 				fn->args[i].kind = BPFRT_VARG_MEM;
 			else if (sscanf(args[i], "nonnull:%u", &fn->args[i].size) == 1)
 				fn->args[i].kind = BPFRT_VARG_MEM_NONNULL;
-			else if (strcmp(args[i], "scalar"))
+			else if (!strcmp(args[i], "untrusted"))
+				fn->args[i].kind = BPFRT_VARG_UNTRUSTED; /* void * */
+			else if (!strcmp(args[i], "arena"))
+				fn->args[i].kind = BPFRT_VARG_ARENA;
+			else if (!strncmp(args[i], "trusted:", 8) || !strncmp(args[i], "nullable:", 9) ||
+				 !strncmp(args[i], "untrusted:", 10)) {
+				/* a struct of the target BTF, by name */
+				char *colon = strchr(args[i], ':');
+				fn->args[i].kind = args[i][0] == 't' ? BPFRT_VARG_TRUSTED
+						 : args[i][0] == 'n' ? BPFRT_VARG_TRUSTED_OR_NULL
+								     : BPFRT_VARG_UNTRUSTED;
+				snprintf(c->func_types[o->func_cnt][i], sizeof(c->func_types[0][0]), "%s",
+					 colon + 1);
+				fn->args[i].type = c->func_types[o->func_cnt][i];
+				fn->args[i].type_kind = 4; /* BTF_KIND_STRUCT */
+			} else if (strcmp(args[i], "scalar"))
 				return -1;
 		}
 		snprintf(c->func_label[o->func_cnt++], sizeof(c->func_label[0]), "%s", label);

@@ -22,6 +22,8 @@ struct vcase {
 	struct bpfrt_verify_helper helpers[8];
 	struct bpfrt_verify_func funcs[8];
 	char func_label[8][32];
+	char func_types[8][5][32]; /* trusted:NAME ... arguments' struct names */
+	char target[64];	   /* `target NAME`: o.target_func */
 	char *asm_text;
 	size_t asm_len, asm_cap;
 	int expect; /* 1 accept, 0 reject, -1 unset */
