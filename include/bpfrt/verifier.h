@@ -134,6 +134,10 @@ struct bpfrt_verify_stats {
 	uint32_t max_stack_depth;  /* deepest call chain's stack, bytes */
 	uint64_t time_ns;
 	bool widened;		   /* accepted only thanks to loop widening */
+	/* raw_tp.w programs: the bytes of the tracepoint's writable buffer
+	 * the program accesses, at most (the kernel's max_tp_access, which it
+	 * checks against the tracepoint's writable size at attach). */
+	uint32_t max_tp_access;
 };
 
 /* The most a tracepoint record holds (the kernel's PERF_MAX_TRACE_SIZE:
@@ -204,6 +208,11 @@ struct bpfrt_verify_opts {
 	 * depend on it: a cgroup_skb program on BPF_CGROUP_INET_EGRESS may
 	 * return 0..3, on ingress 0..1. */
 	uint32_t expected_attach_type;
+	/* The kernel's enum bpf_prog_type (bpfrt_program__type), where it
+	 * says more than the attach kind: BPF_PROG_TYPE_RAW_TRACEPOINT_WRITABLE
+	 * (raw_tp.w) makes a raw_tp program's argument 0 a pointer to the
+	 * tracepoint's writable buffer. 0: not given. */
+	uint32_t prog_type;
 };
 
 /* Verifies `cnt` instruction slots. 0: accepted. -EINVAL: rejected (the log

@@ -331,6 +331,7 @@ int verify_input_build(const struct bpfrt_object *obj, const struct bpfrt_progra
 	vo->map_cnt = map_cnt;
 	vo->attach = bpfrt_program__attach_kind(prog);
 	vo->expected_attach_type = bpfrt_program__expected_attach_type(prog);
+	vo->prog_type = bpfrt_program__type(prog);
 	vo->gpl = gpl_compatible(bpfrt_object__license(obj));
 	vo->line_info = bpfrt_program__line_info(prog, &vo->line_info_cnt);
 	if (build_funcs(btf, prog, vo)) {

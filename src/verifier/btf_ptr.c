@@ -240,6 +240,16 @@ int btf_raw_tp_access(struct verifier_env *env, int off, int size, struct reg_st
 		verbose(env, "invalid bpf_context access off=%d size=%d\n", off, size);
 		return -EACCES;
 	}
+	if (!env->target_proto && !off && env->opts->prog_type == BPF_PROG_TYPE_RAW_TRACEPOINT_WRITABLE) {
+		/* raw_tp.w: argument 0 points to the tracepoint's writable
+		 * buffer, read whole (the kernel's raw_tp_writable_prog_is_valid_access) */
+		if (size != 8) {
+			verbose(env, "invalid bpf_context access off=%d size=%d\n", off, size);
+			return -EACCES;
+		}
+		mark_ptr(dst, PTR_TO_TP_BUFFER);
+		return 0;
+	}
 	if (!env->target_proto) {
 		/* raw_tp: numbers; the tracepoint's argument count, when given */
 		if (n && (uint32_t)off / 8 >= n) {
@@ -605,5 +615,31 @@ int btf_trusted_arg(struct verifier_env *env, uint32_t regno, uint32_t want_id, 
 			tnum_str(r->var_off, tn, sizeof(tn)));
 		return -EACCES;
 	}
+	return 0;
+}
+
+/* The kernel's check_tp_buffer_access(): any constant, non-negative
+ * offset; the furthest byte is recorded for the attach to check against
+ * the tracepoint's writable size. */
+int tp_buffer_access(struct verifier_env *env, uint32_t regno, int off, int size)
+{
+	const struct reg_state *r = &cur_regs(env)[regno];
+	int64_t at = (int64_t)r->off + off;
+	char tn[48];
+
+	if (at < 0) {
+		verbose(env, "R%u invalid tracepoint buffer access: off=%d, size=%d\n", regno,
+			(int)at, size);
+		return -EACCES;
+	}
+	if (!tnum_is_const(r->var_off) || r->var_off.value) {
+		verbose(env, "R%u invalid variable buffer offset: off=%d, var_off=%s\n", regno,
+			(int)at, tnum_str(r->var_off, tn, sizeof(tn)));
+		return -EACCES;
+	}
+	if (at + size > UINT32_MAX)
+		return -EACCES;
+	if ((uint32_t)(at + size) > env->max_tp_access)
+		env->max_tp_access = (uint32_t)(at + size);
 	return 0;
 }

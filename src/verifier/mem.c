@@ -298,6 +298,16 @@ int check_mem_access(struct verifier_env *env, int insn_idx, uint32_t regno, int
 			return err;
 		loaded_value(&val, size, sign_ext);
 		break;
+	case PTR_TO_TP_BUFFER:
+		if (!read && value_regno >= 0 && reg_is_pointer(&regs[value_regno])) {
+			verbose(env, "R%d leaks addr into tracepoint buffer\n", value_regno);
+			return -EACCES;
+		}
+		err = tp_buffer_access(env, regno, off, size);
+		if (err)
+			return err;
+		loaded_value(&val, size, sign_ext);
+		break;
 	case PTR_TO_BTF_ID:
 		err = btf_ptr_access(env, regno, off, size, t, &val);
 		if (err)
@@ -348,7 +358,8 @@ int check_helper_mem(struct verifier_env *env, uint32_t regno, const struct reg_
 		       !(r->flags & PTR_UNTRUSTED);
 	if (r->type == SCALAR_VALUE || r->type == NOT_INIT || (r->flags & PTR_MAYBE_NULL) ||
 	    r->type == CONST_PTR_TO_MAP || r->type == PTR_TO_FUNC || r->type == PTR_TO_CTX ||
-	    (r->type == PTR_TO_BTF_ID && !trusted) || reg_is_probe_mem(r)) {
+	    (r->type == PTR_TO_BTF_ID && !trusted) || reg_is_probe_mem(r) ||
+	    r->type == PTR_TO_TP_BUFFER) {
 		char b[48];
 		verbose(env, "R%u type=%s expected=fp, pkt, pkt_meta, map_key, map_value, mem, ringbuf_mem, buf, trusted_ptr_\n",
 			regno, reg_type_str(r, b, sizeof(b)));

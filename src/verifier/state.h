@@ -49,6 +49,9 @@ enum reg_type {
 	/* A struct bpf_cpumask from bpf_cpumask_create (helpers/cpumask.c):
 	 * opaque, passed to the cpumask kfuncs only, a reference. */
 	PTR_TO_CPUMASK,
+	/* raw_tp.w: the tracepoint's writable buffer (argument 0), accessed
+	 * at constant offsets; its size is checked at attach (btf_ptr.c). */
+	PTR_TO_TP_BUFFER,
 	REG_TYPE_COUNT
 };
 
@@ -304,6 +307,7 @@ struct verifier_env {
 	const struct btf *btf;
 	const struct btf_type *target_proto; /* struct btf_type of libbpf */
 	bool tp_btf;	     /* a tp_btf program: arguments trusted */
+	uint32_t max_tp_access; /* raw_tp.w: bytes of the buffer accessed */
 	uint8_t target_skip; /* leading parameters not in the context (btf_trace_X's __data) */
 	struct verifier_log *log;
 	uint32_t prev_insn; /* for the log */
@@ -445,6 +449,8 @@ int btf_ptr_access(struct verifier_env *env, uint32_t regno, int off, int size, 
 const char *btf_ptr_name(const struct verifier_env *env, const struct reg_state *r);
 /* A load of [off, off+size) of a raw_tp or tp_btf context (u64 args). */
 int btf_raw_tp_access(struct verifier_env *env, int off, int size, struct reg_state *dst);
+/* raw_tp.w: an access of [r->off + off, + size) of the writable buffer. */
+int tp_buffer_access(struct verifier_env *env, uint32_t regno, int off, int size);
 /* A BTF pointer as a kfunc's struct argument: trusted (KF_TRUSTED_ARGS)
  * or RCU-protected (KF_RCU) as the flags ask, pointing at a struct `want`
  * of at least `min_size` bytes (want NULL: none of the target's will do). */

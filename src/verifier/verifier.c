@@ -205,6 +205,7 @@ int verifier_run(const struct bpfrt_insn *insns, size_t cnt, const struct bpfrt_
 		opts.stats->max_stack_depth = env->facts->max_stack_depth;
 		opts.stats->time_ns = dt;
 		opts.stats->widened = env->widened && !err;
+		opts.stats->max_tp_access = env->max_tp_access;
 	}
 	if (!err && facts_out) {
 		struct verifier_facts *f = env->facts;

@@ -338,6 +338,32 @@ static void test_tp_btf_ctx(void **state)
 		   "attach target nosuch not found in the target BTF");
 }
 
+/* raw_tp.w: the furthest byte of the writable buffer the program
+ * accesses, for the attach to check (raw_tp_w.case has the verdicts) */
+static void test_raw_tp_w_max_access(void **state)
+{
+	char alog[512] = "";
+	struct bpfrt_asm_opts ao = { .sz = sizeof(ao), .filename = "test", .log_buf = alog,
+				     .log_size = sizeof(alog) };
+	struct bpfrt_insn *insns = NULL;
+	size_t cnt = 0;
+	struct bpfrt_verify_stats st = { .sz = sizeof(st) };
+
+	(void)state;
+	assert_int_equal(bpfrt_asm("ldxdw %r2, [%r1+0]\nldxdw %r0, [%r2+0]\nstw [%r2+60], 7\n"
+				   "add %r2, 16\nstxdw [%r2+8], %r0\nmov %r0, 0\nexit\n",
+				   &ao, &insns, &cnt), 0);
+	struct bpfrt_verify_opts o = { .sz = sizeof(o), .attach = BPFRT_ATTACH_RAW_TP,
+				       .prog_type = 24 /* RAW_TRACEPOINT_WRITABLE */,
+				       .log_buf = vlog, .log_size = sizeof(vlog), .stats = &st };
+	assert_int_equal(bpfrt_verify(insns, cnt, &o), 0);
+	assert_int_equal(st.max_tp_access, 64);
+	/* raw_tp: argument 0 is a number, nothing recorded */
+	o.prog_type = 17;
+	assert_int_not_equal(bpfrt_verify(insns, cnt, &o), 0);
+	free(insns);
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -365,6 +391,7 @@ int main(void)
 		cmocka_unit_test(test_tp_btf_types),
 		cmocka_unit_test(test_tp_btf_ctx),
 		cmocka_unit_test(test_struct_by_value),
+		cmocka_unit_test(test_raw_tp_w_max_access),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

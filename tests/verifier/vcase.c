@@ -48,13 +48,16 @@ static int parse_opt(struct vcase *c, const char *line)
 		o->gpl = true;
 	else if (!strcmp(word, "kernel") && sscanf(line, "%*s %63s", arg) == 1) {
 		static const char *const types[] = { "socket", "sched_cls", "xdp", "cgroup_skb",
-						     "raw_tracepoint", "tracepoint" };
-		static const uint32_t nums[] = { 1, 3, 6, 8, 17, 5 }; /* BPF_PROG_TYPE_* */
-		for (size_t i = 0; i < 6; i++)
+						     "raw_tracepoint", "tracepoint",
+						     "raw_tracepoint_writable" };
+		static const uint32_t nums[] = { 1, 3, 6, 8, 17, 5, 24 }; /* BPF_PROG_TYPE_* */
+		for (size_t i = 0; i < 7; i++)
 			if (!strcmp(arg, types[i]))
 				c->kernel_type = nums[i] + 1;
 		if (!c->kernel_type)
 			return -1;
+		if (c->kernel_type == 24 + 1)
+			o->prog_type = 24; /* raw_tp.w: bpfrt is told too */
 	}
 	else if (!strcmp(word, "target") && sscanf(line, "%*s %63s", arg) == 1) {
 		/* the traced function or tracepoint, in support/btf_target.h's BTF */
@@ -68,7 +71,9 @@ static int parse_opt(struct vcase *c, const char *line)
 		snprintf(c->target, sizeof(c->target), "%s", arg);
 		o->target_btf = tbtf;
 		o->target_func = c->target;
-	} else if (!strcmp(word, "expected_attach") && sscanf(line, "%*s %u", &a) == 1)
+	} else if (!strcmp(word, "prog_type") && sscanf(line, "%*s %u", &a) == 1)
+		o->prog_type = a; /* the kernel's enum bpf_prog_type: 24 raw_tp.w */
+	else if (!strcmp(word, "expected_attach") && sscanf(line, "%*s %u", &a) == 1)
 		o->expected_attach_type = a; /* the kernel's enum bpf_attach_type */
 	else if (!strcmp(word, "ctx") && sscanf(line, "%*s %u", &a) == 1)
 		o->ctx_size = a;
