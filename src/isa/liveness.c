@@ -168,15 +168,8 @@ static int build_graph(const struct bpfrt_insn *insns, size_t cnt, struct live_g
 	return 0;
 }
 
-int isa_reg_liveness(const struct bpfrt_insn *insns, size_t cnt, enum isa_live_mode mode,
-		     size_t main_len, uint16_t *live_in, uint16_t *live_out)
-{
-	return isa_reg_liveness_calls(insns, cnt, mode, main_len, NULL, live_in, live_out);
-}
-
-int isa_reg_liveness_calls(const struct bpfrt_insn *insns, size_t cnt, enum isa_live_mode mode,
-			   size_t main_len, const uint16_t *call_args, uint16_t *live_in,
-			   uint16_t *live_out)
+int isa_liveness_solve(const struct bpfrt_insn *insns, size_t cnt, isa_live_fn fn, void *arg,
+		       uint16_t *live_in, uint16_t *live_out)
 {
 	struct live_graph g = { 0 };
 	uint16_t *in = calloc(cnt + 1, sizeof(*in)), *out = calloc(cnt + 1, sizeof(*out));
@@ -206,9 +199,7 @@ int isa_reg_liveness_calls(const struct bpfrt_insn *insns, size_t cnt, enum isa_
 		for (int k = 0; k < 2; k++)
 			if (succ[k] >= 0)
 				o |= in[succ[k]];
-		isa_insn_regs(&insns[i], f, mode, i < main_len, &use, &def);
-		if (call_args && f->syntax == ISA_SYN_CALL)
-			use = (uint16_t)((use & ~ISA_REGS_ARGS) | (call_args[i] & ISA_REGS_ARGS));
+		fn(&insns[i], f, i, arg, &use, &def);
 		out[i] = o;
 		uint16_t li = (uint16_t)(use | (o & ~def) | FP);
 		if (li == in[i])
@@ -228,4 +219,33 @@ out:
 	free(in), free(out), free(work), free(queued);
 	free(g.form), free(g.pred_start), free(g.pred);
 	return err;
+}
+
+struct reg_mode {
+	enum isa_live_mode mode;
+	size_t main_len;
+	const uint16_t *call_args;
+};
+
+static void reg_use_def(const struct bpfrt_insn *insn, const struct isa_form *f, size_t i,
+			void *arg, uint16_t *use, uint16_t *def)
+{
+	const struct reg_mode *m = arg;
+	isa_insn_regs(insn, f, m->mode, i < m->main_len, use, def);
+	if (m->call_args && f->syntax == ISA_SYN_CALL)
+		*use = (uint16_t)((*use & ~ISA_REGS_ARGS) | (m->call_args[i] & ISA_REGS_ARGS));
+}
+
+int isa_reg_liveness(const struct bpfrt_insn *insns, size_t cnt, enum isa_live_mode mode,
+		     size_t main_len, uint16_t *live_in, uint16_t *live_out)
+{
+	return isa_reg_liveness_calls(insns, cnt, mode, main_len, NULL, live_in, live_out);
+}
+
+int isa_reg_liveness_calls(const struct bpfrt_insn *insns, size_t cnt, enum isa_live_mode mode,
+			   size_t main_len, const uint16_t *call_args, uint16_t *live_in,
+			   uint16_t *live_out)
+{
+	struct reg_mode m = { mode, main_len, call_args };
+	return isa_liveness_solve(insns, cnt, reg_use_def, &m, live_in, live_out);
 }

@@ -58,4 +58,15 @@ int isa_reg_liveness_calls(const struct bpfrt_insn *insns, size_t cnt, enum isa_
 			   size_t main_len, const uint16_t *call_args, uint16_t *live_in,
 			   uint16_t *live_out);
 
+/* One instruction's transfer for isa_liveness_solve: the registers it
+ * reads in the sense asked about (*use) and writes (*def). */
+typedef void (*isa_live_fn)(const struct bpfrt_insn *insn, const struct isa_form *f, size_t idx,
+			    void *arg, uint16_t *use, uint16_t *def);
+
+/* The solver behind isa_reg_liveness, for other senses of "read" (the
+ * verifier's zero-extension facts: reads of a register's upper half).
+ * Same graph, same results for slots that start no instruction. */
+int isa_liveness_solve(const struct bpfrt_insn *insns, size_t cnt, isa_live_fn fn, void *arg,
+		       uint16_t *live_in, uint16_t *live_out);
+
 #endif /* BPFRT_ISA_LIVENESS_H */

@@ -356,8 +356,6 @@ int do_alu(struct verifier_env *env, const struct bpfrt_insn *insn, int insn_idx
 	uint8_t op = BPFRT_OP(insn->code);
 	int err;
 
-	if (alu32)
-		env->facts->insn[insn_idx].flags |= FACT_ZEXT;
 	if (isa_form_has(f, ISA_F_READS_DST) && (err = check_read(env, insn->dst_reg)))
 		return err;
 	if (BPFRT_SRC(insn->code) == BPFRT_X && op != BPFRT_END && op != BPFRT_NEG &&

@@ -251,8 +251,6 @@ static int do_insn(struct verifier_env *env, int idx, int *next)
 	case BPFRT_LDX:
 		if ((err = check_reg_read(env, insn->src_reg)))
 			return err;
-		if (f->size < 8)
-			env->facts->insn[idx].flags |= FACT_ZEXT;
 		return check_mem_access(env, idx, insn->src_reg, insn->off, f->size, ACCESS_READ,
 					insn->dst_reg, NULL, isa_form_has(f, ISA_F_SIGNED));
 	case BPFRT_ST: {

@@ -30,7 +30,7 @@ enum fact_mem {
 
 enum {
 	FACT_SEEN = 1 << 0,	     /* reached on some path (else dead code) */
-	FACT_ZEXT = 1 << 1,	     /* 32-bit def whose upper half must be zeroed */
+	FACT_ZEXT = 1 << 1,	     /* 32-bit def whose upper half is read later (zext.c) */
 	FACT_BRANCH_TAKEN = 1 << 2,  /* conditional jump: taken on some path */
 	FACT_BRANCH_FALLS = 1 << 3,  /* conditional jump: falls through on some path */
 	FACT_CALL_HELPER = 1 << 4,   /* call (or callx) of helper call_target */
@@ -85,5 +85,16 @@ struct verifier_facts {
 int verifier_run(const struct bpfrt_insn *insns, size_t cnt, const struct bpfrt_verify_opts *opts,
 		 struct verifier_facts **facts);
 void verifier_facts_free(struct verifier_facts *facts);
+
+/* The register a 32-bit definition writes (ALU32 and bswap16/32, narrow
+ * zero-extending loads, 32-bit atomic fetches, legacy packet loads): the
+ * kernel's insn_has_def32. -1 for any other instruction. */
+int fact_def32_reg(const struct bpfrt_insn *insn);
+
+/* Sets FACT_ZEXT on the 32-bit definitions whose upper half some later
+ * instruction reads as 64 bits, clears it elsewhere (zext.c has the rule).
+ * verifier_run does it for accepted programs; FACT_U_UPPER must be final.
+ * 0, -EINVAL (facts of another program) or -ENOMEM. */
+int facts_mark_zext(const struct bpfrt_insn *insns, size_t cnt, struct verifier_facts *facts);
 
 #endif /* BPFRT_VERIFIER_FACTS_H */

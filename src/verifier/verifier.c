@@ -221,6 +221,8 @@ int verifier_run(const struct bpfrt_insn *insns, size_t cnt, const struct bpfrt_
 			f->subprogs[i].start = env->subprogs[i].start;
 			f->subprogs[i].stack_depth = (env->subprogs[i].stack_depth + 7) & ~7u;
 		}
+		if ((err = facts_mark_zext(insns, cnt, f)))
+			goto out;
 		*facts_out = f;
 		env->facts = NULL;
 	}
