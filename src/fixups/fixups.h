@@ -50,11 +50,12 @@ struct fixup_env {
 	 * in r2 = key, out r0 = value or 0, r1 clobbered. Returns the count,
 	 * 0 when the map has no inline form. NULL: nothing is inlined. */
 	int (*gen_lookup)(const void *map, struct bpfrt_insn *insns, size_t cap);
-	/* Optional (fixups_inline): receives where each old slot went (a
-	 * malloc'ed array of insn_cnt + 1 new indexes; an inlined call's slot
-	 * maps to the first instruction of its code), or NULL when no
-	 * instruction moved. For what is indexed by instruction (source
-	 * lines, the verifier's facts). */
+	/* Optional (fixups_inline, fixups_rnd_hi32): where each old slot
+	 * went (a malloc'ed array of insn_cnt + 1 new indexes; an inlined
+	 * call's slot maps to the first instruction of its code), left NULL
+	 * when no instruction moved. Set it to NULL before the first pass;
+	 * a later pass composes its moves into the map. For what is indexed
+	 * by instruction (source lines, the verifier's facts). */
 	size_t **slot_map;
 };
 
@@ -120,5 +121,17 @@ int fixups_convert_ctx(struct bpfrt_insn *insns, size_t cnt, enum fixup_ctx_kind
  * program). Nothing without facts (an unverified program). */
 int fixups_dead_branches(struct bpfrt_insn *insns, size_t cnt, const struct verifier_facts *facts,
 			 size_t *wired);
+
+/* The kernel's BPF_F_TEST_RND_HI32 (rnd_hi32.c), a test of the verifier's
+ * FACT_ZEXT: after every 32-bit definition not marked FACT_ZEXT, three
+ * instructions put random junk (from `seed`) into the destination's upper
+ * half; a right analysis leaves the program's results unchanged. Runs on
+ * the instructions the facts are about (after the in-place passes, before
+ * fixups_inline); *insns (malloc'ed) is replaced and *cnt grows, slot_map
+ * as fixup_env.slot_map. *junked (may be NULL): the definitions followed by
+ * junk. 0 (nothing without facts), -EINVAL (facts of another program),
+ * -E2BIG (a jump would no longer fit 16 bits), -ENOMEM. */
+int fixups_rnd_hi32(struct bpfrt_insn **insns, size_t *cnt, const struct verifier_facts *facts,
+		    uint64_t seed, size_t **slot_map, size_t *junked);
 
 #endif /* BPFRT_FIXUPS_FIXUPS_H */

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "fixups/fixups.h"
+#include "fixups/patch.h"
 #include "isa/opcodes.h"
 
 #define MAX_INLINE 16 /* instructions one site may become */
@@ -25,22 +26,6 @@ struct site {
 	size_t n;
 	struct bpfrt_insn code[MAX_INLINE];
 };
-
-/* The branch target of insn `pc`, or -1 when it has none. */
-static int64_t target_of(const struct bpfrt_insn *insn, size_t pc)
-{
-	const struct isa_form *f = isa_form_of(insn);
-
-	if (!f)
-		return -1;
-	if (f->op == ISA_OP_LDDW_FUNC)
-		return (int64_t)pc + 1 + insn->imm;
-	if (!isa_form_has(f, ISA_F_BRANCH))
-		return -1;
-	if (f->syntax == ISA_SYN_JA32 || f->syntax == ISA_SYN_CALL_LOCAL)
-		return (int64_t)pc + 1 + insn->imm;
-	return (int64_t)pc + 1 + insn->off;
-}
 
 /* Whether insn writes r1 (conservatively: every non-store with dst r1, an
  * atomic fetch into src r1, every call). */
@@ -69,7 +54,7 @@ static long find_sites(const struct bpfrt_insn *in, size_t cnt, const struct fix
 	if (!is_target)
 		return -ENOMEM;
 	for (size_t pc = 0; pc < cnt; pc += isa_insn_slots(&in[pc])) {
-		int64_t t = target_of(&in[pc], pc);
+		int64_t t = fixups_target_of(&in[pc], pc);
 
 		if (t >= 0 && (uint64_t)t < cnt)
 			is_target[t] = true;
@@ -114,70 +99,27 @@ static long find_sites(const struct bpfrt_insn *in, size_t cnt, const struct fix
 
 int fixups_inline(struct bpfrt_insn **insns, size_t *insn_cnt, const struct fixup_env *env)
 {
-	const struct bpfrt_insn *in = *insns;
-	size_t cnt = *insn_cnt, out_cnt = cnt, *newpos = NULL;
-	struct bpfrt_insn *out = NULL;
 	struct site *sites = NULL;
+	struct fixup_site *fs = NULL;
 	long nsites;
 	int err = -ENOMEM;
 
-	if (env && env->slot_map)
-		*env->slot_map = NULL;
-	if (!env || !env->gen_lookup || !cnt)
+	if (!env || !env->gen_lookup || !*insn_cnt)
 		return 0;
-	nsites = find_sites(in, cnt, env, &sites);
+	nsites = find_sites(*insns, *insn_cnt, env, &sites);
 	if (nsites <= 0) {
 		free(sites);
 		return (int)nsites;
 	}
-	for (long i = 0; i < nsites; i++)
-		out_cnt += sites[i].n - 1;
-	newpos = malloc((cnt + 1) * sizeof(*newpos));
-	out = malloc(out_cnt * sizeof(*out));
-	if (!newpos || !out)
-		goto done;
-	/* Where each old slot goes; a site's slot maps to its first insn. */
-	for (size_t pc = 0, k = 0, pos = 0; pc <= cnt; pc++) {
-		newpos[pc] = pos;
-		pos += (k < (size_t)nsites && sites[k].pc == pc) ? sites[k++].n : 1;
+	fs = malloc((size_t)nsites * sizeof(*fs));
+	if (fs) {
+		for (long i = 0; i < nsites; i++)
+			fs[i] = (struct fixup_site){ sites[i].pc, sites[i].n, sites[i].code };
+		err = fixups_patch(insns, insn_cnt, fs, (size_t)nsites, env->slot_map);
+		if (err > 0)
+			err = 0; /* a jump would not fit: nothing inlined */
 	}
-	for (size_t pc = 0, k = 0; pc < cnt; pc++) {
-		if (k < (size_t)nsites && sites[k].pc == pc) {
-			memcpy(&out[newpos[pc]], sites[k].code, sites[k].n * sizeof(*out));
-			k++;
-			continue;
-		}
-		struct bpfrt_insn insn = in[pc];
-		int64_t t = (pc == 0 || !BPFRT_INSN_IS_LDDW(&in[pc - 1])) ? target_of(&insn, pc) : -1;
-
-		if (t >= 0 && (uint64_t)t <= cnt) {
-			int64_t d = (int64_t)newpos[t] - (int64_t)newpos[pc] - 1;
-			const struct isa_form *f = isa_form_of(&insn);
-			bool wide = f->op == ISA_OP_LDDW_FUNC || f->syntax == ISA_SYN_JA32 ||
-				    f->syntax == ISA_SYN_CALL_LOCAL;
-
-			if (wide)
-				insn.imm = (int32_t)d;
-			else if (d < INT16_MIN || d > INT16_MAX) {
-				err = 0; /* does not fit: keep the program as it was */
-				goto done;
-			} else
-				insn.off = (int16_t)d;
-		}
-		out[newpos[pc]] = insn;
-	}
-	free(*insns);
-	*insns = out;
-	*insn_cnt = out_cnt;
-	out = NULL;
-	if (env->slot_map) {
-		*env->slot_map = newpos;
-		newpos = NULL;
-	}
-	err = 0;
-done:
-	free(out);
-	free(newpos);
+	free(fs);
 	free(sites);
 	return err;
 }

@@ -44,6 +44,7 @@ struct bpfrt_runtime {
 	bool jit_harden;
 	const struct btf *target_btf; /* the caller's: fentry/fexit argument types */
 	uint32_t tp_record_size;      /* tracepoint programs' record (0: not known) */
+	uint64_t rnd_hi32;	      /* runtime_test_rnd_hi32's seed, 0: off */
 	enum bpfrt_runtime_verify verify;
 	struct bpfrt_map **maps;
 	struct fixup_map *fmaps; /* the maps as fixups see them */
@@ -455,8 +456,9 @@ uint8_t *runtime_backend_facts(const struct verifier_facts *f, size_t vcnt, cons
 		const struct insn_fact *x = &f->insn[i];
 		uint8_t v = 0;
 
-		if (slot_map && slot_map[i + 1] - slot_map[i] != 1)
+		if (slot_map && slot_map[i + 1] - slot_map[i] != 1 && (x->flags & FACT_CALL_HELPER))
 			continue; /* an inlined call: other instructions now */
+		/* else the instruction itself comes first (rnd_hi32's junk follows it) */
 		if (fact_proven(x, FACT_U_DIV_ZERO))
 			v |= VM_FACT_DIV_NONZERO;
 		if (fact_proven(x, FACT_U_DIV_MINUS1))
@@ -528,6 +530,8 @@ static int load_prog(struct bpfrt_runtime *rt, struct rt_prog *p)
 	if ((err = fixups_dead_branches(insns, cnt, facts, NULL)) ||
 	    (err = fixups_convert_ctx(insns, cnt, ctx_kind(bpfrt_program__attach_kind(p->src)),
 				      facts, NULL)) ||
+	    (rt->rnd_hi32 && facts &&
+	     (err = fixups_rnd_hi32(&insns, &cnt, facts, rt->rnd_hi32, &slot_map, NULL))) ||
 	    (err = fixups_inline(&insns, &cnt, &env)) ||
 	    (err = fixups_apply(insns, cnt, &env, why, sizeof(why)))) {
 		if (err == -ENOMEM)
@@ -579,6 +583,11 @@ out:
 	free(vfacts);
 	free(vdepths);
 	return err;
+}
+
+void runtime_test_rnd_hi32(struct bpfrt_runtime *rt, uint64_t seed)
+{
+	rt->rnd_hi32 = seed;
 }
 
 struct bpfrt_prog *bpfrt_runtime__prog(struct bpfrt_runtime *rt, const char *name)

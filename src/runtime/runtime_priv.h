@@ -30,4 +30,11 @@ int runtime_verify(const struct bpfrt_object *obj, const struct bpfrt_program *p
 uint8_t *runtime_backend_facts(const struct verifier_facts *f, size_t vcnt, const size_t *slot_map,
 			       size_t cnt);
 
+/* The kernel's BPF_F_TEST_RND_HI32 for the programs `rt` loads from now
+ * on: junk in the upper half of every 32-bit definition the verifier did
+ * not mark FACT_ZEXT (fixups_rnd_hi32, from `seed`; 0: off). Verified
+ * programs only. For tests of the zero-extension facts. */
+struct bpfrt_runtime;
+void runtime_test_rnd_hi32(struct bpfrt_runtime *rt, uint64_t seed);
+
 #endif
