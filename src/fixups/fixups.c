@@ -110,6 +110,20 @@ static int fix_call(struct bpfrt_insn *insn, size_t i, size_t cnt, const struct 
 	case 0: {
 		const struct helper_proto *p = helper_proto_find((uint32_t)insn->imm);
 
+		if (insn->imm >= BPFRT_KFUNC_ID_BASE) { /* a kfunc fixups_calls resolved */
+			const struct kfunc_proto *k =
+				kfunc_get((uint32_t)insn->imm - BPFRT_KFUNC_ID_BASE);
+
+			if (!k)
+				return fail(log, log_size, -ENOENT, "insn %zu: unknown kfunc id %d",
+					    i, insn->imm);
+			if (!k->fn)
+				return fail(log, log_size, -EOPNOTSUPP,
+					    "insn %zu: kfunc %s is not available in user space", i,
+					    k->name);
+			return 0;
+		}
+
 		if (!p)
 			return fail(log, log_size, -EINVAL, "insn %zu: unknown helper id %d", i,
 				    insn->imm);

@@ -8,6 +8,8 @@
  *   lddw rD, map value + off (MAP_VALUE ...) -> lddw rD, <address of the value + off>
  *   call helper id                           -> checked: known and implemented
  *   call kfunc (src 2)                       -> call helper BPFRT_KFUNC_ID_BASE + index
+ *   call helper BPFRT_KFUNC_ID_BASE + index  -> checked: a kfunc available in user space
+ *                                               (verified programs: fixups_calls wrote it)
  *   lddw rD, func (PSEUDO_FUNC, callbacks)   -> lddw rD, <absolute insn index>
  *   call local                               -> checked: target inside the program
  *
@@ -121,6 +123,15 @@ int fixups_convert_ctx(struct bpfrt_insn *insns, size_t cnt, enum fixup_ctx_kind
  * program). Nothing without facts (an unverified program). */
 int fixups_dead_branches(struct bpfrt_insn *insns, size_t cnt, const struct verifier_facts *facts,
 			 size_t *wired);
+
+/* Calls as the verifier resolved them (calls.c), in place: a kfunc call
+ * becomes `call BPFRT_KFUNC_ID_BASE + index`, a callx whose register held
+ * the same helper id on every path becomes `call id`, both from the facts'
+ * call_target; helper and local calls must agree with their facts.
+ * *resolved: how many were rewritten. 0 (nothing without facts), or
+ * -EINVAL (facts of another program). */
+int fixups_calls(struct bpfrt_insn *insns, size_t cnt, const struct verifier_facts *facts,
+		 size_t *resolved);
 
 /* The kernel's BPF_F_TEST_RND_HI32 (rnd_hi32.c), a test of the verifier's
  * FACT_ZEXT: after every 32-bit definition not marked FACT_ZEXT, three

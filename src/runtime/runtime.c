@@ -528,6 +528,7 @@ static int load_prog(struct bpfrt_runtime *rt, struct rt_prog *p)
 	/* Verified programs: dead branches wired, the context loads the verifier saw (facts);
 	 * others: the fixups' own scan. */
 	if ((err = fixups_dead_branches(insns, cnt, facts, NULL)) ||
+	    (err = fixups_calls(insns, cnt, facts, NULL)) ||
 	    (err = fixups_convert_ctx(insns, cnt, ctx_kind(bpfrt_program__attach_kind(p->src)),
 				      facts, NULL)) ||
 	    (rt->rnd_hi32 && facts &&
