@@ -611,8 +611,18 @@ static void example_objects(void **state)
 		snprintf(path, sizeof(path), "%s/%s", BPF_EXAMPLES_DIR, e->d_name);
 		struct bpfrt_object *obj = bpfrt_object__open_file(path, NULL);
 		size_t np = obj ? bpfrt_object__prog_cnt(obj) : 0;
+		bool nondet[64] = { false };
+		for (size_t i = 0; i < np && i < 64; i++) {
+			const struct bpfrt_program *src = bpfrt_object__prog(obj, i);
+			nondet[i] = calls_one_of(bpfrt_program__insns(src), bpfrt_program__insn_cnt(src),
+						 nondet_ids, sizeof(nondet_ids) / sizeof(nondet_ids[0]));
+		}
 		bpfrt_object__close(obj);
-		for (size_t i = 0; i < np; i++) {
+		for (size_t i = 0; i < np && i < 64; i++) {
+			if (nondet[i]) {
+				t.nondet++;
+				continue;
+			}
 			for (int k = 0; k < 2; k++) {
 				enum bpfrt_backend be = k ? BPFRT_BACKEND_JIT : BPFRT_BACKEND_INTERP;
 				struct outcome base, again, junk;
