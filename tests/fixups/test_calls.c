@@ -18,20 +18,7 @@
 #include "bpfrt/vm.h"
 #include "fixups/fixups.h"
 #include "verifier/facts.h"
-
-static struct verifier_facts *verify(const char *text, struct bpfrt_insn **insns, size_t *cnt)
-{
-	char log[4096] = "";
-	struct bpfrt_asm_opts ao = { .sz = sizeof(ao), .log_buf = log, .log_size = sizeof(log) };
-	if (bpfrt_asm(text, &ao, insns, cnt))
-		fail_msg("asm: %s", log);
-	struct bpfrt_verify_opts vo = { .sz = sizeof(vo), .ctx_size = 8, .log_buf = log,
-					.log_size = sizeof(log) };
-	struct verifier_facts *f = NULL;
-	if (verifier_run(*insns, *cnt, &vo, &f))
-		fail_msg("verifier: %s", log);
-	return f;
-}
+#include "verify_text.h"
 
 static uint64_t run(const struct bpfrt_insn *p, size_t cnt, uint8_t *ctx)
 {
@@ -54,7 +41,7 @@ static void callx_of_one_helper_becomes_direct(void **state)
 	struct bpfrt_insn *p, orig[16];
 	size_t cnt, n = 99;
 	/* r2 = 14 (get_current_pid_tgid) on both paths; r4 = 14 or 15 */
-	struct verifier_facts *f = verify("ldxb %r3, [%r1]\n"
+	struct verifier_facts *f = verify_text("ldxb %r3, [%r1]\n"
 					  "mov %r2, 14\n"
 					  "mov %r4, 14\n"
 					  "jeq %r3, 0, +1\n"
@@ -65,7 +52,7 @@ static void callx_of_one_helper_becomes_direct(void **state)
 					  "call %r6\n"	     /* 8: two targets */
 					  "mov %r0, %r7\n"
 					  "exit\n",
-					  &p, &cnt);
+					  8, &p, &cnt);
 	uint8_t ctx[8] = { 0 };
 	uint64_t want = run(p, cnt, ctx);
 
@@ -92,9 +79,9 @@ static void calls_must_agree_with_their_facts(void **state)
 	(void)state;
 	struct bpfrt_insn *p;
 	size_t cnt;
-	struct verifier_facts *f = verify("mov %r1, 1\ncall local g\ncall 14\nexit\n"
+	struct verifier_facts *f = verify_text("mov %r1, 1\ncall local g\ncall 14\nexit\n"
 					  "g:\nmov %r0, %r1\nexit\n",
-					  &p, &cnt);
+					  8, &p, &cnt);
 
 	assert_int_equal(fixups_calls(p, cnt, f, NULL), 0);
 	p[2].imm = 15; /* another helper than the verifier checked */

@@ -16,30 +16,17 @@
 #include "bpfrt/verifier.h"
 #include "fixups/fixups.h"
 #include "verifier/facts.h"
+#include "verify_text.h"
 
 #define JA BPFRT_JMP | BPFRT_JA
 
 /* Assembles and verifies `text` (r1: 8 bytes of context); the facts. */
-static struct verifier_facts *verify(const char *text, struct bpfrt_insn **insns, size_t *cnt)
-{
-	char log[4096] = "";
-	struct bpfrt_asm_opts ao = { .sz = sizeof(ao), .log_buf = log, .log_size = sizeof(log) };
-	if (bpfrt_asm(text, &ao, insns, cnt))
-		fail_msg("asm: %s", log);
-	struct bpfrt_verify_opts vo = { .sz = sizeof(vo), .ctx_size = 8, .log_buf = log,
-					.log_size = sizeof(log) };
-	struct verifier_facts *f = NULL;
-	if (verifier_run(*insns, *cnt, &vo, &f))
-		fail_msg("verifier: %s", log);
-	return f;
-}
-
 static void one_way_jumps_are_wired(void **state)
 {
 	(void)state;
 	struct bpfrt_insn *p;
 	size_t cnt, wired = 99;
-	struct verifier_facts *f = verify("ldxdw %r0, [%r1]\n" /* 0: unknown */
+	struct verifier_facts *f = verify_text("ldxdw %r0, [%r1]\n" /* 0: unknown */
 					  "mov %r2, 5\n"
 					  "jgt %r2, 3, +1\n"	  /* 2: always taken */
 					  "mov %r0, 7\n"	  /* 3: dead */
@@ -50,7 +37,7 @@ static void one_way_jumps_are_wired(void **state)
 					  "jlt %r0, 0, +1\n"	  /* 8: never (unsigned) */
 					  "exit\n"
 					  "exit\n",
-					  &p, &cnt);
+					  8, &p, &cnt);
 	struct bpfrt_insn orig[16];
 	memcpy(orig, p, cnt * sizeof(*p));
 
@@ -77,12 +64,12 @@ static void unreached_jumps_and_other_programs(void **state)
 	struct bpfrt_insn *p;
 	size_t cnt, wired = 99;
 	/* the jump at 3 is never reached (default mode accepts dead code) */
-	struct verifier_facts *f = verify("mov %r0, 0\n"
+	struct verifier_facts *f = verify_text("mov %r0, 0\n"
 					  "ja +2\n"
 					  "mov %r1, 1\n"
 					  "jeq %r1, 1, +0\n"
 					  "exit\n",
-					  &p, &cnt);
+					  8, &p, &cnt);
 	assert_int_equal(fixups_dead_branches(p, cnt, f, &wired), 0);
 	assert_int_equal(wired, 0);
 	assert_int_equal(p[3].code, BPFRT_JMP | BPFRT_JEQ | BPFRT_K);

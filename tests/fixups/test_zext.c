@@ -17,23 +17,16 @@
 #include "bpfrt/asm.h"
 #include "bpfrt/verifier.h"
 #include "verifier/facts.h"
+#include "verify_text.h"
 
 /* Verifies `text` (r1: 16 bytes of context) and returns the ZEXT bit of
  * every instruction as a string of '1' (marked), '0' (a 32-bit def not
  * marked) and '.' (not a 32-bit def). */
 static void marks(const char *text, char *out)
 {
-	char log[4096] = "";
 	struct bpfrt_insn *p;
 	size_t cnt;
-	struct bpfrt_asm_opts ao = { .sz = sizeof(ao), .log_buf = log, .log_size = sizeof(log) };
-	if (bpfrt_asm(text, &ao, &p, &cnt))
-		fail_msg("asm: %s", log);
-	struct bpfrt_verify_opts vo = { .sz = sizeof(vo), .ctx_size = 16, .log_buf = log,
-					.log_size = sizeof(log) };
-	struct verifier_facts *f = NULL;
-	if (verifier_run(p, cnt, &vo, &f))
-		fail_msg("verifier: %s", log);
+	struct verifier_facts *f = verify_text(text, 16, &p, &cnt);
 	for (size_t i = 0; i < cnt; i++) {
 		bool def32 = fact_def32_reg(&p[i]) >= 0 && !(i && BPFRT_INSN_IS_LDDW(&p[i - 1]));
 		out[i] = !def32 ? '.' : (f->insn[i].flags & FACT_ZEXT) ? '1' : '0';
