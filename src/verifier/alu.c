@@ -348,6 +348,53 @@ static bool kernel_tracks(uint8_t op, bool alu32, const struct reg_state *src)
 	}
 }
 
+int push_state(struct verifier_env *env, struct vstate *st, uint32_t insn_idx, uint32_t prev_idx);
+
+/* Set a scalar to v, all 64 bits or (low32) only the low 32 (the kernel's
+ * __mark_reg_known / __mark_reg32_known): its id goes, its marks stay. */
+static void set_known(struct reg_state *r, uint64_t v, bool low32)
+{
+	if (low32) {
+		r->var_off = tnum_const_subreg(r->var_off, (uint32_t)v);
+		r->s32_min_value = r->s32_max_value = (int32_t)v;
+		r->u32_min_value = r->u32_max_value = (uint32_t)v;
+		reg_bounds_sync(r);
+	} else {
+		r->var_off = tnum_const(v);
+		r->smin_value = r->smax_value = (int64_t)v;
+		r->umin_value = r->umax_value = v;
+		r->s32_min_value = r->s32_max_value = (int32_t)v;
+		r->u32_min_value = r->u32_max_value = (uint32_t)v;
+	}
+	r->id = 0;
+}
+
+/* The kernel's maybe_fork_scalars (6.18.y, 6.19): `r &= K` or `r |= K` on
+ * a scalar in [-1, 0] (its 64-bit range, else its low 32 bits) -- the
+ * select LLVM writes as `s>>= 63; &= K` -- splits the path: this one goes
+ * on with -1, a pushed one with 0, each with the operation's own result
+ * (the kernel re-executes the insn on the pushed path, so OR gives K). */
+static int fork_sign_mask(struct verifier_env *env, const struct bpfrt_insn *insn, int insn_idx,
+			  const struct reg_state *src, uint8_t op, bool alu32)
+{
+	struct reg_state *dst = &cur_regs(env)[insn->dst_reg];
+	bool low32;
+	if (dst->smin_value == -1 && dst->smax_value == 0)
+		low32 = false;
+	else if (dst->s32_min_value == -1 && dst->s32_max_value == 0)
+		low32 = true;
+	else
+		return 0;
+	struct vstate *other = state_dup(env, env->cur);
+	if (!other)
+		return env->err = -ENOMEM;
+	struct reg_state *zero = &other->frame[other->curframe]->regs[insn->dst_reg];
+	set_known(zero, 0, low32);
+	scalar_alu(zero, src, op, alu32);
+	set_known(dst, UINT64_MAX, low32);
+	return push_state(env, other, (uint32_t)insn_idx + 1, (uint32_t)insn_idx);
+}
+
 int do_alu(struct verifier_env *env, const struct bpfrt_insn *insn, int insn_idx)
 {
 	const struct isa_form *f = insn_form(env, (uint32_t)insn_idx);
@@ -403,6 +450,9 @@ int do_alu(struct verifier_env *env, const struct bpfrt_insn *insn, int insn_idx
 	}
 	if (shift && reg_is_const(&src))
 		mark_reg_known(&src, src.var_off.value & (alu32 ? 31 : 63));
+	if ((op == BPFRT_AND || op == BPFRT_OR) && reg_is_const(&src) &&
+	    (err = fork_sign_mask(env, insn, insn_idx, &src, op, alu32)))
+		return err;
 	scalar_alu(dst, &src, isa_form_has(f, ISA_F_SIGNED) && op != BPFRT_ARSH ? op | 1 : op,
 		   alu32);
 	return 0;

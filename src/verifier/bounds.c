@@ -314,7 +314,14 @@ void coerce_loaded(struct reg_state *r, int size, bool sign_ext)
 void coerce_subreg_to_size_sx(struct reg_state *r, int size)
 {
 	coerce_reg_to_size_sx(r, size);
+	/* the low 32 bits are that value: their signed range is its range
+	 * (the kernel's coerce_subreg_to_size_sx; w = (s16)w then w s> 63 is
+	 * in [64, 32767], seed 102364) */
+	int32_t lo = (int32_t)r->smin_value, hi = (int32_t)r->smax_value;
 	coerce_reg_to_size(r, 4);
+	r->s32_min_value = MAX(r->s32_min_value, lo);
+	r->s32_max_value = MIN(r->s32_max_value, hi);
+	reg_bounds_sync(r);
 }
 
 /* ---- the concrete operation, used when both operands are constants ---- */
@@ -587,6 +594,14 @@ void scalar_alu(struct reg_state *dst, const struct reg_state *src, uint8_t op, 
 			coerce_reg_to_size_sx(&d, 4);
 		}
 		alu_shift(&d, op, (uint8_t)(s.var_off.value & (width - 1)));
+		if (op == BPFRT_ARSH && alu32) {
+			/* the result sign-extended: its signed range is the 32-bit
+			 * one (the kernel's scalar32_min_max_arsh: w s>>= 31 is in
+			 * [-1, 0]) */
+			s32min = (int32_t)d.smin_value;
+			s32max = (int32_t)d.smax_value;
+			s32_ok = true;
+		}
 		break;
 	case BPFRT_DIV:
 	case BPFRT_MOD:
