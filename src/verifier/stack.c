@@ -224,8 +224,14 @@ int stack_var_access(struct verifier_env *env, struct func_state *f, int min_off
 		if (!write && is_obj(*k))
 			return obj_read_err(env, min_off, off - min_off, size);
 		if (write) {
+			/* Only the bytes every possible offset writes are surely
+			 * written; the kernel (root) takes the whole range as
+			 * written, but a byte never written stays so here: its
+			 * read would see an earlier run's stack (found by the
+			 * verdict fuzzer, seed 3722). */
 			scrub_spill(f, spi_of(off));
-			*k = STACK_MISC;
+			if (*k != STACK_INVALID || (off >= max_off && off < min_off + size))
+				*k = STACK_MISC;
 		} else if (*k == STACK_INVALID) {
 			verbose(env, "invalid variable-offset read from stack R%u var_off %d+%d size %d\n",
 				0u, min_off, off - min_off, size);
