@@ -30,6 +30,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "bpfrt/asm.h"
@@ -43,6 +45,7 @@
 #define MAX_PROG 4096
 #define LOG_SIZE (64 * 1024)
 #define TIMEOUT_MS 20000
+#define RECORD_SECS 0.4 /* VDIFF_RECORD: a case the kernel takes longer on */
 
 /* One program to compare. */
 struct item {
@@ -64,7 +67,7 @@ struct item {
 };
 
 static struct item batch[KBPF_MAX_BATCH];
-static size_t batch_len;
+static size_t batch_len, batch_max = KBPF_MAX_BATCH; /* VDIFF_BATCH: fewer per child */
 
 /* known_gaps.txt: "case FILE: NAME" and "gen SUBSTRING" lines (we reject,
  * the kernel accepts) and "precise FILE: NAME" lines (we accept, soundly,
@@ -73,13 +76,115 @@ static char *gaps[1024];
 static bool gap_seen[1024];
 static size_t gap_cnt;
 
+/* kernel_verdicts.txt: the kernel's verdicts on the cases it takes seconds
+ * to judge (loops walked turn by turn to its budget), recorded on one
+ * kernel release and used instead of asking it again (see that file). */
+struct recorded {
+	uint64_t hash;
+	bool accept, seen;
+	char reason[200];
+};
+static struct recorded recs[128];
+static size_t rec_cnt;
+static FILE *record_out; /* VDIFF_RECORD=FILE: ask everything, write the slow ones */
+
 static struct {
 	int compared, agree, no_verdict, skipped, env, precise, unsafe, gap_known, gap_new;
+	int recorded;
 	int def_unsafe, def_beyond, def_stricter, runs, run_differ;
 } n;
 static struct bpfrt_vm *vm;
 static bool have_jit;
 static bool verbose_out;
+static uint32_t klog_level; /* VDIFF_KLOG_LEVEL: the kernel's log level (triage) */
+
+static uint64_t fnv(uint64_t h, const void *p, size_t len)
+{
+	const uint8_t *b = p;
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ b[i]) * 0x100000001b3ULL;
+	return h;
+}
+
+/* What the kernel's verdict depends on: the instructions, the program
+ * type and the maps (the kernel's copy differs only in map fds). */
+static uint64_t item_hash(const struct item *it)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	h = fnv(h, &it->prog_type, sizeof(it->prog_type));
+	h = fnv(h, &it->o.expected_attach_type, sizeof(it->o.expected_attach_type));
+	for (size_t i = 0; i < it->cnt; i++) {
+		const struct bpfrt_insn *in = &it->insns[i];
+		uint8_t b[8] = { in->code, (uint8_t)(in->dst_reg | in->src_reg << 4) };
+		memcpy(b + 2, &in->off, 2);
+		memcpy(b + 4, &in->imm, 4);
+		h = fnv(h, b, sizeof(b));
+	}
+	for (size_t m = 0; m < it->o.map_cnt; m++) {
+		const struct bpfrt_verify_map *mp = &it->maps[m];
+		uint32_t f[7] = { mp->type,	mp->key_size, mp->value_size,		  mp->max_entries,
+				  mp->flags, mp->inner_map, (uint32_t)mp->spin_lock_off };
+		h = fnv(h, f, sizeof(f));
+		if (mp->frozen_data)
+			h = fnv(h, mp->frozen_data, mp->value_size);
+	}
+	return h;
+}
+
+/* "6.18.44-..." -> "6.18": releases whose verifier is the same */
+static void release_series(const char *rel, char *out, size_t size)
+{
+	const char *dot = strchr(rel, '.');
+	size_t len = dot ? strcspn(dot + 1, ".-") + (size_t)(dot + 1 - rel) : strlen(rel);
+	snprintf(out, size, "%.*s", (int)len, rel);
+}
+
+static void load_recorded(void)
+{
+	struct utsname u;
+	char line[512], want[64] = "", have[64] = "";
+	FILE *f = fopen(KERNEL_VERDICTS, "r");
+	if (!f || uname(&u)) {
+		if (f)
+			fclose(f);
+		return;
+	}
+	release_series(u.release, have, sizeof(have));
+	while (fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = 0;
+		if (!strncmp(line, "release ", 8)) {
+			release_series(line + 8, want, sizeof(want));
+			continue;
+		}
+		char *tab = strchr(line, '\t'), *tab2 = tab ? strchr(tab + 1, '\t') : NULL;
+		if (line[0] == '#' || !tab || !tab2 || rec_cnt == sizeof(recs) / sizeof(recs[0]))
+			continue;
+		struct recorded *r = &recs[rec_cnt++];
+		r->hash = strtoull(line, NULL, 16);
+		r->accept = !strncmp(tab + 1, "accept", 6);
+		size_t k = 0;
+		for (const char *c = tab2 + 1; *c && *c != '\t' && k + 2 < sizeof(r->reason); c++)
+			if (c[0] == '\\' && c[1] == 'n') {
+				r->reason[k++] = '\n';
+				c++;
+			} else {
+				r->reason[k++] = *c;
+			}
+		r->reason[k] = 0;
+	}
+	fclose(f);
+	if (strcmp(want, have)) /* another kernel: ask it */
+		rec_cnt = 0;
+}
+
+static struct recorded *find_recorded(const struct item *it)
+{
+	uint64_t h = item_hash(it);
+	for (size_t i = 0; i < rec_cnt; i++)
+		if (recs[i].hash == h)
+			return &recs[i];
+	return NULL;
+}
 
 static void load_gaps(void)
 {
@@ -268,12 +373,16 @@ static void judge_generated(struct item *it, const struct kbpf_result *kr, bool 
 	bool allowed = false;
 	for (size_t i = 0; i < sizeof(beyond) / sizeof(beyond[0]); i++)
 		allowed |= strstr(it->klog, beyond[i]) != NULL;
-	/* default mode tracks division (the kernel makes its result unknown):
-	 * such a program may be accepted on purpose; it is run below */
+	/* default mode tracks division and zero-extends 32-bit shifts by a
+	 * register (the kernel makes all 64 bits of either unknown): such a
+	 * program may be accepted on purpose; it is run below */
 	for (size_t i = 0; i < it->cnt && !ours; i++) {
 		uint8_t c = it->insns[i].code, op = BPFRT_OP(c);
+		bool shift = op == BPFRT_LSH || op == BPFRT_RSH || op == BPFRT_ARSH;
 		if ((BPFRT_CLASS(c) == BPFRT_ALU || BPFRT_CLASS(c) == BPFRT_ALU64) &&
 		    (op == BPFRT_DIV || op == BPFRT_MOD))
+			allowed = true;
+		if (BPFRT_CLASS(c) == BPFRT_ALU && shift && BPFRT_SRC(c) == BPFRT_X)
 			allowed = true;
 	}
 	if (def && !kernel) {
@@ -305,6 +414,8 @@ static void judge_generated(struct item *it, const struct kbpf_result *kr, bool 
 	}
 	if (show)
 		print_prog(it);
+	if (show && getenv("VDIFF_LOGS"))
+		printf("--- the kernel's log:\n%s--- ours (default mode):\n%s---\n", it->klog, log);
 }
 
 static void judge(struct item *it, const struct kbpf_result *kr)
@@ -382,10 +493,32 @@ static void flush(void)
 					       .expected_attach_type =
 						       batch[i].o.expected_attach_type,
 					       .log_buf = batch[i].klog,
-					       .log_size = sizeof(batch[i].klog) };
+					       .log_size = sizeof(batch[i].klog),
+					       .log_level = klog_level };
 	/* a batch is all cases (loaded only) or all generated programs (run) */
-	if (kbpf_prog_run_batch(progs, batch[0].generated ? runs : NULL, batch_len, TIMEOUT_MS,
-				res)) {
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	int berr = kbpf_prog_run_batch(progs, batch[0].generated ? runs : NULL, batch_len,
+				       TIMEOUT_MS, res);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	if (verbose_out && secs > 0.5)
+		printf("the kernel took %.1f s on %zu programs from %s\n", secs, batch_len,
+		       batch[0].name);
+	if (record_out && secs > RECORD_SECS && !batch[0].generated &&
+	    (res[0].outcome == KBPF_OK || res[0].outcome == KBPF_REJECTED)) {
+		/* one case per child here: its verdict and reason */
+		const char *reason = res[0].outcome == KBPF_OK ? "-" : last_lines(batch[0].klog, 2);
+		fprintf(record_out, "%016llx\t%s\t", (unsigned long long)item_hash(&batch[0]),
+			res[0].outcome == KBPF_OK ? "accept" : "reject");
+		for (const char *c = reason; *c && c - reason < 190; c++) /* newlines as \n */
+			if (*c == '\n')
+				fputs("\\n", record_out);
+			else
+				fputc(*c == '\t' ? ' ' : *c, record_out);
+		fprintf(record_out, "\t%s\n", batch[0].name);
+	}
+	if (berr) {
 		for (size_t i = 0; i < batch_len; i++)
 			res[i] = (struct kbpf_result){ .outcome = KBPF_CHILD_ERR };
 	}
@@ -399,9 +532,24 @@ static void flush(void)
 }
 
 /* The kernel's copy of the program and its maps (from the case c). */
+static void judge(struct item *it, const struct kbpf_result *kr);
+
 static void submit(struct item *it, const struct vcase *c)
 {
 	char why[256];
+	struct recorded *r = it->generated || record_out ? NULL : find_recorded(it);
+	if (r) { /* the kernel's verdict as recorded: not asked again */
+		struct kbpf_result kr = { .outcome = r->accept ? KBPF_OK : KBPF_REJECTED,
+					  .err = r->accept ? 0 : -EINVAL };
+		snprintf(it->klog, sizeof(it->klog), "%s", r->accept ? "" : r->reason);
+		r->seen = true;
+		n.recorded++;
+		if (verbose_out)
+			printf("%s: the kernel's verdict as recorded: %s\n", it->name,
+			       r->accept ? "accepts" : "rejects");
+		judge(it, &kr);
+		return;
+	}
 	memcpy(it->kinsns, it->insns, it->cnt * sizeof(it->insns[0]));
 	it->map_cnt = c->o.map_cnt;
 	if (vcase_kernel_prepare(c, it->kinsns, it->cnt, it->fds, why, sizeof(why))) {
@@ -415,7 +563,7 @@ static void submit(struct item *it, const struct vcase *c)
 			uint64_t v = gen_hash_value(k);
 			kbpf_map_update(it->fds[1], &k, &v, 0);
 		}
-	if (++batch_len == KBPF_MAX_BATCH)
+	if (++batch_len >= batch_max)
 		flush();
 }
 
@@ -527,8 +675,34 @@ static int run_cases(const char *dir)
 
 /* ---- generated programs (verdict_gen.c) ---- */
 
+/* VDIFF_ASM=FILE: a program listing (as printed for a disagreement) instead
+ * of the generator's, for triage of a program an older generator wrote;
+ * VDIFF_SEED still picks the packet. Returns its length, 0 if unusable. */
+static size_t read_asm(const char *path, struct bpfrt_insn *out, size_t max)
+{
+	static char text[256 * 1024];
+	char alog[512] = "";
+	FILE *f = fopen(path, "r");
+	size_t len = f ? fread(text, 1, sizeof(text) - 1, f) : 0, cnt = 0;
+	struct bpfrt_insn *insns = NULL;
+	struct bpfrt_asm_opts ao = { .sz = sizeof(ao), .filename = path, .log_buf = alog,
+				     .log_size = sizeof(alog) };
+	if (f)
+		fclose(f);
+	text[len] = 0;
+	if (!len || bpfrt_asm(text, &ao, &insns, &cnt) || cnt > max) {
+		printf("%s: not a program: %s\n", path, alog);
+		free(insns);
+		return 0;
+	}
+	memcpy(out, insns, cnt * sizeof(*insns));
+	free(insns);
+	return cnt;
+}
+
 static void run_generated(uint64_t seed, unsigned count)
 {
+	const char *asm_file = getenv("VDIFF_ASM");
 	static struct vcase maps; /* the generator's two maps, for vcase_kernel_prepare */
 	maps.o.map_cnt = 2;
 	maps.maps[0] = (struct bpfrt_verify_map){ .type = BPF_MAP_TYPE_ARRAY, .key_size = 4,
@@ -544,6 +718,8 @@ static void run_generated(uint64_t seed, unsigned count)
 		memcpy(it->maps, maps.maps, sizeof(it->maps));
 		it->o.maps = it->maps;
 		it->cnt = gen_program(seed + i, it->insns, MAX_PROG);
+		if (asm_file && !(it->cnt = read_asm(asm_file, it->insns, MAX_PROG)))
+			break;
 		snprintf(it->name, sizeof(it->name), "gen seed %llu",
 			 (unsigned long long)(seed + i));
 		it->prog_type = BPF_PROG_TYPE_XDP;
@@ -565,6 +741,11 @@ int main(void)
 		return 77;
 	}
 	verbose_out = getenv("VDIFF_VERBOSE") != NULL;
+	if (getenv("VDIFF_BATCH") && atoi(getenv("VDIFF_BATCH")) > 0 &&
+	    atoi(getenv("VDIFF_BATCH")) <= KBPF_MAX_BATCH)
+		batch_max = (size_t)atoi(getenv("VDIFF_BATCH"));
+	if (getenv("VDIFF_KLOG_LEVEL"))
+		klog_level = (uint32_t)strtoul(getenv("VDIFF_KLOG_LEVEL"), NULL, 0);
 	const char *s = getenv("VDIFF_SEED"), *c = getenv("VDIFF_COUNT");
 	uint64_t seed = s ? strtoull(s, NULL, 0) : 20261130;
 	if (getenv("VERDICT_DIFF_SEEDS")) /* the long run's spelling */
@@ -577,13 +758,32 @@ int main(void)
 	}
 	have_jit = bpfrt_vm__has_backend(vm, BPFRT_BACKEND_JIT);
 	load_gaps();
+	if (getenv("VDIFF_RECORD")) { /* each case alone, the slow ones written */
+		if (!(record_out = fopen(getenv("VDIFF_RECORD"), "w"))) {
+			printf("cannot write %s\n", getenv("VDIFF_RECORD"));
+			return 1;
+		}
+		struct utsname u;
+		fprintf(record_out, "release %s\n", uname(&u) ? "?" : u.release);
+		batch_max = 1;
+	} else {
+		load_recorded();
+	}
 	const char *dir = getenv("VDIFF_CASES") ? getenv("VDIFF_CASES") : BPFRT_VERIFIER_CASES;
 	if (!getenv("VDIFF_NO_CASES") && run_cases(dir)) {
 		printf("no cases in %s\n", dir);
 		return 1;
 	}
-	printf("cases: %d compared, %d agree, %d skipped (no kernel program type)\n", n.compared,
-	       n.agree, n.skipped);
+	printf("cases: %d compared (%d with the kernel's recorded verdict), %d agree, %d skipped "
+	       "(no kernel program type)\n",
+	       n.compared, n.recorded, n.agree, n.skipped);
+	for (size_t i = 0; i < rec_cnt && !getenv("VDIFF_CASES") && !getenv("VDIFF_NO_CASES"); i++)
+		if (!recs[i].seen)
+			printf("note: a recorded kernel verdict no longer used (a case changed?): "
+			       "%016llx\n",
+			       (unsigned long long)recs[i].hash);
+	if (record_out)
+		fclose(record_out);
 	run_generated(seed, count);
 	printf("generated: %u programs from seed %llu; default mode: %d accepted beyond the "
 	       "kernel's budget, %d UNSAFE, %d STRICTER than kernel_compat; runs (interpreter%s): "

@@ -33,6 +33,7 @@ struct gen {
 	struct bpfrt_insn *out;
 	size_t len, max;
 	uint16_t init;	     /* registers holding initialised scalars */
+	uint16_t ptrs;	     /* registers that may hold a pointer */
 	uint8_t stack[64];   /* bytes r10-64 .. r10-1 written */
 	int depth;	     /* nesting of branches and loops */
 	struct sub subs[MAX_SUBS];
@@ -70,6 +71,16 @@ static void land(struct gen *g, size_t at)
 static void set_init(struct gen *g, uint8_t r)
 {
 	g->init |= (uint16_t)(1u << r);
+	g->ptrs &= (uint16_t)~(1u << r);
+}
+
+/* r holds a pointer: no scalar operand is taken from it, so that no
+ * address is stored in memory and read back as bytes (a run would then
+ * depend on where the kernel and bpfrt put the packet, seed 1467). */
+static void set_ptr(struct gen *g, uint8_t r)
+{
+	g->init &= (uint16_t)~(1u << r);
+	g->ptrs |= (uint16_t)(1u << r);
 }
 
 static const uint8_t scalar_regs[] = { 0, 1, 2, 3, 4, 5, 7, 8, 9 };
@@ -120,6 +131,7 @@ static int32_t rnd_imm(struct gen *g)
 static void clobber_call(struct gen *g)
 {
 	g->init &= (uint16_t)~0x3e;
+	g->ptrs &= (uint16_t)~0x3f;
 	g->init |= 1;
 }
 
@@ -198,8 +210,19 @@ static void alu_on(struct gen *g, uint8_t d)
 static void alu(struct gen *g)
 {
 	uint8_t d = chance(g, 20) ? dst_reg(g) : src_reg(g);
+	size_t at = g->len;
 	alu_on(g, d);
-	set_init(g, d);
+	if (at == g->len) /* out of room */
+		return;
+	/* a pointer plus something, or something plus a pointer, is one */
+	const struct bpfrt_insn *in = &g->out[at];
+	bool mov_k = BPFRT_OP(in->code) == BPFRT_MOV && BPFRT_SRC(in->code) == BPFRT_K;
+	if ((BPFRT_SRC(in->code) == BPFRT_X && BPFRT_OP(in->code) != BPFRT_END &&
+	     (g->ptrs >> in->src_reg & 1)) ||
+	    ((g->ptrs >> d & 1) && !mov_k))
+		set_ptr(g, d);
+	else
+		set_init(g, d);
 }
 
 /* d = an unknown: packet bytes, sometimes sign-extended. */
@@ -422,7 +445,7 @@ static void emit_lookup(struct gen *g, int map)
 	ld_map(g, 1, map);
 	emit(g, I(BPFRT_JMP | BPFRT_CALL, 0, 0, 0, 1));
 	clobber_call(g);
-	g->init &= (uint16_t)~1u; /* r0 is a pointer */
+	set_ptr(g, 0); /* r0 is a pointer */
 }
 
 /* The access through p at off: a load (plain or sign-extending), a store
@@ -472,12 +495,14 @@ static int base_ptr(struct gen *g, enum base b, uint8_t p, size_t *null_at)
 	switch (b) {
 	case B_STACK: {
 		int span = 8 << pick(g, 4);
+		set_ptr(g, p);
 		emit(g, MOV(p, 10));
 		emit(g, ADDK(p, -span));
 		return span;
 	}
 	case B_PKT: {
 		int skip = chance(g, 70) ? 0 : (int)pick(g, 16);
+		set_ptr(g, p);
 		emit(g, MOV(p, PKT));
 		if (skip)
 			emit(g, ADDK(p, skip));
@@ -500,7 +525,8 @@ static size_t pkt_end_check(struct gen *g, uint8_t p, int end, uint16_t busy)
 	emit(g, ADDK(t, chance(g, 90) ? end : end - 1));
 	size_t at = g->len;
 	emit(g, I(BPFRT_JMP | BPFRT_JGT | BPFRT_X, t, e, 0, 0));
-	g->init &= (uint16_t)~(1u << e | 1u << t);
+	set_ptr(g, e);
+	set_ptr(g, t);
 	return at;
 }
 
@@ -583,6 +609,8 @@ static void pkt_range(struct gen *g)
 	emit(g, I(BPFRT_LDX | BPFRT_MEM | BPFRT_DW, 1, 10, CTX_SLOT, 0));
 	emit(g, I(BPFRT_LDX | BPFRT_MEM | BPFRT_W, 2, 1, 0, 0));
 	emit(g, I(BPFRT_LDX | BPFRT_MEM | BPFRT_W, 3, 1, 4, 0));
+	for (uint8_t r = 1; r <= 4; r++)
+		set_ptr(g, r);
 	if (var)
 		emit(g, ADDX(2, x));
 	emit(g, MOV(4, 2));
@@ -618,7 +646,7 @@ static void branch(struct gen *g)
 		emit(g, I(cls | op | BPFRT_K, src_reg(g), 0, 0, rnd_imm(g)));
 	else
 		emit(g, I(cls | op | BPFRT_X, src_reg(g), src_reg(g), 0, 0));
-	uint16_t init = g->init;
+	uint16_t init = g->init, ptrs = g->ptrs;
 	uint8_t stack[64];
 	memcpy(stack, g->stack, sizeof(stack));
 	g->depth++;
@@ -627,6 +655,7 @@ static void branch(struct gen *g)
 	g->depth--;
 	land(g, at);
 	g->init &= init;
+	g->ptrs |= ptrs; /* a pointer on either way */
 	for (int i = 0; i < 64; i++)
 		g->stack[i] &= stack[i];
 }
@@ -685,6 +714,7 @@ static void index_loop(struct gen *g)
 	emit(g, MOVK(i, down ? last + (chance(g, 10) ? step : 0) : 0));
 	set_init(g, i);
 	size_t head = g->len;
+	set_ptr(g, q);
 	if (b == B_STACK) {
 		emit(g, MOV(q, 10));
 		emit(g, ADDK(q, -span));
@@ -769,6 +799,7 @@ static void call_sub(struct gen *g)
 		int span;
 		if (b == B_MAP) {
 			span = map_value_base(g, &null_at);
+			set_ptr(g, 1);
 			emit(g, MOV(1, 0));
 		} else {
 			span = base_ptr(g, b, 1, &null_at);
@@ -789,6 +820,7 @@ static void call_sub(struct gen *g)
 		int slot = -8 * (int)(1 + pick(g, 8));
 		sb.off = chance(g, 85) ? 0 : (chance(g, 50) ? 8 : -8);
 		sb.k = rnd_imm(g);
+		set_ptr(g, 1);
 		emit(g, MOV(1, 10));
 		emit(g, ADDK(1, slot));
 		emit_call(g, sb);
@@ -806,6 +838,7 @@ static void emit_sub(struct gen *g, struct sub *sb)
 	if (sb->call_at < g->len)
 		g->out[sb->call_at].imm = rel;
 	g->init = 1u << 1 | 1u << 2;
+	g->ptrs = sb->kind == SUB_RET ? 0 : 1u << 1;
 	memset(g->stack, 0, sizeof(g->stack));
 	switch (sb->kind) {
 	case SUB_RET:
