@@ -149,6 +149,17 @@ int facts_mark_zext(const struct bpfrt_insn *insns, size_t cnt, struct verifier_
 	}
 	if (!z.call_args || !in || !out)
 		goto done;
+	/* nothing to mark (no 32-bit definition): skip the solve, whose
+	 * fresh memory costs more than the walk for large programs */
+	bool any = false;
+	for (size_t i = 0; i < cnt && !any; i++) {
+		facts->insn[i].flags &= (uint8_t)~FACT_ZEXT;
+		any = fact_def32_reg(&insns[i]) >= 0;
+	}
+	if (!any) {
+		err = 0;
+		goto done;
+	}
 	/* Calls start by assuming the callee reads no argument; each round
 	 * takes the callees' entry sets from the last, until none grows (the
 	 * sets only grow, so this ends: in practice a round per call level). */
