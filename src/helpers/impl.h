@@ -84,6 +84,8 @@ HELPER_FN(for_each_map_elem);
 #define HELPER_IMPL_for_each_map_elem helper_for_each_map_elem
 HELPER_FN(snprintf);
 #define HELPER_IMPL_snprintf helper_snprintf
+HELPER_FN(strncmp);
+#define HELPER_IMPL_strncmp helper_strncmp
 HELPER_FN(get_func_ip);
 #define HELPER_IMPL_get_func_ip helper_get_func_ip
 HELPER_FN(get_attach_cookie);

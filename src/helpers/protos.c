@@ -128,6 +128,7 @@ static const struct helper_proto protos[] = {
 	  A(CONST_SIZE_OR_ZERO)),
 	H(loop, ALL, R(INTEGER), HELPER_F_CALLBACK, A(ANYTHING), A(PTR_TO_FUNC), A(PTR_TO_STACK_OR_NULL),
 	  A(ANYTHING)),
+	H(strncmp, ALL, R(INTEGER), 0, A(PTR_TO_MEM), A(CONST_SIZE), A(PTR_TO_CONST_STR)),
 	H(get_func_arg, TRAMP, R(INTEGER), GPL, A(PTR_TO_CTX), A(ANYTHING), A(PTR_TO_LONG)),
 	H(get_func_ret, TRAMP, R(INTEGER), GPL, A(PTR_TO_CTX), A(PTR_TO_LONG)),
 	H(get_func_arg_cnt, TRAMP, R(INTEGER), GPL, A(PTR_TO_CTX)),

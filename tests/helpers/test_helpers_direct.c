@@ -68,6 +68,22 @@ static void printk_formats_like_the_kernel(void **state)
 	bpfrt_vm__free(vm);
 }
 
+/* bpf_strncmp: the kernel's strncmp, -1, 0 or 1 over at most s1_sz bytes */
+static void strncmp_as_the_kernel(void **state)
+{
+	(void)state;
+	static const char sleep_[] = "sleep", sle[] = "sle", zz[] = "zz";
+	char comm[16] = "sleeper";
+	assert_int_equal(helper_call(BPF_FUNC_strncmp, P(comm), 5, P(sleep_), 0, 0, NULL), 0);
+	assert_int_equal(helper_call(BPF_FUNC_strncmp, P(comm), 16, P(sleep_), 0, 0, NULL), 1);
+	assert_int_equal(helper_call(BPF_FUNC_strncmp, P(comm), 16, P(zz), 0, 0, NULL),
+			 (uint64_t)-1);
+	assert_int_equal(helper_call(BPF_FUNC_strncmp, P(comm), 3, P(sle), 0, 0, NULL), 0);
+	comm[2] = 0;
+	assert_int_equal(helper_call(BPF_FUNC_strncmp, P(comm), 16, P(sle), 0, 0, NULL),
+			 (uint64_t)-1);
+}
+
 static void snprintf_returns_the_needed_length(void **state)
 {
 	(void)state;
@@ -192,6 +208,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(printk_formats_like_the_kernel),
 		cmocka_unit_test(snprintf_returns_the_needed_length),
+		cmocka_unit_test(strncmp_as_the_kernel),
 		cmocka_unit_test(probe_read_is_fault_safe),
 		cmocka_unit_test(task_helpers),
 		cmocka_unit_test(tracing_helpers_read_the_frame),
