@@ -685,7 +685,15 @@ static void range_store(struct reg_state *r, const struct range *g, bool w32)
 		r->smax_value = g->smax;
 		r->var_off = g->t;
 	}
+	struct tnum t = r->var_off;
 	reg_bounds_sync(r);
+	/* the ranges' bits against the tnum's: a known bit they contradict
+	 * leaves no value (w s< 31 false, w s> 31 false, w == 31 for a w
+	 * whose low bits are known zero); the way is impossible */
+	if ((t.value ^ r->var_off.value) & ~t.mask) {
+		r->umin_value = 1;
+		r->umax_value = 0;
+	}
 }
 
 #define JNSET 0xe0 /* internal: "jset not taken", a & b == 0 */
