@@ -386,6 +386,12 @@ static void judge_generated(struct item *it, const struct kbpf_result *kr, bool 
 			allowed = true;
 		if (BPFRT_CLASS(c) == BPFRT_ALU && shift && BPFRT_SRC(c) == BPFRT_X)
 			allowed = true;
+		/* an atomic through a variable-offset stack pointer: default
+		 * mode checks every byte it may reach (the kernel refuses it as
+		 * it refuses such a pointer to a helper) */
+		if (BPFRT_CLASS(c) == BPFRT_STX && BPFRT_MODE(c) == BPFRT_ATOMIC &&
+		    strstr(it->klog, "variable offset stack pointer cannot be passed"))
+			allowed = true;
 	}
 	if (def && !kernel) {
 		if (!allowed && !env_reason(it->klog, true) && !known_gap(it, true)) {
