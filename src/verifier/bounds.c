@@ -566,12 +566,12 @@ void scalar_alu(struct reg_state *dst, const struct reg_state *src, uint8_t op, 
 	switch (op) {
 	case BPFRT_ADD:
 		alu_add(&d, &s);
-		s32_ok = alu32 && !__builtin_add_overflow(s32min, src->s32_min_value, &s32min) &&
+		s32_ok = !__builtin_add_overflow(s32min, src->s32_min_value, &s32min) &&
 			 !__builtin_add_overflow(s32max, src->s32_max_value, &s32max);
 		break;
 	case BPFRT_SUB:
 		alu_sub(&d, &s);
-		s32_ok = alu32 && !__builtin_sub_overflow(s32min, src->s32_max_value, &s32min) &&
+		s32_ok = !__builtin_sub_overflow(s32min, src->s32_max_value, &s32min) &&
 			 !__builtin_sub_overflow(s32max, src->s32_min_value, &s32max);
 		break;
 	case BPFRT_MUL:
@@ -628,6 +628,18 @@ void scalar_alu(struct reg_state *dst, const struct reg_state *src, uint8_t op, 
 		break;
 	}
 	refresh_32(&d);
+	if (!alu32 && s32_ok && s32min <= s32max) {
+		/* the low half of a 64-bit sum or difference is the 32-bit one
+		 * of the low halves: their signed ranges give its range, as the
+		 * kernel's scalar32_min_max_add/sub beside the 64-bit ones
+		 * (neg of a w = (s16)w, then r s> 0x7fffffff false: [0, 32768]) */
+		struct reg_state t = d;
+		t.s32_min_value = MAX(t.s32_min_value, s32min);
+		t.s32_max_value = MIN(t.s32_max_value, s32max);
+		reg_bounds_sync(&t);
+		if (reg_bounds_sane(&t))
+			d = t;
+	}
 	if (alu32) {
 		coerce_reg_to_size(&d, 4);
 		if (s32_ok && s32min <= s32max) {
