@@ -758,6 +758,90 @@ static void index_loop(struct gen *g)
 	g->init &= (uint16_t)~(0x3fu | (1u << i));
 }
 
+/* Map helpers with memory arguments: update (flags any, noexist, exist),
+ * delete, lookup; the key at r10-4 (a constant or packet bits) or in a map
+ * value, the value on the stack at a constant or bounded variable offset or
+ * in a map value; rarely a byte of it never written, an index one too wide
+ * or a key at an unaligned spot (unsafe, or refused, on purpose). r0, the
+ * helper's result, is folded into the program's. */
+static void helper_args(struct gen *g)
+{
+	int map = chance(g, 50) ? 0 : 1, vsize = map ? 8 : 32;
+	unsigned what = pick(g, 6); /* 0-2 update, 3 delete, 4-5 lookup */
+	size_t null_at = (size_t)-1;
+	bool key_in_value = chance(g, 15), value_in_map = what < 3 && chance(g, 20);
+	if (key_in_value || value_in_map) { /* r0 = a value of map 0 (32 bytes) */
+		map_value_base(g, &null_at);
+		emit(g, MOV(chance(g, 50) ? 7 : 8, 0));
+		uint8_t v = g->out[g->len - 1].dst_reg;
+		set_ptr(g, v);
+		if (key_in_value)
+			emit(g, MOV(2, v));
+		if (value_in_map)
+			emit(g, MOV(3, v));
+	}
+	if (!key_in_value) {
+		if (chance(g, 70)) {
+			emit(g, I(BPFRT_ST | BPFRT_MEM | BPFRT_W, 10, 0, -4,
+				  (int32_t)pick(g, map ? 18 : 2)));
+		} else { /* a key from the packet */
+			uint8_t k = free_reg(g, 0x3f);
+			unknown_into(g, k);
+			emit(g, I(BPFRT_ALU64 | BPFRT_AND | BPFRT_K, k, 0, 0, map ? 15 : 1));
+			emit(g, I(BPFRT_STX | BPFRT_MEM | BPFRT_W, 10, k, -4, 0));
+		}
+		mark_stack(g, -4, 4);
+		emit(g, MOV(2, 10));
+		emit(g, ADDK(2, chance(g, 97) ? -4 : -3));
+	}
+	set_ptr(g, 2);
+	if (what < 3 && !value_in_map) {
+		/* the value at r10-64+off: written first, mostly */
+		int room = 56 - vsize; /* below the key's slot */
+		int off = 8 * (int)pick(g, (unsigned)room / 8 + 1);
+		bool var = chance(g, 35);
+		if (!stack_written(g, -64, 56) && chance(g, 95))
+			for (int o = -64; o < -8; o += 8) {
+				emit(g, I(BPFRT_ST | BPFRT_MEM | BPFRT_DW, 10, 0, o, rnd_imm(g)));
+				mark_stack(g, o, 8);
+			}
+		emit(g, MOV(3, 10));
+		if (var) { /* r3 += an index in [0, room] (sometimes one too wide) */
+			uint8_t x = free_reg(g, 0x3f);
+			unknown_into(g, x);
+			emit(g, I(BPFRT_ALU64 | BPFRT_AND | BPFRT_K, x, 0, 0,
+				  chance(g, 90) ? (room >= 16 ? 16 : 8) : 63));
+			emit(g, ADDK(3, -64));
+			emit(g, ADDX(3, x));
+		} else {
+			emit(g, ADDK(3, -64 + off));
+		}
+	}
+	set_ptr(g, 3);
+	ld_map(g, 1, map);
+	set_ptr(g, 1);
+	int32_t id = what < 3 ? 2 : what == 3 ? 3 : 1; /* update, delete, lookup */
+	if (what < 3)
+		emit(g, MOVK(4, (int32_t)what)); /* BPF_ANY, BPF_NOEXIST, BPF_EXIST */
+	emit(g, I(BPFRT_JMP | BPFRT_CALL, 0, 0, 0, id));
+	clobber_call(g);
+	if (id == 1) { /* the value, or NULL: a read of it, checked */
+		size_t at = g->len;
+		emit(g, I(BPFRT_JMP | BPFRT_JEQ | BPFRT_K, 0, 0, 0, 0));
+		emit(g, I(BPFRT_LDX | BPFRT_MEM | BPFRT_W, 0, 0, 0, 0));
+		land(g, at);
+	}
+	set_init(g, 0);
+	if (null_at != (size_t)-1) {
+		/* the lookup's NULL way jumps here, r0 = 0 */
+		size_t skip = g->len;
+		emit(g, JA(0));
+		land(g, null_at);
+		emit(g, MOVK(0, 0));
+		land(g, skip);
+	}
+}
+
 /* ---- BPF-to-BPF calls ---- */
 
 enum { SUB_RET, SUB_ACCESS, SUB_STACK_WRITE, SUB_KINDS };
@@ -902,6 +986,8 @@ static void snippet(struct gen *g)
 		pkt_range(g);
 	else if (k < 92)
 		call_sub(g);
+	else if (k < 96)
+		helper_args(g);
 	else
 		index_access(g);
 }
