@@ -289,7 +289,7 @@ int btf_raw_tp_access(struct verifier_env *env, int off, int size, struct reg_st
 	return 0;
 }
 
-enum walk { WALK_ERR = -1, WALK_SCALAR, WALK_PTR };
+enum walk { WALK_ERR = -1, WALK_SCALAR, WALK_PTR, WALK_PTR_UNTRUSTED };
 
 /* An array member as its element type (multi-dimensional arrays
  * linearised, as the kernel's __btf_resolve_size): *nelems elements of
@@ -403,7 +403,9 @@ static int struct_walk(struct verifier_env *env, uint32_t tid, uint32_t off, uin
 					*next = sid;
 					return WALK_PTR;
 				}
-				return WALK_SCALAR; /* void *, char *: a number */
+				/* void *, char *, pointers to pointers: read-only
+				 * untrusted memory (Linux 6.17+) */
+				return WALK_PTR_UNTRUSTED;
 			}
 			/* an int or an array of ints may be read as any part of it */
 			if ((uint64_t)off + size > mtrue_end && !(*flags & PTR_UNTRUSTED)) {
@@ -452,6 +454,10 @@ int btf_ptr_access(struct verifier_env *env, uint32_t regno, int off, int size, 
 		mark_ptr(dst, PTR_TO_BTF_ID);
 		dst->btf_id = next;
 		dst->flags = flags;
+		return 0;
+	case WALK_PTR_UNTRUSTED:
+		mark_ptr(dst, PTR_TO_MEM);
+		dst->flags = MEM_RDONLY | PTR_UNTRUSTED;
 		return 0;
 	case WALK_SCALAR:
 		mark_reg_unknown(dst);

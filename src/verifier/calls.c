@@ -653,7 +653,9 @@ int do_exit(struct verifier_env *env, int *insn_idx, bool *path_done)
 	}
 	if (!st->curframe) {
 		if (r0->type != SCALAR_VALUE) {
-			verbose(env, "At program exit the register R0 is not a known value (%s)\n",
+			verbose(env, cur_frame(env)->subprog /* a global function: the kernel's words */
+					     ? "At subprogram exit the register R0 is not a scalar value (%s)\n"
+					     : "At program exit the register R0 is not a known value (%s)\n",
 				reg_type_str(r0, b, sizeof(b)));
 			return -EINVAL;
 		}

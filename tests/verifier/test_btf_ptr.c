@@ -147,9 +147,13 @@ static void test_rejects(void **state)
 	       "R2 is ptr_bt_node invalid negative access: off=-8");
 	reject(ARG0 "ldxdw %r3, [%r1+8]\nand %r3, 8\nadd %r2, %r3\nldxdw %r0, [%r2+0]\nmov %r0, 0\nexit\n",
 	       "bt_target", "R2 is ptr_bt_node invalid variable offset: off=0, var_off=(0x0; 0x8)");
-	/* a char * member is a number */
-	reject(ARG0 "ldxdw %r3, [%r2+48]\nldxb %r0, [%r3+0]\nmov %r0, 0\nexit\n", "bt_target",
-	       "R3 invalid mem access 'scalar'");
+	/* a char * member is read-only untrusted memory (Linux 6.17+): read
+	 * at any offset, fault-safe, never written */
+	accept(ARG0 "ldxdw %r3, [%r2+48]\nldxb %r0, [%r3+0]\nadd %r3, %r0\nldxb %r0, [%r3-7]\n"
+		    "mov %r0, 0\nexit\n", "bt_target", BPFRT_ATTACH_FENTRY);
+	assert_non_null(strstr(vlog, "R3=rdonly_untrusted_mem("));
+	reject(ARG0 "ldxdw %r3, [%r2+48]\nstb [%r3+0], 1\nmov %r0, 0\nexit\n", "bt_target",
+	       "R3 cannot write into rdonly_untrusted_mem");
 	/* n->ip is a struct bt_inner of 8 bytes */
 	reject(ARG0 "ldxdw %r3, [%r2+64]\nldxdw %r0, [%r3+8]\nmov %r0, 0\nexit\n", "bt_target",
 	       "access beyond struct bt_inner at off 8 size 8");
@@ -196,6 +200,13 @@ static void test_facts(void **state)
 	assert_int_equal(f->insn[2].mem_kind, FACT_MEM_BTF);
 	assert_int_equal(f->insn[3].mem_kind, FACT_MEM_BTF);
 	assert_int_equal(f->insn[4].mem_kind, FACT_MEM_STACK);
+	verifier_facts_free(f);
+	/* a load through untrusted memory (n->name[0]) is fault-safe too */
+	struct run r1 = { BPFRT_ATTACH_FENTRY, "bt_target", 0,
+			  ARG0 "ldxdw %r3, [%r2+48]\nldxb %r0, [%r3+0]\nmov %r0, 0\nexit\n", 0 };
+	f = NULL;
+	assert_int_equal(verify(&r1, &f), 0);
+	assert_int_equal(f->insn[2].mem_kind, FACT_MEM_BTF);
 	verifier_facts_free(f);
 	/* nr_args given: arguments past the prototype's are numbers */
 	struct run r2 = { BPFRT_ATTACH_FEXIT, "bt_ret", 3, "ldxdw %r2, [%r1+16]\nldxdw %r0, [%r1+24]\n"

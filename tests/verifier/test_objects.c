@@ -117,7 +117,8 @@ static void misuses_refused(void **state)
 }
 
 /* progs/global_tags.bpf.c: the same verdicts as the kernel's
- * (test_objects_kernel.c), but null_to_nonnull, which bpfrt refuses. */
+ * (test_objects_kernel.c), but null_to_nonnull, which bpfrt refuses, and
+ * walk_leaf*, whose kernel struct bpfrt has no type for. */
 static void global_tags(void **state)
 {
 	static const struct {
@@ -135,6 +136,8 @@ static void global_tags(void **state)
 		{ "unknown_tag", "arg#0 has unsupported set of tags" },
 		{ "ctx_nonnull", "arg#0 has invalid combination of tags" },
 		{ "tag_on_int", "arg#0 has pointer tag, but is not a pointer type" },
+		{ "walk_leaf", "arg#0 reference type('STRUCT file') has no matches (no target BTF" },
+		{ "walk_leaf_write", "arg#0 reference type('STRUCT file') has no matches" },
 	};
 	struct bpfrt_object *obj;
 

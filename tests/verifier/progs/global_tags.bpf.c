@@ -2,7 +2,8 @@
 /* Global functions' argument tags (arg:untrusted, arg:arena, arg:nullable,
  * unknown and misplaced tags) as Linux 6.18 takes them: test_objects.c
  * holds bpfrt's verdicts, test_objects_kernel.c the kernel's, the same but
- * for null_to_nonnull (docs/verifier.md). __weak keeps clang from folding
+ * for null_to_nonnull and the kernel struct of walk_leaf*, which bpfrt
+ * has no type for (docs/verifier.md). __weak keeps clang from folding
  * the calls away. arg:trusted needs kernel types: global_tags.case. */
 #include "kfuncs.h" /* examples/bpf */
 
@@ -155,6 +156,36 @@ SEC("uprobe")
 int tag_on_int(void *ctx)
 {
 	return tagged_int(1);
+}
+
+/* A kernel struct (CO-RE: the kernel's struct file): its void * member
+ * reads as read-only untrusted memory in 6.18 (bpfrt walks the same with
+ * its target BTF, test_btf_ptr.c; here it has none: "has no matches"). */
+struct file {
+	void *private_data;
+} __attribute__((preserve_access_index));
+
+__weak int file_private(struct file *f __arg_untrusted)
+{
+	return *(int *)f->private_data;
+}
+
+SEC("uprobe")
+int walk_leaf(void *ctx)
+{
+	return file_private((void *)0);
+}
+
+__weak int file_private_write(struct file *f __arg_untrusted)
+{
+	*(int *)f->private_data = 1;
+	return 0;
+}
+
+SEC("uprobe")
+int walk_leaf_write(void *ctx)
+{
+	return file_private_write((void *)0);
 }
 
 char LICENSE[] SEC("license") = "GPL";
