@@ -191,20 +191,20 @@ static bool tagged_pointer(const struct btf *btf, const struct btf_type *pt, uns
 		}
 		return true;
 	}
-	if (tags & TAG_UNTRUSTED) {
-		arg->kind = BPFRT_VARG_UNTRUSTED;
-		if (tags & ~TAG_UNTRUSTED) {
-			arg->kind = BPFRT_VARG_INVALID;
-			arg->why = "untrusted cannot be combined with any other tags";
-		}
-		return true;
-	}
-	if (tags & TAG_ARENA) {
-		arg->kind = BPFRT_VARG_ARENA;
-		if (tags & ~TAG_ARENA) {
-			arg->kind = BPFRT_VARG_INVALID;
-			arg->why = "arena cannot be combined with any other tags";
-		}
+	/* tags that go with no other */
+	static const struct {
+		unsigned tag;
+		enum bpfrt_verify_arg_kind kind;
+		const char *why;
+	} alone[] = {
+		{ TAG_UNTRUSTED, BPFRT_VARG_UNTRUSTED, "untrusted cannot be combined with any other tags" },
+		{ TAG_ARENA, BPFRT_VARG_ARENA, "arena cannot be combined with any other tags" },
+	};
+	for (size_t i = 0; i < sizeof(alone) / sizeof(alone[0]); i++) {
+		if (!(tags & alone[i].tag))
+			continue;
+		arg->kind = (tags & ~alone[i].tag) ? BPFRT_VARG_INVALID : alone[i].kind;
+		arg->why = alone[i].why;
 		return true;
 	}
 	if (tags & TAG_NULLABLE) {

@@ -497,11 +497,30 @@ static const struct btf_type *struct_at(const struct btf *btf, uint32_t id, uint
 	return NULL;
 }
 
+/* The kernel's __check_ptr_off_reg() with a fixed offset allowed: not a
+ * negative one, nor a variable one. */
+static int ptr_off_check(struct verifier_env *env, const struct reg_state *r, uint32_t regno)
+{
+	char b[48], tn[48];
+
+	reg_type_str(r, b, sizeof(b));
+	if (r->off < 0) {
+		verbose(env, "negative offset %s ptr R%u off=%d disallowed\n", b, regno, r->off);
+		return -EACCES;
+	}
+	if (!tnum_equals_const(r->var_off, 0)) {
+		verbose(env, "variable %s access var_off=%s disallowed\n", b,
+			tnum_str(r->var_off, tn, sizeof(tn)));
+		return -EACCES;
+	}
+	return 0;
+}
+
 int btf_kfunc_arg(struct verifier_env *env, uint32_t regno, const char *func, bool trusted,
 		  bool rcu, const char *want, uint32_t min_size)
 {
 	const struct reg_state *r = &cur_regs(env)[regno];
-	char b[48], tn[48];
+	char b[48];
 	uint32_t argno = regno - 1;
 
 	reg_type_str(r, b, sizeof(b));
@@ -521,15 +540,8 @@ int btf_kfunc_arg(struct verifier_env *env, uint32_t regno, const char *func, bo
 		verbose(env, "arg#%u is %s expected ptr_ or socket\n", argno, b);
 		return -EINVAL;
 	}
-	if (r->off < 0) {
-		verbose(env, "negative offset %s ptr R%u off=%d disallowed\n", b, regno, r->off);
+	if (ptr_off_check(env, r, regno))
 		return -EACCES;
-	}
-	if (!tnum_equals_const(r->var_off, 0)) {
-		verbose(env, "variable %s access var_off=%s disallowed\n", b,
-			tnum_str(r->var_off, tn, sizeof(tn)));
-		return -EACCES;
-	}
 	const struct btf_type *reg_t = btf__type_by_id(env->btf, r->btf_id);
 	const struct btf_type *t = want ? struct_at(env->btf, r->btf_id, (uint32_t)r->off, want)
 					: NULL;
@@ -592,7 +604,7 @@ int btf_arg_type_id(struct verifier_env *env, uint32_t argno, const char *name, 
 int btf_trusted_arg(struct verifier_env *env, uint32_t regno, uint32_t want_id, bool nullable)
 {
 	const struct reg_state *r = &cur_regs(env)[regno];
-	char b[48], tn[48];
+	char b[48];
 	uint8_t flags = r->flags & (uint8_t)~(nullable ? PTR_MAYBE_NULL : 0);
 
 	/* the kernel's check_reg_type() with btf_ptr_types: ptr_,
@@ -609,19 +621,8 @@ int btf_trusted_arg(struct verifier_env *env, uint32_t regno, uint32_t want_id, 
 			type_name(env->btf, want));
 		return -EACCES;
 	}
-	/* check_func_arg_reg_off(): a fixed offset is fine, not a negative
-	 * or a variable one */
-	reg_type_str(r, b, sizeof(b));
-	if (r->off < 0) {
-		verbose(env, "negative offset %s ptr R%u off=%d disallowed\n", b, regno, r->off);
-		return -EACCES;
-	}
-	if (!tnum_equals_const(r->var_off, 0)) {
-		verbose(env, "variable %s access var_off=%s disallowed\n", b,
-			tnum_str(r->var_off, tn, sizeof(tn)));
-		return -EACCES;
-	}
-	return 0;
+	/* check_func_arg_reg_off() */
+	return ptr_off_check(env, r, regno);
 }
 
 /* The kernel's check_tp_buffer_access(): any constant, non-negative
