@@ -89,6 +89,10 @@ static void jumps(void **state)
 			 "mov %r0, 0\nexit\n");
 	EXPECT(".0....", "ldxdw %r2, [%r1]\nmov32 %r3, %r2\njeq32 %r3, 0, +1\nmov %r0, 1\n"
 			 "mov %r0, 0\nexit\n");
+	/* a loop: the def at the bottom is read as 64 bits at the top of the
+	 * next iteration */
+	EXPECT(".....1..", "mov %r0, 0\nmov %r2, 0\nmov %r3, 0\nadd %r2, 1\n"
+			   "add %r0, %r3\nmov32 %r3, %r2\njlt %r2, 9, -4\nexit\n");
 	/* one path reads it: marked */
 	EXPECT(".1....", "ldxdw %r2, [%r1]\nmov32 %r3, %r2\njeq %r2, 0, +1\nmov %r3, 0\n"
 			 "mov %r0, %r3\nexit\n");
@@ -111,6 +115,9 @@ static void calls(void **state)
 	/* a callee reading it as 32 bits does not; its own w0 reaches exit */
 	EXPECT(".0..1.", "ldxdw %r2, [%r1]\nmov32 %r1, %r2\ncall local f\nexit\n"
 			 "f:\nmov32 %r0, %r1\nexit\n");
+	/* a callee spilling its argument (8 bytes) reads it as 64 bits */
+	EXPECT(".1.....", "ldxdw %r2, [%r1]\nmov32 %r1, %r2\ncall local f\nexit\n"
+			  "f:\nstxdw [%r10-8], %r1\nldxdw %r0, [%r10-8]\nexit\n");
 	/* through two levels: g reads r1 as 64 bits */
 	EXPECT(".1......", "ldxdw %r2, [%r1]\nmov32 %r1, %r2\ncall local f\nexit\n"
 			  "f:\ncall local g\nexit\n"
@@ -125,6 +132,16 @@ static void atomics_and_zext_moves(void **state)
 			"mov %r0, %r2\nexit\n");
 	EXPECT("..0..", "stdw [%r10-8], 0\nmov %r2, 1\nlock fetch add32 [%r10-8], %r2\n"
 			"mov %r0, 0\nexit\n");
+	/* cmpxchg32 writes r0 as 32 bits; a non-fetching atomic defines nothing */
+	EXPECT("...1.", "stdw [%r10-8], 0\nmov %r0, 0\nmov %r2, 1\nlock cmpxchg32 [%r10-8], %r2\n"
+			"exit\n");
+	EXPECT("...01.", "stdw [%r10-8], 0\nmov %r0, 0\nmov %r2, 1\nlock cmpxchg32 [%r10-8], %r2\n"
+			 "mov32 %r0, 0\nexit\n");
+	/* an 8-byte atomic reads its value as 64 bits, a 4-byte one as 32 */
+	EXPECT("...1...", "stdw [%r10-8], 0\nldxdw %r3, [%r1]\nmov %r2, 1\nmov32 %r2, %r3\n"
+			  "lock add [%r10-8], %r2\nmov %r0, 0\nexit\n");
+	EXPECT("...0...", "stdw [%r10-8], 0\nldxdw %r3, [%r1]\nmov %r2, 1\nmov32 %r2, %r3\n"
+			  "lock add32 [%r10-8], %r2\nmov %r0, 0\nexit\n");
 	/* `w3 = w3` the verifier proved a no-op (the JIT elides it) passes
 	 * the upper half of the load on: the load is marked */
 	EXPECT("11..", "ldxw %r3, [%r1]\nmov32 %r3, %r3\nmov %r0, %r3\nexit\n");
