@@ -43,6 +43,7 @@
 #include "bpfrt/object.h"
 #include "bpfrt/verifier.h"
 #include "kbpf.h"
+#include "tail_targets.h"
 #include "runtime/verify.h"
 
 #define KERNEL_TIMEOUT_MS 60000
@@ -290,23 +291,6 @@ static void kernel_obj(struct meas *m, const char *path, size_t idx, uint64_t al
 }
 
 /* ---- the programs ---- */
-
-/* The programs prog arrays' initial values name (`{ [i] = &prog }`): the
- * kernel side loads them too. Maps of maps need nothing: libbpf creates
- * their inner map templates from the BTF `values` member itself. */
-static uint64_t tail_call_targets(const struct bpfrt_object *obj)
-{
-	uint64_t also = 0;
-	for (size_t m = 0; m < bpfrt_object__map_cnt(obj); m++) {
-		const struct bpfrt_map_spec *s = bpfrt_object__map(obj, m);
-		if (s->type != BPF_MAP_TYPE_PROG_ARRAY)
-			continue;
-		for (uint32_t k = 0; k < s->init_slot_cnt; k++)
-			if (s->init_slots[k] >= 0 && s->init_slots[k] < 64)
-				also |= 1ULL << s->init_slots[k];
-	}
-	return also;
-}
 
 static void bench_object(const char *path)
 {

@@ -38,6 +38,7 @@
 #include "bpfrt/verifier.h"
 #include "isa/opcodes.h"
 #include "kbpf.h"
+#include "known_gaps.h"
 #include "vcase.h"
 #include "verdict_gen.h"
 #include "verdict_run.h"
@@ -186,20 +187,14 @@ static struct recorded *find_recorded(const struct item *it)
 	return NULL;
 }
 
+static bool not_real(const char *line)
+{
+	return !known_gap_is_real(line);
+}
+
 static void load_gaps(void)
 {
-	FILE *f = fopen(KNOWN_GAPS, "r");
-	char line[512];
-	if (!f)
-		return;
-	while (fgets(line, sizeof(line), f) && gap_cnt < sizeof(gaps) / sizeof(gaps[0])) {
-		line[strcspn(line, "\n")] = 0;
-		/* "real ..." lines are test_realprogs' (tests/realprogs) */
-		if (line[0] && line[0] != '#' && strncmp(line, "real ", 5) &&
-		    strncmp(line, "precise real ", 13))
-			gaps[gap_cnt++] = strdup(line);
-	}
-	fclose(f);
+	gap_cnt = known_gaps_read(KNOWN_GAPS, not_real, gaps, sizeof(gaps) / sizeof(gaps[0]));
 }
 
 /* Is this disagreement listed? ours: we accept (and the kernel rejects). */

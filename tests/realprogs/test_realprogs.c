@@ -41,7 +41,9 @@
 #include "bpfrt/verifier.h"
 #include "bpfrt/vm.h"
 #include "kbpf.h"
+#include "kernel_diff/known_gaps.h"
 #include "libbpf_side.h"
+#include "tail_targets.h"
 #include "runtime/verify.h"
 
 #define NPKT 10
@@ -147,16 +149,8 @@ static size_t gap_cnt;
 
 static void load_gaps(void)
 {
-	FILE *f = fopen(KNOWN_GAPS, "r");
-	char line[512];
-	if (!f)
-		return;
-	while (fgets(line, sizeof(line), f) && gap_cnt < sizeof(gaps) / sizeof(gaps[0])) {
-		line[strcspn(line, "\n")] = 0;
-		if (!strncmp(line, "real ", 5) || !strncmp(line, "precise real ", 13))
-			gaps[gap_cnt++] = strdup(line);
-	}
-	fclose(f);
+	gap_cnt = known_gaps_read(KNOWN_GAPS, known_gap_is_real, gaps,
+				  sizeof(gaps) / sizeof(gaps[0]));
 }
 
 static bool listed(const char *prefix, const char *obj, const char *prog)
@@ -329,21 +323,6 @@ static int kernel_side(void *arg, void *shm)
 	}
 	bpf_object__close(obj);
 	return 0;
-}
-
-/* The programs prog arrays' initial values name: loaded with the program. */
-static uint64_t tail_call_targets(const struct bpfrt_object *obj)
-{
-	uint64_t also = 0;
-	for (size_t m = 0; m < bpfrt_object__map_cnt(obj); m++) {
-		const struct bpfrt_map_spec *s = bpfrt_object__map(obj, m);
-		if (s->type != BPF_MAP_TYPE_PROG_ARRAY)
-			continue;
-		for (uint32_t k = 0; k < s->init_slot_cnt; k++)
-			if (s->init_slots[k] >= 0 && s->init_slots[k] < 64)
-				also |= 1ULL << s->init_slots[k];
-	}
-	return also;
 }
 
 /* ---- bpfrt's runs ---- */

@@ -4,13 +4,7 @@
  * between kprobe programs, bpf_loop whose callback calls a subprogram,
  * an open-coded numeric iterator (bpf_iter_num kfuncs) and bpf_snprintf. */
 #include "real.h"
-
-struct bpf_iter_num {
-	__u64 __opaque[1];
-} __attribute__((aligned(8)));
-extern int bpf_iter_num_new(struct bpf_iter_num *it, int start, int end) __ksym;
-extern int *bpf_iter_num_next(struct bpf_iter_num *it) __ksym;
-extern void bpf_iter_num_destroy(struct bpf_iter_num *it) __ksym;
+#include "kfuncs.h" /* examples/bpf: bpf_iter_num */
 
 struct task_fields {
 	__u8 pad[2048];
