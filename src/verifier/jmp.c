@@ -35,8 +35,10 @@ static void release_ref(struct vstate *st, uint32_t ref_obj_id)
 	}
 }
 
-/* Applies "dst op src" to state st. Returns false if no value satisfies it. */
-static bool refine(struct vstate *st, const struct bpfrt_insn *insn, uint8_t op, bool jmp32)
+/* Applies "dst op src" to state st. Returns false if no value satisfies it.
+ * compat: kernel_compat's limits. */
+static bool refine(struct vstate *st, const struct bpfrt_insn *insn, uint8_t op, bool jmp32,
+		   bool compat)
 {
 	struct reg_state *regs = st->frame[st->curframe]->regs;
 	struct reg_state *dst = &regs[insn->dst_reg];
@@ -81,6 +83,16 @@ static bool refine(struct vstate *st, const struct bpfrt_insn *insn, uint8_t op,
 	if (dst->type != SCALAR_VALUE || src->type != SCALAR_VALUE)
 		return true;
 	struct reg_state d = *dst, s = *src;
+	/* The false way of a jset against a constant: the kernel (6.18's
+	 * regs_refine_cond_op) forgets the other operand's ranges before it
+	 * narrows its tnum; kernel_compat too (default mode keeps them:
+	 * (s16)x with its low 16 bits clear is 0) */
+	if (compat && BPFRT_OP(insn->code) == BPFRT_JSET && op != BPFRT_JSET) {
+		if (reg_is_const(&s))
+			mark_reg_unbounded(&d);
+		else if (reg_is_const(&d))
+			mark_reg_unbounded(&s);
+	}
 	scalar_refine(&d, &s, op, jmp32);
 	if (!reg_bounds_sane(&d) || !reg_bounds_sane(&s))
 		return false;
@@ -181,8 +193,9 @@ int do_cond_jmp(struct verifier_env *env, const struct bpfrt_insn *insn, int *in
 	struct vstate *other = state_dup(env, env->cur);
 	if (!other)
 		return env->err = -ENOMEM;
-	bool other_ok = refine(other, insn, op, jmp32);
-	bool fall_ok = refine(env->cur, insn, jmp_negate(op), jmp32);
+	bool compat = env->opts->kernel_compat;
+	bool other_ok = refine(other, insn, op, jmp32, compat);
+	bool fall_ok = refine(env->cur, insn, jmp_negate(op), jmp32, compat);
 	pkt_try_match(env->cur, other, insn); /* packet.c: pkt vs pkt_end ranges */
 	if (other_ok != fall_ok && (err = mark_jmp_precise(env, insn, is_x))) {
 		state_free(env, other);

@@ -370,9 +370,10 @@ static void judge_generated(struct item *it, const struct kbpf_result *kr, bool 
 	bool allowed = false;
 	for (size_t i = 0; i < sizeof(beyond) / sizeof(beyond[0]); i++)
 		allowed |= strstr(it->klog, beyond[i]) != NULL;
-	/* default mode tracks division and zero-extends 32-bit shifts by a
-	 * register (the kernel makes all 64 bits of either unknown): such a
-	 * program may be accepted on purpose; it is run below */
+	/* default mode tracks division, zero-extends 32-bit shifts by a
+	 * register (the kernel makes all 64 bits of either unknown), keeps
+	 * ranges through jset: such a program may be accepted on purpose; it
+	 * is run below */
 	for (size_t i = 0; i < it->cnt && !ours; i++) {
 		uint8_t c = it->insns[i].code, op = BPFRT_OP(c);
 		bool shift = op == BPFRT_LSH || op == BPFRT_RSH || op == BPFRT_ARSH;
@@ -380,6 +381,11 @@ static void judge_generated(struct item *it, const struct kbpf_result *kr, bool 
 		    (op == BPFRT_DIV || op == BPFRT_MOD))
 			allowed = true;
 		if (BPFRT_CLASS(c) == BPFRT_ALU && shift && BPFRT_SRC(c) == BPFRT_X)
+			allowed = true;
+		/* default mode keeps the ranges through a false jset (the
+		 * kernel and kernel_compat forget them) */
+		if ((BPFRT_CLASS(c) == BPFRT_JMP || BPFRT_CLASS(c) == BPFRT_JMP32) &&
+		    op == BPFRT_JSET)
 			allowed = true;
 		/* an atomic through a variable-offset stack pointer: default
 		 * mode checks every byte it may reach (the kernel refuses it as
