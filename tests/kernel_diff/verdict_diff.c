@@ -531,6 +531,13 @@ static void flush(void)
 		for (size_t i = 0; i < batch_len; i++)
 			res[i] = (struct kbpf_result){ .outcome = KBPF_CHILD_ERR };
 	}
+	/* a child that ran out of time took the rest of its batch with it:
+	 * those are asked again, each alone */
+	for (size_t i = 0; i < batch_len && batch_len > 1; i++)
+		if (res[i].outcome == KBPF_TIMEOUT &&
+		    kbpf_prog_run_batch(&progs[i], batch[0].generated ? &runs[i] : NULL, 1,
+					TIMEOUT_MS, &res[i]))
+			res[i] = (struct kbpf_result){ .outcome = KBPF_CHILD_ERR };
 	for (size_t i = 0; i < batch_len; i++) {
 		judge(&batch[i], &res[i]);
 		for (size_t m = 0; m < batch[i].map_cnt; m++)
