@@ -103,6 +103,9 @@ enum bpfrt_verify_arg_kind {
 	/* `arg:arena`: a scalar (an arena address; bpfrt has no arena
 	 * maps), an unknown scalar in the function. */
 	BPFRT_VARG_ARENA,
+	/* A `struct bpf_dynptr *`: the caller passes an initialised dynptr;
+	 * the function uses it as a local one (not initialise or release). */
+	BPFRT_VARG_DYNPTR,
 	/* A signature the kernel refuses (tags it does not know, or that do
 	 * not go together): every call fails with "arg#N <why>". */
 	BPFRT_VARG_INVALID,

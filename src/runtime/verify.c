@@ -265,6 +265,14 @@ static bool func_signature(const struct btf *btf, const struct arg_tags *at,
 			}
 			continue;
 		}
+		const char *pname = pid ? btf__name_by_offset(btf, pt->name_off) : NULL;
+		if (pid && (btf_is_struct(pt) || (btf_is_fwd(pt) && !btf_kflag(pt))) && pname &&
+		    !strcmp(pname, "bpf_dynptr")) {
+			/* the kernel's btf_is_dynptr_ptr() */
+			out->args[i].kind = tags ? BPFRT_VARG_INVALID : BPFRT_VARG_DYNPTR;
+			out->args[i].why = "has invalid combination of tags";
+			continue;
+		}
 		if (tagged_pointer(btf, pid ? pt : NULL, tags, &out->args[i]))
 			continue;
 		__s64 size = pt ? btf__resolve_size(btf, pid) : -1;

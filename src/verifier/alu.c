@@ -88,7 +88,8 @@ static int ptr_arith(struct verifier_env *env, struct reg_state *dst, const stru
 	int err = pkt_ptr_arith(env, dst, ptr, scalar, op, dst_regno, &pkt);
 	if (pkt)
 		return err;
-	if (ptr->type == CONST_PTR_TO_MAP || ptr->type == PTR_TO_FUNC) {
+	if (ptr->type == CONST_PTR_TO_MAP || ptr->type == PTR_TO_FUNC ||
+	    ptr->type == CONST_PTR_TO_DYNPTR) {
 		verbose(env, "R%u pointer arithmetic on %s prohibited\n", dst_regno,
 			reg_type_str(ptr, b, sizeof(b)));
 		return -EACCES;

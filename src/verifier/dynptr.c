@@ -11,6 +11,9 @@
  *    ("Expected an initialized dynptr as arg #1");
  *  - never read as data, never partly overwritten while they hold a
  *    reference; a store into a local dynptr destroys it;
+ *  - a global function's `struct bpf_dynptr *` parameter is the caller's
+ *    dynptr (CONST_PTR_TO_DYNPTR), used as a local one, never initialised
+ *    or released there;
  *  - slices (bpf_dynptr_data, bpf_dynptr_slice[_rdwr]) are memory of a
  *    constant size or NULL whose parent_id is the dynptr's id: destroying
  *    or releasing the dynptr invalidates them.
@@ -111,6 +114,28 @@ int dynptr_check_arg(struct verifier_env *env, uint32_t regno, enum helper_arg k
 		     struct call_meta *meta)
 {
 	struct func_state *f = NULL;
+	const struct reg_state *r = &cur_regs(env)[regno];
+	if (r->type == CONST_PTR_TO_DYNPTR) {
+		/* a global function's dynptr argument (the kernel's
+		 * CONST_PTR_TO_DYNPTR): a local dynptr it may use, not
+		 * initialise or release */
+		if (kind != HELPER_ARG_PTR_TO_DYNPTR) {
+			verbose(env, kind == HELPER_ARG_PTR_TO_DYNPTR_RINGBUF
+					     ? "cannot release unowned const bpf_dynptr\n"
+					     : "cannot pass pointer to const bpf_dynptr, the helper mutates it\n");
+			return -EINVAL;
+		}
+		if (r->off || !tnum_equals_const(r->var_off, 0)) {
+			verbose(env, "dereference of modified dynptr_ptr ptr R%u off=%d disallowed\n",
+				regno, r->off);
+			return -EACCES;
+		}
+		meta->has_dynptr = true;
+		meta->dynptr_type = DYNPTR_TYPE_LOCAL;
+		meta->dynptr_id = r->id;
+		meta->dynptr_ref = 0;
+		return 0;
+	}
 	int spi = stack_obj_spi(env, regno, 2, "dynptr", meta->kfunc, &f);
 	if (spi < 0)
 		return spi;

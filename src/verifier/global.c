@@ -118,6 +118,16 @@ static int check_args(struct verifier_env *env, const struct bpfrt_verify_func *
 			    btf_arg_type_id(env, i, fn->args[i].type, fn->args[i].type_kind) < 0)
 				return -EINVAL;
 			break;
+		case BPFRT_VARG_DYNPTR: {
+			/* the kernel's process_dynptr_func() for ARG_PTR_TO_DYNPTR |
+			 * MEM_RDONLY: an initialised dynptr */
+			struct call_meta meta;
+			call_meta_init(&meta, fname(fn));
+			int err = dynptr_check_arg(env, regno, HELPER_ARG_PTR_TO_DYNPTR, &meta);
+			if (err)
+				return err;
+			break;
+		}
 		case BPFRT_VARG_ARENA:
 			/* bpfrt has no arena pointers: a scalar */
 			if (r->type != SCALAR_VALUE) {
@@ -229,6 +239,10 @@ static int init_global_state(struct verifier_env *env, uint32_t sp,
 			r->id = new_id(env);
 			break;
 		}
+		case BPFRT_VARG_DYNPTR:
+			mark_ptr(r, CONST_PTR_TO_DYNPTR);
+			r->id = new_id(env);
+			break;
 		default: /* scalars, arena addresses */
 			mark_reg_unknown(r);
 			break;

@@ -21,6 +21,7 @@ static const char *const type_names[REG_TYPE_COUNT] = {
 	[PTR_TO_BTF_ID] = "ptr_",
 	[PTR_TO_CPUMASK] = "ptr_bpf_cpumask",
 	[PTR_TO_TP_BUFFER] = "tp_buffer",
+	[CONST_PTR_TO_DYNPTR] = "dynptr_ptr",
 };
 
 const char *reg_type_str(const struct reg_state *r, char *buf, unsigned size)

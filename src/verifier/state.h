@@ -52,6 +52,10 @@ enum reg_type {
 	/* raw_tp.w: the tracepoint's writable buffer (argument 0), accessed
 	 * at constant offsets; its size is checked at attach (btf_ptr.c). */
 	PTR_TO_TP_BUFFER,
+	/* A global function's `struct bpf_dynptr *` argument (dynptr.c): the
+	 * caller's initialised dynptr, used as a local one, never read as
+	 * data, initialised or released. */
+	CONST_PTR_TO_DYNPTR,
 	REG_TYPE_COUNT
 };
 

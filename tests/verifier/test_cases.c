@@ -17,11 +17,12 @@
  *	kernel xdp|sched_cls|socket|cgroup_skb|raw_tracepoint|tracepoint  (KERNEL_VERDICTS build: the kernel's
  *	                              verdict and message must be the same)
  *	global LABEL [scalar|ctx|mem:SIZE|nonnull:SIZE|trusted:S|nullable:S|
- *	              untrusted[:S]|arena]...  (the function at LABEL is global;
+ *	              untrusted[:S]|arena|dynptr]...  (the function at LABEL is global;
  *	                              nonnull: tagged arg:nonnull; trusted:
  *	                              arg:trusted struct S, nullable: with
  *	                              arg:nullable too, untrusted: arg:untrusted
- *	                              void * or struct S, arena: arg:arena)
+ *	                              void * or struct S, arena: arg:arena,
+ *	                              dynptr: a struct bpf_dynptr *)
  *	target NAME                  (the traced function or tracepoint NAME of
  *	                              tests/support/btf_target.h's BTF)
  *

@@ -136,6 +136,8 @@ static void global_tags(void **state)
 		{ "unknown_tag", "arg#0 has unsupported set of tags" },
 		{ "ctx_nonnull", "arg#0 has invalid combination of tags" },
 		{ "tag_on_int", "arg#0 has pointer tag, but is not a pointer type" },
+		{ "dynptr_arg", NULL },
+		{ "dynptr_arg_released", "cannot release unowned const bpf_dynptr" },
 		{ "walk_leaf", "arg#0 reference type('STRUCT file') has no matches (no target BTF" },
 		{ "walk_leaf_write", "arg#0 reference type('STRUCT file') has no matches" },
 	};

@@ -127,6 +127,8 @@ static void kernel_agrees(void **state)
 	check(GLOBAL_TAGS, "unknown_tag", false, "arg#0 has unsupported set of tags");
 	check(GLOBAL_TAGS, "ctx_nonnull", false, "arg#0 has invalid combination of tags");
 	check(GLOBAL_TAGS, "tag_on_int", false, "arg#0 has pointer tag, but is not a pointer type");
+	check(GLOBAL_TAGS, "dynptr_arg", true, NULL);
+	check(GLOBAL_TAGS, "dynptr_arg_released", false, "cannot release unowned const bpf_dynptr");
 	/* a void * member of an untrusted struct is read-only untrusted
 	 * memory in 6.18, as bpfrt's struct walk gives (test_btf_ptr.c) */
 	check(GLOBAL_TAGS, "walk_leaf", true, NULL);

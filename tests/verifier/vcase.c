@@ -135,6 +135,8 @@ static int parse_opt(struct vcase *c, const char *line)
 				fn->args[i].kind = BPFRT_VARG_UNTRUSTED; /* void * */
 			else if (!strcmp(args[i], "arena"))
 				fn->args[i].kind = BPFRT_VARG_ARENA;
+			else if (!strcmp(args[i], "dynptr"))
+				fn->args[i].kind = BPFRT_VARG_DYNPTR;
 			else if (!strncmp(args[i], "trusted:", 8) || !strncmp(args[i], "nullable:", 9) ||
 				 !strncmp(args[i], "untrusted:", 10)) {
 				/* a struct of the target BTF, by name */

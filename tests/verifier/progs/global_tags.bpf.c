@@ -158,6 +158,45 @@ int tag_on_int(void *ctx)
 	return tagged_int(1);
 }
 
+/* a struct bpf_dynptr * parameter: the caller's initialised dynptr, a
+ * local one in the function */
+__weak int dynptr_first(const struct bpf_dynptr *d)
+{
+	char buf[4];
+
+	return bpf_dynptr_read(buf, sizeof(buf), d, 0, 0) ? 0 : buf[0];
+}
+
+SEC("uprobe")
+int dynptr_arg(void *ctx)
+{
+	struct bpf_dynptr d;
+	int n;
+
+	bpf_ringbuf_reserve_dynptr(&events, 8, 0, &d);
+	n = dynptr_first(&d);
+	bpf_ringbuf_discard_dynptr(&d, 0);
+	return n;
+}
+
+__weak int dynptr_drop(struct bpf_dynptr *d)
+{
+	bpf_ringbuf_discard_dynptr(d, 0);
+	return 0;
+}
+
+SEC("uprobe")
+int dynptr_arg_released(void *ctx)
+{
+	struct bpf_dynptr d;
+	int n;
+
+	bpf_ringbuf_reserve_dynptr(&events, 8, 0, &d);
+	n = dynptr_drop(&d);
+	bpf_ringbuf_discard_dynptr(&d, 0);
+	return n;
+}
+
 /* A kernel struct (CO-RE: the kernel's struct file): its void * member
  * reads as read-only untrusted memory in 6.18 (bpfrt walks the same with
  * its target BTF, test_btf_ptr.c; here it has none: "has no matches"). */
