@@ -94,7 +94,10 @@ int fact_def32_reg(const struct bpfrt_insn *insn);
 /* Sets FACT_ZEXT on the 32-bit definitions whose upper half some later
  * instruction reads as 64 bits, clears it elsewhere (zext.c has the rule).
  * verifier_run does it for accepted programs; FACT_U_UPPER must be final.
- * 0, -EINVAL (facts of another program) or -ENOMEM. */
-int facts_mark_zext(const struct bpfrt_insn *insns, size_t cnt, struct verifier_facts *facts);
+ * call_args (may be NULL: all of r1-r5): per instruction, the argument
+ * registers a helper or kfunc call there reads (its prototype's). 0,
+ * -EINVAL (facts of another program) or -ENOMEM. */
+int facts_mark_zext(const struct bpfrt_insn *insns, size_t cnt, struct verifier_facts *facts,
+		    const uint16_t *call_args);
 
 #endif /* BPFRT_VERIFIER_FACTS_H */

@@ -49,7 +49,7 @@ static const struct bpfrt_verify_helper *embedder_helper(const struct verifier_e
 /* The registers a call by id reads: its prototype's arguments (an
  * embedder's helper, the helper table, the kfunc table), as the kernel's
  * compute_live_registers; r1-r5 for an id not known (refused anyway). */
-static uint16_t call_args(const struct verifier_env *env, uint32_t idx)
+uint16_t call_arg_regs(const struct verifier_env *env, uint32_t idx)
 {
 	const struct bpfrt_insn *insn = &env->insns[idx];
 	uint32_t n = 5;
@@ -80,7 +80,7 @@ int compute_liveness(struct verifier_env *env)
 	for (uint32_t k = 0; !err && k < n; k++) {
 		const struct isa_form *f = insn_form(env, k);
 		if (f && (f->op == ISA_OP_CALL_HELPER || f->op == ISA_OP_CALL_KFUNC))
-			args[k] = call_args(env, k);
+			args[k] = call_arg_regs(env, k);
 	}
 	if (!err)
 		err = isa_reg_liveness_calls(env->insns, n, ISA_LIVE_VERIFIED, n, args, in, NULL);

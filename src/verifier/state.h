@@ -625,6 +625,8 @@ int hist_copy(struct verifier_env *env, struct vstate *dst, const struct vstate 
 
 /* ---- liveness.c ---- */
 int compute_liveness(struct verifier_env *env);
+/* r1-r5 bits a helper or kfunc call at idx reads: its prototype's arguments. */
+uint16_t call_arg_regs(const struct verifier_env *env, uint32_t idx);
 int compute_stack_liveness(struct verifier_env *env);
 /* prune.c: the registers and slots of frame f of st pruning compares. */
 void frame_liveness(const struct verifier_env *env, const struct vstate *st, uint32_t f,

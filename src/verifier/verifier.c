@@ -126,6 +126,24 @@ static char *widen_error(struct verifier_env *env, int err)
 	return side.buf;
 }
 
+/* FACT_ZEXT (zext.c), helpers and kfuncs reading their prototypes'
+ * arguments. */
+static int mark_zext(struct verifier_env *env)
+{
+	size_t size = (env->insn_cnt ? env->insn_cnt : 1) * sizeof(uint16_t);
+	uint16_t *args = big_zalloc(size);
+	if (!args)
+		return -ENOMEM;
+	for (uint32_t k = 0; k < env->insn_cnt; k++) {
+		const struct isa_form *f = insn_form(env, k);
+		if (f && (f->op == ISA_OP_CALL_HELPER || f->op == ISA_OP_CALL_KFUNC))
+			args[k] = call_arg_regs(env, k);
+	}
+	int err = facts_mark_zext(env->insns, env->insn_cnt, env->facts, args);
+	big_free(args, size);
+	return err;
+}
+
 int verifier_run(const struct bpfrt_insn *insns, size_t cnt, const struct bpfrt_verify_opts *o,
 		 struct verifier_facts **facts_out)
 {
@@ -221,7 +239,7 @@ int verifier_run(const struct bpfrt_insn *insns, size_t cnt, const struct bpfrt_
 			f->subprogs[i].start = env->subprogs[i].start;
 			f->subprogs[i].stack_depth = (env->subprogs[i].stack_depth + 7) & ~7u;
 		}
-		if ((err = facts_mark_zext(insns, cnt, f)))
+		if ((err = mark_zext(env)))
 			goto out;
 		*facts_out = f;
 		env->facts = NULL;

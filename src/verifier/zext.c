@@ -20,8 +20,10 @@
  *   - memory bases (loads, stores, atomics) and the stored value of an
  *     8-byte store or atomic (a spill of 8 bytes reads all 64 bits: the
  *     fill gets them back);
- *   - r1-r5 at a helper, kfunc or callx call (and callx's target), r6 and
- *     the index register of legacy packet loads, r0 at every exit;
+ *   - a helper's or kfunc's arguments (those its prototype names, as the
+ *     kernel's check_func_arg reads them), r1-r5 at callx (and its
+ *     target), r6 and the index register of legacy packet loads, r0 at
+ *     every exit;
  *   - at a call of a subprogram, the arguments the callee itself reads as
  *     64 bits before writing them (its entry's live set: computed for all
  *     subprograms together until no call site's set grows);
@@ -79,7 +81,8 @@ int fact_def32_reg(const struct bpfrt_insn *in)
 struct zext_walk {
 	const struct verifier_facts *facts;
 	size_t cnt;
-	uint16_t *call_args; /* per local call: the callee's 64-bit argument reads */
+	uint16_t *call_args;	     /* per local call: the callee's 64-bit argument reads */
+	const uint16_t *helper_args; /* per helper/kfunc call: its prototype's, or NULL */
 };
 
 /* Whether insn i is a `mov32 r, r` / `le32 r` the verifier proved a no-op. */
@@ -118,7 +121,11 @@ static void read64(const struct bpfrt_insn *in, const struct isa_form *f, size_t
 	case ISA_SYN_CALL_LOCAL:
 		u = z->call_args[i];
 		break;
-	default: /* calls (r1-r5), exit (r0), loads' and stores' bases: 64 bits */
+	case ISA_SYN_CALL: /* a helper or kfunc: its prototype's arguments */
+		if (z->helper_args)
+			u = (uint16_t)((u & ~ISA_REGS_ARGS) | (z->helper_args[i] & ISA_REGS_ARGS));
+		break;
+	default: /* callx (r1-r5), exit (r0), loads' and stores' bases: 64 bits */
 		break;
 	}
 	*use = u & ISA_REGS_ALL;
@@ -136,9 +143,10 @@ static int64_t local_target(const struct bpfrt_insn *in, size_t i, size_t cnt)
 	return t;
 }
 
-int facts_mark_zext(const struct bpfrt_insn *insns, size_t cnt, struct verifier_facts *facts)
+int facts_mark_zext(const struct bpfrt_insn *insns, size_t cnt, struct verifier_facts *facts,
+		    const uint16_t *helper_args)
 {
-	struct zext_walk z = { facts, cnt, calloc(cnt + 1, sizeof(uint16_t)) };
+	struct zext_walk z = { facts, cnt, calloc(cnt + 1, sizeof(uint16_t)), helper_args };
 	uint16_t *in = calloc(cnt + 1, sizeof(*in)), *out = calloc(cnt + 1, sizeof(*out));
 	int err = -ENOMEM;
 	bool grew = true;

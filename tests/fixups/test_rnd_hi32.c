@@ -329,7 +329,7 @@ static void cleared_marks_show(void **state)
 		assert_false(same(&base, &junk));
 		assert_int_equal((uint32_t)junk.r0, (uint32_t)base.r0);
 		assert_int_not_equal(junk.r0 >> 32, 0);
-		assert_int_equal(facts_mark_zext(p, cnt, f), 0);
+		assert_int_equal(facts_mark_zext(p, cnt, f, NULL), 0);
 	}
 	/* the sequence after an unmarked def, and the slot map */
 	struct bpfrt_insn *q = malloc(cnt * sizeof(*q));
