@@ -4,6 +4,7 @@
 #include "vcase.h"
 
 #include <bpf/bpf.h>
+#include <dirent.h>
 #include <bpf/btf.h>
 #include <errno.h>
 #include <linux/bpf.h>
@@ -394,4 +395,25 @@ int vcase_kernel_prepare(const struct vcase *c, struct bpfrt_insn *insns, size_t
 		}
 	}
 	return 0;
+}
+
+int vcase_read_dir(const char *dir, void (*fn)(const char *file, struct vcase *c, void *arg),
+		   void *arg)
+{
+	struct dirent **list;
+	int n = scandir(dir, &list, NULL, alphasort), files = 0, err = 0;
+
+	if (n < 0)
+		return -errno;
+	for (int i = 0; i < n; i++) {
+		size_t len = strlen(list[i]->d_name);
+
+		if (!err && len > 5 && !strcmp(list[i]->d_name + len - 5, ".case")) {
+			err = vcase_read_file(dir, list[i]->d_name, fn, arg);
+			files++;
+		}
+		free(list[i]);
+	}
+	free(list);
+	return err ? err : files;
 }

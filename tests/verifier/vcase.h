@@ -35,6 +35,11 @@ struct vcase {
 int vcase_read_file(const char *dir, const char *file,
 		    void (*fn)(const char *file, struct vcase *c, void *arg), void *arg);
 
+/* Calls vcase_read_file for every `.case` file of dir, in name order; the
+ * number of files, or -errno (an unreadable directory or file). */
+int vcase_read_dir(const char *dir, void (*fn)(const char *file, struct vcase *c, void *arg),
+		   void *arg);
+
 /* Assembles the case (kfunc names resolved) and points c->o at its maps and
  * helpers. 0, or -EINVAL with the reason in why. *insns is malloc'ed. */
 int vcase_assemble(struct vcase *c, struct bpfrt_insn **insns, size_t *cnt, char *why,
