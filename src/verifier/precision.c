@@ -196,7 +196,9 @@ static bool back_edge(struct bt *bt, uint8_t edge)
 	case EDGE_CB_ENTER:
 	case EDGE_CB_AGAIN:
 		/* the callback's arguments: the index and map pointers are
-		 * new values; its ctx argument is the caller's r3 */
+		 * new values; its ctx argument is the caller's r3 (kept for
+		 * soundness in depth: no case can fail without it, a ctx is a
+		 * stack pointer or NULL, so the only scalar it can be is 0) */
 		if (!fr)
 			return false;
 		if (bt->regs[fr] & 0x3c)
