@@ -40,6 +40,10 @@ static void pin(struct stored_state *ss, int d)
 		ss->pending += (uint32_t)d;
 }
 
+/* The marks equal has now go along the path at once; settling propagates
+ * them again with the final ones, and meanwhile the path's states are
+ * pending (compared by range), so no case fails without this first
+ * propagation: it only settles sooner. */
 int backedge_add(struct verifier_env *env, struct stored_state *equal, uint32_t idx)
 {
 	int err = propagate_precision(env, &equal->st, idx);

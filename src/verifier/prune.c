@@ -29,6 +29,11 @@ struct idmap {
 	uint32_t old[64], cur[64];
 };
 
+/* old's ids map one-to-one onto cur's (the kernel's idmap). That two of
+ * old's ids may not share one of cur's has no case failing without it:
+ * cur then links values old keeps apart, fewer concrete states, and two
+ * references merged in registers still differ in refs[]. Kept as the
+ * kernel keeps it. */
 static bool check_ids(uint32_t old, uint32_t cur, struct idmap *m)
 {
 	if (!old)
@@ -130,7 +135,9 @@ static bool stacksafe(const struct func_state *old, const struct func_state *cur
 			continue;
 		}
 		if (os->kind[7] == STACK_SPILL) {
-			/* an imprecise spilled scalar is any 8 bytes of data */
+			/* an imprecise spilled scalar is any 8 bytes of data
+			 * (unless linked: no case fails without that, any use
+			 * of the value marks the slot precise first; kept) */
 			if (!exact && os->spilled.type == SCALAR_VALUE && !os->spilled.precise &&
 			    !os->spilled.id && all_misc(cur, spi))
 				continue;
@@ -206,6 +213,8 @@ static bool covers(const struct verifier_env *env, const struct vstate *old,
 		if (!stacksafe(of, cf, &m, live_stack, exact))
 			return false;
 	}
+	/* (a reference is held by a live register or slot compared above,
+	 * or the path leaks it; no case fails without this, kept) */
 	for (uint32_t i = 0; i < old->refcnt; i++)
 		if (!check_ids(old->refs[i].id, cur->refs[i].id, &m))
 			return false;
