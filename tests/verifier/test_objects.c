@@ -155,6 +155,33 @@ static void global_tags(void **state)
 	}
 	bpfrt_runtime__free(rt);
 	bpfrt_object__close(obj);
+	/* run in both engines: untrusted memory is read fault-safe (address 8
+	 * reads 0), a dynptr argument is the caller's */
+	static const struct {
+		const char *prog;
+		int64_t r0; /* -1: any */
+	} runs[] = {
+		{ "untrusted_void", 1 }, { "untrusted_char", 0 }, { "untrusted_arith", -1 },
+		{ "arena_scalar", 1 },	 { "dynptr_arg", -1 },
+	};
+	for (int b = 0; b < 2; b++) {
+		enum bpfrt_backend be = b ? BPFRT_BACKEND_JIT : BPFRT_BACKEND_INTERP;
+		rt = open_rt(GLOBAL_TAGS, be, &obj);
+		for (size_t i = 0; i < sizeof(runs) / sizeof(runs[0]) &&
+				   (!b || bpfrt_vm__has_backend(bpfrt_runtime__vm(rt), be));
+		     i++) {
+			uint8_t ctx[256] = { 0 };
+			uint64_t r0 = ~0ull;
+			struct bpfrt_prog *p = bpfrt_runtime__prog(rt, runs[i].prog);
+			assert_non_null(p);
+			assert_int_equal(bpfrt_runtime__run(rt, p, ctx, sizeof(ctx), &r0, NULL), 0);
+			if (runs[i].r0 >= 0 && r0 != (uint64_t)runs[i].r0)
+				fail_msg("%s (%s) returned %llu", runs[i].prog, b ? "jit" : "interp",
+					 (unsigned long long)r0);
+		}
+		bpfrt_runtime__free(rt);
+		bpfrt_object__close(obj);
+	}
 }
 
 int main(void)
