@@ -93,8 +93,15 @@ static uint8_t src_reg(struct gen *g)
 	for (unsigned i = 0; i < sizeof(scalar_regs); i++)
 		if (g->init & (1u << scalar_regs[i]))
 			cand[n++] = scalar_regs[i];
-	if (!n || chance(g, 2))
-		return scalar_regs[pick(g, sizeof(scalar_regs))];
+	if (!n || chance(g, 2)) { /* any one, maybe uninitialised, but not a pointer */
+		unsigned i = pick(g, sizeof(scalar_regs));
+		for (unsigned k = 0; k < sizeof(scalar_regs); k++) {
+			uint8_t r = scalar_regs[(i + k) % sizeof(scalar_regs)];
+			if (!(g->ptrs >> r & 1))
+				return r;
+		}
+		return scalar_regs[i];
+	}
 	return cand[pick(g, n)];
 }
 
