@@ -399,6 +399,10 @@ int check_helper_mem(struct verifier_env *env, uint32_t regno, const struct reg_
 		if (err)
 			return err;
 		struct func_state *f = env->cur->frame[r->frameno];
+		/* a helper writing through a variable offset surely writes only
+		 * the bytes every offset covers (as a store, stack.c) */
+		if (write && !tnum_is_const(r->var_off))
+			return stack_var_access(env, f, (int)min, (int)max, (int)max_size, true, NULL);
 		return stack_check_init(env, f, (int)min, (int)(max - min + max_size), regno, write);
 	}
 	if (write && (r->flags & MEM_RDONLY)) {
