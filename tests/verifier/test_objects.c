@@ -90,11 +90,31 @@ static void examples_verified_and_run(void **state)
 	}
 }
 
+/* A program of an object and bpfrt's verdict on it: msg NULL accepted,
+ * else rejected with msg in the log. */
+struct verdict {
+	const char *prog, *msg;
+};
+
+static void check_verdicts(const char *path, const struct verdict *v, size_t n)
+{
+	struct bpfrt_object *obj;
+	struct bpfrt_runtime *rt = open_rt(path, BPFRT_BACKEND_INTERP, &obj);
+
+	for (size_t i = 0; i < n; i++) {
+		bool ok = bpfrt_runtime__prog(rt, v[i].prog) != NULL;
+		if (ok != !v[i].msg)
+			fail_msg("%s: %s", v[i].prog, ok ? "accepted" : bpfrt_runtime__log(rt));
+		if (v[i].msg && !strstr(bpfrt_runtime__log(rt), v[i].msg))
+			fail_msg("%s: '%s' lacks '%s'", v[i].prog, bpfrt_runtime__log(rt), v[i].msg);
+	}
+	bpfrt_runtime__free(rt);
+	bpfrt_object__close(obj);
+}
+
 static void misuses_refused(void **state)
 {
-	static const struct {
-		const char *prog, *msg;
-	} bad[] = {
+	static const struct verdict bad[] = {
 		{ "iter_leak", "would lead to reference leak" },
 		{ "dynptr_leak", "would lead to reference leak" },
 		{ "slice_after_submit", "invalid mem access 'scalar'" },
@@ -102,18 +122,9 @@ static void misuses_refused(void **state)
 		{ "nonnull_maybe_null", "arg#0 is expected to be non-NULL" },
 		{ "nullable_unchecked", "R1 invalid mem access 'mem_or_null'" },
 	};
-	struct bpfrt_object *obj;
 
 	(void)state;
-	struct bpfrt_runtime *rt = open_rt(OBJECTS_BAD, BPFRT_BACKEND_INTERP, &obj);
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		assert_null(bpfrt_runtime__prog(rt, bad[i].prog));
-		if (!strstr(bpfrt_runtime__log(rt), bad[i].msg))
-			fail_msg("%s: '%s' lacks '%s'", bad[i].prog, bpfrt_runtime__log(rt),
-				 bad[i].msg);
-	}
-	bpfrt_runtime__free(rt);
-	bpfrt_object__close(obj);
+	check_verdicts(OBJECTS_BAD, bad, sizeof(bad) / sizeof(bad[0]));
 }
 
 /* progs/global_tags.bpf.c: the same verdicts as the kernel's
@@ -121,9 +132,7 @@ static void misuses_refused(void **state)
  * walk_leaf*, whose kernel struct bpfrt has no type for. */
 static void global_tags(void **state)
 {
-	static const struct {
-		const char *prog, *msg; /* msg NULL: accepted */
-	} cases[] = {
+	static const struct verdict cases[] = {
 		{ "null_to_nonnull", "arg#0 is expected to be non-NULL" },
 		{ "untrusted_void", NULL },
 		{ "untrusted_char", NULL },
@@ -142,19 +151,10 @@ static void global_tags(void **state)
 		{ "walk_leaf_write", "arg#0 reference type('STRUCT file') has no matches" },
 	};
 	struct bpfrt_object *obj;
+	struct bpfrt_runtime *rt;
 
 	(void)state;
-	struct bpfrt_runtime *rt = open_rt(GLOBAL_TAGS, BPFRT_BACKEND_INTERP, &obj);
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		bool ok = bpfrt_runtime__prog(rt, cases[i].prog) != NULL;
-		if (ok != !cases[i].msg)
-			fail_msg("%s: %s", cases[i].prog, ok ? "accepted" : bpfrt_runtime__log(rt));
-		if (cases[i].msg && !strstr(bpfrt_runtime__log(rt), cases[i].msg))
-			fail_msg("%s: '%s' lacks '%s'", cases[i].prog, bpfrt_runtime__log(rt),
-				 cases[i].msg);
-	}
-	bpfrt_runtime__free(rt);
-	bpfrt_object__close(obj);
+	check_verdicts(GLOBAL_TAGS, cases, sizeof(cases) / sizeof(cases[0]));
 	/* run in both engines: untrusted memory is read fault-safe (address 8
 	 * reads 0), a dynptr argument is the caller's */
 	static const struct {
