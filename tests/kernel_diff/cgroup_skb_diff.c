@@ -25,6 +25,7 @@
 #include "bpfrt/runtime.h"
 #include "kbpf.h"
 #include "libbpf_side.h"
+#include "runtime_open.h"
 
 #define OBJ BPF_EXAMPLES_DIR "/cgroup_skb.v4.o"
 #define NPKT 5
@@ -83,11 +84,8 @@ static uint32_t u_run(struct bpfrt_runtime *rt, const char *name, int i)
 static void ours(enum bpfrt_backend backend, struct outcome *out)
 {
 	char log[256] = "";
-	struct bpfrt_object *obj = bpfrt_object__open_file(OBJ, NULL);
-	struct bpfrt_runtime_opts ro = { .sz = sizeof(ro), .backend = backend,
-					 .verify = BPFRT_VERIFY_REQUIRE, .log_buf = log,
-					 .log_size = sizeof(log) };
-	struct bpfrt_runtime *rt = obj ? bpfrt_runtime__new(obj, &ro) : NULL;
+	struct bpfrt_object *obj;
+	struct bpfrt_runtime *rt = runtime_open(OBJ, backend, &obj, log, sizeof(log));
 	uint32_t zero = 0;
 	if (!rt)
 		fail_msg("runtime: %s", log);

@@ -24,6 +24,7 @@
 #include "bpfrt/runtime.h"
 #include "kbpf.h"
 #include "libbpf_side.h"
+#include "runtime_open.h"
 
 #define OBJ BPF_EXAMPLES_DIR "/map_in_map.v4.o"
 #define PKT PKT_DIR "/udp9.pkt"
@@ -114,11 +115,8 @@ static uint32_t u_run(struct bpfrt_runtime *rt, const char *name, uint64_t repea
 static void ours(enum bpfrt_backend backend, struct outcome *out)
 {
 	char log[256] = "";
-	struct bpfrt_object *obj = bpfrt_object__open_file(OBJ, NULL);
-	struct bpfrt_runtime_opts ro = { .sz = sizeof(ro), .backend = backend,
-					 .verify = BPFRT_VERIFY_REQUIRE, .log_buf = log,
-					 .log_size = sizeof(log) };
-	struct bpfrt_runtime *rt = obj ? bpfrt_runtime__new(obj, &ro) : NULL;
+	struct bpfrt_object *obj;
+	struct bpfrt_runtime *rt = runtime_open(OBJ, backend, &obj, log, sizeof(log));
 	uint32_t zero = 0, one = 1;
 	if (!rt)
 		fail_msg("runtime: %s", log);

@@ -44,6 +44,7 @@
 #include "kbpf.h"
 #include "kernel_diff/known_gaps.h"
 #include "libbpf_side.h"
+#include "runtime_open.h"
 #include "tail_targets.h"
 #include "runtime/verify.h"
 
@@ -344,14 +345,10 @@ static int run_ours(const char *path, const char *name, enum bpfrt_backend be,
 		    struct krun *runs)
 {
 	char log[512] = "";
-	struct bpfrt_object *obj = bpfrt_object__open_file(path, NULL);
-	struct bpfrt_runtime_opts ro = { .sz = sizeof(ro), .backend = be,
-					 .verify = BPFRT_VERIFY_REQUIRE, .log_buf = log,
-					 .log_size = sizeof(log) };
-	struct bpfrt_runtime *rt = obj ? bpfrt_runtime__new(obj, &ro) : NULL;
+	struct bpfrt_object *obj;
+	struct bpfrt_runtime *rt = runtime_open(path, be, &obj, log, sizeof(log));
 	if (!rt) {
 		print_message("%s %s: runtime: %s\n", path, name, log);
-		bpfrt_object__close(obj);
 		return -EINVAL;
 	}
 	int err = 0;
