@@ -28,7 +28,17 @@
 
 static void use_def(const struct jit_compiler *c, size_t i, uint16_t *use, uint16_t *def)
 {
-	isa_insn_regs(&c->insns[i], c->form[i], ISA_LIVE_ANY, c->func_of[i] == 0, use, def);
+	const struct bpfrt_insn *in = &c->insns[i];
+
+	isa_insn_regs(in, c->form[i], ISA_LIVE_ANY, c->func_of[i] == 0, use, def);
+	/* r11 (blinding's JIT_REG_AX, stack arguments) is not one of the
+	 * liveness' registers: an instruction naming it reads and writes it,
+	 * so nothing that uses r11 is moved past it (a blinded store's
+	 * constant ahead of a lea from r11 crashed) */
+	if (in->dst_reg == JIT_REG_AX || in->src_reg == JIT_REG_AX) {
+		*use |= BIT(JIT_REG_AX);
+		*def |= BIT(JIT_REG_AX);
+	}
 }
 
 /* ISA_LIVE_ANY: the JIT also compiles programs nobody verified, which may
