@@ -3,7 +3,7 @@
  * The verifier's zero-extension facts tested as the kernel tests its own
  * (BPF_F_TEST_RND_HI32): every accepted runnable program of the verifier's
  * case corpus, the conformance corpus and the example objects runs in the
- * interpreter and the JIT with and without junk in the upper half of each
+ * interpreter and the JIT (also with constant blinding) with and without junk in the upper half of each
  * 32-bit definition not marked FACT_ZEXT (fixups_rnd_hi32), and must give
  * the same results: run status, r0, the context's bytes and every map's
  * contents. A program that gives different results on two runs without
@@ -84,6 +84,18 @@ static uint64_t maps_digest(struct bpfrt_map *const *maps, size_t n)
 	return d;
 }
 
+/* The engines every program runs in. */
+static const struct engine {
+	enum bpfrt_backend be;
+	bool harden; /* constant blinding (its scratch register beside the junk) */
+	const char *name;
+} engines[] = {
+	{ BPFRT_BACKEND_INTERP, false, "interp" },
+	{ BPFRT_BACKEND_JIT, false, "jit" },
+	{ BPFRT_BACKEND_JIT, true, "jit-harden" },
+};
+#define ENGINES (sizeof(engines) / sizeof(engines[0]))
+
 static bool same(const struct outcome *a, const struct outcome *b)
 {
 	return a->err == b->err && a->r0 == b->r0 && a->digest == b->digest;
@@ -109,7 +121,7 @@ struct raw {
  * copy of the context. *junked: sites that got junk. -EOPNOTSUPP when
  * the program cannot run here (a map type not created here, JIT not
  * built). */
-static int run_raw(struct bpfrt_vm *vm, const struct raw *r, enum bpfrt_backend be,
+static int run_raw(struct bpfrt_vm *vm, const struct raw *r, const struct engine *en,
 		   uint64_t seed, struct outcome *o, size_t *junked)
 {
 	const struct bpfrt_verify_opts *vo = r->vo;
@@ -158,7 +170,8 @@ static int run_raw(struct bpfrt_vm *vm, const struct raw *r, enum bpfrt_backend 
 	err = -ENOMEM;
 	if (!(vfacts = runtime_backend_facts(r->facts, r->cnt, slot_map, cnt)))
 		goto out;
-	struct bpfrt_prog_opts po = { .sz = sizeof(po), .mode = BPFRT_EXEC_TRUSTED, .backend = be,
+	struct bpfrt_prog_opts po = { .sz = sizeof(po), .mode = BPFRT_EXEC_TRUSTED,
+				      .backend = en->be, .jit_harden = en->harden,
 				      .log_buf = why, .log_size = sizeof(why) };
 	struct vm_load_extra extra = { .facts = vfacts };
 	if (!(prog = vm_prog_load(vm, insns, cnt, &po, &extra))) {
@@ -226,7 +239,7 @@ static bool needs_frame(const struct bpfrt_insn *insns, size_t cnt)
 	return false;
 }
 
-/* One program through both engines, with and without junk. */
+/* One program through the engines, with and without junk. */
 static void check_raw(struct bpfrt_vm *vm, const char *name, const struct bpfrt_insn *insns,
 		      size_t cnt, const struct bpfrt_verify_opts *vo_in, uint64_t seed,
 		      struct tally *t)
@@ -258,11 +271,10 @@ static void check_raw(struct bpfrt_vm *vm, const char *name, const struct bpfrt_
 		return;
 	}
 	r.facts = facts;
-	static const enum bpfrt_backend engines[] = { BPFRT_BACKEND_INTERP, BPFRT_BACKEND_JIT };
-	for (int e = 0; e < 2; e++) {
+	for (size_t e = 0; e < ENGINES; e++) {
 		struct outcome base, again, junk;
 		size_t n = 0;
-		int err = run_raw(vm, &r, engines[e], 0, &base, NULL);
+		int err = run_raw(vm, &r, &engines[e], 0, &base, NULL);
 
 		if (err == -EOPNOTSUPP) {
 			t->skipped++;
@@ -270,18 +282,18 @@ static void check_raw(struct bpfrt_vm *vm, const char *name, const struct bpfrt_
 		}
 		if (err)
 			fail_msg("%s: %d", name, err);
-		assert_int_equal(run_raw(vm, &r, engines[e], 0, &again, NULL), 0);
+		assert_int_equal(run_raw(vm, &r, &engines[e], 0, &again, NULL), 0);
 		if (!same(&base, &again)) {
 			t->nondet++;
 			break;
 		}
-		assert_int_equal(run_raw(vm, &r, engines[e], seed | 1, &junk, &n), 0);
+		assert_int_equal(run_raw(vm, &r, &engines[e], seed | 1, &junk, &n), 0);
 		t->ran++;
 		t->junked += n;
 		if (!same(&base, &junk)) {
 			print_message("%s (%s): err %d r0 %#llx digest %#llx; with junk in %zu "
 				      "upper halves: err %d r0 %#llx digest %#llx\n",
-				      name, e ? "jit" : "interp", base.err,
+				      name, engines[e].name, base.err,
 				      (unsigned long long)base.r0, (unsigned long long)base.digest, n,
 				      junk.err, (unsigned long long)junk.r0,
 				      (unsigned long long)junk.digest);
@@ -310,8 +322,8 @@ static void cleared_marks_show(void **state)
 	struct outcome base, junk;
 	size_t n = 0;
 
-	for (int e = 0; e < 2; e++) {
-		enum bpfrt_backend be = e ? BPFRT_BACKEND_JIT : BPFRT_BACKEND_INTERP;
+	for (size_t e = 0; e < ENGINES; e++) {
+		const struct engine *be = &engines[e];
 
 		if (run_raw(vm, &r, be, 0, &base, NULL) == -EOPNOTSUPP)
 			continue;
@@ -483,8 +495,8 @@ static void conformance_corpus(void **state)
 			struct verifier_facts *f = NULL;
 			if (!verifier_run(insns, cnt, &vo, &f)) {
 				struct raw r = { insns, cnt, &vo, ctx, f };
-				for (int k = 0; k < 2; k++) {
-					enum bpfrt_backend be = k ? BPFRT_BACKEND_JIT : BPFRT_BACKEND_INTERP;
+				for (size_t k = 0; k < ENGINES; k++) {
+					const struct engine *be = &engines[k];
 					struct outcome base, junk;
 					size_t n = 0;
 
@@ -497,7 +509,7 @@ static void conformance_corpus(void **state)
 					t.junked += n;
 					if (!same(&base, &junk)) {
 						print_message("%s (%s): r0 %#llx, with junk %#llx\n",
-							      e->d_name, k ? "jit" : "interp",
+							      e->d_name, be->name,
 							      (unsigned long long)base.r0,
 							      (unsigned long long)junk.r0);
 						t.differ++;
@@ -532,11 +544,11 @@ static bool packet_kind(enum bpfrt_attach_kind k)
 
 /* Runs program `idx` of `path` in a fresh runtime. -EOPNOTSUPP: it does
  * not load here. */
-static int run_object_prog(const char *path, size_t idx, enum bpfrt_backend be, uint64_t seed,
+static int run_object_prog(const char *path, size_t idx, const struct engine *en, uint64_t seed,
 			   struct outcome *o)
 {
 	struct bpfrt_object *obj = bpfrt_object__open_file(path, NULL);
-	struct bpfrt_runtime_opts ro = { .sz = sizeof(ro), .backend = be,
+	struct bpfrt_runtime_opts ro = { .sz = sizeof(ro), .backend = en->be, .jit_harden = en->harden,
 					 .verify = BPFRT_VERIFY_REQUIRE };
 	struct bpfrt_runtime *rt = obj ? bpfrt_runtime__new(obj, &ro) : NULL;
 	int err = -EOPNOTSUPP;
@@ -606,8 +618,8 @@ static void example_objects(void **state)
 				t.nondet++;
 				continue;
 			}
-			for (int k = 0; k < 2; k++) {
-				enum bpfrt_backend be = k ? BPFRT_BACKEND_JIT : BPFRT_BACKEND_INTERP;
+			for (size_t k = 0; k < ENGINES; k++) {
+				const struct engine *be = &engines[k];
 				struct outcome base, again, junk;
 
 				if (run_object_prog(path, i, be, 0, &base)) {
@@ -624,7 +636,7 @@ static void example_objects(void **state)
 				if (!same(&base, &junk)) {
 					print_message("%s prog %zu (%s): err %d r0 %#llx, with junk: "
 						      "err %d r0 %#llx\n",
-						      e->d_name, i, k ? "jit" : "interp", base.err,
+						      e->d_name, i, be->name, base.err,
 						      (unsigned long long)base.r0, junk.err,
 						      (unsigned long long)junk.r0);
 					t.differ++;
