@@ -442,6 +442,28 @@ static void widen_imprecise(const struct reg_state *o, struct reg_state *c)
 	mark_reg_unknown(c);
 }
 
+/* Every frame of q against old's (the same call sites): false when they
+ * do not line up. */
+static bool widen_imprecise_frames(const struct vstate *old, struct vstate *q)
+{
+	if (old->curframe != q->curframe)
+		return false;
+	for (uint32_t f = 0; f <= q->curframe; f++)
+		if (old->frame[f]->callsite != q->frame[f]->callsite)
+			return false;
+	for (uint32_t f = 0; f <= q->curframe; f++) {
+		const struct func_state *of = old->frame[f];
+		struct func_state *cf = q->frame[f];
+		for (int r = 0; r < BPFRT_REG_FP; r++)
+			widen_imprecise(&of->regs[r], &cf->regs[r]);
+		uint32_t n = of->nslots < cf->nslots ? of->nslots : cf->nslots;
+		for (uint32_t sl = 0; sl < n; sl++)
+			if (of->stack[sl].kind[7] == STACK_SPILL && cf->stack[sl].kind[7] == STACK_SPILL)
+				widen_imprecise(&of->stack[sl].spilled, &cf->stack[sl].spilled);
+	}
+	return true;
+}
+
 void widen_queued(struct verifier_env *env, struct vstate *q, uint32_t idx)
 {
 	const struct stored_state *cp = q->parent_ss; /* stored at this call */
@@ -451,23 +473,8 @@ void widen_queued(struct verifier_env *env, struct vstate *q, uint32_t idx)
 		if (p == cp || !p->branches || p->depth >= cp->depth ||
 		    p->st.curframe != q->curframe)
 			continue;
-		bool same = true;
-		for (uint32_t f = 0; f <= q->curframe; f++)
-			same &= p->st.frame[f]->callsite == q->frame[f]->callsite;
-		if (!same)
-			continue;
-		for (uint32_t f = 0; f <= q->curframe; f++) {
-			const struct func_state *of = p->st.frame[f];
-			struct func_state *cf = q->frame[f];
-			for (int r = 0; r < BPFRT_REG_FP; r++)
-				widen_imprecise(&of->regs[r], &cf->regs[r]);
-			uint32_t n = of->nslots < cf->nslots ? of->nslots : cf->nslots;
-			for (uint32_t sl = 0; sl < n; sl++)
-				if (of->stack[sl].kind[7] == STACK_SPILL &&
-				    cf->stack[sl].kind[7] == STACK_SPILL)
-					widen_imprecise(&of->stack[sl].spilled, &cf->stack[sl].spilled);
-		}
-		return;
+		if (widen_imprecise_frames(&p->st, q))
+			return;
 	}
 }
 
@@ -654,7 +661,12 @@ int is_state_visited(struct verifier_env *env, uint32_t idx)
 		 * turn they push instead, widen_queued) */
 		if (anc && turns && env->opts->kernel_compat)
 			anc = NULL;
-		if (anc && ((env->widen && aux->loop_head) || bounded))
+		/* kernel_compat, a callback's next turn: the kernel's
+		 * widen_imprecise_scalars when a callback returns to its
+		 * helper call (imprecise scalars that changed become unknown) */
+		if (anc && aux->callback_head && env->opts->kernel_compat)
+			widen_imprecise_frames(&anc->st, cur);
+		else if (anc && ((env->widen && aux->loop_head) || bounded))
 			widen_loop_state(env, &anc->st, idx, bounded);
 		/* widened back into the earlier turn's state (a bound that
 		 * the tnum rounds in): the fixpoint */

@@ -416,6 +416,19 @@ static void processed_counts_stay_bounded(void **state)
 				0, true, &st, NULL, 0),
 			 0);
 	assert_in_range(st.insns_processed, 1, 16317);
+	/* bpf_loop adding each index into the caller's stack (examples'
+	 * loop.bpf.c callback_loop): 27 (the kernel: 26; 35 while
+	 * kernel_compat widened the sum by bounds, [0, 2^32) then [0, 2^63)
+	 * then unknown, where the kernel's widen_imprecise_scalars makes it
+	 * unknown at the callback's second turn) */
+	assert_int_equal(verify("stdw [%r10-8], 0\nldxdw %r1, [%r1+0]\nand32 %r1, 63\n"
+				"mov %r3, %r10\nadd %r3, -8\nlddw %r2, subprog[cb]\nmov %r4, 0\n"
+				"call 181\nldxdw %r0, [%r10-8]\nexit\n"
+				"cb:\nadd32 %r1, 1\nldxdw %r3, [%r2+0]\nadd %r3, %r1\n"
+				"stxdw [%r2+0], %r3\nmov32 %r0, 0\nexit\n",
+				0, true, &st, NULL, 0),
+			 0);
+	assert_in_range(st.insns_processed, 1, 27);
 }
 
 /* Counted loops (loops.c): widened to the compare's bound, the walk stops at
