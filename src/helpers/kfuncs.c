@@ -111,15 +111,21 @@ KFN(k_throw)
 /* __u64 *bpf_session_cookie(void *ctx) */
 KFN(k_session_cookie)
 {
+	struct trace_frame *f = trace_frame_of(r1, rc);
+
 	UNUSED5;
-	return (uint64_t)(uintptr_t)&trace_frame_of(r1)->session_cookie;
+	if (!f && !rc)
+		return 0;
+	return (uint64_t)(uintptr_t)(f ? &f->session_cookie : &rc->session_cookie);
 }
 
 /* bool bpf_session_is_return(void *ctx) */
 KFN(k_session_is_return)
 {
+	const struct trace_frame *f = trace_frame_of(r1, rc);
+
 	UNUSED5;
-	return trace_frame_of(r1)->is_return != 0;
+	return f && f->is_return;
 }
 
 static const struct kfunc_proto kfuncs[] = {

@@ -17,6 +17,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "vm/run_ctx.h"
+
 struct trace_frame {
 	uint64_t session_cookie; /* what bpf_session_cookie() points to */
 	uint64_t is_return;	 /* nonzero in the exit run of a session */
@@ -28,9 +30,13 @@ struct trace_frame {
 
 #define TRACE_MAX_ARGS 12 /* as the kernel's MAX_BPF_FUNC_ARGS */
 
-static inline struct trace_frame *trace_frame_of(uint64_t ctx)
+/* The run's trace frame when `ctx` is its args[], else NULL: a program of
+ * another kind (uprobes, the raw context) has nothing below its context. */
+static inline struct trace_frame *trace_frame_of(uint64_t ctx, const struct bpfrt_run_ctx *rc)
 {
-	return (struct trace_frame *)(uintptr_t)(ctx - offsetof(struct trace_frame, args));
+	struct trace_frame *f = rc ? (struct trace_frame *)rc->trace : NULL;
+
+	return f && (uint64_t)(uintptr_t)f->args == ctx ? f : NULL;
 }
 
 #endif /* BPFRT_HELPERS_TRACE_FRAME_H */

@@ -739,7 +739,7 @@ int bpfrt_runtime__run(struct bpfrt_runtime *rt, const struct bpfrt_prog *prog, 
 	/* As the kernel's test run, repeats run on the same packet: what one
 	 * run moved or wrote, the next sees. */
 	for (uint64_t i = 0; i < repeat && !err; i++)
-		err = vm_prog_run(prog, ctx, ctx_size, &r0, &ro, pkt.buf ? &pkt : NULL);
+		err = vm_prog_run(prog, ctx, ctx_size, &r0, &ro, pkt.buf ? &pkt : NULL, frame);
 	if (OPTS_HAS(opts, duration_ns))
 		opts->duration_ns = (now_ns() - t0) / repeat;
 	*ret = r0;

@@ -75,9 +75,10 @@ struct bpfrt_prog *vm_prog_load(struct bpfrt_vm *vm, const struct bpfrt_insn *in
 				const struct vm_load_extra *extra);
 
 /* bpfrt_prog__run with a packet frame (run_ctx.h's pkt) for the packet
- * helpers; the runtime's packet runs (src/runtime/pkt_run.c). */
+ * helpers, the runtime's packet runs (src/runtime/pkt_run.c), or a trace
+ * frame (run_ctx.h's trace) for the tracing helpers; NULL: none. */
 int vm_prog_run(const struct bpfrt_prog *prog, void *ctx, size_t ctx_size, uint64_t *ret,
-		const struct bpfrt_run_opts *opts, void *pkt);
+		const struct bpfrt_run_opts *opts, void *pkt, void *trace);
 
 /* The helper registered as `id`, or NULL. Helpers may be registered or
  * replaced after a program was loaded; engines look them up at call time. */

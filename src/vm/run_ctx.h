@@ -44,6 +44,15 @@ struct bpfrt_run_ctx {
 	/* A runtime's packet run: the frame around ctx (helpers/pkt_frame.h)
 	 * that the packet helpers move the packet in; NULL otherwise. */
 	void *pkt;
+	/* A runtime's trace run (fentry, fexit, ...): the trace frame
+	 * (helpers/trace_frame.h) whose args[] is ctx; NULL otherwise. The
+	 * tracing helpers read the frame only through this, so a program of
+	 * another kind (the raw context may call every helper) reads nothing
+	 * below its context. */
+	void *trace;
+	/* What bpf_session_cookie() points to in a run without a trace
+	 * frame. */
+	uint64_t session_cookie;
 };
 
 /* The kernel's MAX_TAIL_CALL_CNT: a run makes at most this many tail calls;

@@ -88,11 +88,11 @@ void bpfrt_prog__free(struct bpfrt_prog *prog)
 int bpfrt_prog__run(const struct bpfrt_prog *prog, void *ctx, size_t ctx_size, uint64_t *ret,
 		    const struct bpfrt_run_opts *opts)
 {
-	return vm_prog_run(prog, ctx, ctx_size, ret, opts, NULL);
+	return vm_prog_run(prog, ctx, ctx_size, ret, opts, NULL, NULL);
 }
 
 int vm_prog_run(const struct bpfrt_prog *prog, void *ctx, size_t ctx_size, uint64_t *ret,
-		const struct bpfrt_run_opts *opts, void *pkt)
+		const struct bpfrt_run_opts *opts, void *pkt, void *trace)
 {
 	if (!prog || !ret || (opts && opts->sz < sizeof(size_t)))
 		return -EINVAL;
@@ -109,6 +109,7 @@ int vm_prog_run(const struct bpfrt_prog *prog, void *ctx, size_t ctx_size, uint6
 		.insn_budget = budget ? budget : DEFAULT_INSN_BUDGET,
 		.log = &log,
 		.pkt = pkt,
+		.trace = trace,
 	};
 	uint64_t r0 = 0;
 	int err = prog->backend->run(prog, &rc, &r0);

@@ -31,7 +31,6 @@
 #include "bpfrt/verifier.h"
 #include "bpfrt/vm.h"
 #include "fixups/fixups.h"
-#include "helpers/kfuncs.h"
 #include "maps/map_ops.h"
 #include "runtime/runtime_priv.h"
 #include "vcase.h"
@@ -208,11 +207,6 @@ static const int32_t nondet_ids[] = { 5 /* ktime_get_ns */, 7 /* get_prandom_u32
 				      8 /* get_smp_processor_id */, 125 /* ktime_get_boot_ns */,
 				      160 /* ktime_get_coarse_ns */, 190 /* jiffies64 */,
 				      208 /* ktime_get_tai_ns */ };
-/* Helpers and kfuncs that read the trace frame the runtime puts around a
- * tracing program's context (get_func_ip, get_attach_cookie, get_func_arg,
- * get_func_ret, get_func_arg_cnt; session kfuncs): a bare run has none. */
-static const int32_t frame_ids[] = { 173, 174, 183, 184, 185 };
-
 static bool calls_one_of(const struct bpfrt_insn *insns, size_t cnt, const int32_t *ids,
 			 size_t n)
 {
@@ -221,21 +215,6 @@ static bool calls_one_of(const struct bpfrt_insn *insns, size_t cnt, const int32
 			if (insns[i].code == (BPFRT_JMP | BPFRT_CALL) && !insns[i].src_reg &&
 			    insns[i].imm == ids[k])
 				return true;
-	return false;
-}
-
-static bool needs_frame(const struct bpfrt_insn *insns, size_t cnt)
-{
-	if (calls_one_of(insns, cnt, frame_ids, sizeof(frame_ids) / sizeof(frame_ids[0])))
-		return true;
-	for (size_t i = 0; i < cnt; i++) {
-		const struct kfunc_proto *k;
-
-		if (insns[i].code == (BPFRT_JMP | BPFRT_CALL) &&
-		    insns[i].src_reg == BPFRT_PSEUDO_KFUNC_CALL && insns[i].imm >= 0 &&
-		    (k = kfunc_get((uint32_t)insns[i].imm)) && strstr(k->name, "session"))
-			return true;
-	}
 	return false;
 }
 
@@ -255,11 +234,6 @@ static void check_raw(struct bpfrt_vm *vm, const char *name, const struct bpfrt_
 		fail();
 	if (calls_one_of(insns, cnt, nondet_ids, sizeof(nondet_ids) / sizeof(nondet_ids[0]))) {
 		t->nondet++;
-		free(ctx);
-		return;
-	}
-	if (needs_frame(insns, cnt)) {
-		t->skipped++;
 		free(ctx);
 		return;
 	}

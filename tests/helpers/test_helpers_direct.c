@@ -178,18 +178,51 @@ static void tracing_helpers_read_the_frame(void **state)
 		uint64_t args[3];
 	} fr = { .f = { .attach_cookie = 99, .func_ip = 0x401000, .nr_args = 2 },
 		 .args = { 10, 20, 30 } };
+	struct bpfrt_run_ctx rc = { .trace = &fr.f };
 	uint64_t ctx = P(fr.f.args), v = 1;
 
-	assert_int_equal(helper_call(BPF_FUNC_get_func_ip, ctx, 0, 0, 0, 0, NULL), 0x401000);
-	assert_int_equal(helper_call(BPF_FUNC_get_attach_cookie, ctx, 0, 0, 0, 0, NULL), 99);
-	assert_int_equal(helper_call(BPF_FUNC_get_func_arg_cnt, ctx, 0, 0, 0, 0, NULL), 2);
-	assert_int_equal(helper_call(BPF_FUNC_get_func_arg, ctx, 1, P(&v), 0, 0, NULL), 0);
+	assert_int_equal(helper_call(BPF_FUNC_get_func_ip, ctx, 0, 0, 0, 0, &rc), 0x401000);
+	assert_int_equal(helper_call(BPF_FUNC_get_attach_cookie, ctx, 0, 0, 0, 0, &rc), 99);
+	assert_int_equal(helper_call(BPF_FUNC_get_func_arg_cnt, ctx, 0, 0, 0, 0, &rc), 2);
+	assert_int_equal(helper_call(BPF_FUNC_get_func_arg, ctx, 1, P(&v), 0, 0, &rc), 0);
 	assert_int_equal(v, 20);
-	assert_int_equal(helper_call(BPF_FUNC_get_func_arg, ctx, 2, P(&v), 0, 0, NULL),
+	assert_int_equal(helper_call(BPF_FUNC_get_func_arg, ctx, 2, P(&v), 0, 0, &rc),
 			 (uint64_t)-EINVAL);
 	assert_int_equal(v, 0);
-	assert_int_equal(helper_call(BPF_FUNC_get_func_ret, ctx, P(&v), 0, 0, 0, NULL), 0);
+	assert_int_equal(helper_call(BPF_FUNC_get_func_ret, ctx, P(&v), 0, 0, 0, &rc), 0);
 	assert_int_equal(v, 30);
+}
+
+/* A context that is not the run's trace frame's (a uprobe's registers, the
+ * raw context, a pointer into the frame) has nothing below it to read: the
+ * words there stay unread even when they look like a frame. */
+static void tracing_helpers_without_a_frame(void **state)
+{
+	(void)state;
+	struct {
+		struct trace_frame f;
+		uint64_t args[3];
+	} fr = { .f = { .attach_cookie = 99, .func_ip = 0x401000, .nr_args = 2 },
+		 .args = { 10, 20, 30 } };
+	struct bpfrt_run_ctx none = { 0 }, other = { .trace = &fr.f };
+	uint64_t ctxs[] = { P(fr.f.args), P(&fr.args[1]) };
+	struct bpfrt_run_ctx *rcs[] = { &none, &other };
+
+	for (size_t i = 0; i < 2; i++) {
+		struct bpfrt_run_ctx *rc = rcs[i];
+		uint64_t ctx = ctxs[i], v = 1;
+
+		assert_int_equal(helper_call(BPF_FUNC_get_func_ip, ctx, 0, 0, 0, 0, rc), 0);
+		assert_int_equal(helper_call(BPF_FUNC_get_attach_cookie, ctx, 0, 0, 0, 0, rc), 0);
+		assert_int_equal(helper_call(BPF_FUNC_get_func_arg_cnt, ctx, 0, 0, 0, 0, rc), 0);
+		assert_int_equal(helper_call(BPF_FUNC_get_func_arg, ctx, 0, P(&v), 0, 0, rc),
+				 (uint64_t)-EINVAL);
+		assert_int_equal(v, 0);
+		v = 1;
+		assert_int_equal(helper_call(BPF_FUNC_get_func_ret, ctx, P(&v), 0, 0, 0, rc),
+				 (uint64_t)-EOPNOTSUPP);
+		assert_int_equal(v, 0);
+	}
 }
 
 static void spin_lock_round_trip(void **state)
@@ -212,6 +245,7 @@ int main(void)
 		cmocka_unit_test(probe_read_is_fault_safe),
 		cmocka_unit_test(task_helpers),
 		cmocka_unit_test(tracing_helpers_read_the_frame),
+		cmocka_unit_test(tracing_helpers_without_a_frame),
 		cmocka_unit_test(spin_lock_round_trip),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -332,7 +332,7 @@ static void run_ours(struct bpfrt_vm *vm, const struct bpfrt_insn *insns, size_t
 	void *ctx = pkt_frame_ctx(&f, &ctx_size);
 	res->err = 0;
 	for (uint32_t i = 0; i < repeat && !res->err; i++)
-		res->err = vm_prog_run(prog, ctx, ctx_size, &r0, &ro, &f);
+		res->err = vm_prog_run(prog, ctx, ctx_size, &r0, &ro, &f, NULL);
 	res->r0 = (uint32_t)r0;
 	res->size = sizeof(res->out);
 	if (!res->err)
