@@ -374,7 +374,11 @@ static void set_known(struct reg_state *r, uint64_t v, bool low32)
  * a scalar in [-1, 0] (its 64-bit range, else its low 32 bits) -- the
  * select LLVM writes as `s>>= 63; &= K` -- splits the path: this one goes
  * on with -1, a pushed one with 0, each with the operation's own result
- * (the kernel re-executes the insn on the pushed path, so OR gives K). */
+ * (the kernel re-executes the insn on the pushed path, so OR gives K).
+ * Default mode keeps one path: the result is one of the two constants
+ * (their join), which is as good for the accesses it bounds and does not
+ * double the paths of a loop doing it every turn (crc32_bitwise's
+ * `poly & -(crc & 1)`). Returns 1 when it computed the result itself. */
 static int fork_sign_mask(struct verifier_env *env, const struct bpfrt_insn *insn, int insn_idx,
 			  const struct reg_state *src, uint8_t op, bool alu32)
 {
@@ -386,6 +390,35 @@ static int fork_sign_mask(struct verifier_env *env, const struct bpfrt_insn *ins
 		low32 = true;
 	else
 		return 0;
+	if (!env->opts->kernel_compat) {
+		if (low32 && !alu32) /* the upper half is not one of two values */
+			return 0;
+		struct reg_state z = *dst, o = *dst;
+		set_known(&z, 0, low32);
+		set_known(&o, UINT64_MAX, low32);
+		scalar_alu(&z, src, op, alu32);
+		scalar_alu(&o, src, op, alu32);
+		if (!reg_is_const(&z) || !reg_is_const(&o))
+			return 0;
+		uint64_t a = z.var_off.value, b = o.var_off.value;
+		if (a > b) { /* a the smaller unsigned */
+			uint64_t t = a;
+			a = b;
+			b = t;
+		}
+		mark_reg_unknown(dst);
+		dst->var_off = (struct tnum){ .value = a & b, .mask = a ^ b };
+		dst->umin_value = a;
+		dst->umax_value = b;
+		dst->smin_value = (int64_t)a < (int64_t)b ? (int64_t)a : (int64_t)b;
+		dst->smax_value = (int64_t)a < (int64_t)b ? (int64_t)b : (int64_t)a;
+		dst->u32_min_value = (uint32_t)a < (uint32_t)b ? (uint32_t)a : (uint32_t)b;
+		dst->u32_max_value = (uint32_t)a < (uint32_t)b ? (uint32_t)b : (uint32_t)a;
+		dst->s32_min_value = (int32_t)a < (int32_t)b ? (int32_t)a : (int32_t)b;
+		dst->s32_max_value = (int32_t)a < (int32_t)b ? (int32_t)b : (int32_t)a;
+		reg_bounds_sync(dst);
+		return 1;
+	}
 	struct vstate *other = state_dup(env, env->cur);
 	if (!other)
 		return env->err = -ENOMEM;
@@ -453,7 +486,7 @@ int do_alu(struct verifier_env *env, const struct bpfrt_insn *insn, int insn_idx
 		mark_reg_known(&src, src.var_off.value & (alu32 ? 31 : 63));
 	if ((op == BPFRT_AND || op == BPFRT_OR) && reg_is_const(&src) &&
 	    (err = fork_sign_mask(env, insn, insn_idx, &src, op, alu32)))
-		return err;
+		return err < 0 ? err : 0;
 	scalar_alu(dst, &src, isa_form_has(f, ISA_F_SIGNED) && op != BPFRT_ARSH ? op | 1 : op,
 		   alu32);
 	return 0;
