@@ -170,14 +170,18 @@ static void task_helpers(void **state)
 		    (uint64_t)sysconf(_SC_NPROCESSORS_CONF));
 }
 
+/* A traced function's frame: two arguments, then the return value. */
+struct frame_of_two {
+	struct trace_frame f;
+	uint64_t args[3];
+};
+#define FRAME_OF_TWO                                                                                \
+	{ .f = { .attach_cookie = 99, .func_ip = 0x401000, .nr_args = 2 }, .args = { 10, 20, 30 } }
+
 static void tracing_helpers_read_the_frame(void **state)
 {
 	(void)state;
-	struct {
-		struct trace_frame f;
-		uint64_t args[3];
-	} fr = { .f = { .attach_cookie = 99, .func_ip = 0x401000, .nr_args = 2 },
-		 .args = { 10, 20, 30 } };
+	struct frame_of_two fr = FRAME_OF_TWO;
 	struct bpfrt_run_ctx rc = { .trace = &fr.f };
 	uint64_t ctx = P(fr.f.args), v = 1;
 
@@ -199,11 +203,7 @@ static void tracing_helpers_read_the_frame(void **state)
 static void tracing_helpers_without_a_frame(void **state)
 {
 	(void)state;
-	struct {
-		struct trace_frame f;
-		uint64_t args[3];
-	} fr = { .f = { .attach_cookie = 99, .func_ip = 0x401000, .nr_args = 2 },
-		 .args = { 10, 20, 30 } };
+	struct frame_of_two fr = FRAME_OF_TWO;
 	struct bpfrt_run_ctx none = { 0 }, other = { .trace = &fr.f };
 	uint64_t ctxs[] = { P(fr.f.args), P(&fr.args[1]) };
 	struct bpfrt_run_ctx *rcs[] = { &none, &other };
