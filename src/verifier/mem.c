@@ -229,7 +229,7 @@ int check_mem_access(struct verifier_env *env, int insn_idx, uint32_t regno, int
 					   false, insn_idx);
 		}
 		struct reg_state *dst = value_regno >= 0 && read ? &regs[value_regno] : NULL;
-		err = stack_var_access(env, f, (int)min, (int)max, size, !read, dst);
+		err = stack_var_access(env, f, regno, (int)min, (int)max, size, !read, dst);
 		/* a sign-extending load gives the bytes sign-extended: it was
 		 * taken as zero-extended ([0, 255] for -1; unsound) */
 		if (!err && dst && sign_ext)
@@ -402,7 +402,8 @@ int check_helper_mem(struct verifier_env *env, uint32_t regno, const struct reg_
 		/* a helper writing through a variable offset surely writes only
 		 * the bytes every offset covers (as a store, stack.c) */
 		if (write && !tnum_is_const(r->var_off))
-			return stack_var_access(env, f, (int)min, (int)max, (int)max_size, true, NULL);
+			return stack_var_access(env, f, regno, (int)min, (int)max, (int)max_size,
+						true, NULL);
 		return stack_check_init(env, f, (int)min, (int)(max - min + max_size), regno, write);
 	}
 	if (write && (r->flags & MEM_RDONLY)) {

@@ -211,8 +211,8 @@ plain:;
 	return 0;
 }
 
-int stack_var_access(struct verifier_env *env, struct func_state *f, int min_off, int max_off,
-		     int size, bool write, struct reg_state *dst)
+int stack_var_access(struct verifier_env *env, struct func_state *f, uint32_t regno, int min_off,
+		     int max_off, int size, bool write, struct reg_state *dst)
 {
 	int err = grow_stack(env, f, min_off);
 	if (err)
@@ -234,7 +234,7 @@ int stack_var_access(struct verifier_env *env, struct func_state *f, int min_off
 				*k = STACK_MISC;
 		} else if (*k == STACK_INVALID) {
 			verbose(env, "invalid variable-offset read from stack R%u var_off %d+%d size %d\n",
-				0u, min_off, off - min_off, size);
+				regno, min_off, off - min_off, size);
 			return -EACCES;
 		}
 	}

@@ -399,8 +399,8 @@ int stack_write(struct verifier_env *env, struct func_state *f, int off, int siz
 int spill_size(const struct stack_slot *s);
 int stack_read(struct verifier_env *env, struct func_state *f, int off, int size,
 	       struct reg_state *dst, bool sign_ext);
-int stack_var_access(struct verifier_env *env, struct func_state *f, int min_off, int max_off,
-		     int size, bool write, struct reg_state *dst);
+int stack_var_access(struct verifier_env *env, struct func_state *f, uint32_t regno, int min_off,
+		     int max_off, int size, bool write, struct reg_state *dst);
 /* Checks that [off, off+size) of the stack is initialised (helper memory args). */
 int stack_check_init(struct verifier_env *env, struct func_state *f, int min_off, int size,
 		     uint32_t regno, bool write);
