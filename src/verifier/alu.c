@@ -349,8 +349,6 @@ static bool kernel_tracks(uint8_t op, bool alu32, const struct reg_state *src)
 	}
 }
 
-int push_state(struct verifier_env *env, struct vstate *st, uint32_t insn_idx, uint32_t prev_idx);
-
 /* Set a scalar to v, all 64 bits or (low32) only the low 32 (the kernel's
  * __mark_reg_known / __mark_reg32_known): its id goes, its marks stay. */
 static void set_known(struct reg_state *r, uint64_t v, bool low32)

@@ -15,8 +15,6 @@
 
 void update_branch_counts(struct verifier_env *env, struct stored_state *ss);
 
-/* Pushes st (a state of its own, given over) as a pending branch that
- * continues at insn_idx after prev_idx. */
 int push_state(struct verifier_env *env, struct vstate *st, uint32_t insn_idx, uint32_t prev_idx)
 {
 	if (env->stack_len == env->stack_cap) {

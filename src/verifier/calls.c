@@ -14,9 +14,6 @@
 #include "verifier/calls.h"
 #include "verifier/state.h"
 
-int push_branch(struct verifier_env *env, uint32_t insn_idx, uint32_t prev_idx);
-int push_state(struct verifier_env *env, struct vstate *st, uint32_t insn_idx, uint32_t prev_idx);
-
 /* Map types (kernel enum bpf_map_type) and the helpers tied to them. */
 enum {
 	MAP_HASH = 1, MAP_ARRAY = 2, MAP_PROG_ARRAY = 3, MAP_PERF_EVENT_ARRAY = 4,

@@ -24,7 +24,6 @@
 #include "helpers/kfuncs.h"
 #include "verifier/calls.h"
 
-int push_branch(struct verifier_env *env, uint32_t insn_idx, uint32_t prev_idx);
 #define ITER_NUM 1 /* obj_type of struct bpf_iter_num */
 
 bool iter_depths_differ(const struct vstate *old, const struct vstate *cur)

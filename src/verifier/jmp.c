@@ -136,9 +136,6 @@ static int branch_taken(const struct reg_state *dst, const struct reg_state *src
 	return -1;
 }
 
-int push_state(struct verifier_env *env, struct vstate *st, uint32_t insn_idx, uint32_t prev_idx);
-int push_branch(struct verifier_env *env, uint32_t insn_idx, uint32_t prev_idx);
-
 /* The scalar operands of a jump whose outcome they decided (precision.c). */
 static int mark_jmp_precise(struct verifier_env *env, const struct bpfrt_insn *insn, bool is_x)
 {

@@ -570,6 +570,13 @@ int find_subprog(const struct verifier_env *env, uint32_t start);
 /* Jump or call target of a branch instruction, or -1. */
 int64_t jump_target(const struct bpfrt_insn *insn, const struct isa_form *f, uint32_t idx);
 
+/* ---- analysis.c: pending paths ---- */
+/* Pushes st (a state of its own, given over) as a pending branch that
+ * continues at insn_idx after prev_idx. */
+int push_state(struct verifier_env *env, struct vstate *st, uint32_t insn_idx, uint32_t prev_idx);
+/* Pushes a copy of the current state, continuing at insn_idx. */
+int push_branch(struct verifier_env *env, uint32_t insn_idx, uint32_t prev_idx);
+
 /* ---- vstate.c, prune.c ---- */
 /* 1: the current state is covered by a stored one (prune the path), 0: go
  * on, <0 error. May widen the current state at loop heads. */
